@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { defineTask } from '../../src/index.ts';
+import { deviceAddress, pioEnvironment } from './fields.ts';
+
+/** Flashes firmware to a device over the air (PlatformIO espota upload). */
+export const deployFirmwareOta = defineTask({
+  name: 'deploy_firmware_ota',
+  description:
+    'Uploads firmware to a device over the air (pio run -t upload on the <environment>-ota environment). Idempotent: a device already running the build signature is not flashed again.',
+  input: z.object({
+    device_ip: deviceAddress,
+    environment: pioEnvironment,
+    firmware_bin_path: z.string().min(1).describe('Firmware binary to upload'),
+    build_signature: z.string().min(1).describe('Build signature the device reports once running this firmware (the commit SHA)'),
+  }),
+  output: z.object({
+    status: z.enum(['deployed', 'already_deployed']).describe('What the deploy did'),
+    device_ip: deviceAddress,
+    duration_ms: z.number().int().nonnegative().describe('Upload time in milliseconds'),
+  }),
+  retryCount: 3,
+  retryLogic: 'FIXED',
+  retryDelaySeconds: 60,
+  timeoutSeconds: 180,
+  responseTimeoutSeconds: 180,
+});
+
+/** Asks a device for its state after a deploy. */
+export const deviceHealthCheck = defineTask({
+  name: 'device_health_check',
+  description: 'Reads /api/device/info and /api/device/performance and checks the build signature and the free heap.',
+  input: z.object({
+    device_ip: deviceAddress,
+    expected_build_signature: z.string().min(1).describe('Text the running build signature must contain (the commit SHA)'),
+    min_free_heap_bytes: z.number().int().nonnegative().describe('Free heap below this is unhealthy'),
+  }),
+  output: z.object({
+    healthy: z.boolean().describe('True when the signature matches and the heap is above the minimum'),
+    build_signature: z.string().describe('Build signature the device reports'),
+    free_heap_bytes: z.number().int().nonnegative().describe('Free heap the device reports'),
+    uptime_seconds: z.number().nonnegative().describe('Device uptime'),
+    fps: z.number().nonnegative().describe('Current LED frame rate'),
+    summary: z.string().describe('One line health summary'),
+  }),
+  retryCount: 3,
+  retryLogic: 'FIXED',
+  retryDelaySeconds: 10,
+  timeoutSeconds: 60,
+  responseTimeoutSeconds: 60,
+});

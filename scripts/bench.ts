@@ -1,0 +1,125 @@
+/**
+ * `npm run bench`: speed figures measured side by side in one run (machines here are noisy, so
+ * the ratios matter more than the absolute times).
+ *
+ * 1. gen: compile + validate + render for 100 and 1,000 synthetic workflows of 25 tasks, in process.
+ * 2. tsc: `tsc --noEmit` time and instantiation count for synthetic 20- and 200-task workflows,
+ *    against a 1-task baseline, so the per-task type-checking cost can be compared.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { defineTask, generate, workflow, type AnyWorkflow } from '../src/index.ts';
+
+const step = defineTask({
+  name: 'bench_step',
+  description: 'A step.',
+  input: z.object({ value: z.string(), n: z.number().optional() }),
+  output: z.object({ value: z.string(), n: z.number(), verdict: z.enum(['pass', 'fail']) }),
+});
+
+/** A workflow of 25 Conductor tasks: a chain, a fork with a join, and a switch. */
+function syntheticWorkflow(i: number): AnyWorkflow {
+  return workflow(
+    { name: `bench_${i}`, version: 1, description: 'Synthetic.', input: z.object({ seed: z.string() }), output: z.object({ value: z.string() }) },
+    (f) => {
+      let flow = f.task('t0', step, (s) => ({ value: s.input.seed })) as any;
+      for (let t = 1; t < 18; t++) flow = flow.task(`t${t}`, step, (s: any) => ({ value: s[`t${t - 1}`].output.value, n: s[`t${t - 1}`].output.n }));
+      return flow
+        .fork('par', [
+          (b: any) => b.task('left', step, (s: any) => ({ value: s.t17.output.value })),
+          (b: any) => b.task('right', step, (s: any) => ({ value: `r-${s.t17.output.value}` })),
+        ])
+        .switch('gate', (s: any) => s.left.output.verdict, { fail: (b: any) => b.terminate('FAILED', { reason: (s: any) => s.left.output.value }) })
+        .task('last', step, (s: any) => ({ value: s.right.output.value }))
+        .output((s: any) => ({ value: s.last.output.value }));
+    },
+  );
+}
+
+function timeGen(count: number): number {
+  const start = performance.now();
+  const workflows = Array.from({ length: count }, (_, i) => syntheticWorkflow(i));
+  generate({ workflows });
+  return performance.now() - start;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+function benchGen(): void {
+  timeGen(100);
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    small.push(timeGen(100));
+    large.push(timeGen(1000));
+  }
+  const tasks = generate({ workflows: [syntheticWorkflow(0)] }).workflows[0]!.tasks.length;
+  const s = median(small);
+  const l = median(large);
+  console.log(`gen (DSL build + compile + validate + render), ${tasks} Conductor tasks per workflow, median of 5:`);
+  console.log(`  100 workflows:   ${s.toFixed(1)} ms`);
+  console.log(`  1,000 workflows: ${l.toFixed(1)} ms   (target < 1000 ms: ${l < 1000 ? 'met' : 'NOT met'})`);
+  console.log(`  10x the work took ${(l / s).toFixed(2)}x the time (target <= 11x: ${l / s <= 11 ? 'met' : 'NOT met'})`);
+}
+
+function typedWorkflowSource(tasks: number): string {
+  const lines = [
+    "import { z } from 'zod';",
+    "import { defineTask, workflow } from '../../src/index.ts';",
+    "const step = defineTask({ name: 'step', description: 's', input: z.object({ value: z.string(), n: z.number().optional() }), output: z.object({ value: z.string(), n: z.number() }) });",
+    'export const wf = workflow(',
+    "  { name: 'big', version: 1, description: 'd', input: z.object({ seed: z.string() }), output: z.object({ value: z.string() }) },",
+    '  (f) => f',
+    "    .task('t0', step, (s) => ({ value: s.input.seed }))",
+  ];
+  for (let t = 1; t < tasks; t++) lines.push(`    .task('t${t}', step, (s) => ({ value: s.t${t - 1}.output.value, n: s.t${Math.floor(t / 2)}.output.n }))`);
+  lines.push(`    .output((s) => ({ value: s.t${tasks - 1}.output.value })),`, ');');
+  return lines.join('\n');
+}
+
+interface TscFigures {
+  readonly instantiations: number;
+  readonly checkSeconds: number;
+  readonly errors: string;
+}
+
+function tsc(dir: string, tasks: number): TscFigures {
+  const file = join(dir, `wf${tasks}.ts`);
+  writeFileSync(file, typedWorkflowSource(tasks));
+  const config = join(dir, `tsconfig.${tasks}.json`);
+  writeFileSync(config, JSON.stringify({ extends: '../../tsconfig.json', include: [`wf${tasks}.ts`] }));
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', config, '--extendedDiagnostics'], { encoding: 'utf8' });
+  } catch (e) {
+    out = (e as { stdout: string }).stdout;
+  }
+  const figure = (label: string): number => Number(new RegExp(`${label}:\\s+([\\d.]+)`).exec(out)?.[1] ?? NaN);
+  return { instantiations: figure('Instantiations'), checkSeconds: figure('Check time'), errors: out.split('\n').filter((l) => l.includes('error TS')).join('\n') };
+}
+
+function benchTypes(): void {
+  const dir = join(process.cwd(), '.tmp', 'bench');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const [base, small, large] = [1, 20, 200].map((n) => tsc(dir, n)) as [TscFigures, TscFigures, TscFigures];
+  rmSync(dir, { recursive: true, force: true });
+  const perTask = (f: TscFigures, n: number) => (f.instantiations - base.instantiations) / (n - 1);
+  const p20 = perTask(small, 20);
+  const p200 = perTask(large, 200);
+  console.log('tsc --noEmit on one synthetic typed workflow (each task reads two earlier tasks):');
+  for (const [n, f] of [[1, base], [20, small], [200, large]] as const) {
+    console.log(`  ${String(n).padStart(3)} tasks: ${f.instantiations} instantiations, check ${f.checkSeconds.toFixed(2)} s${f.errors ? `\n${f.errors}` : ''}`);
+  }
+  console.log(`  per task over the 1-task baseline: ${p20.toFixed(0)} (20 tasks) vs ${p200.toFixed(0)} (200 tasks) instantiations, ratio ${(p200 / p20).toFixed(2)}`);
+  console.log(`  TS2589 (excessively deep): ${[small, large].some((f) => f.errors.includes('TS2589')) ? 'PRESENT' : 'none'}; errors: ${small.errors || large.errors ? 'PRESENT' : 'none'}`);
+}
+
+benchGen();
+benchTypes();

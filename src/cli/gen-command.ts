@@ -1,0 +1,69 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { isTaskContract } from '../contract/define-task.ts';
+import { isWorkflow } from '../dsl/workflow.ts';
+import { generate, GENERATED_DIRS, type Project } from '../gen/generate.ts';
+import { syncFiles } from '../gen/sync-files.ts';
+import { DefinitionError, formatIssues } from '../issues.ts';
+import type { CommandIo } from './io.ts';
+
+const USAGE = 'usage: k1-workflows gen [--check] [--root DIR] [--definitions FILE]';
+
+/** Reads a definitions module's `workflows` (and optional `tasks`) exports, checking their shape. */
+export async function loadProject(file: string): Promise<Project> {
+  const mod = (await import(pathToFileURL(file).href)) as { workflows?: unknown; tasks?: unknown };
+  const { workflows, tasks = [] } = mod;
+  if (!Array.isArray(workflows) || !workflows.every(isWorkflow)) {
+    throw new TypeError(`${file} must export \`workflows\`: an array of workflows made with workflow(); add \`export const workflows = [...]\`.`);
+  }
+  if (!Array.isArray(tasks) || !tasks.every(isTaskContract)) {
+    throw new TypeError(`${file}: \`tasks\` must be an array of contracts made with defineTask().`);
+  }
+  return { workflows, tasks };
+}
+
+/**
+ * `k1-workflows gen`: compiles and validates the definitions and writes `generated/` (and the
+ * docs pages). With `--check`, writes nothing and fails when any file is stale or missing.
+ * Exit codes: 0 done or up to date, 1 invalid definitions or stale files, 2 usage.
+ */
+export async function genCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  let values: { check?: boolean; root?: string; definitions?: string };
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: { check: { type: 'boolean' }, root: { type: 'string' }, definitions: { type: 'string' } },
+      strict: true,
+    }));
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const root = resolve(values.root ?? process.cwd());
+  const check = values.check === true;
+  let files;
+  try {
+    const project = await loadProject(resolve(root, values.definitions ?? 'definitions/index.ts'));
+    files = generate(project).files;
+  } catch (e) {
+    if (e instanceof DefinitionError) {
+      io.stderr(`gen: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} in the definitions; nothing was written.\n${formatIssues(e.issues)}`);
+      return 1;
+    }
+    io.stderr(`gen: ${(e as Error).message}`);
+    return 1;
+  }
+  const changes = await syncFiles(root, files, GENERATED_DIRS, { check });
+  for (const { path, change } of changes) io.stdout(`${check ? 'stale' : change.padEnd(7)} ${path}${check ? ` (would be ${change})` : ''}`);
+  if (check) {
+    if (changes.length > 0) {
+      io.stderr(`gen --check: ${changes.length} generated file${changes.length === 1 ? ' is' : 's are'} out of date; run \`npm run gen\` and commit the result.`);
+      return 1;
+    }
+    io.stdout(`gen --check: ${files.length} files up to date.`);
+    return 0;
+  }
+  io.stdout(`gen: ${files.length} files, ${changes.length} changed.`);
+  return 0;
+}

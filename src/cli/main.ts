@@ -1,0 +1,28 @@
+import { genCommand } from './gen-command.ts';
+import { processIo, type CommandIo } from './io.ts';
+import { validateCommand } from './validate-command.ts';
+
+const COMMANDS: Record<string, { run: (args: readonly string[], io: CommandIo) => Promise<number>; help: string }> = {
+  gen: { run: genCommand, help: 'compile and validate definitions/ into generated/ (--check: fail when stale)' },
+  validate: { run: (args, io) => validateCommand([...args], io), help: 'validate Conductor JSON files (workflow or task definitions)' },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`);
+  return `usage: k1-workflows <command> [options]\n\ncommands:\n${lines.join('\n')}`;
+}
+
+/** Runs the `k1-workflows` command line and returns its exit code. */
+export async function main(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.stderr(`k1-workflows: unknown command "${name}".\n${usage()}`);
+    return 2;
+  }
+  return command.run(args, io);
+}

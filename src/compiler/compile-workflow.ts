@@ -1,0 +1,201 @@
+import type { WorkflowDef, WorkflowTask } from '../conductor-types.ts';
+import { objectDefaults } from '../contract/json-schema.ts';
+import { TASK_DEFAULTS } from '../contract/task-options.ts';
+import type { Node, NodeKind } from '../dsl/nodes.ts';
+import type { AnyWorkflow } from '../dsl/workflow.ts';
+
+/** Prefixes of the reference names the compiler makes for nodes the user did not name. */
+const GENERATED_PREFIX: Record<NodeKind, string> = {
+  Task: 'task',
+  Fork: 'fork',
+  Switch: 'switch',
+  DoWhile: 'loop',
+  SubWorkflow: 'sub_workflow',
+  DynamicFork: 'dynamic_fork',
+  Wait: 'wait',
+  Human: 'human',
+  Terminate: 'terminate',
+  Http: 'http',
+  Inline: 'inline',
+  SetVariable: 'set_variable',
+  JsonJq: 'jq',
+};
+
+/** Gives unnamed nodes deterministic, unique reference names: `<prefix>_<n>` in tree order. */
+class RefNamer {
+  private readonly taken = new Set<string>();
+  private readonly counters = new Map<string, number>();
+  private readonly assigned = new Map<Node, string>();
+
+  constructor(nodes: readonly Node[]) {
+    visit(nodes, (node) => {
+      if (node.ref !== undefined) this.taken.add(node.ref);
+    });
+    visit(nodes, (node) => {
+      if (node.ref === undefined) this.assigned.set(node, this.next(GENERATED_PREFIX[node.kind]));
+    });
+  }
+
+  private next(prefix: string): string {
+    let n = this.counters.get(prefix) ?? 0;
+    let name: string;
+    do name = `${prefix}_${++n}`;
+    while (this.taken.has(name));
+    this.counters.set(prefix, n);
+    this.taken.add(name);
+    return name;
+  }
+
+  refOf(node: Node): string {
+    return node.ref ?? (this.assigned.get(node) as string);
+  }
+}
+
+/** Calls `fn` on every node of a tree, depth first, in execution order. */
+export function visit(nodes: readonly Node[], fn: (node: Node) => void): void {
+  for (const node of nodes) {
+    fn(node);
+    for (const list of childLists(node)) visit(list, fn);
+  }
+}
+
+/** The node lists nested in a node: fork branches, switch cases then default, loop body. */
+export function childLists(node: Node): readonly (readonly Node[])[] {
+  switch (node.kind) {
+    case 'Fork':
+      return node.branches;
+    case 'Switch':
+      return [...Object.values(node.cases), node.defaultCase];
+    case 'DoWhile':
+      return [node.body];
+    default:
+      return [];
+  }
+}
+
+type Compiler<K extends NodeKind> = (node: Extract<Node, { kind: K }>, ref: string, compile: (nodes: readonly Node[]) => WorkflowTask[]) => WorkflowTask[];
+
+function system(type: string, ref: string, inputParameters: unknown, node: Node): WorkflowTask {
+  return { name: ref, taskReferenceName: ref, type, inputParameters: inputParameters as Record<string, unknown>, ...common(node) };
+}
+
+function common(node: Node): Partial<WorkflowTask> {
+  return {
+    ...(node.description !== undefined && { description: node.description }),
+    ...(node.optional === true && { optional: true }),
+  };
+}
+
+function lastRef(tasks: readonly WorkflowTask[]): string {
+  const last = tasks[tasks.length - 1];
+  return last === undefined ? '' : last.taskReferenceName;
+}
+
+/** One compiler per node kind; a new kind does not compile until it has one. */
+const COMPILERS: { [K in NodeKind]: Compiler<K> } = {
+  Task: (node, ref) => [
+    {
+      name: node.contract.name,
+      taskReferenceName: ref,
+      type: 'SIMPLE',
+      inputParameters: node.input as Record<string, unknown>,
+      ...common(node),
+      ...(node.startDelay !== undefined && node.startDelay > 0 && { startDelay: node.startDelay }),
+      ...(node.asyncComplete === true && { asyncComplete: true }),
+    },
+  ],
+  Fork: (node, ref, compile) => {
+    const branches = node.branches.map(compile);
+    return [
+      { ...system('FORK_JOIN', ref, {}, node), forkTasks: branches },
+      { name: node.joinRef, taskReferenceName: node.joinRef, type: 'JOIN', joinOn: branches.map(lastRef) },
+    ];
+  },
+  Switch: (node, ref, compile) => [
+    {
+      ...system('SWITCH', ref, node.input, node),
+      evaluatorType: node.evaluator,
+      expression: node.expression,
+      decisionCases: Object.fromEntries(Object.entries(node.cases).map(([key, nodes]) => [key, compile(nodes)])),
+      defaultCase: compile(node.defaultCase),
+    },
+  ],
+  DoWhile: (node, ref, compile) => [
+    { ...system('DO_WHILE', ref, node.input, node), loopCondition: node.condition, loopOver: compile(node.body) },
+  ],
+  SubWorkflow: (node, ref) => [
+    {
+      ...system('SUB_WORKFLOW', ref, node.input, node),
+      name: node.workflow.name,
+      subWorkflowParam: { name: node.workflow.name, version: node.workflow.version },
+    },
+  ],
+  DynamicFork: (node, ref) => [
+    system('FORK_JOIN_DYNAMIC', ref, { forkTaskName: node.contract.name, forkTaskInputs: node.items }, node),
+    { name: node.joinRef, taskReferenceName: node.joinRef, type: 'JOIN', joinOn: [] },
+  ],
+  Wait: (node, ref) => [
+    system('WAIT', ref, { ...(node.duration !== undefined && { duration: node.duration }), ...(node.until !== undefined && { until: node.until }) }, node),
+  ],
+  Human: (node, ref) => [
+    {
+      ...system('HUMAN', ref, node.input, node),
+      ...(node.timeoutSeconds !== undefined && {
+        taskDefinition: {
+          name: ref,
+          ownerEmail: TASK_DEFAULTS.ownerEmail,
+          retryCount: 0,
+          timeoutSeconds: node.timeoutSeconds,
+          responseTimeoutSeconds: node.timeoutSeconds,
+          totalTimeoutSeconds: 0,
+          timeoutPolicy: 'TIME_OUT_WF',
+        },
+      }),
+    },
+  ],
+  Terminate: (node, ref) => [
+    system(
+      'TERMINATE',
+      ref,
+      { terminationStatus: node.status, workflowOutput: node.output, ...(node.reason !== undefined && { terminationReason: node.reason }) },
+      node,
+    ),
+  ],
+  Http: (node, ref) => [system('HTTP', ref, { http_request: node.request }, node)],
+  Inline: (node, ref) => [
+    system('INLINE', ref, { ...(node.input as object), evaluatorType: 'javascript', expression: node.script }, node),
+  ],
+  SetVariable: (node, ref) => [system('SET_VARIABLE', ref, node.input, node)],
+  JsonJq: (node, ref) => [system('JSON_JQ_TRANSFORM', ref, { ...(node.input as object), queryExpression: node.query }, node)],
+};
+
+/** Compiles a node list to Conductor WorkflowTasks, naming unnamed nodes with `namer`. */
+function compileNodes(nodes: readonly Node[], namer: RefNamer): WorkflowTask[] {
+  const compile = (list: readonly Node[]): WorkflowTask[] => compileNodes(list, namer);
+  return nodes.flatMap((node) => (COMPILERS[node.kind] as Compiler<NodeKind>)(node, namer.refOf(node), compile));
+}
+
+/**
+ * Compiles a DSL workflow to the Conductor WorkflowDef JSON the server registers: schemaVersion 2,
+ * every setting explicit, zod input defaults as `inputTemplate`.
+ */
+export function compileWorkflow(wf: AnyWorkflow): WorkflowDef {
+  const inputTemplate = objectDefaults(wf.input);
+  const variables = wf.variables === undefined ? {} : objectDefaults(wf.variables);
+  return {
+    name: wf.name,
+    description: wf.description,
+    version: wf.version,
+    schemaVersion: 2,
+    ownerEmail: wf.ownerEmail,
+    timeoutSeconds: wf.timeoutSeconds,
+    timeoutPolicy: wf.timeoutPolicy,
+    restartable: wf.restartable,
+    ...(wf.failureWorkflow !== undefined && { failureWorkflow: wf.failureWorkflow.name }),
+    inputParameters: Object.keys(wf.input.shape),
+    ...(Object.keys(inputTemplate).length > 0 && { inputTemplate }),
+    ...(Object.keys(variables).length > 0 && { variables }),
+    outputParameters: wf.outputParameters as Record<string, unknown>,
+    tasks: compileNodes(wf.nodes, new RefNamer(wf.nodes)),
+  };
+}

@@ -1,0 +1,408 @@
+import type { z } from 'zod';
+import type { AnyTaskContract, ObjectSchema, TaskInput, TaskOutput } from '../contract/define-task.ts';
+import type { Node, Template } from './nodes.ts';
+import { makeRef, toTemplate, type Ref } from './ref.ts';
+import type {
+  Bindable,
+  Binding,
+  CaseKey,
+  Entry,
+  FlowTypes,
+  FreshRef,
+  JoinOutput,
+  MaybeRan,
+  RefOf,
+  ScriptScope,
+  UnionToIntersection,
+} from './types.ts';
+import type { AnyWorkflow, WorkflowInput, WorkflowOutput } from './workflow.ts';
+
+/** A function that builds one branch (fork branch, switch case, loop body) from an empty flow. */
+export type Branch<S, W extends FlowTypes<unknown, unknown>> = (flow: Flow<S, {}, {}, W>) => AnyFlow<W>;
+
+/** A flow whatever its scope: what branch functions return. */
+export type AnyFlow<W extends FlowTypes<unknown, unknown> = FlowTypes<any, any>> = Flow<any, any, any, W>;
+
+type AddsOf<F> = F extends (flow: never) => Flow<any, infer A, any, any> ? A : never;
+type LastOf<F> = F extends (flow: never) => Flow<any, any, infer L, any> ? L : never;
+type AddsOfAll<F> = UnionToIntersection<AddsOf<F>>;
+type NoExtraKeys<T, K extends PropertyKey> = { readonly [P in keyof T]: P extends K ? T[P] : never };
+type DefaultAdds<D> = D extends (flow: never) => unknown ? AddsOf<D> : unknown;
+type Resolved<I> = { [K in keyof I]: I[K] extends Ref<infer X> ? X : I[K] };
+
+/** A flow closed by `.output()`: its nodes and the workflow's output parameters. */
+export interface FinishedFlow<W extends FlowTypes<unknown, unknown>> {
+  readonly kind: 'FinishedFlow';
+  readonly nodes: readonly Node[];
+  readonly output: Template;
+  /** Phantom: the workflow types this flow was built for. */
+  readonly __types?: W;
+}
+
+/** Per-use options of a worker task. */
+export interface TaskNodeOptions {
+  /** The workflow goes on when this task fails for good (status COMPLETED_WITH_ERRORS). */
+  readonly optional?: boolean;
+  /** Seconds to wait before the task can be polled. */
+  readonly startDelay?: number;
+  /** Keep the task IN_PROGRESS until completed through the API. */
+  readonly asyncComplete?: boolean;
+  /** Shown in the UI and the generated docs. */
+  readonly description?: string;
+}
+
+/** Output of a SWITCH task. */
+export interface SwitchOutput {
+  readonly evaluationResult: string[];
+  readonly selectedCase: string;
+}
+
+/** Output of a DO_WHILE task: the iteration count, and each iteration's outputs by number. */
+export type LoopOutput = { readonly iteration: number } & Record<string, unknown>;
+
+/** Output of an HTTP task. */
+export interface HttpOutput {
+  readonly response: {
+    readonly statusCode: number;
+    readonly reasonPhrase: string;
+    readonly headers: Record<string, string[]>;
+    readonly body: unknown;
+  };
+}
+
+/** The request of an HTTP task (`http_request`). */
+export interface HttpRequest {
+  readonly uri: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+  readonly headers?: Record<string, string>;
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly accept?: string;
+  readonly connectionTimeOut?: number;
+  readonly readTimeOut?: number;
+}
+
+/** Terminal statuses a TERMINATE task can end a workflow with. */
+export type TerminationStatus = 'COMPLETED' | 'FAILED' | 'TERMINATED';
+
+const scope: object = new Proxy(Object.create(null) as object, {
+  get(_target, key) {
+    if (typeof key !== 'string') return undefined;
+    if (key === 'input' || key === 'variables') return makeRef(`workflow.${key}`);
+    return makeRef(key);
+  },
+});
+
+const scriptScope: object = new Proxy(Object.create(null) as object, {
+  get(_target, key) {
+    return typeof key === 'string' ? makeRef(key, 'script') : undefined;
+  },
+});
+
+function bind(fn: ((s: never) => unknown) | undefined, where: string): Template {
+  return fn === undefined ? {} : toTemplate((fn as (s: object) => unknown)(scope), where);
+}
+
+function script(source: string | ((s: never) => string)): string {
+  return typeof source === 'string' ? source : (source as (s: object) => string)(scriptScope);
+}
+
+function branchNodes(fn: Branch<any, any> | undefined): readonly Node[] {
+  return fn === undefined ? [] : fn(Flow.empty()).nodes;
+}
+
+/**
+ * An immutable sequence of nodes being built. Each method returns a new flow whose type knows the
+ * references now in scope, so a later task can only read tasks that run before it.
+ *
+ * Type parameters: `S` the scope inherited from enclosing flows, `A` the tasks this flow added,
+ * `L` the last task's output (what a JOIN collects), `W` the workflow's output and variables.
+ */
+export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
+  /** Phantom: carries the type parameters, never set. */
+  declare readonly __types?: { readonly s: S; readonly a: A; readonly l: L; readonly w: W };
+  /** The nodes built so far, in order. */
+  readonly nodes: readonly Node[];
+
+  private constructor(nodes: readonly Node[]) {
+    this.nodes = Object.freeze(nodes);
+  }
+
+  /** An empty flow; `workflow()` and branch builders start from one. */
+  static empty<S, W extends FlowTypes<unknown, unknown>>(): Flow<S, {}, {}, W> {
+    return new Flow([]);
+  }
+
+  private then<A2, L2>(node: Node): Flow<S, A2, L2, W> {
+    return new Flow([...this.nodes, node]);
+  }
+
+  /**
+   * Runs a worker task. The reference name defaults to the contract's name.
+   * @example `.task('compile', platformioCompile, (s) => ({ environment: s.input.environment }))`
+   */
+  task<const R extends string, C extends AnyTaskContract, const B extends Binding<TaskInput<C>, B>>(
+    ref: FreshRef<R, S & A>,
+    contract: C,
+    input: (s: S & A) => B,
+    options?: TaskNodeOptions,
+  ): Flow<S, A & Entry<R, TaskOutput<C>>, { readonly [K in R]: TaskOutput<C> }, W>;
+  task<C extends AnyTaskContract, const B extends Binding<TaskInput<C>, B>>(
+    contract: C & { readonly name: FreshRef<C['name'], S & A> },
+    input: (s: S & A) => B,
+    options?: TaskNodeOptions,
+  ): Flow<S, A & Entry<C['name'], TaskOutput<C>>, { readonly [K in C['name']]: TaskOutput<C> }, W>;
+  task(...args: unknown[]): Flow<S, any, any, W> {
+    const named = typeof args[0] === 'string';
+    const [ref, contract, input, options] = (named ? args : [(args[0] as AnyTaskContract).name, ...args]) as [
+      string,
+      AnyTaskContract,
+      (s: never) => unknown,
+      TaskNodeOptions | undefined,
+    ];
+    return this.then({
+      kind: 'Task',
+      ref,
+      contract,
+      input: bind(input, `${ref}.input`),
+      optional: options?.optional,
+      startDelay: options?.startDelay,
+      asyncComplete: options?.asyncComplete,
+      description: options?.description,
+    });
+  }
+
+  /**
+   * Runs branches in parallel and joins them. The JOIN (`<ref>_join`) waits for the last task of
+   * each branch and outputs `{ [thatRef]: output }`; every branch task is in scope afterwards.
+   */
+  fork<const R extends string, const B extends readonly [Branch<S & A, W>, ...Branch<S & A, W>[]]>(
+    ref: FreshRef<R, S & A>,
+    branches: B,
+  ): Flow<
+    S,
+    A & Entry<R, {}> & AddsOfAll<B[number]> & Entry<`${R}_join`, JoinOutput<UnionToIntersection<LastOf<B[number]>>>>,
+    { readonly [K in `${R}_join`]: JoinOutput<UnionToIntersection<LastOf<B[number]>>> },
+    W
+  > {
+    const name = ref as string;
+    const nodes = branches.map(branchNodes);
+    const empty = nodes.findIndex((branch) => branch.length === 0);
+    if (empty !== -1) throw new TypeError(`fork "${name}": branch ${empty + 1} has no task; add one or remove the branch.`);
+    return this.then({ kind: 'Fork', ref: name, joinRef: `${name}_join`, branches: nodes });
+  }
+
+  /**
+   * Chooses a branch by a value (`value-param` evaluator). Case keys are checked against the
+   * value's type; tasks inside cases stay in scope afterwards with every output field nullable
+   * (the default case's tasks do not: give them a case of their own to read them later).
+   */
+  switch<const R extends string, V, const C extends { readonly [K in CaseKey<V>]?: Branch<S & A, W> }>(
+    ref: FreshRef<R, S & A>,
+    value: (s: S & A) => Ref<V>,
+    cases: NoExtraKeys<C, CaseKey<V>>,
+    defaultCase?: Branch<S & A, W>,
+  ): Flow<S, A & Entry<R, SwitchOutput> & MaybeRan<AddsOfAll<C[keyof C]>>, { readonly [K in R]: SwitchOutput }, W> {
+    return this.then({
+      kind: 'Switch',
+      ref: ref as string,
+      evaluator: 'value-param',
+      expression: 'switchCaseValue',
+      input: { switchCaseValue: bind(value, `${ref as string}.value`) },
+      cases: Object.fromEntries(Object.entries(cases as Record<string, Branch<any, any>>).map(([k, fn]) => [k, branchNodes(fn)])),
+      defaultCase: branchNodes(defaultCase),
+    });
+  }
+
+  /**
+   * Chooses a branch by a JavaScript expression (`javascript` evaluator) over named inputs, which
+   * the script reads as `$.name`.
+   */
+  switchScript<const R extends string, I extends Record<string, unknown>, const C extends Record<string, Branch<S & A, W>>, D extends Branch<S & A, W> | undefined = undefined>(
+    ref: FreshRef<R, S & A>,
+    spec: {
+      readonly input: (s: S & A) => I;
+      readonly script: string | ((params: RefOf<Resolved<I>>) => string);
+      readonly cases: C;
+      readonly default?: D;
+    },
+  ): Flow<S, A & Entry<R, SwitchOutput> & MaybeRan<AddsOfAll<C[keyof C]> & DefaultAdds<D>>, { readonly [K in R]: SwitchOutput }, W> {
+    const name = ref as string;
+    return this.then({
+      kind: 'Switch',
+      ref: name,
+      evaluator: 'javascript',
+      expression: script(spec.script),
+      input: bind(spec.input, `${name}.input`),
+      cases: Object.fromEntries(Object.entries(spec.cases).map(([k, fn]) => [k, branchNodes(fn)])),
+      defaultCase: branchNodes(spec.default),
+    });
+  }
+
+  /**
+   * Repeats a body while a JavaScript condition holds; the body always runs once. The condition
+   * reads each body task's latest output as `$.ref`, the loop's inputs as `$.name`, and
+   * `$.<loopRef>.iteration`.
+   */
+  doWhile<const R extends string, BA, I extends Record<string, unknown> = {}>(
+    ref: FreshRef<R, S & A>,
+    spec: {
+      readonly input?: (s: S & A) => I;
+      readonly body: (flow: Flow<S & A, {}, {}, W>) => Flow<any, BA, any, W>;
+      readonly condition: string | ((c: ScriptScope<BA> & RefOf<Resolved<I>> & { readonly [K in R]: RefOf<LoopOutput> }) => string);
+    },
+  ): Flow<S, A & Entry<R, LoopOutput> & BA, { readonly [K in R]: LoopOutput }, W> {
+    const name = ref as string;
+    return this.then({
+      kind: 'DoWhile',
+      ref: name,
+      input: bind(spec.input, `${name}.input`),
+      body: spec.body(Flow.empty()).nodes,
+      condition: script(spec.condition as string | ((c: never) => string)),
+    });
+  }
+
+  /** Runs another workflow and waits for it; its input is checked against the child's input schema. */
+  subWorkflow<const R extends string, CW extends AnyWorkflow, const B extends Binding<WorkflowInput<CW>, B>>(
+    ref: FreshRef<R, S & A>,
+    child: CW,
+    input: (s: S & A) => B,
+    options?: Pick<TaskNodeOptions, 'optional' | 'description'>,
+  ): Flow<S, A & Entry<R, WorkflowOutput<CW>>, { readonly [K in R]: WorkflowOutput<CW> }, W> {
+    const name = ref as string;
+    return this.then({
+      kind: 'SubWorkflow',
+      ref: name,
+      workflow: { name: child.name, version: child.version },
+      input: bind(input, `${name}.input`),
+      optional: options?.optional,
+      description: options?.description,
+    });
+  }
+
+  /**
+   * Runs one `contract` task per item of a list, in parallel (FORK_JOIN_DYNAMIC), and joins them
+   * all in `<ref>_join`. Each item is that task's whole input.
+   */
+  dynamicFork<const R extends string, C extends AnyTaskContract>(
+    ref: FreshRef<R, S & A>,
+    contract: C,
+    items: (s: S & A) => NoInfer<Bindable<readonly TaskInput<C>[]>>,
+  ): Flow<
+    S,
+    A & Entry<R, {}> & Entry<`${R}_join`, Record<string, TaskOutput<C>>>,
+    { readonly [K in `${R}_join`]: Record<string, TaskOutput<C>> },
+    W
+  > {
+    const name = ref as string;
+    return this.then({ kind: 'DynamicFork', ref: name, joinRef: `${name}_join`, contract, items: bind(items, `${name}.items`) });
+  }
+
+  /**
+   * Waits: for a duration (`'10m'`, `'2d 3h'`), until a time (`'2026-12-01 10:00 UTC'`), or, with
+   * neither, until completed through the API.
+   */
+  wait<const R extends string>(
+    ref: FreshRef<R, S & A>,
+    spec: { readonly duration?: string; readonly until?: string } = {},
+  ): Flow<S, A & Entry<R, Record<string, unknown>>, { readonly [K in R]: Record<string, unknown> }, W> {
+    return this.then({ kind: 'Wait', ref: ref as string, duration: spec.duration, until: spec.until });
+  }
+
+  /**
+   * Waits for a person (HUMAN task), who completes it with output of the `output` schema's shape,
+   * e.g. an approval `{ approved, approver, comment }`.
+   */
+  human<const R extends string, O extends ObjectSchema>(
+    ref: FreshRef<R, S & A>,
+    spec: { readonly output: O; readonly input?: (s: S & A) => Record<string, unknown>; readonly timeoutSeconds?: number; readonly description?: string },
+  ): Flow<S, A & Entry<R, z.output<O>>, { readonly [K in R]: z.output<O> }, W> {
+    const name = ref as string;
+    return this.then({
+      kind: 'Human',
+      ref: name,
+      input: bind(spec.input, `${name}.input`),
+      output: spec.output,
+      timeoutSeconds: spec.timeoutSeconds,
+      description: spec.description,
+    });
+  }
+
+  /**
+   * Ends the workflow with a status. `output` becomes the workflow's output (typed against the
+   * workflow's output schema); `reason` its reasonForIncompletion.
+   */
+  terminate(
+    status: TerminationStatus,
+    spec: {
+      readonly ref?: string;
+      readonly reason?: (s: S & A) => Bindable<string>;
+      readonly output?: (s: S & A) => Bindable<Partial<W['output']>>;
+    } = {},
+  ): Flow<S, A, {}, W> {
+    return this.then({
+      kind: 'Terminate',
+      ref: spec.ref,
+      status,
+      reason: spec.reason === undefined ? undefined : bind(spec.reason, 'terminate.reason'),
+      output: bind(spec.output, 'terminate.output'),
+    });
+  }
+
+  /** Makes an HTTP call from the server (HTTP task). */
+  http<const R extends string, const B extends Binding<HttpRequest, B>>(
+    ref: FreshRef<R, S & A>,
+    request: (s: S & A) => B,
+    options?: Pick<TaskNodeOptions, 'optional' | 'description'>,
+  ): Flow<S, A & Entry<R, HttpOutput>, { readonly [K in R]: HttpOutput }, W> {
+    const name = ref as string;
+    return this.then({
+      kind: 'Http',
+      ref: name,
+      request: bind(request, `${name}.http_request`),
+      optional: options?.optional,
+      description: options?.description,
+    });
+  }
+
+  /**
+   * Evaluates JavaScript on the server (INLINE task); the script reads its inputs as `$.name` and
+   * its value becomes `output.result`. Pass `result` (a zod schema) to type that value.
+   */
+  inline<const R extends string, I extends Record<string, unknown>, T = unknown>(
+    ref: FreshRef<R, S & A>,
+    spec: {
+      readonly input?: (s: S & A) => I;
+      readonly script: string | ((params: RefOf<Resolved<I>>) => string);
+      readonly result?: z.ZodType<T, z.ZodTypeDef, unknown>;
+    },
+  ): Flow<S, A & Entry<R, { result: T }>, { readonly [K in R]: { result: T } }, W> {
+    const name = ref as string;
+    return this.then({ kind: 'Inline', ref: name, input: bind(spec.input, `${name}.input`), script: script(spec.script) });
+  }
+
+  /** Merges values into the workflow's variables (SET_VARIABLE), typed by the workflow's `variables` schema. */
+  setVariable<const B extends Binding<Partial<W['variables']>, B>>(values: (s: S & A) => B, ref?: string): Flow<S, A, L, W> {
+    return this.then({ kind: 'SetVariable', ref, input: bind(values, 'set_variable.input') });
+  }
+
+  /**
+   * Ends the workflow's flow with its output parameters, typed by the workflow's output schema.
+   * Every task in scope here can be read.
+   */
+  output<const B extends Binding<W['output'], B>>(bindings: (s: S & A) => B): FinishedFlow<W> {
+    return { kind: 'FinishedFlow', nodes: this.nodes, output: bind(bindings, 'outputParameters') };
+  }
+
+  /**
+   * Transforms JSON with jq (JSON_JQ_TRANSFORM). The query reads the inputs as `.name`; the first
+   * result is `output.result`, all of them `output.resultList`. Pass `result` to type them.
+   */
+  jq<const R extends string, T = unknown>(
+    ref: FreshRef<R, S & A>,
+    spec: { readonly input: (s: S & A) => Record<string, unknown>; readonly query: string; readonly result?: z.ZodType<T, z.ZodTypeDef, unknown> },
+  ): Flow<S, A & Entry<R, { result: T; resultList: T[] }>, { readonly [K in R]: { result: T; resultList: T[] } }, W> {
+    const name = ref as string;
+    return this.then({ kind: 'JsonJq', ref: name, input: bind(spec.input, `${name}.input`), query: spec.query });
+  }
+}

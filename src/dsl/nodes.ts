@@ -1,0 +1,138 @@
+import type { z } from 'zod';
+import type { AnyTaskContract } from '../contract/define-task.ts';
+
+/**
+ * The plain node tree the DSL builds and the compiler turns into Conductor JSON. Nodes hold JSON
+ * templates (references already rendered to `${...}` text), never proxies or functions.
+ */
+export type Node =
+  | TaskNode
+  | ForkNode
+  | SwitchNode
+  | DoWhileNode
+  | SubWorkflowNode
+  | DynamicForkNode
+  | WaitNode
+  | HumanNode
+  | TerminateNode
+  | HttpNode
+  | InlineNode
+  | SetVariableNode
+  | JsonJqNode;
+
+/** The kinds of node; a table typed `Record<NodeKind, ...>` must handle each one. */
+export type NodeKind = Node['kind'];
+
+/** A JSON template: literals and `${...}` expressions that Conductor resolves at run time. */
+export type Template = unknown;
+
+/** Fields every node has. `ref` is undefined where the compiler generates it. */
+interface NodeBase {
+  readonly ref: string | undefined;
+  readonly description?: string | undefined;
+  readonly optional?: boolean | undefined;
+}
+
+/** A worker task bound to a contract. */
+export interface TaskNode extends NodeBase {
+  readonly kind: 'Task';
+  readonly contract: AnyTaskContract;
+  readonly input: Template;
+  readonly startDelay?: number | undefined;
+  readonly asyncComplete?: boolean | undefined;
+}
+
+/** Parallel branches, joined by a JOIN on the last task of each branch. */
+export interface ForkNode extends NodeBase {
+  readonly kind: 'Fork';
+  readonly branches: readonly (readonly Node[])[];
+  readonly joinRef: string;
+}
+
+/** A SWITCH on a value (`value-param`) or on a JavaScript expression. */
+export interface SwitchNode extends NodeBase {
+  readonly kind: 'Switch';
+  readonly evaluator: 'value-param' | 'javascript';
+  readonly expression: string;
+  readonly input: Template;
+  readonly cases: Readonly<Record<string, readonly Node[]>>;
+  readonly defaultCase: readonly Node[];
+}
+
+/** A DO_WHILE loop: the body runs, then the condition decides another iteration. */
+export interface DoWhileNode extends NodeBase {
+  readonly kind: 'DoWhile';
+  readonly condition: string;
+  readonly input: Template;
+  readonly body: readonly Node[];
+}
+
+/** The name and version of a workflow, as a node refers to it. */
+export interface WorkflowRefTarget {
+  readonly name: string;
+  readonly version: number;
+}
+
+/** Runs another workflow and waits for it. */
+export interface SubWorkflowNode extends NodeBase {
+  readonly kind: 'SubWorkflow';
+  readonly workflow: WorkflowRefTarget;
+  readonly input: Template;
+}
+
+/** One task per item of a list, in parallel, then a JOIN on all of them. */
+export interface DynamicForkNode extends NodeBase {
+  readonly kind: 'DynamicFork';
+  readonly contract: AnyTaskContract;
+  readonly items: Template;
+  readonly joinRef: string;
+}
+
+/** Waits for a duration, until a time, or until completed through the API. */
+export interface WaitNode extends NodeBase {
+  readonly kind: 'Wait';
+  readonly duration?: string | undefined;
+  readonly until?: string | undefined;
+}
+
+/** Waits for a person, who completes it with output of a known shape. */
+export interface HumanNode extends NodeBase {
+  readonly kind: 'Human';
+  readonly input: Template;
+  readonly output: z.AnyZodObject;
+  readonly timeoutSeconds?: number | undefined;
+}
+
+/** Ends the workflow with a status, a reason and output. */
+export interface TerminateNode extends NodeBase {
+  readonly kind: 'Terminate';
+  readonly status: 'COMPLETED' | 'FAILED' | 'TERMINATED';
+  readonly reason: Template;
+  readonly output: Template;
+}
+
+/** An HTTP call made by the server. */
+export interface HttpNode extends NodeBase {
+  readonly kind: 'Http';
+  readonly request: Template;
+}
+
+/** JavaScript evaluated by the server, `$` bound to the inputs. */
+export interface InlineNode extends NodeBase {
+  readonly kind: 'Inline';
+  readonly script: string;
+  readonly input: Template;
+}
+
+/** Merges values into the workflow's variables. */
+export interface SetVariableNode extends NodeBase {
+  readonly kind: 'SetVariable';
+  readonly input: Template;
+}
+
+/** A jq query over the inputs. */
+export interface JsonJqNode extends NodeBase {
+  readonly kind: 'JsonJq';
+  readonly query: string;
+  readonly input: Template;
+}

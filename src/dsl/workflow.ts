@@ -1,0 +1,108 @@
+import type { z } from 'zod';
+import type { ObjectSchema } from '../contract/define-task.ts';
+import { WORKFLOW_DEFAULTS } from '../contract/task-options.ts';
+import { Flow, type FinishedFlow } from './flow.ts';
+import type { Node, Template } from './nodes.ts';
+import type { BaseScope, FlowTypes } from './types.ts';
+
+/** An empty object schema: the default for a workflow without variables. */
+type EmptySchema = z.ZodObject<{}>;
+
+/** Workflow-level settings a definition gives. */
+export interface WorkflowSpec<N extends string, I extends ObjectSchema, O extends ObjectSchema, V extends ObjectSchema> {
+  /** Workflow name; letters, digits, `_`, `-`. */
+  readonly name: N;
+  /** Bump it for any change once a version is registered. */
+  readonly version: number;
+  /** What the workflow does and the choices made in it; reaches the JSON and the docs. */
+  readonly description: string;
+  /** Input schema; zod defaults become the definition's `inputTemplate`. */
+  readonly input: I;
+  /** Output schema; `.output()` binds every field. */
+  readonly output: O;
+  /** Variables that SET_VARIABLE may write; their defaults become the initial `variables`. */
+  readonly variables?: V;
+  /** @default 'build-system@k1.reinvented' */
+  readonly ownerEmail?: string;
+  /** 0 means no limit. @default 3600 */
+  readonly timeoutSeconds?: number;
+  /** @default 'TIME_OUT_WF' */
+  readonly timeoutPolicy?: 'TIME_OUT_WF' | 'ALERT_ONLY';
+  /** @default true */
+  readonly restartable?: boolean;
+  /** Started by Conductor when this workflow fails or times out. */
+  readonly failureWorkflow?: AnyWorkflow;
+}
+
+/** A workflow definition built with the DSL: settings, schemas and the node tree. */
+export interface Workflow<N extends string, I extends ObjectSchema, O extends ObjectSchema, V extends ObjectSchema> {
+  readonly kind: 'Workflow';
+  readonly name: N;
+  readonly version: number;
+  readonly description: string;
+  readonly input: I;
+  readonly output: O;
+  readonly variables: V | undefined;
+  readonly ownerEmail: string;
+  readonly timeoutSeconds: number;
+  readonly timeoutPolicy: 'TIME_OUT_WF' | 'ALERT_ONLY';
+  readonly restartable: boolean;
+  readonly failureWorkflow: AnyWorkflow | undefined;
+  readonly nodes: readonly Node[];
+  readonly outputParameters: Template;
+}
+
+/** Any workflow, whatever its name and schemas. */
+export type AnyWorkflow = Workflow<string, ObjectSchema, ObjectSchema, ObjectSchema>;
+/** The input a caller passes to start workflow `W`. */
+export type WorkflowInput<W extends AnyWorkflow> = z.input<W['input']>;
+/** The output workflow `W` ends with. */
+export type WorkflowOutput<W extends AnyWorkflow> = z.output<W['output']>;
+
+/** The root flow a workflow's build function receives. */
+export type RootFlow<I extends ObjectSchema, O extends ObjectSchema, V extends ObjectSchema> = Flow<
+  BaseScope<z.output<I>, z.output<V>>,
+  {},
+  {},
+  FlowTypes<z.input<O>, z.input<V>>
+>;
+
+/**
+ * Defines a workflow: settings and schemas, and a function that builds its flow and ends with
+ * `.output()`.
+ *
+ * @example
+ * ```ts
+ * export const hello = workflow(
+ *   { name: 'hello', version: 1, description: 'Greets.', input: z.object({ who: z.string() }), output: z.object({ text: z.string() }) },
+ *   (f) => f.task(greet, (s) => ({ who: s.input.who })).output((s) => ({ text: s.greet.output.text })),
+ * );
+ * ```
+ */
+export function workflow<const N extends string, I extends ObjectSchema, O extends ObjectSchema, V extends ObjectSchema = EmptySchema>(
+  spec: WorkflowSpec<N, I, O, V>,
+  build: (flow: RootFlow<I, O, V>) => FinishedFlow<FlowTypes<z.input<O>, z.input<V>>>,
+): Workflow<N, I, O, V> {
+  const finished = build(Flow.empty());
+  return Object.freeze({
+    kind: 'Workflow',
+    name: spec.name,
+    version: spec.version,
+    description: spec.description,
+    input: spec.input,
+    output: spec.output,
+    variables: spec.variables,
+    ownerEmail: spec.ownerEmail ?? WORKFLOW_DEFAULTS.ownerEmail,
+    timeoutSeconds: spec.timeoutSeconds ?? WORKFLOW_DEFAULTS.timeoutSeconds,
+    timeoutPolicy: spec.timeoutPolicy ?? WORKFLOW_DEFAULTS.timeoutPolicy,
+    restartable: spec.restartable ?? WORKFLOW_DEFAULTS.restartable,
+    failureWorkflow: spec.failureWorkflow,
+    nodes: finished.nodes,
+    outputParameters: finished.output,
+  });
+}
+
+/** True when `value` is a workflow made by {@link workflow}. */
+export function isWorkflow(value: unknown): value is AnyWorkflow {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'Workflow';
+}

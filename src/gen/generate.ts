@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../compiler/canonical-json.ts';
+import { compileWorkflow, visit } from '../compiler/compile-workflow.ts';
+import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
+import type { AnyTaskContract } from '../contract/define-task.ts';
+import { toTaskDef } from '../contract/task-def.ts';
+import type { AnyWorkflow } from '../dsl/workflow.ts';
+import { DefinitionError, issuePath, type DefinitionIssue } from '../issues.ts';
+import { validateTaskDef } from '../validate/task-def-rules.ts';
+import { validateWorkflowDefs } from '../validate/validate-workflow.ts';
+
+/** What a definitions module exports: the workflows to generate, and contracts no workflow uses yet. */
+export interface Project {
+  readonly workflows: readonly AnyWorkflow[];
+  readonly tasks?: readonly AnyTaskContract[];
+}
+
+/** One file gen writes, its path relative to the project root (forward slashes). */
+export interface GeneratedFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** A compiled, validated generation: the definitions and the files that hold them. */
+export interface Generation {
+  readonly workflows: readonly WorkflowDef[];
+  readonly tasks: readonly TaskDef[];
+  readonly files: readonly GeneratedFile[];
+}
+
+/** Folders whose files gen owns: it writes them, and removes what it no longer produces. */
+export const GENERATED_DIRS = ['generated/workflows', 'generated/tasks'] as const;
+/** The manifest: names, versions and content hashes of everything generated. */
+export const MANIFEST_PATH = 'generated/manifest.json';
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function collectContracts(project: Project, issues: DefinitionIssue[]): AnyTaskContract[] {
+  const byName = new Map<string, { contract: AnyTaskContract; json: string }>();
+  const add = (contract: AnyTaskContract, where: string): void => {
+    const seen = byName.get(contract.name);
+    if (seen === undefined) {
+      byName.set(contract.name, { contract, json: canonicalJson(toTaskDef(contract)) });
+    } else if (seen.contract !== contract && seen.json !== canonicalJson(toTaskDef(contract))) {
+      issues.push({
+        code: 'CONTRACT_CONFLICT',
+        path: issuePath(where, contract.name),
+        message: `two different task contracts are named "${contract.name}". Define the task once with defineTask() and import that contract everywhere.`,
+      });
+    }
+  };
+  for (const contract of project.tasks ?? []) add(contract, 'tasks');
+  for (const wf of project.workflows) {
+    visit(wf.nodes, (node) => {
+      if (node.kind === 'Task' || node.kind === 'DynamicFork') add(node.contract, `${wf.name} v${wf.version}`);
+    });
+  }
+  return [...byName.values()].map((v) => v.contract).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function uniqueWorkflows(project: Project, issues: DefinitionIssue[]): AnyWorkflow[] {
+  const byKey = new Map<string, AnyWorkflow>();
+  for (const wf of project.workflows) {
+    const key = `${wf.name} v${wf.version}`;
+    const seen = byKey.get(key);
+    if (seen === undefined) byKey.set(key, wf);
+    else if (seen !== wf) {
+      issues.push({
+        code: 'WORKFLOW_DUPLICATE',
+        path: key,
+        message: `two different workflows are named "${wf.name}" at version ${wf.version}. Rename one, or bump its version.`,
+      });
+    }
+  }
+  return [...byKey.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version - b.version));
+}
+
+/**
+ * Compiles and validates a project and renders its files, in memory. Throws a
+ * {@link DefinitionError} listing every problem when anything is invalid, so nothing half-valid
+ * is ever written.
+ */
+export function generate(project: Project): Generation {
+  const issues: DefinitionIssue[] = [];
+  const workflowsIn = uniqueWorkflows(project, issues);
+  const contracts = collectContracts(project, issues);
+  const tasks = contracts.map(toTaskDef);
+  const workflows = workflowsIn.map(compileWorkflow);
+  for (const def of tasks) issues.push(...validateTaskDef(def, `task ${def.name}`));
+  issues.push(...validateWorkflowDefs(workflows, { taskNames: new Set(tasks.map((t) => t.name)), complete: true }));
+  if (issues.length > 0) throw new DefinitionError(issues, 'the workflow definitions');
+
+  const files: GeneratedFile[] = [];
+  const manifest = { workflows: [] as unknown[], tasks: [] as unknown[] };
+  for (const def of workflows) {
+    const path = `generated/workflows/${def.name}.v${def.version}.json`;
+    const content = canonicalJson(def);
+    files.push({ path, content });
+    manifest.workflows.push({ name: def.name, version: def.version, file: path, sha256: sha256(content) });
+  }
+  for (const def of tasks) {
+    const path = `generated/tasks/${def.name}.json`;
+    const content = canonicalJson(def);
+    files.push({ path, content });
+    manifest.tasks.push({ name: def.name, file: path, sha256: sha256(content) });
+  }
+  files.push({ path: MANIFEST_PATH, content: canonicalJson(manifest) });
+  return { workflows, tasks, files };
+}

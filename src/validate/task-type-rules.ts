@@ -1,0 +1,315 @@
+import type { DefinitionIssue } from '../issues.ts';
+import { describeJsonType, hasKey, isJsonObject, isNonBlankString, isPresent, quote, type JsonObject } from './json-value.ts';
+
+/** What a per-type rule gets: one raw task and how to name it. */
+export interface TaskRuleInput {
+  readonly task: JsonObject;
+  /** The task as messages name it, e.g. `SWITCH "route"`. */
+  readonly title: string;
+  /** The issue path of one of the task's fields (or of the task itself). */
+  readonly at: (field?: string) => string;
+}
+
+/** Checks the fields one task type needs; returns every problem. */
+export type TaskTypeRule = (input: TaskRuleInput) => DefinitionIssue[];
+
+const SWITCH_EVALUATORS = ['value-param', 'javascript', 'graaljs'];
+const TERMINATION_STATUSES = ['COMPLETED', 'FAILED', 'TERMINATED'];
+/** `DateTimeUtils.parseDuration`: days, hours, minutes, seconds, each optional, in that order. */
+const WAIT_DURATION =
+  /^\s*(?:(\d+)\s*(?:days?|d))?\s*(?:(\d+)\s*(?:hours?|hrs?|h))?\s*(?:(\d+)\s*(?:minutes?|mins?|m))?\s*(?:(\d+)\s*(?:seconds?|secs?|s))?\s*$/i;
+/** `DateTimeUtils.parseDate`: `yyyy-MM-dd HH:mm z`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd`. */
+const WAIT_UNTIL = /^\d+-\d+-\d+(?: \d+:\d+(?: (?:[A-Za-z][\w/+:-]*|[+-]\d{2}:?\d{2}))?)?$/;
+
+const inputs = (task: JsonObject): JsonObject => (isJsonObject(task.inputParameters) ? task.inputParameters : {});
+
+/** True when an input (or the embedded TaskDef's inputTemplate) sets one of `keys`. */
+function hasInput(task: JsonObject, keys: readonly string[]): boolean {
+  const template = isJsonObject(task.taskDefinition) ? task.taskDefinition.inputTemplate : undefined;
+  return keys.some((key) => hasKey(task.inputParameters, key) || hasKey(template, key));
+}
+
+function nonEmptyCases(task: JsonObject): boolean {
+  return isJsonObject(task.decisionCases) && Object.keys(task.decisionCases).length > 0;
+}
+
+/** A parameter that names an input key must name one the task really has. */
+function paramNamesInput(input: TaskRuleInput, field: string, code: string): DefinitionIssue[] {
+  const name = input.task[field];
+  if (typeof name !== 'string' || hasKey(input.task.inputParameters, name)) return [];
+  const keys = Object.keys(inputs(input.task));
+  return [
+    {
+      code,
+      path: input.at(field),
+      message: `${input.title} reads input parameter ${quote(name)} (${field}), but its inputParameters ${keys.length === 0 ? 'are empty' : `only have ${keys.map((k) => quote(k)).join(', ')}`}, so it always reads null. Add ${quote(name)} to inputParameters, or set ${field} to one of its keys.`,
+    },
+  ];
+}
+
+const SWITCH: TaskTypeRule = (input) => {
+  const { task, title, at } = input;
+  const issues: DefinitionIssue[] = [];
+  if (!isPresent(task.evaluatorType)) {
+    issues.push({
+      code: 'SWITCH_EVALUATOR_MISSING',
+      path: at('evaluatorType'),
+      message: `${title} has no evaluatorType; the server rejects it. Set evaluatorType to "value-param" (expression names an input parameter) or "graaljs" (expression is JavaScript).`,
+    });
+  } else if (typeof task.evaluatorType !== 'string' || !SWITCH_EVALUATORS.includes(task.evaluatorType)) {
+    issues.push({
+      code: 'SWITCH_EVALUATOR_UNKNOWN',
+      path: at('evaluatorType'),
+      message: `${title} has evaluatorType ${quote(task.evaluatorType)}, which Conductor cannot evaluate. Use "value-param", "javascript" or "graaljs".`,
+    });
+  }
+  if (!isNonBlankString(task.expression)) {
+    issues.push({
+      code: 'SWITCH_EXPRESSION_MISSING',
+      path: at('expression'),
+      message: `${title} has no expression (${isPresent(task.expression) ? `it is ${describeJsonType(task.expression)}` : 'missing'}), so no case can be chosen. Set expression to the input parameter name (value-param) or a JavaScript expression.`,
+    });
+  } else if (task.evaluatorType === 'value-param') {
+    issues.push(...paramNamesInput(input, 'expression', 'VALUE_PARAM_NOT_INPUT'));
+  }
+  if (!nonEmptyCases(task)) {
+    issues.push({
+      code: 'SWITCH_CASES_EMPTY',
+      path: at('decisionCases'),
+      message: `${title} has no decisionCases; the server rejects a switch without cases. Add at least one case, e.g. { "true": [ ...tasks ] }.`,
+    });
+  }
+  return issues;
+};
+
+const DECISION: TaskTypeRule = (input) => {
+  const { task, title, at } = input;
+  const issues: DefinitionIssue[] = [];
+  if (!isPresent(task.caseValueParam) && !isPresent(task.caseExpression)) {
+    issues.push({
+      code: 'DECISION_CASE_PARAM_MISSING',
+      path: at('caseValueParam'),
+      message: `${title} has neither caseValueParam nor caseExpression; the server rejects it. Set caseValueParam to an input parameter name, or better, change the task to a SWITCH.`,
+    });
+  } else if (!isPresent(task.caseExpression)) {
+    issues.push(...paramNamesInput(input, 'caseValueParam', 'VALUE_PARAM_NOT_INPUT'));
+  }
+  if (!nonEmptyCases(task)) {
+    issues.push({
+      code: 'DECISION_CASES_EMPTY',
+      path: at('decisionCases'),
+      message: `${title} has no decisionCases; the server rejects it. Add at least one case, e.g. { "true": [ ...tasks ] }.`,
+    });
+  }
+  return issues;
+};
+
+const FORK_JOIN: TaskTypeRule = ({ task, title, at }) => {
+  const branches = task.forkTasks;
+  if (!isPresent(branches) || (Array.isArray(branches) && branches.length === 0)) {
+    return [
+      {
+        code: 'FORK_EMPTY',
+        path: at('forkTasks'),
+        message: `${title} has no branches; the server rejects an empty fork. Add at least one branch to forkTasks, or remove the fork.`,
+      },
+    ];
+  }
+  if (!Array.isArray(branches)) return [];
+  return branches.flatMap((branch: unknown, i) =>
+    Array.isArray(branch) && branch.length === 0
+      ? [
+          {
+            code: 'FORK_BRANCH_EMPTY',
+            path: at(`forkTasks[${i}]`),
+            message: `Branch ${i} of ${title} has no tasks; Conductor fails when it schedules an empty branch. Add a task to the branch, or remove it.`,
+          },
+        ]
+      : [],
+  );
+};
+
+const FORK_JOIN_DYNAMIC: TaskTypeRule = (input) => {
+  const { task, title, at } = input;
+  const legacy = isPresent(task.dynamicForkJoinTasksParam);
+  const tasksParam = isPresent(task.dynamicForkTasksParam);
+  const inputName = isPresent(task.dynamicForkTasksInputParamName);
+  if (legacy && (tasksParam || inputName)) {
+    return [
+      {
+        code: 'DYNAMIC_FORK_PARAMS_CONFLICT',
+        path: at('dynamicForkJoinTasksParam'),
+        message: `${title} sets the deprecated dynamicForkJoinTasksParam together with dynamicForkTasksParam/dynamicForkTasksInputParamName; the server rejects the mix. Remove dynamicForkJoinTasksParam.`,
+      },
+    ];
+  }
+  if (!legacy && !hasKey(task.inputParameters, 'forkTaskInputs') && !(tasksParam && inputName)) {
+    const missing = tasksParam ? 'dynamicForkTasksInputParamName' : inputName ? 'dynamicForkTasksParam' : 'both dynamicForkTasksParam and dynamicForkTasksInputParamName';
+    return [
+      {
+        code: 'DYNAMIC_FORK_PARAMS_MISSING',
+        path: at(tasksParam ? 'dynamicForkTasksInputParamName' : 'dynamicForkTasksParam'),
+        message: `${title} does not say what to fork: ${missing} ${missing.startsWith('both') ? 'are' : 'is'} missing and inputParameters has no forkTaskInputs. Set inputParameters.forkTaskName and inputParameters.forkTaskInputs (one fork per item), or set both dynamicForkTasksParam and dynamicForkTasksInputParamName.`,
+      },
+    ];
+  }
+  return ['dynamicForkJoinTasksParam', 'dynamicForkTasksParam', 'dynamicForkTasksInputParamName'].flatMap((field) =>
+    paramNamesInput(input, field, 'DYNAMIC_FORK_PARAM_NOT_INPUT'),
+  );
+};
+
+const DO_WHILE: TaskTypeRule = ({ task, title, at }) => {
+  const issues: DefinitionIssue[] = [];
+  const ref = isNonBlankString(task.taskReferenceName) ? task.taskReferenceName : 'loop';
+  // The server only requires the field: an empty condition runs the body once.
+  if (!isPresent(task.loopCondition)) {
+    issues.push({
+      code: 'DO_WHILE_CONDITION_MISSING',
+      path: at('loopCondition'),
+      message: `${title} has no loopCondition; the server rejects it. Set loopCondition to JavaScript that returns true while the loop should go on, e.g. "$.${ref}['iteration'] < 3".`,
+    });
+  }
+  if (!Array.isArray(task.loopOver) || task.loopOver.length === 0) {
+    issues.push({
+      code: 'DO_WHILE_BODY_EMPTY',
+      path: at('loopOver'),
+      message: `${title} has no tasks in loopOver; the server rejects an empty loop. Add the tasks to repeat to loopOver.`,
+    });
+  }
+  return issues;
+};
+
+const SUB_WORKFLOW: TaskTypeRule = ({ task, title, at }) => {
+  const param = task.subWorkflowParam;
+  if (!isJsonObject(param)) {
+    return [
+      {
+        code: 'SUB_WORKFLOW_PARAM_MISSING',
+        path: at('subWorkflowParam'),
+        message: `${title} has ${isPresent(param) ? `a subWorkflowParam that is ${describeJsonType(param)}` : 'no subWorkflowParam'}, so the server does not know which workflow to start. Set subWorkflowParam to { "name": "<workflow>", "version": <n> }.`,
+      },
+    ];
+  }
+  if (!isNonBlankString(param.name) && !isJsonObject(param.workflowDefinition)) {
+    return [
+      {
+        code: 'SUB_WORKFLOW_NAME_MISSING',
+        path: at('subWorkflowParam.name'),
+        message: `${title} has no subWorkflowParam.name; the server rejects it. Set subWorkflowParam.name to the workflow to start (or give an inline workflowDefinition).`,
+      },
+    ];
+  }
+  return [];
+};
+
+const DYNAMIC: TaskTypeRule = (input) => {
+  if (isPresent(input.task.dynamicTaskNameParam)) return paramNamesInput(input, 'dynamicTaskNameParam', 'DYNAMIC_PARAM_NOT_INPUT');
+  return [
+    {
+      code: 'DYNAMIC_NAME_PARAM_MISSING',
+      path: input.at('dynamicTaskNameParam'),
+      message: `${input.title} has no dynamicTaskNameParam; the server rejects it. Set dynamicTaskNameParam to the input parameter that holds the task name to run.`,
+    },
+  ];
+};
+
+/** A system task that takes its request from one input (or the registered TaskDef's inputTemplate). */
+function requiresInput(keys: readonly string[], code: string, fix: string): TaskTypeRule {
+  return ({ task, title, at }) =>
+    hasInput(task, keys)
+      ? []
+      : [
+          {
+            code,
+            path: at(`inputParameters.${keys[0] ?? ''}`),
+            message: `${title} has no inputParameters.${keys[0] ?? ''}; the server rejects it unless the registered task definition's inputTemplate supplies one. ${fix}`,
+          },
+        ];
+}
+
+const TERMINATE: TaskTypeRule = ({ task, title, at }) => {
+  const issues: DefinitionIssue[] = [];
+  if (task.optional === true) {
+    issues.push({
+      code: 'TERMINATE_OPTIONAL',
+      path: at('optional'),
+      message: `${title} is optional; the server rejects an optional TERMINATE. Remove "optional": true.`,
+    });
+  }
+  const status = inputs(task).terminationStatus;
+  if (typeof status !== 'string' || !TERMINATION_STATUSES.includes(status)) {
+    issues.push({
+      code: 'TERMINATE_STATUS',
+      path: at('inputParameters.terminationStatus'),
+      message: `${title} has terminationStatus ${isPresent(status) ? quote(status) : 'missing'}; the server needs the literal text COMPLETED, FAILED or TERMINATED (not an expression). Set inputParameters.terminationStatus to one of them.`,
+    });
+  }
+  return issues;
+};
+
+const WAIT: TaskTypeRule = ({ task, title, at }) => {
+  const issues: DefinitionIssue[] = [];
+  const { duration, until } = inputs(task);
+  const given = (value: unknown): boolean => isPresent(value) && String(value).trim() !== '';
+  const literal = (value: unknown): boolean => typeof value !== 'string' || !value.startsWith('${');
+  if (given(duration) && given(until)) {
+    issues.push({
+      code: 'WAIT_BOTH',
+      path: at('inputParameters'),
+      message: `${title} sets both duration and until; the server rejects that. Keep only one of inputParameters.duration and inputParameters.until.`,
+    });
+  }
+  if (given(duration) && literal(duration) && !(typeof duration === 'string' && WAIT_DURATION.test(duration))) {
+    issues.push({
+      code: 'WAIT_DURATION_FORMAT',
+      path: at('inputParameters.duration'),
+      message: `${title} has duration ${quote(duration)}, which the server cannot parse. Write it as days, hours, minutes, seconds in that order, e.g. "2d 3h 10m 5s" or "30s".`,
+    });
+  }
+  if (given(until) && literal(until) && !(typeof until === 'string' && WAIT_UNTIL.test(until))) {
+    issues.push({
+      code: 'WAIT_UNTIL_FORMAT',
+      path: at('inputParameters.until'),
+      message: `${title} has until ${quote(until)}, which the server cannot parse. Write it as "yyyy-MM-dd HH:mm z", e.g. "2030-01-31 18:30 UTC".`,
+    });
+  }
+  return issues;
+};
+
+const EVENT: TaskTypeRule = ({ task, title, at }) =>
+  isPresent(task.sink)
+    ? []
+    : [
+        {
+          code: 'EVENT_SINK_MISSING',
+          path: at('sink'),
+          message: `${title} has no sink; the server rejects it. Set sink to where the event goes, e.g. "conductor" or "sqs:<queue>".`,
+        },
+      ];
+
+/**
+ * The registration rules of each task type (`WorkflowTaskTypeConstraint`), keyed by `type`.
+ * Types without an entry (SIMPLE, JOIN, INLINE, LAMBDA, SET_VARIABLE, HUMAN, USER_TASK,
+ * START_WORKFLOW, EXCLUSIVE_JOIN, ...) have no rules of their own.
+ */
+export const TASK_TYPE_RULES: Readonly<Record<string, TaskTypeRule>> = {
+  SWITCH,
+  DECISION,
+  FORK_JOIN,
+  FORK_JOIN_DYNAMIC,
+  DO_WHILE,
+  SUB_WORKFLOW,
+  DYNAMIC,
+  HTTP: requiresInput(['http_request', 'uri'], 'HTTP_REQUEST_MISSING', 'Add inputParameters.http_request with at least "uri" and "method".'),
+  KAFKA_PUBLISH: requiresInput(['kafka_request'], 'KAFKA_REQUEST_MISSING', 'Add inputParameters.kafka_request with "bootStrapServers", "topic" and "value".'),
+  JSON_JQ_TRANSFORM: requiresInput(['queryExpression'], 'JQ_QUERY_MISSING', 'Add inputParameters.queryExpression with the jq program to run.'),
+  TERMINATE,
+  WAIT,
+  EVENT,
+};
+
+/** Applies the rules of a task's type; types without rules give no issues. */
+export function validateTaskType(type: string, input: TaskRuleInput): DefinitionIssue[] {
+  const rule = Object.hasOwn(TASK_TYPE_RULES, type) ? TASK_TYPE_RULES[type] : undefined;
+  return rule === undefined ? [] : rule(input);
+}
