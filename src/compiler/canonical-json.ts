@@ -1,4 +1,7 @@
-/** Keys that lead an object, in this order, so generated files read top-down; the rest are sorted. */
+/**
+ * Keys that lead a definition object (one with a `name`), in this order, so generated files read
+ * top-down; all other keys, and every key of other objects, are sorted.
+ */
 const LEADING_KEYS = ['name', 'taskReferenceName', 'type', 'description', 'version'];
 
 function keyRank(key: string): number {
@@ -7,14 +10,19 @@ function keyRank(key: string): number {
 }
 
 function compareKeys(a: string, b: string): number {
-  return keyRank(a) - keyRank(b) || (a < b ? -1 : a > b ? 1 : 0);
+  return keyRank(a) - keyRank(b) || byCodeUnit(a, b);
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort(compareKeys)) {
+  const keys = Object.keys(value);
+  for (const key of keys.sort(keys.includes('name') ? compareKeys : byCodeUnit)) {
     const item = (value as Record<string, unknown>)[key];
     if (item !== undefined) out[key] = canonical(item);
   }

@@ -42,6 +42,8 @@ function forkWithoutJoin(fork: TaskNode, next: TaskNode | undefined, workflowLab
 }
 
 function joinOnIssues(fork: TaskNode, join: TaskNode, workflowLabel: string): DefinitionIssue[] {
+  // A fork without readable branches is already reported; its JOIN has nothing to be checked against.
+  if (fork.children.length === 0) return [];
   const path = issuePath(workflowLabel, join.label, 'joinOn');
   const lastOfEachBranch = fork.children.flatMap((branch) => {
     const ref = branch.tasks[branch.tasks.length - 1]?.ref;

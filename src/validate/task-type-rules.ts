@@ -29,9 +29,11 @@ function hasInput(task: JsonObject, keys: readonly string[]): boolean {
   return keys.some((key) => hasKey(task.inputParameters, key) || hasKey(template, key));
 }
 
-function nonEmptyCases(task: JsonObject): boolean {
-  return isJsonObject(task.decisionCases) && Object.keys(task.decisionCases).length > 0;
-}
+// Values of the wrong shape are reported by the task tree reader, so these only catch absence.
+/** True when a list field is left out or empty. */
+const noItems = (value: unknown): boolean => (Array.isArray(value) ? value.length === 0 : !isPresent(value));
+/** True when decisionCases is left out or has no case. */
+const noCases = (value: unknown): boolean => (isJsonObject(value) ? Object.keys(value).length === 0 : !isPresent(value));
 
 /** A parameter that names an input key must name one the task really has. */
 function paramNamesInput(input: TaskRuleInput, field: string, code: string): DefinitionIssue[] {
@@ -72,7 +74,7 @@ const SWITCH: TaskTypeRule = (input) => {
   } else if (task.evaluatorType === 'value-param') {
     issues.push(...paramNamesInput(input, 'expression', 'VALUE_PARAM_NOT_INPUT'));
   }
-  if (!nonEmptyCases(task)) {
+  if (noCases(task.decisionCases)) {
     issues.push({
       code: 'SWITCH_CASES_EMPTY',
       path: at('decisionCases'),
@@ -94,7 +96,7 @@ const DECISION: TaskTypeRule = (input) => {
   } else if (!isPresent(task.caseExpression)) {
     issues.push(...paramNamesInput(input, 'caseValueParam', 'VALUE_PARAM_NOT_INPUT'));
   }
-  if (!nonEmptyCases(task)) {
+  if (noCases(task.decisionCases)) {
     issues.push({
       code: 'DECISION_CASES_EMPTY',
       path: at('decisionCases'),
@@ -106,7 +108,7 @@ const DECISION: TaskTypeRule = (input) => {
 
 const FORK_JOIN: TaskTypeRule = ({ task, title, at }) => {
   const branches = task.forkTasks;
-  if (!isPresent(branches) || (Array.isArray(branches) && branches.length === 0)) {
+  if (noItems(branches)) {
     return [
       {
         code: 'FORK_EMPTY',
@@ -169,7 +171,7 @@ const DO_WHILE: TaskTypeRule = ({ task, title, at }) => {
       message: `${title} has no loopCondition; the server rejects it. Set loopCondition to JavaScript that returns true while the loop should go on, e.g. "$.${ref}['iteration'] < 3".`,
     });
   }
-  if (!Array.isArray(task.loopOver) || task.loopOver.length === 0) {
+  if (noItems(task.loopOver)) {
     issues.push({
       code: 'DO_WHILE_BODY_EMPTY',
       path: at('loopOver'),

@@ -1,0 +1,114 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { genCommand } from '../../src/cli/gen-command.ts';
+
+const TMP = join(process.cwd(), '.tmp');
+
+const GOOD = `
+import { z } from 'zod';
+import { defineTask, workflow } from '../../../src/index.ts';
+const step = defineTask({ name: 'step', description: 'A step.', input: z.object({ v: z.string() }), output: z.object({ v: z.string() }) });
+export const handler = workflow(
+  { name: 'handler', version: 1, description: 'h', input: z.object({ workflowId: z.string() }), output: z.object({}) },
+  (f) => f.task(step, (s) => ({ v: s.input.workflowId })).output(() => ({})),
+);
+export const main = workflow(
+  { name: 'main', version: 1, description: 'm', input: z.object({ v: z.string() }), output: z.object({ v: z.string() }), failureWorkflow: handler },
+  (f) => f.task(step, (s) => ({ v: s.input.v })).output((s) => ({ v: s.step.output.v })),
+);
+export const workflows = [main, handler];
+`;
+
+let root: string;
+let out: string[];
+let err: string[];
+const io = { stdout: (l: string) => out.push(l), stderr: (l: string) => err.push(l) };
+
+function writeDefinitions(source: string): void {
+  mkdirSync(join(root, 'definitions'), { recursive: true });
+  writeFileSync(join(root, 'definitions', `index.ts`), source);
+}
+
+async function gen(...args: string[]): Promise<number> {
+  out = [];
+  err = [];
+  return genCommand(['--root', root, ...args], io);
+}
+
+beforeEach(() => {
+  mkdirSync(TMP, { recursive: true });
+  root = mkdtempSync(join(TMP, 'gen-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('k1-workflows gen', () => {
+  it('writes workflows, task definitions and the manifest, one line per file', async () => {
+    writeDefinitions(GOOD);
+    expect(await gen()).toBe(0);
+    expect(out).toEqual([
+      'added   generated/workflows/handler.v1.json',
+      'added   generated/workflows/main.v1.json',
+      'added   generated/tasks/step.json',
+      'added   generated/manifest.json',
+      'gen: 4 files, 4 changed.',
+    ]);
+    const main = JSON.parse(readFileSync(join(root, 'generated/workflows/main.v1.json'), 'utf8'));
+    expect(main).toMatchObject({ name: 'main', version: 1, schemaVersion: 2, failureWorkflow: 'handler' });
+    const manifest = JSON.parse(readFileSync(join(root, 'generated/manifest.json'), 'utf8'));
+    expect(manifest.workflows.map((w: { name: string }) => w.name)).toEqual(['handler', 'main']);
+    expect(manifest.tasks[0]).toMatchObject({ name: 'step', file: 'generated/tasks/step.json' });
+    expect(manifest.tasks[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('is deterministic: a second run changes nothing and the bytes are identical', async () => {
+    writeDefinitions(GOOD);
+    await gen();
+    const first = readFileSync(join(root, 'generated/workflows/main.v1.json'));
+    expect(await gen()).toBe(0);
+    expect(out).toEqual(['gen: 4 files, 0 changed.']);
+    expect(readFileSync(join(root, 'generated/workflows/main.v1.json')).equals(first)).toBe(true);
+    expect(first.toString().endsWith('}\n')).toBe(true);
+  });
+
+  it('--check passes when fresh, fails after an edit to a generated file, and writes nothing', async () => {
+    writeDefinitions(GOOD);
+    await gen();
+    expect(await gen('--check')).toBe(0);
+    const file = join(root, 'generated/tasks/step.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"retryCount": 2', '"retryCount": 5'));
+    expect(await gen('--check')).toBe(1);
+    expect(out).toEqual(['stale generated/tasks/step.json (would be updated)']);
+    expect(err[0]).toContain('run `npm run gen` and commit the result');
+    expect(readFileSync(file, 'utf8')).toContain('"retryCount": 5');
+  });
+
+  it('--check reports missing and leftover files; gen removes files it no longer produces', async () => {
+    writeDefinitions(GOOD);
+    await gen();
+    writeFileSync(join(root, 'generated/tasks/old_task.json'), '{}\n');
+    rmSync(join(root, 'generated/manifest.json'));
+    expect(await gen('--check')).toBe(1);
+    expect(out.sort()).toEqual(['stale generated/manifest.json (would be added)', 'stale generated/tasks/old_task.json (would be removed)']);
+    expect(await gen()).toBe(0);
+    expect(existsSync(join(root, 'generated/tasks/old_task.json'))).toBe(false);
+  });
+
+  it('fails with every issue listed and writes nothing when a definition is invalid', async () => {
+    writeDefinitions(GOOD.replace('export const workflows = [main, handler];', 'export const workflows = [main];').replace("(s) => ({ v: s.input.v })", "(s) => ({ v: '${nowhere.output.v}' })"));
+    expect(await gen()).toBe(1);
+    const lines = err.join('\n').split('\n');
+    expect(lines[0]).toBe('gen: 2 problems in the definitions; nothing was written.');
+    expect(lines[1]).toMatch(/^  FAILURE_WORKFLOW_UNKNOWN main v1 → failureWorkflow: .*Add that workflow to the definitions, or fix failureWorkflow\.$/);
+    expect(lines[2]).toMatch(/^  REF_UNKNOWN main v1 → step → inputParameters\.v: "\$\{nowhere\.output\.v\}" references "nowhere"/);
+    expect(existsSync(join(root, 'generated'))).toBe(false);
+  });
+
+  it('explains a definitions module without a workflows export, and a usage error', async () => {
+    writeDefinitions('export const nothing = 1;');
+    expect(await gen()).toBe(1);
+    expect(err[0]).toContain('must export `workflows`');
+    expect(await gen('--bogus')).toBe(2);
+    expect(err.join('\n')).toContain('usage: k1-workflows gen');
+  });
+});

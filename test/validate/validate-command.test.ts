@@ -1,0 +1,109 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateCommand } from '../../src/cli/validate-command.ts';
+import { simple, workflow } from './helpers.ts';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'k1-validate-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Writes `content` (JSON unless a string) to a file in the temp folder and returns its path. */
+async function file(name: string, content: unknown): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await validateCommand(args, { stdout: (s) => stdout.push(s), stderr: (s) => stderr.push(s) });
+  return { code, stdout, stderr };
+}
+
+const taskDef = { name: 'compile_task', ownerEmail: 'build@k1.test', timeoutSeconds: 600, responseTimeoutSeconds: 600 };
+
+describe('k1-workflows validate', () => {
+  it('exits 0 with a summary for clean files', async () => {
+    const wf = await file('clean.json', workflow([simple('compile')]));
+    const tasks = await file('tasks.json', [taskDef]);
+    const result = await run(wf, tasks);
+    expect(result).toEqual({ code: 0, stdout: ['validate: 2 files, 1 workflow definition, 1 task definition: no problems.'], stderr: [] });
+  });
+
+  it('exits 1 and prints one line per issue, prefixed by the file', async () => {
+    const bad = await file('bad.json', workflow([simple('compile', { repo: '${deploy.output.url}' }), simple('deploy')]));
+    const badTask = await file('bad-task.json', { ...taskDef, retryCount: -1 });
+    const result = await run(bad, badTask);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toEqual([
+      `${bad}: REF_NOT_UPSTREAM demo v1 → compile → inputParameters.repo: "\${deploy.output.url}" references "deploy", which runs after "compile". Reference only tasks that run before this one, or move "deploy" earlier.`,
+      `${badTask}: TASKDEF_RETRY_COUNT task compile_task → retryCount: retryCount is -1, but the server only accepts 0 or more. Set it to at least 0.`,
+    ]);
+    expect(result.stdout).toEqual(['validate: 2 files, 1 workflow definition, 1 task definition: 2 problems.']);
+  });
+
+  it('checks all files together: --complete needs sub-workflows and task definitions among them', async () => {
+    const parent = await file('parent.json', workflow([simple('compile'), { name: 's', taskReferenceName: 'flash', type: 'SUB_WORKFLOW', subWorkflowParam: { name: 'flash-board' } }]));
+    const tasks = await file('complete-tasks.json', [taskDef]);
+    expect((await run(parent)).code).toBe(0);
+
+    const incomplete = await run('--complete', parent, tasks);
+    expect(incomplete.code).toBe(1);
+    expect(incomplete.stderr.map((line) => line.split(':')[1]?.trim().split(' ')[0])).toEqual(['SUB_WORKFLOW_UNKNOWN']);
+
+    const child = await file('child.json', workflow([simple('compile')], { name: 'flash-board' }));
+    expect((await run('--complete', parent, child, tasks)).code).toBe(0);
+    const withoutTasks = await run('--complete', parent, child);
+    expect(withoutTasks.stderr.filter((line) => line.includes('TASK_NO_CONTRACT'))).toHaveLength(2);
+  });
+
+  it('requires ownerEmail unless --owner-email-optional is given', async () => {
+    const path = await file('no-owner.json', workflow([simple('compile')], { ownerEmail: undefined }));
+    const strict = await run(path);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr[0]).toContain(`${path}: OWNER_EMAIL_MISSING demo v1 → ownerEmail: `);
+    expect((await run('--owner-email-optional', path)).code).toBe(0);
+  });
+
+  it('names unreadable files, non-JSON files and files that hold no definition', async () => {
+    const missing = join(dir, 'missing.json');
+    const notJson = await file('not-json.json', '{ "name": ');
+    const number = await file('number.json', [workflow([simple('compile')]), 42]);
+    const result = await run(missing, notJson, number);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toHaveLength(3);
+    expect(result.stderr[0]).toMatch(new RegExp(`^${missing}: FILE_UNREADABLE: Cannot read the file \\(ENOENT.*\\)\\. Check the path and its permissions\\.$`));
+    expect(result.stderr[1]).toMatch(new RegExp(`^${notJson}: FILE_NOT_JSON: The file is not valid JSON \\(.*\\)\\. Fix the JSON syntax\\.$`));
+    expect(result.stderr[2]).toBe(`${number}: FILE_NOT_DEFINITION [1]: This is a number, not a definition. Make the file hold a WorkflowDef object, a TaskDef object, or an array of them.`);
+    expect(result.stdout).toEqual(['validate: 3 files, 1 workflow definition, 0 task definitions: 3 problems.']);
+  });
+
+  it('exits 2 with the usage line when no file is given', async () => {
+    const result = await run();
+    expect(result.code).toBe(2);
+    expect(result.stderr.join('\n')).toContain('validate: no files given');
+    expect(result.stderr.join('\n')).toContain('usage: k1-workflows validate [--complete] [--owner-email-optional] FILE...');
+    expect(result.stdout).toEqual([]);
+  });
+
+  it('exits 2 with the usage line on an unknown flag', async () => {
+    const result = await run('--strict', 'x.json');
+    expect(result.code).toBe(2);
+    expect(result.stderr.join('\n')).toMatch(/--strict[\s\S]*usage: k1-workflows validate/);
+  });
+
+  it('prints help and exits 0 with --help', async () => {
+    const result = await run('--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout.join('\n')).toContain('--complete');
+  });
+});
