@@ -141,13 +141,15 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * Runs a worker task. The reference name defaults to the contract's name.
    * @example `.task('compile', platformioCompile, (s) => ({ environment: s.input.environment }))`
    */
-  task<const R extends string, C extends AnyTaskContract, const B extends Binding<TaskInput<C>, B>>(
+  task<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, C extends AnyTaskContract, const B extends Binding<TaskInput<C>, B>>(
+    this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     contract: C,
     input: (s: S & A) => B,
     options?: TaskNodeOptions,
   ): Flow<S, A & Entry<R, TaskOutput<C>>, { readonly [K in R]: TaskOutput<C> }, W>;
-  task<C extends AnyTaskContract, const B extends Binding<TaskInput<C>, B>>(
+  task<S, A, W extends FlowTypes<unknown, unknown>, C extends AnyTaskContract, const B extends Binding<TaskInput<C>, B>>(
+    this: Flow<S, A, unknown, W>,
     contract: C & { readonly name: FreshRef<C['name'], S & A> },
     input: (s: S & A) => B,
     options?: TaskNodeOptions,
@@ -176,7 +178,8 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * Runs branches in parallel and joins them. The JOIN (`<ref>_join`) waits for the last task of
    * each branch and outputs `{ [thatRef]: output }`; every branch task is in scope afterwards.
    */
-  fork<const R extends string, const B extends readonly [Branch<S & A, W>, ...Branch<S & A, W>[]]>(
+  fork<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, const B extends readonly [Branch<S & A, W>, ...Branch<S & A, W>[]]>(
+    this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     branches: B,
   ): Flow<
@@ -197,7 +200,8 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * value's type; tasks inside cases stay in scope afterwards with every output field nullable
    * (the default case's tasks do not: give them a case of their own to read them later).
    */
-  switch<const R extends string, V, const C extends { readonly [K in CaseKey<V>]?: Branch<S & A, W> }>(
+  switch<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, V, const C extends { readonly [K in CaseKey<V>]?: Branch<S & A, W> }>(
+    this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     value: (s: S & A) => Ref<V>,
     cases: NoExtraKeys<C, CaseKey<V>>,
@@ -218,7 +222,8 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * Chooses a branch by a JavaScript expression (`javascript` evaluator) over named inputs, which
    * the script reads as `$.name`.
    */
-  switchScript<const R extends string, I extends Record<string, unknown>, const C extends Record<string, Branch<S & A, W>>, D extends Branch<S & A, W> | undefined = undefined>(
+  switchScript<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, I extends Record<string, unknown>, const C extends Record<string, Branch<S & A, W>>, D extends Branch<S & A, W> | undefined = undefined>(
+    this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     spec: {
       readonly input: (s: S & A) => I;
@@ -244,7 +249,8 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * reads each body task's latest output as `$.ref`, the loop's inputs as `$.name`, and
    * `$.<loopRef>.iteration`.
    */
-  doWhile<const R extends string, BA, I extends Record<string, unknown> = {}>(
+  doWhile<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, BA, I extends Record<string, unknown> = {}>(
+    this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     spec: {
       readonly input?: (s: S & A) => I;
@@ -263,7 +269,8 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
   }
 
   /** Runs another workflow and waits for it; its input is checked against the child's input schema. */
-  subWorkflow<const R extends string, CW extends AnyWorkflow, const B extends Binding<WorkflowInput<CW>, B>>(
+  subWorkflow<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, CW extends AnyWorkflow, const B extends Binding<WorkflowInput<CW>, B>>(
+    this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     child: CW,
     input: (s: S & A) => B,
@@ -284,7 +291,8 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * Runs one `contract` task per item of a list, in parallel (FORK_JOIN_DYNAMIC), and joins them
    * all in `<ref>_join`. Each item is that task's whole input.
    */
-  dynamicFork<const R extends string, C extends AnyTaskContract>(
+  dynamicFork<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, C extends AnyTaskContract>(
+    this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     contract: C,
     items: (s: S & A) => NoInfer<Bindable<readonly TaskInput<C>[]>>,
@@ -302,7 +310,8 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * Waits: for a duration (`'10m'`, `'2d 3h'`), until a time (`'2026-12-01 10:00 UTC'`), or, with
    * neither, until completed through the API.
    */
-  wait<const R extends string>(
+  wait<S, A, W extends FlowTypes<unknown, unknown>, const R extends string>(
+    this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     spec: { readonly duration?: string; readonly until?: string } = {},
   ): Flow<S, A & Entry<R, Record<string, unknown>>, { readonly [K in R]: Record<string, unknown> }, W> {
@@ -313,7 +322,8 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * Waits for a person (HUMAN task), who completes it with output of the `output` schema's shape,
    * e.g. an approval `{ approved, approver, comment }`.
    */
-  human<const R extends string, O extends ObjectSchema>(
+  human<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, O extends ObjectSchema>(
+    this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     spec: { readonly output: O; readonly input?: (s: S & A) => Record<string, unknown>; readonly timeoutSeconds?: number; readonly description?: string },
   ): Flow<S, A & Entry<R, z.output<O>>, { readonly [K in R]: z.output<O> }, W> {
@@ -332,7 +342,8 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * Ends the workflow with a status. `output` becomes the workflow's output (typed against the
    * workflow's output schema); `reason` its reasonForIncompletion.
    */
-  terminate(
+  terminate<S, A, W extends FlowTypes<unknown, unknown>>(
+    this: Flow<S, A, unknown, W>,
     status: TerminationStatus,
     spec: {
       readonly ref?: string;
@@ -350,7 +361,8 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
   }
 
   /** Makes an HTTP call from the server (HTTP task). */
-  http<const R extends string, const B extends Binding<HttpRequest, B>>(
+  http<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, const B extends Binding<HttpRequest, B>>(
+    this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     request: (s: S & A) => B,
     options?: Pick<TaskNodeOptions, 'optional' | 'description'>,
@@ -369,7 +381,8 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * Evaluates JavaScript on the server (INLINE task); the script reads its inputs as `$.name` and
    * its value becomes `output.result`. Pass `result` (a zod schema) to type that value.
    */
-  inline<const R extends string, I extends Record<string, unknown>, T = unknown>(
+  inline<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, I extends Record<string, unknown>, T = unknown>(
+    this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     spec: {
       readonly input?: (s: S & A) => I;
@@ -382,7 +395,11 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
   }
 
   /** Merges values into the workflow's variables (SET_VARIABLE), typed by the workflow's `variables` schema. */
-  setVariable<const B extends Binding<Partial<W['variables']>, B>>(values: (s: S & A) => B, ref?: string): Flow<S, A, L, W> {
+  setVariable<S, A, L, W extends FlowTypes<unknown, unknown>, const B extends Binding<Partial<W['variables']>, B>>(
+    this: Flow<S, A, L, W>,
+    values: (s: S & A) => B,
+    ref?: string,
+  ): Flow<S, A, L, W> {
     return this.then({ kind: 'SetVariable', ref, input: bind(values, 'set_variable.input') });
   }
 
@@ -390,7 +407,7 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * Ends the workflow's flow with its output parameters, typed by the workflow's output schema.
    * Every task in scope here can be read.
    */
-  output<const B extends Binding<W['output'], B>>(bindings: (s: S & A) => B): FinishedFlow<W> {
+  output<S, A, W extends FlowTypes<unknown, unknown>, const B extends Binding<W['output'], B>>(this: Flow<S, A, unknown, W>, bindings: (s: S & A) => B): FinishedFlow<W> {
     return { kind: 'FinishedFlow', nodes: this.nodes, output: bind(bindings, 'outputParameters') };
   }
 
@@ -398,7 +415,8 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * Transforms JSON with jq (JSON_JQ_TRANSFORM). The query reads the inputs as `.name`; the first
    * result is `output.result`, all of them `output.resultList`. Pass `result` to type them.
    */
-  jq<const R extends string, T = unknown>(
+  jq<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, T = unknown>(
+    this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     spec: { readonly input: (s: S & A) => Record<string, unknown>; readonly query: string; readonly result?: z.ZodType<T, z.ZodTypeDef, unknown> },
   ): Flow<S, A & Entry<R, { result: T; resultList: T[] }>, { readonly [K in R]: { result: T; resultList: T[] } }, W> {

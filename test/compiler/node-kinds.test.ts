@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { compileWorkflow, workflow, type RootFlow, type FinishedFlow } from '../../src/index.ts';
-import { build, deploy, store } from './fixtures.ts';
+import { build, deploy, store } from '../dsl/fixtures.ts';
 
 const input = z.object({ env: z.string().default('esp32'), n: z.number(), devices: z.array(z.object({ device: z.string() })) });
 const output = z.object({ id: z.string().optional() });

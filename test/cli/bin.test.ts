@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = async (...args: string[]) => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['scripts/k1-workflows.mjs', ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+};
+
+describe('the k1-workflows command', () => {
+  it('validates generated JSON files through the installed bin', async () => {
+    const files = ['workflows', 'tasks'].flatMap((dir) => readdirSync(`generated/${dir}`).map((f) => `generated/${dir}/${f}`));
+    const result = await run('validate', '--complete', ...files);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/no issues|0 issues|valid/i);
+    expect(result.code).toBe(0);
+  }, 20_000);
+
+  it('answers an unknown command with usage and exit code 2', async () => {
+    const result = await run('deploy-everything');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown command "deploy-everything"');
+    expect(result.stderr).toContain('gen ');
+  }, 20_000);
+});

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { DefinitionError, defineTask, TASK_DEFAULTS, toTaskDef } from '../../src/index.ts';
+
+const input = z.object({
+  environment: z.string().describe('PlatformIO environment'),
+  clean: z.boolean().default(false).describe('Remove old output first'),
+});
+const output = z.object({ firmware_bin_path: z.string().describe('Path of firmware.bin') });
+
+describe('defineTask', () => {
+  it('compiles to a TaskDef with every option explicit, the keys, and both JSON Schemas with descriptions', () => {
+    const contract = defineTask({ name: 'compile', description: 'Builds.', input, output, retryCount: 1, timeoutSeconds: 300, responseTimeoutSeconds: 300 });
+    expect(toTaskDef(contract)).toEqual({
+      name: 'compile',
+      description: 'Builds.',
+      ownerEmail: 'build-system@k1.reinvented',
+      retryCount: 1,
+      retryLogic: 'EXPONENTIAL_BACKOFF',
+      retryDelaySeconds: 10,
+      backoffScaleFactor: 1,
+      timeoutSeconds: 300,
+      responseTimeoutSeconds: 300,
+      totalTimeoutSeconds: 0,
+      timeoutPolicy: 'TIME_OUT_WF',
+      pollTimeoutSeconds: 3600,
+      rateLimitPerFrequency: 0,
+      rateLimitFrequencyInSeconds: 1,
+      concurrentExecLimit: 0,
+      inputKeys: ['environment', 'clean'],
+      outputKeys: ['firmware_bin_path'],
+      inputSchema: {
+        name: 'compile_input',
+        version: 1,
+        type: 'JSON',
+        data: {
+          $schema: 'http://json-schema.org/draft-07/schema#',
+          type: 'object',
+          properties: {
+            environment: { type: 'string', description: 'PlatformIO environment' },
+            clean: { type: 'boolean', default: false, description: 'Remove old output first' },
+          },
+          required: ['environment'],
+          additionalProperties: false,
+        },
+      },
+      outputSchema: {
+        name: 'compile_output',
+        version: 1,
+        type: 'JSON',
+        data: {
+          $schema: 'http://json-schema.org/draft-07/schema#',
+          type: 'object',
+          properties: { firmware_bin_path: { type: 'string', description: 'Path of firmware.bin' } },
+          required: ['firmware_bin_path'],
+          additionalProperties: false,
+        },
+      },
+      enforceSchema: false,
+    });
+  });
+
+  it('fills every option left out from the project defaults, never the server ad-hoc ones', () => {
+    const contract = defineTask({ name: 'plain', description: 'Plain.', input, output });
+    expect(contract.options).toEqual(TASK_DEFAULTS);
+    expect(contract.options.retryDelaySeconds).not.toBe(60);
+    expect(contract.options.responseTimeoutSeconds).not.toBe(3600);
+  });
+
+  it('rejects invalid options where the contract is written, listing every problem with a fix', () => {
+    let error: unknown;
+    try {
+      defineTask({ name: 'bad', description: 'Bad.', input, output, retryCount: -1, timeoutSeconds: 60, responseTimeoutSeconds: 120, backoffScaleFactor: 0 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DefinitionError);
+    const issues = (error as DefinitionError).issues;
+    expect(issues.map((i) => i.code).sort()).toEqual(['TASKDEF_BACKOFF_SCALE', 'TASKDEF_RESPONSE_TIMEOUT_EXCEEDS', 'TASKDEF_RETRY_COUNT']);
+    const exceeds = issues.find((i) => i.code === 'TASKDEF_RESPONSE_TIMEOUT_EXCEEDS');
+    expect(exceeds?.path).toBe('task bad → responseTimeoutSeconds');
+    expect(exceeds?.message).toMatch(/120.*60/);
+    expect((error as Error).message).toContain('3 problems in task contract "bad"');
+  });
+
+  it('rejects a total timeout shorter than one attempt', () => {
+    expect(() => defineTask({ name: 'bad', description: 'Bad.', input, output, timeoutSeconds: 600, totalTimeoutSeconds: 300 })).toThrow(/TASKDEF_TOTAL_TIMEOUT task bad → /);
+  });
+});

@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, { import: string; types: string }> };
+mkdirSync('.tmp', { recursive: true });
+const out = mkdtempSync(join(process.cwd(), '.tmp', 'dist-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('the published package', () => {
+  it('builds to JavaScript whose entry points export exactly the curated API', async () => {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', out], { stdio: 'pipe' });
+    const entry = (name: string) => join(out, pkg.exports[name]!.import.replace('./dist/', ''));
+    const root = await import(pathToFileURL(entry('.')).href);
+    expect(Object.keys(root).sort()).toEqual([
+      'DefinitionError',
+      'Flow',
+      'TASK_DEFAULTS',
+      'WORKFLOW_DEFAULTS',
+      'canonicalJson',
+      'compileWorkflow',
+      'defineTask',
+      'formatIssues',
+      'generate',
+      'isTaskContract',
+      'isWorkflow',
+      'toJsonSchema',
+      'toTaskDef',
+      'workflow',
+    ]);
+    const validate = await import(pathToFileURL(entry('./validate')).href);
+    expect(Object.keys(validate).sort()).toEqual(['findReferences', 'validateEachWorkflowDef', 'validateTaskDef', 'validateWorkflowDefs']);
+  }, 60_000);
+});
