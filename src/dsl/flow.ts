@@ -325,7 +325,15 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
   human<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, O extends ObjectSchema>(
     this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
-    spec: { readonly output: O; readonly input?: (s: S & A) => Record<string, unknown>; readonly timeoutSeconds?: number; readonly description?: string },
+    spec: {
+      readonly output: O;
+      readonly input?: (s: S & A) => Record<string, unknown>;
+      /** Time the person has; past it the task times out. */
+      readonly timeoutSeconds?: number;
+      /** A timeout (or failure) does not fail the workflow: the task ends COMPLETED_WITH_ERRORS. */
+      readonly optional?: boolean;
+      readonly description?: string;
+    },
   ): Flow<S, A & Entry<R, z.output<O>>, { readonly [K in R]: z.output<O> }, W> {
     const name = ref as string;
     return this.then({
@@ -334,6 +342,7 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
       input: bind(spec.input, `${name}.input`),
       output: spec.output,
       timeoutSeconds: spec.timeoutSeconds,
+      optional: spec.optional,
       description: spec.description,
     });
   }
