@@ -5,6 +5,7 @@ import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
 import type { AnyTaskContract } from '../contract/define-task.ts';
 import { toTaskDef } from '../contract/task-def.ts';
 import type { AnyWorkflow } from '../dsl/workflow.ts';
+import { workflowPage } from '../docs/workflow-page.ts';
 import { DefinitionError, issuePath, type DefinitionIssue } from '../issues.ts';
 import { validateTaskDef } from '../validate/task-def-rules.ts';
 import { validateWorkflowDefs } from '../validate/validate-workflow.ts';
@@ -28,8 +29,8 @@ export interface Generation {
   readonly files: readonly GeneratedFile[];
 }
 
-/** Folders whose files gen owns: it writes them, and removes what it no longer produces. */
-export const GENERATED_DIRS = ['generated/workflows', 'generated/tasks'] as const;
+/** Folders whose files gen owns (the JSON and the per-workflow docs pages): it writes them, and removes what it no longer produces. */
+export const GENERATED_DIRS = ['generated/workflows', 'generated/tasks', 'docs/workflows'] as const;
 /** The manifest: names, versions and content hashes of everything generated. */
 export const MANIFEST_PATH = 'generated/manifest.json';
 
@@ -107,5 +108,13 @@ export function generate(project: Project): Generation {
     manifest.tasks.push({ name: def.name, file: path, sha256: sha256(content) });
   }
   files.push({ path: MANIFEST_PATH, content: canonicalJson(manifest) });
+  const taskDefs = new Map(tasks.map((t) => [t.name, t]));
+  // One docs page per workflow name, for its highest version.
+  const latest = new Map<string, number>();
+  workflowsIn.forEach((wf, i) => latest.set(wf.name, i));
+  for (const i of latest.values()) {
+    const wf = workflowsIn[i] as AnyWorkflow;
+    files.push({ path: `docs/workflows/${wf.name}.md`, content: workflowPage(wf, workflows[i] as WorkflowDef, taskDefs) });
+  }
   return { workflows, tasks, files };
 }

@@ -1,28 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { WorkflowDef } from '../../src/conductor-types.ts';
 import { validateWorkflowDefs } from '../../src/validate/index.ts';
+import { CORPUS_DIR, CORPUS_FILES, corpusPresent as present, readCorpus, skipCorpus } from '../support/corpus.ts';
 
-/** 76 workflow definitions from the conductor-oss server's own integration tests, read in place. */
-const CORPUS_DIR = fileURLToPath(new URL('../../../shared/corpus/conductor-oss/test-harness/', import.meta.url));
-const CORPUS_FILES = 76;
-const present = existsSync(CORPUS_DIR);
-const required = process.env.K1_REQUIRE_CORPUS === '1';
-
-if (!present && !required) {
-  console.warn(`corpus test skipped: ${CORPUS_DIR} does not exist (set K1_REQUIRE_CORPUS=1 to make this a failure).`);
-}
-
-function readCorpus(): { file: string; def: WorkflowDef }[] {
-  return readdirSync(CORPUS_DIR)
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file) => ({ file, def: JSON.parse(readFileSync(join(CORPUS_DIR, file), 'utf8')) as WorkflowDef }));
-}
-
-describe.skipIf(!present && !required)('the conductor-oss test-harness corpus', () => {
+describe.skipIf(skipCorpus)('the conductor-oss test-harness corpus', () => {
   it('is there', () => {
     expect(present, `the corpus is missing: expected ${CORPUS_FILES} workflow definitions in ${CORPUS_DIR}`).toBe(true);
   });
