@@ -43,7 +43,7 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('k1-workflows gen', () => {
-  it('writes workflows, task definitions and the manifest, one line per file', async () => {
+  it('writes workflows, task definitions, the manifest and the docs pages, one line per file', async () => {
     writeDefinitions(GOOD);
     expect(await gen()).toBe(0);
     expect(out).toEqual([
@@ -51,7 +51,9 @@ describe('k1-workflows gen', () => {
       'added   generated/workflows/main.v1.json',
       'added   generated/tasks/step.json',
       'added   generated/manifest.json',
-      'gen: 4 files, 4 changed.',
+      'added   docs/workflows/handler.md',
+      'added   docs/workflows/main.md',
+      'gen: 6 files, 6 changed.',
     ]);
     const main = JSON.parse(readFileSync(join(root, 'generated/workflows/main.v1.json'), 'utf8'));
     expect(main).toMatchObject({ name: 'main', version: 1, schemaVersion: 2, failureWorkflow: 'handler' });
@@ -66,7 +68,7 @@ describe('k1-workflows gen', () => {
     await gen();
     const first = readFileSync(join(root, 'generated/workflows/main.v1.json'));
     expect(await gen()).toBe(0);
-    expect(out).toEqual(['gen: 4 files, 0 changed.']);
+    expect(out).toEqual(['gen: 6 files, 0 changed.']);
     expect(readFileSync(join(root, 'generated/workflows/main.v1.json')).equals(first)).toBe(true);
     expect(first.toString().endsWith('}\n')).toBe(true);
   });
