@@ -3,10 +3,28 @@
  * failure workflows included) and every task contract they use.
  */
 import type { AnyWorkflow } from '../src/index.ts';
+import { audioProcessingPipeline } from './workflows/audio-processing-pipeline.ts';
+import { deploymentRollbackHandler } from './workflows/deployment-rollback-handler.ts';
 import { firmwareBuildFailureHandler } from './workflows/firmware-build-failure-handler.ts';
 import { firmwareCiCdPipeline } from './workflows/firmware-ci-cd-pipeline.ts';
+import { multiStageDeployment } from './workflows/multi-stage-deployment.ts';
+import { patternGenerationTesting } from './workflows/pattern-generation-testing.ts';
 
-export { firmwareBuildFailureHandler, firmwareCiCdPipeline };
+export {
+  audioProcessingPipeline,
+  deploymentRollbackHandler,
+  firmwareBuildFailureHandler,
+  firmwareCiCdPipeline,
+  multiStageDeployment,
+  patternGenerationTesting,
+};
 
 /** Every K1 workflow, in the order they are documented. */
-export const workflows: readonly AnyWorkflow[] = [firmwareCiCdPipeline, firmwareBuildFailureHandler];
+export const workflows: readonly AnyWorkflow[] = [
+  firmwareCiCdPipeline,
+  firmwareBuildFailureHandler,
+  patternGenerationTesting,
+  multiStageDeployment,
+  audioProcessingPipeline,
+  deploymentRollbackHandler,
+];

@@ -5,10 +5,9 @@ import { storeArtifact } from '../tasks/artifact-tasks.ts';
 import { deployFirmwareOta, deviceHealthCheck } from '../tasks/device-tasks.ts';
 import { buildMetrics, commitSha, deviceAddress, pioEnvironment } from '../tasks/fields.ts';
 import { notify } from '../tasks/notify-task.ts';
+import { MIN_FREE_HEAP_BYTES } from './device-limits.ts';
 import { firmwareBuildFailureHandler } from './firmware-build-failure-handler.ts';
 
-/** Free heap the device must keep after a deploy: 50 KB. */
-const MIN_FREE_HEAP_BYTES = 50 * 1024;
 
 /** Build, gate, store, deploy over the air and health-check one commit of the K1.node1 firmware. */
 export const firmwareCiCdPipeline = workflow(

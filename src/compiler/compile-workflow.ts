@@ -102,6 +102,7 @@ const COMPILERS: { [K in NodeKind]: Compiler<K> } = {
       ...common(node),
       ...(node.startDelay !== undefined && node.startDelay > 0 && { startDelay: node.startDelay }),
       ...(node.asyncComplete === true && { asyncComplete: true }),
+      ...(node.retryCount !== undefined && { retryCount: node.retryCount }),
     },
   ],
   Fork: (node, ref, compile) => {
@@ -148,7 +149,9 @@ const COMPILERS: { [K in NodeKind]: Compiler<K> } = {
           timeoutSeconds: node.timeoutSeconds,
           responseTimeoutSeconds: node.timeoutSeconds,
           totalTimeoutSeconds: 0,
-          timeoutPolicy: 'TIME_OUT_WF',
+          // RETRY (with no retries left) marks the task TIMED_OUT and lets `optional` decide;
+          // TIME_OUT_WF would time the whole workflow out whatever `optional` says.
+          timeoutPolicy: 'RETRY',
         },
       }),
     },

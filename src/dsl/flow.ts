@@ -47,6 +47,8 @@ export interface TaskNodeOptions {
   readonly startDelay?: number;
   /** Keep the task IN_PROGRESS until completed through the API. */
   readonly asyncComplete?: boolean;
+  /** Overrides the contract's retryCount for this use of the task. */
+  readonly retryCount?: number;
   /** Shown in the UI and the generated docs. */
   readonly description?: string;
 }
@@ -170,6 +172,7 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
       optional: options?.optional,
       startDelay: options?.startDelay,
       asyncComplete: options?.asyncComplete,
+      retryCount: options?.retryCount,
       description: options?.description,
     });
   }
@@ -247,14 +250,14 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
   /**
    * Repeats a body while a JavaScript condition holds; the body always runs once. The condition
    * reads each body task's latest output as `$.ref`, the loop's inputs as `$.name`, and
-   * `$.<loopRef>.iteration`.
+   * `$.<loopRef>.iteration`. Body tasks can read the loop's own output (`s.<loopRef>.output.iteration`).
    */
   doWhile<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, BA, I extends Record<string, unknown> = {}>(
     this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     spec: {
       readonly input?: (s: S & A) => I;
-      readonly body: (flow: Flow<S & A, {}, {}, W>) => Flow<any, BA, any, W>;
+      readonly body: (flow: Flow<S & A & Entry<R, LoopOutput>, {}, {}, W>) => Flow<any, BA, any, W>;
       readonly condition: string | ((c: ScriptScope<BA> & RefOf<Resolved<I>> & { readonly [K in R]: RefOf<LoopOutput> }) => string);
     },
   ): Flow<S, A & Entry<R, LoopOutput> & BA, { readonly [K in R]: LoopOutput }, W> {
@@ -280,7 +283,7 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
     return this.then({
       kind: 'SubWorkflow',
       ref: name,
-      workflow: { name: child.name, version: child.version },
+      workflow: child,
       input: bind(input, `${name}.input`),
       optional: options?.optional,
       description: options?.description,
@@ -289,13 +292,15 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
 
   /**
    * Runs one `contract` task per item of a list, in parallel (FORK_JOIN_DYNAMIC), and joins them
-   * all in `<ref>_join`. Each item is that task's whole input.
+   * all in `<ref>_join`. Each item is that task's whole input. `optional` makes every forked task
+   * optional, so one failing item does not fail the join.
    */
   dynamicFork<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, C extends AnyTaskContract>(
     this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     contract: C,
     items: (s: S & A) => NoInfer<Bindable<readonly TaskInput<C>[]>>,
+    options?: Pick<TaskNodeOptions, 'optional' | 'description'>,
   ): Flow<
     S,
     A & Entry<R, {}> & Entry<`${R}_join`, Record<string, TaskOutput<C>>>,
@@ -303,7 +308,15 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
     W
   > {
     const name = ref as string;
-    return this.then({ kind: 'DynamicFork', ref: name, joinRef: `${name}_join`, contract, items: bind(items, `${name}.items`) });
+    return this.then({
+      kind: 'DynamicFork',
+      ref: name,
+      joinRef: `${name}_join`,
+      contract,
+      items: bind(items, `${name}.items`),
+      optional: options?.optional,
+      description: options?.description,
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AnyTaskContract } from '../contract/define-task.ts';
+import type { AnyWorkflow } from './workflow.ts';
 
 /**
  * The plain node tree the DSL builds and the compiler turns into Conductor JSON. Nodes hold JSON
@@ -40,6 +41,8 @@ export interface TaskNode extends NodeBase {
   readonly input: Template;
   readonly startDelay?: number | undefined;
   readonly asyncComplete?: boolean | undefined;
+  /** Overrides the contract's retryCount for this use. */
+  readonly retryCount?: number | undefined;
 }
 
 /** Parallel branches, joined by a JOIN on the last task of each branch. */
@@ -67,16 +70,11 @@ export interface DoWhileNode extends NodeBase {
   readonly body: readonly Node[];
 }
 
-/** The name and version of a workflow, as a node refers to it. */
-export interface WorkflowRefTarget {
-  readonly name: string;
-  readonly version: number;
-}
-
 /** Runs another workflow and waits for it. */
 export interface SubWorkflowNode extends NodeBase {
   readonly kind: 'SubWorkflow';
-  readonly workflow: WorkflowRefTarget;
+  /** The child workflow itself: the compiler emits its name and version, the runner can register it. */
+  readonly workflow: AnyWorkflow;
   readonly input: Template;
 }
 

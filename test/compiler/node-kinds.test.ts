@@ -202,7 +202,7 @@ describe('compiled JSON per node kind', () => {
           timeoutSeconds: 3600,
           responseTimeoutSeconds: 3600,
           totalTimeoutSeconds: 0,
-          timeoutPolicy: 'TIME_OUT_WF',
+          timeoutPolicy: 'RETRY',
         },
       },
     ]);

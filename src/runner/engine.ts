@@ -1,0 +1,673 @@
+import { randomUUID } from 'node:crypto';
+import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
+import { DefinitionIndex } from './definition-index.ts';
+import { resolveParameters } from './parameters.ts';
+import type { Registry } from './registry.ts';
+import { ScriptError, ScriptSandbox } from './script-sandbox.ts';
+import { SYSTEM_TASKS, type SystemTaskContext } from './system-tasks.ts';
+import type { RunEvent, TaskMock, TaskMocks, TaskOutcome, TaskRun, TaskRunStatus, WorkerTask, WorkflowStatus } from './types.ts';
+import { VirtualClock } from './virtual-clock.ts';
+
+/** A function that does a task's work: gets the task, returns its output or a full outcome. */
+export type TaskExecutor = (task: WorkerTask) => Promise<TaskOutcome>;
+
+/** What the engine needs from its caller. */
+export interface EngineOptions {
+  readonly registry: Registry;
+  /** Executors by task name (SIMPLE tasks and task types without a built-in implementation). */
+  readonly executors: ReadonlyMap<string, TaskExecutor>;
+  readonly mocks?: TaskMocks;
+  readonly clock?: VirtualClock;
+  /** Time limit of one JavaScript evaluation. @default 1000 */
+  readonly scriptTimeoutMs?: number;
+  /** Called after every change of a workflow's status. */
+  readonly onWorkflowEnd?: (execution: Execution) => void;
+}
+
+const TERMINAL: ReadonlySet<TaskRunStatus> = new Set(['COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'FAILED_WITH_TERMINAL_ERROR', 'TIMED_OUT', 'CANCELED', 'SKIPPED']);
+const SUCCESSFUL: ReadonlySet<TaskRunStatus> = new Set(['COMPLETED', 'COMPLETED_WITH_ERRORS', 'SKIPPED']);
+
+/** True when a task status is final. */
+export function isTerminal(status: TaskRunStatus): boolean {
+  return TERMINAL.has(status);
+}
+
+/** The ad-hoc TaskDef the server makes for a SIMPLE task nobody registered. */
+const AD_HOC_TASK_DEF: TaskDef = {
+  name: '',
+  retryCount: 3,
+  retryDelaySeconds: 60,
+  retryLogic: 'FIXED',
+  responseTimeoutSeconds: 3600,
+  timeoutSeconds: 0,
+  totalTimeoutSeconds: 0,
+  timeoutPolicy: 'TIME_OUT_WF',
+};
+
+/** The base reference of a loop-iteration reference: `ref__2` → `ref`. */
+export function baseRef(ref: string): string {
+  const i = ref.indexOf('__');
+  return i === -1 ? ref : ref.slice(0, i);
+}
+
+/** One workflow run inside the engine. */
+export class Execution {
+  readonly id = randomUUID();
+  readonly index: DefinitionIndex;
+  status: WorkflowStatus = 'RUNNING';
+  output: Record<string, unknown> = {};
+  variables: Record<string, unknown>;
+  reasonForIncompletion: string | undefined;
+  endTime = 0;
+  readonly tasks: TaskRun[] = [];
+  readonly events: RunEvent[] = [];
+  /** The expression document: `workflow` and each task's latest state by base reference. */
+  readonly doc: Record<string, unknown> = {};
+  readonly byRef = new Map<string, TaskRun>();
+  readonly loopIteration = new Map<string, number>();
+  readonly pendingRetries = new Set<string>();
+  readonly joins = new Set<TaskRun>();
+  /** joinOn of the JOIN after a dynamic fork, set when the fork runs. */
+  readonly dynamicJoinOn = new Map<WorkflowTask, string[]>();
+  failureWorkflowId: string | undefined;
+  failedTaskId: string | undefined;
+
+  constructor(
+    readonly def: WorkflowDef,
+    readonly input: Record<string, unknown>,
+    readonly startTime: number,
+    readonly correlationId: string | undefined,
+    readonly parent: { readonly execution: Execution; readonly task: TaskRun } | undefined,
+  ) {
+    this.index = new DefinitionIndex(def);
+    this.variables = { ...(def.variables ?? {}) };
+    this.doc['workflow'] = this.workflowView();
+  }
+
+  /** What `${workflow.*}` reads. */
+  workflowView(): Record<string, unknown> {
+    return {
+      input: this.input,
+      output: this.output,
+      variables: this.variables,
+      workflowId: this.id,
+      correlationId: this.correlationId ?? null,
+      workflowType: this.def.name,
+      version: this.def.version ?? 1,
+      status: this.status,
+      parentWorkflowId: this.parent?.execution.id ?? null,
+      parentWorkflowTaskId: this.parent?.task.taskId ?? null,
+      startTime: this.startTime,
+      reasonForIncompletion: this.reasonForIncompletion ?? null,
+    };
+  }
+
+  /** Records a task's latest state where expressions read it. */
+  publish(run: TaskRun): void {
+    this.byRef.set(run.referenceTaskName, run);
+    this.doc[baseRef(run.referenceTaskName)] = {
+      input: run.inputData,
+      output: run.outputData,
+      status: run.status,
+      taskId: run.taskId,
+      referenceTaskName: run.referenceTaskName,
+      taskType: run.taskType,
+      retryCount: run.retryCount,
+      iteration: run.iteration,
+      pollCount: run.pollCount,
+      reasonForIncompletion: run.reasonForIncompletion ?? null,
+      scheduledTime: run.scheduledTime,
+      startTime: run.startTime,
+      endTime: run.endTime,
+    };
+  }
+}
+
+/**
+ * The decider: executes Conductor workflow JSON with the server's semantics, one event at a time,
+ * on a virtual clock. System tasks run inside it; SIMPLE tasks go to executors or mocks.
+ */
+export class Engine {
+  readonly clock: VirtualClock;
+  readonly executions = new Map<string, Execution>();
+  private readonly sandbox: ScriptSandbox;
+  private readonly mocks = new Map<string, TaskMock[]>();
+  private readonly actions: (() => void)[] = [];
+  private head = 0;
+  private inflight = 0;
+  private wake: (() => void) | undefined;
+  private seq = 0;
+  private settling: Promise<void> | undefined;
+
+  constructor(private readonly options: EngineOptions) {
+    this.clock = options.clock ?? new VirtualClock();
+    this.sandbox = new ScriptSandbox(options.scriptTimeoutMs);
+    for (const [ref, list] of Object.entries(options.mocks ?? {})) this.mocks.set(ref, [...list]);
+  }
+
+  // ---- the loop ---------------------------------------------------------------------------
+
+  private enqueue(action: () => void): void {
+    this.actions.push(action);
+    this.wake?.();
+  }
+
+  /** Runs `then` (or `fail`) on the loop once `promise` settles; time stands still meanwhile. */
+  track<T>(promise: Promise<T>, then: (value: T) => void, fail: (error: unknown) => void): void {
+    this.inflight++;
+    promise
+      .then(
+        (value) => this.enqueue(() => then(value)),
+        (error: unknown) => this.enqueue(() => fail(error)),
+      )
+      .finally(() => {
+        this.inflight--;
+        this.wake?.();
+      });
+  }
+
+  /**
+   * Runs until nothing can happen without outside help: every workflow finished, or waiting on a
+   * HUMAN/WAIT task, a worker nobody provided, or a task completed through the API. Timers fire in
+   * virtual time only when no real work (a worker, an HTTP call) is in flight.
+   */
+  settle(): Promise<void> {
+    this.settling ??= this.loop().finally(() => {
+      this.settling = undefined;
+    });
+    return this.settling;
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      while (this.head < this.actions.length) {
+        const action = this.actions[this.head++] as () => void;
+        action();
+      }
+      this.actions.length = 0;
+      this.head = 0;
+      if (this.inflight > 0) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          if (this.actions.length > 0 || this.inflight === 0) resolve();
+        });
+        this.wake = undefined;
+        continue;
+      }
+      if (this.clock.advance()) continue;
+      return;
+    }
+  }
+
+  // ---- workflows --------------------------------------------------------------------------
+
+  /** Starts a workflow; it runs on the next {@link settle}. */
+  start(def: WorkflowDef, input: Record<string, unknown>, options: { correlationId?: string | undefined; parent?: Execution['parent'] } = {}): Execution {
+    const exec = new Execution(def, { ...(def.inputTemplate ?? {}), ...input }, this.clock.now(), options.correlationId, options.parent);
+    this.executions.set(exec.id, exec);
+    this.event(exec, 'workflow.started');
+    if ((def.timeoutSeconds ?? 0) > 0) {
+      this.clock.schedule(def.timeoutSeconds * 1000, () => {
+        if (exec.status !== 'RUNNING') return;
+        if (def.timeoutPolicy === 'ALERT_ONLY') return this.event(exec, 'workflow.timed_out', undefined, 'ALERT_ONLY: still running');
+        this.endWorkflow(exec, 'TIMED_OUT', `Workflow timed out after ${def.timeoutSeconds} seconds (timeoutPolicy ${def.timeoutPolicy ?? 'TIME_OUT_WF'}).`);
+      });
+    }
+    this.enqueue(() => {
+      const first = def.tasks[0];
+      if (first === undefined) this.completeWorkflow(exec);
+      else this.schedule(exec, first);
+    });
+    return exec;
+  }
+
+  private event(exec: Execution, type: RunEvent['type'], run?: TaskRun, detail?: string): void {
+    exec.events.push({
+      time: this.clock.now(),
+      type,
+      workflowId: exec.id,
+      ...(run && { ref: run.referenceTaskName, status: run.status }),
+      ...(!run && { status: exec.status }),
+      ...(detail !== undefined && { detail }),
+    });
+  }
+
+  private completeWorkflow(exec: Execution): void {
+    if (exec.status !== 'RUNNING') return;
+    const params = exec.def.outputParameters;
+    if (params !== undefined && Object.keys(params).length > 0) {
+      exec.output = resolveParameters(params, exec.doc) as Record<string, unknown>;
+    } else {
+      exec.output = { ...(exec.tasks[exec.tasks.length - 1]?.outputData ?? {}) };
+    }
+    this.endWorkflow(exec, 'COMPLETED', undefined);
+  }
+
+  /**
+   * Ends a workflow: cancels what still runs, tells the parent, and starts the failure workflow
+   * when it failed or timed out by itself (`byApi` terminations do not).
+   */
+  endWorkflow(exec: Execution, status: Exclude<WorkflowStatus, 'RUNNING' | 'PAUSED'>, reason: string | undefined, options: { byApi?: boolean; failedTask?: TaskRun } = {}): void {
+    if (exec.status !== 'RUNNING' && exec.status !== 'PAUSED') return;
+    exec.status = status;
+    exec.reasonForIncompletion = reason;
+    exec.endTime = this.clock.now();
+    exec.failedTaskId = options.failedTask?.taskId;
+    for (const run of exec.tasks) {
+      if (isTerminal(run.status)) continue;
+      run.status = 'CANCELED';
+      run.endTime = exec.endTime;
+      exec.publish(run);
+      if (run.subWorkflowId !== undefined) {
+        const child = this.executions.get(run.subWorkflowId);
+        if (child !== undefined) this.endWorkflow(child, 'TERMINATED', `Parent workflow ${exec.id} ended ${status}.`, { byApi: true });
+      }
+    }
+    exec.joins.clear();
+    exec.doc['workflow'] = exec.workflowView();
+    this.event(exec, `workflow.${status.toLowerCase()}` as RunEvent['type'], undefined, reason);
+    if ((status === 'FAILED' || status === 'TIMED_OUT') && !options.byApi) this.startFailureWorkflow(exec);
+    const parent = exec.parent;
+    if (parent !== undefined && !isTerminal(parent.task.status)) {
+      const taskStatus: TaskRunStatus = status === 'COMPLETED' ? 'COMPLETED' : status === 'TERMINATED' ? 'CANCELED' : status === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED';
+      const output = status === 'COMPLETED' ? { ...exec.output, subWorkflowId: exec.id } : { subWorkflowId: exec.id };
+      this.enqueue(() => this.finishTask(parent.execution, parent.task, taskStatus, output, reason));
+    }
+    this.options.onWorkflowEnd?.(exec);
+  }
+
+  private startFailureWorkflow(exec: Execution): void {
+    const name = exec.def.failureWorkflow;
+    if (name === undefined || name === '') return;
+    const def = this.options.registry.workflow(name.startsWith('$') ? String(resolveParameters(`\${${name.slice(1)}}`, exec.doc)) : name);
+    if (def === undefined) {
+      this.event(exec, 'workflow.failed', undefined, `failure workflow "${name}" is not registered; it was not started`);
+      return;
+    }
+    const input = {
+      ...exec.input,
+      workflowId: exec.id,
+      reason: exec.reasonForIncompletion ?? '',
+      failureStatus: exec.status,
+      failureTaskId: exec.failedTaskId ?? null,
+      failedWorkflow: snapshotOf(exec),
+    };
+    exec.failureWorkflowId = this.start(def, input, { correlationId: exec.correlationId }).id;
+  }
+
+  // ---- tasks ------------------------------------------------------------------------------
+
+  /** The TaskDef that governs a task: registered, inline, or the server's ad-hoc one for SIMPLE tasks. */
+  taskDefOf(wt: WorkflowTask): TaskDef | undefined {
+    return wt.taskDefinition ?? this.options.registry.task(wt.name) ?? ((wt.type ?? 'SIMPLE') === 'SIMPLE' ? { ...AD_HOC_TASK_DEF, name: wt.name } : undefined);
+  }
+
+  /** Creates and starts a task from its definition, in the current loop iteration. */
+  schedule(exec: Execution, wt: WorkflowTask, retryOf?: TaskRun, input?: Record<string, unknown>): TaskRun {
+    const loop = exec.index.enclosingLoop(wt);
+    const iteration = loop === undefined ? 0 : (exec.loopIteration.get(loop.taskReferenceName) ?? 1);
+    const ref = retryOf?.referenceTaskName ?? (iteration > 0 ? `${wt.taskReferenceName}__${iteration}` : wt.taskReferenceName);
+    const now = this.clock.now();
+    const run: TaskRun = {
+      taskId: randomUUID(),
+      referenceTaskName: ref,
+      taskType: wt.type ?? 'SIMPLE',
+      taskDefName: wt.name,
+      status: 'SCHEDULED',
+      inputData: {},
+      outputData: {},
+      retryCount: retryOf === undefined ? 0 : retryOf.retryCount + 1,
+      iteration,
+      seq: ++this.seq,
+      scheduledTime: now,
+      startTime: 0,
+      endTime: 0,
+      pollCount: 0,
+      workflowTask: wt,
+      logs: [],
+    };
+    exec.tasks.push(run);
+    exec.doc['CPEWF_TASK_ID'] = run.taskId;
+    run.inputData = input ?? ((resolveParameters(wt.inputParameters ?? {}, exec.doc) ?? {}) as Record<string, unknown>);
+    exec.publish(run);
+    this.event(exec, 'task.scheduled', run);
+    const system = SYSTEM_TASKS[run.taskType];
+    const mock = system?.mockable === false ? undefined : this.takeMock(ref);
+    // Started from the queue, not here: a long chain of tasks that finish at once must not grow the stack.
+    this.enqueue(() => {
+      if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
+      if (mock !== undefined) this.applyMock(exec, run, mock);
+      else if (system !== undefined) system.start(this.systemContext(exec), run);
+      else this.dispatch(exec, run);
+    });
+    return run;
+  }
+
+  private systemContext(exec: Execution): SystemTaskContext {
+    return {
+      engine: this,
+      execution: exec,
+      sandbox: this.sandbox,
+      registry: this.options.registry,
+      clock: this.clock,
+      finish: (run, status, output, reason) => this.finishTask(exec, run, status, output, reason),
+      track: (promise, then, fail) => this.track(promise, then, fail),
+    };
+  }
+
+  private takeMock(ref: string): TaskMock | undefined {
+    return (this.mocks.get(ref) ?? this.mocks.get(baseRef(ref)))?.shift();
+  }
+
+  private applyMock(exec: Execution, run: TaskRun, mock: TaskMock): void {
+    this.clock.schedule(mock.queueWaitTime ?? 0, () => {
+      if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
+      this.startRun(exec, run);
+      this.clock.schedule(mock.executionTime ?? 0, () => {
+        if (isTerminal(run.status) || exec.status !== 'RUNNING') return;
+        if (mock.status === 'IN_PROGRESS') {
+          run.outputData = { ...run.outputData, ...(mock.output ?? {}) };
+          exec.publish(run);
+          return;
+        }
+        this.finishTask(exec, run, mock.status, mock.output ?? {}, mock.status === 'COMPLETED' ? undefined : `mocked ${mock.status}`);
+      });
+    });
+  }
+
+  /** Marks a task started and arms its timeouts from the governing TaskDef. */
+  startRun(exec: Execution, run: TaskRun): void {
+    run.status = 'IN_PROGRESS';
+    run.startTime = this.clock.now();
+    run.pollCount++;
+    exec.publish(run);
+    this.event(exec, 'task.started', run);
+    const def = this.taskDefOf(run.workflowTask);
+    const timeout = def?.timeoutSeconds ?? 0;
+    if (timeout > 0) {
+      this.clock.schedule(timeout * 1000, () => {
+        if (!isTerminal(run.status) && exec.status === 'RUNNING') this.timeOut(exec, run, def as TaskDef, `Task timed out after ${timeout} seconds (timeoutSeconds).`);
+      });
+    }
+  }
+
+  private armResponseTimeout(exec: Execution, run: TaskRun): void {
+    const def = this.taskDefOf(run.workflowTask);
+    const seconds = def?.responseTimeoutSeconds ?? 0;
+    if (seconds <= 0) return;
+    const poll = run.pollCount;
+    this.clock.schedule(seconds * 1000, () => {
+      if (run.status === 'IN_PROGRESS' && run.pollCount === poll && exec.status === 'RUNNING') {
+        this.timeOut(exec, run, { ...(def as TaskDef), timeoutPolicy: 'RETRY' }, `Task was not updated within ${seconds} seconds (responseTimeoutSeconds).`);
+      }
+    });
+  }
+
+  private timeOut(exec: Execution, run: TaskRun, def: TaskDef, reason: string): void {
+    if (def.timeoutPolicy === 'ALERT_ONLY') return this.event(exec, 'task.failed', run, `ALERT_ONLY: ${reason}`);
+    if (def.timeoutPolicy === 'TIME_OUT_WF') {
+      run.status = 'TIMED_OUT';
+      run.reasonForIncompletion = reason;
+      run.endTime = this.clock.now();
+      exec.publish(run);
+      this.event(exec, 'task.failed', run, reason);
+      return this.endWorkflow(exec, 'TIMED_OUT', reason, { failedTask: run });
+    }
+    this.finishTask(exec, run, 'TIMED_OUT', run.outputData, reason);
+  }
+
+  private dispatch(exec: Execution, run: TaskRun): void {
+    const executor = this.options.executors.get(run.taskDefName);
+    if (executor === undefined) return; // Waits, as on a server with no worker polling for it.
+    this.startRun(exec, run);
+    this.callWorker(exec, run, executor);
+  }
+
+  private callWorker(exec: Execution, run: TaskRun, executor: TaskExecutor): void {
+    const task: WorkerTask = {
+      taskId: run.taskId,
+      taskType: run.taskType,
+      taskDefName: run.taskDefName,
+      referenceTaskName: run.referenceTaskName,
+      workflowInstanceId: exec.id,
+      workflowType: exec.def.name,
+      inputData: run.inputData,
+      retryCount: run.retryCount,
+      pollCount: run.pollCount,
+    };
+    this.track(
+      executor(task),
+      (outcome) => this.applyOutcome(exec, run, outcome, executor),
+      (error) => this.finishTask(exec, run, 'FAILED', {}, `worker threw: ${(error as Error)?.message ?? String(error)}`),
+    );
+  }
+
+  private applyOutcome(exec: Execution, run: TaskRun, outcome: TaskOutcome, executor: TaskExecutor): void {
+    if (isTerminal(run.status) || exec.status !== 'RUNNING') return;
+    run.logs.push(...(outcome.logs ?? []));
+    if (outcome.status === 'IN_PROGRESS') {
+      run.outputData = { ...run.outputData, ...(outcome.outputData ?? {}) };
+      exec.publish(run);
+      const after = outcome.callbackAfterSeconds ?? 0;
+      this.clock.schedule(after * 1000, () => {
+        if (run.status !== 'IN_PROGRESS' || exec.status !== 'RUNNING') return;
+        run.pollCount++;
+        this.callWorker(exec, run, executor);
+      });
+      return;
+    }
+    this.finishTask(exec, run, outcome.status, outcome.outputData ?? {}, outcome.reasonForIncompletion);
+  }
+
+  /**
+   * Completes a task from outside (the API, a HUMAN or WAIT task, a worker polling the dev
+   * server). IN_PROGRESS keeps it open and re-arms its response timeout.
+   */
+  update(exec: Execution, run: TaskRun, status: TaskOutcome['status'], output: Record<string, unknown>, reason?: string, callbackAfterSeconds?: number): void {
+    if (isTerminal(run.status) || exec.status !== 'RUNNING') return;
+    if (run.status === 'SCHEDULED') this.startRun(exec, run);
+    if (status === 'IN_PROGRESS') {
+      run.outputData = { ...run.outputData, ...output };
+      run.pollCount++;
+      exec.publish(run);
+      if (callbackAfterSeconds !== undefined && callbackAfterSeconds > 0) {
+        // Polled again once the callback time has passed, as the server re-queues it.
+        this.clock.schedule(callbackAfterSeconds * 1000, () => {
+          if (run.status !== 'IN_PROGRESS' || exec.status !== 'RUNNING') return;
+          run.status = 'SCHEDULED';
+          exec.publish(run);
+        });
+      } else {
+        this.armResponseTimeout(exec, run);
+      }
+      return;
+    }
+    this.finishTask(exec, run, status, output, reason);
+  }
+
+  /** Records a task's final status and output without moving the workflow on. */
+  markDone(exec: Execution, run: TaskRun, status: TaskRunStatus, output: Record<string, unknown>, reason?: string): void {
+    if (run.startTime === 0) run.startTime = this.clock.now();
+    run.status = status;
+    run.outputData = output;
+    run.reasonForIncompletion = reason;
+    run.endTime = this.clock.now();
+    exec.publish(run);
+    this.event(exec, SUCCESSFUL.has(status) ? 'task.completed' : 'task.failed', run, reason);
+  }
+
+  /** Ends a task with a status and moves the workflow on: next task, retry, or failure. */
+  finishTask(exec: Execution, run: TaskRun, status: TaskRunStatus, output: Record<string, unknown>, reason?: string): void {
+    if (isTerminal(run.status) || exec.status !== 'RUNNING') return;
+    this.markDone(exec, run, status, output, reason);
+    if (SUCCESSFUL.has(status)) {
+      this.next(exec, run.workflowTask);
+      this.checkJoins(exec);
+    } else {
+      this.failed(exec, run);
+    }
+  }
+
+  private failed(exec: Execution, run: TaskRun): void {
+    const wt = run.workflowTask;
+    const def = this.taskDefOf(wt);
+    const allowed = wt.retryCount ?? def?.retryCount ?? 0;
+    if (run.status !== 'FAILED_WITH_TERMINAL_ERROR' && run.status !== 'CANCELED' && run.retryCount < allowed) {
+      const delay = retryDelaySeconds(def, run.retryCount);
+      exec.pendingRetries.add(run.referenceTaskName);
+      this.event(exec, 'task.retry_scheduled', run, `retry ${run.retryCount + 1} of ${allowed} in ${delay} s`);
+      this.clock.schedule(delay * 1000, () => {
+        exec.pendingRetries.delete(run.referenceTaskName);
+        if (exec.status === 'RUNNING') this.schedule(exec, wt, run);
+      });
+      return;
+    }
+    if (wt.optional === true) {
+      run.status = 'COMPLETED_WITH_ERRORS';
+      exec.publish(run);
+      this.next(exec, wt);
+      this.checkJoins(exec);
+      return;
+    }
+    if (wt.permissive === true && exec.index.placement(wt)?.container === 'branch') {
+      this.checkJoins(exec);
+      return;
+    }
+    const reason = run.reasonForIncompletion ?? `Task ${run.referenceTaskName} ended ${run.status}.`;
+    this.endWorkflow(exec, run.status === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED', reason, { failedTask: run });
+  }
+
+  /** Schedules what runs after `wt` finished: the next task of its list, or what its container does. */
+  next(exec: Execution, wt: WorkflowTask): void {
+    let current = wt;
+    for (;;) {
+      const place = exec.index.placement(current);
+      if (place === undefined) return; // A dynamic fork task: its JOIN moves on.
+      const following = place.list[place.index + 1];
+      if (following !== undefined) {
+        this.schedule(exec, following);
+        return;
+      }
+      if (place.container === 'top') return this.completeWorkflow(exec);
+      if (place.container === 'branch') return;
+      if (place.container === 'loop') return this.loopBodyDone(exec, place.parent as WorkflowTask);
+      current = place.parent as WorkflowTask;
+    }
+  }
+
+  /** Evaluates a DO_WHILE after its body ran once more: another iteration, or on to the next task. */
+  loopBodyDone(exec: Execution, loop: WorkflowTask): void {
+    const loopRun = exec.byRef.get(loopRefOf(exec, loop));
+    if (loopRun === undefined || isTerminal(loopRun.status)) return;
+    const iteration = exec.loopIteration.get(loop.taskReferenceName) ?? 1;
+    const outputs: Record<string, unknown> = {};
+    const latest: Record<string, unknown> = {};
+    for (const body of bodyTasks(loop)) {
+      const run = exec.byRef.get(`${body.taskReferenceName}__${iteration}`);
+      if (run === undefined) continue;
+      outputs[body.taskReferenceName] = run.outputData;
+      latest[body.taskReferenceName] = run.outputData;
+    }
+    loopRun.outputData = { ...loopRun.outputData, iteration, [String(iteration)]: outputs };
+    exec.publish(loopRun);
+    let again: unknown;
+    try {
+      const input = resolveParameters(loop.inputParameters ?? {}, exec.doc) as Record<string, unknown>;
+      again = this.sandbox.evaluate(loop.loopCondition ?? 'false', { ...input, [loop.taskReferenceName]: loopRun.outputData, ...latest });
+    } catch (e) {
+      return this.finishTask(exec, loopRun, 'FAILED_WITH_TERMINAL_ERROR', loopRun.outputData, `loopCondition failed: ${(e as ScriptError).message}`);
+    }
+    if (again === true || again === 'true') {
+      exec.loopIteration.set(loop.taskReferenceName, iteration + 1);
+      loopRun.outputData = { ...loopRun.outputData, iteration: iteration + 1 };
+      exec.publish(loopRun);
+      const first = loop.loopOver?.[0];
+      if (first !== undefined) this.schedule(exec, first);
+      return;
+    }
+    this.finishTask(exec, loopRun, 'COMPLETED', loopRun.outputData);
+  }
+
+  /** Completes every JOIN whose tasks have all finished. */
+  checkJoins(exec: Execution): void {
+    for (const join of exec.joins) {
+      if (exec.status !== 'RUNNING') return;
+      const refs = (join.inputData['joinOn'] as string[] | undefined) ?? [];
+      const runs = refs.map((ref) => exec.byRef.get(ref));
+      const exclusive = join.taskType === 'EXCLUSIVE_JOIN';
+      if (exclusive) {
+        const done = runs.find((r) => r !== undefined && SUCCESSFUL.has(r.status));
+        if (done === undefined) continue;
+        exec.joins.delete(join);
+        this.finishTask(exec, join, 'COMPLETED', { ...done.outputData });
+        continue;
+      }
+      const ready = runs.every((r, i) => r !== undefined && isTerminal(r.status) && !exec.pendingRetries.has(refs[i] as string));
+      if (!ready) continue;
+      exec.joins.delete(join);
+      const output: Record<string, unknown> = {};
+      refs.forEach((ref, i) => {
+        output[baseRef(ref)] = (runs[i] as TaskRun).outputData;
+      });
+      const failedRun = runs.find((r) => r !== undefined && !SUCCESSFUL.has(r.status));
+      if (failedRun !== undefined) {
+        this.finishTask(exec, join, 'FAILED', output, failedRun.reasonForIncompletion ?? `${failedRun.referenceTaskName} ended ${failedRun.status}`);
+      } else {
+        this.finishTask(exec, join, 'COMPLETED', output);
+      }
+    }
+  }
+}
+
+/** The current reference of a loop task (`loop`, or `loop__n` inside an outer loop). */
+function loopRefOf(exec: Execution, loop: WorkflowTask): string {
+  const outer = exec.index.enclosingLoop(loop);
+  const iteration = outer === undefined ? 0 : (exec.loopIteration.get(outer.taskReferenceName) ?? 1);
+  return iteration > 0 ? `${loop.taskReferenceName}__${iteration}` : loop.taskReferenceName;
+}
+
+/** Every task nested in a loop body, at any depth. */
+function bodyTasks(loop: WorkflowTask): WorkflowTask[] {
+  const all: WorkflowTask[] = [];
+  const walk = (list: readonly WorkflowTask[]): void => {
+    for (const t of list) {
+      all.push(t);
+      for (const nested of [...Object.values(t.decisionCases ?? {}), t.defaultCase ?? [], ...(t.forkTasks ?? []), t.loopOver ?? []]) walk(nested);
+    }
+  };
+  walk(loop.loopOver ?? []);
+  return all;
+}
+
+/** Seconds before retry number `attempt + 1`: FIXED d, LINEAR_BACKOFF d·scale·(n+1), EXPONENTIAL_BACKOFF d·2ⁿ. */
+export function retryDelaySeconds(def: TaskDef | undefined, attempt: number): number {
+  const delay = def?.retryDelaySeconds ?? 0;
+  switch (def?.retryLogic) {
+    case 'LINEAR_BACKOFF':
+      return delay * (def.backoffScaleFactor ?? 1) * (attempt + 1);
+    case 'EXPONENTIAL_BACKOFF':
+      return delay * 2 ** attempt;
+    default:
+      return delay;
+  }
+}
+
+/** A plain copy of a workflow run, as the API returns it. */
+export function snapshotOf(exec: Execution): Record<string, unknown> {
+  return {
+    workflowId: exec.id,
+    workflowName: exec.def.name,
+    workflowVersion: exec.def.version ?? 1,
+    status: exec.status,
+    input: exec.input,
+    output: exec.output,
+    variables: exec.variables,
+    correlationId: exec.correlationId ?? null,
+    reasonForIncompletion: exec.reasonForIncompletion ?? null,
+    startTime: exec.startTime,
+    endTime: exec.endTime,
+    parentWorkflowId: exec.parent?.execution.id ?? null,
+    failureWorkflowId: exec.failureWorkflowId ?? null,
+    tasks: exec.tasks.map(({ workflowTask: _wt, ...task }) => ({ ...task, workflowTask: { name: _wt.name, taskReferenceName: _wt.taskReferenceName, type: _wt.type ?? 'SIMPLE' } })),
+  };
+}

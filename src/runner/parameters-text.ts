@@ -1,0 +1,71 @@
+/**
+ * How the server turns a resolved value into text when it is interpolated into a string:
+ * ParametersUtils calls `Objects.toString(value)` on what Jayway returned.
+ */
+
+/**
+ * `Objects.toString` of a value as Jackson deserialised it (LinkedHashMap, ArrayList, Integer,
+ * Double, String): `{a=1, b=[x, y]}`, `[1, 2]`, strings without quotes, null as `null`.
+ * @example javaToString({ a: [1, 'x'] }) // → '{a=[1, x]}'
+ */
+export function javaToString(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return javaNumber(value);
+  if (Array.isArray(value)) return `[${value.map(javaToString).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value).map(([key, item]) => `${key}=${javaToString(item)}`);
+    return `{${entries.join(', ')}}`;
+  }
+  return String(value);
+}
+
+/**
+ * `toString` of the list Jayway returns for an indefinite path: a json-smart `JSONArray`, whose
+ * `toString` is compact JSON with json-smart's default (web-safe) escaping.
+ * @example jsonSmartToString(['a/b', { x: 1 }]) // → '["a\\/b",{"x":1}]'
+ */
+export function jsonSmartToString(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return `"${escapeForWeb(value)}"`;
+  if (typeof value === 'number') return javaNumber(value);
+  if (Array.isArray(value)) return `[${value.map(jsonSmartToString).join(',')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value).map(([key, item]) => `"${escapeForWeb(key)}":${jsonSmartToString(item)}`);
+    return `{${entries.join(',')}}`;
+  }
+  return String(value);
+}
+
+/**
+ * Jackson reads `1` as an Integer and `1.5` as a Double, whose `toString` switches to
+ * `1.5E-4` style outside [10^-3, 10^7). JSON numbers carry no int/double mark once parsed in
+ * JavaScript, so integral values print as integers (a Double `1.0` prints as `1` here).
+ */
+function javaNumber(value: number): string {
+  const magnitude = Math.abs(value);
+  if (Number.isInteger(value) && magnitude < 1e21) return String(value);
+  if (magnitude >= 1e-3 && magnitude < 1e7) return String(value);
+  const [mantissa = '', exponent = ''] = value.toExponential().split('e');
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
+}
+
+/** json-smart's `JStylerObj.ESCAPE4Web`. */
+function escapeForWeb(text: string): string {
+  return text.replace(/["\\/\b\f\n\r\t\u0000-\u001f\u007f-\u009f\u2000-\u20ff]/g, (char) => {
+    const short = SHORT_ESCAPES[char];
+    if (short !== undefined) return short;
+    return `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  });
+}
+
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '/': '\\/',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};

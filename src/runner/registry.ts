@@ -1,0 +1,47 @@
+import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
+
+/** Workflow definitions by name and version, and task definitions by name. */
+export class Registry {
+  private readonly workflows = new Map<string, Map<number, WorkflowDef>>();
+  private readonly tasks = new Map<string, TaskDef>();
+
+  constructor(workflows: readonly WorkflowDef[] = [], tasks: readonly TaskDef[] = []) {
+    for (const def of workflows) this.addWorkflow(def);
+    for (const def of tasks) this.addTask(def);
+  }
+
+  /** Adds or replaces a workflow definition (its name and version). */
+  addWorkflow(def: WorkflowDef): void {
+    const versions = this.workflows.get(def.name) ?? new Map<number, WorkflowDef>();
+    versions.set(def.version ?? 1, def);
+    this.workflows.set(def.name, versions);
+  }
+
+  /** Adds or replaces a task definition. */
+  addTask(def: TaskDef): void {
+    this.tasks.set(def.name, def);
+  }
+
+  /** A workflow definition: the given version, or the latest. */
+  workflow(name: string, version?: number): WorkflowDef | undefined {
+    const versions = this.workflows.get(name);
+    if (versions === undefined) return undefined;
+    if (version !== undefined) return versions.get(version);
+    return versions.get(Math.max(...versions.keys()));
+  }
+
+  /** Every version of every workflow definition. */
+  allWorkflows(): WorkflowDef[] {
+    return [...this.workflows.values()].flatMap((versions) => [...versions.values()]);
+  }
+
+  /** A task definition by name. */
+  task(name: string): TaskDef | undefined {
+    return this.tasks.get(name);
+  }
+
+  /** Every task definition. */
+  allTasks(): TaskDef[] {
+    return [...this.tasks.values()];
+  }
+}

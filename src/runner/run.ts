@@ -1,0 +1,240 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NonRetryableException, type ConductorWorker, type Task } from '@io-orkes/conductor-javascript';
+import { compileWorkflow, visit } from '../compiler/compile-workflow.ts';
+import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
+import { toTaskDef } from '../contract/task-def.ts';
+import { isWorkflow, type AnyWorkflow } from '../dsl/workflow.ts';
+import { Engine, snapshotOf, type Execution, type TaskExecutor } from './engine.ts';
+import { Registry } from './registry.ts';
+import type { RunEvent, TaskMocks, TaskOutcome, TaskRun, WorkerTask, WorkflowStatus } from './types.ts';
+import { VirtualClock } from './virtual-clock.ts';
+
+/**
+ * A task handler for the runner: gets the task, returns its output. Throw to fail the attempt
+ * (retried per the TaskDef); throw the SDK's `NonRetryableException` to fail it for good.
+ */
+export type TaskHandler = (task: WorkerTask) => Record<string, unknown> | void | Promise<Record<string, unknown> | void>;
+
+/** Options of {@link run}. */
+export interface RunOptions {
+  /** Handlers by task name. */
+  readonly handlers?: Readonly<Record<string, TaskHandler>>;
+  /** Workers in the SDK's `ConductorWorker` shape: the same objects that poll a real server. */
+  readonly workers?: readonly ConductorWorker[];
+  /** Mocked results by task reference, Conductor's `POST /api/workflow/test` shape. */
+  readonly mocks?: TaskMocks;
+  /** Workflow and task definitions: sub-workflows, failure workflows, retry settings. */
+  readonly registry?: Registry | { readonly workflows?: readonly (WorkflowDef | AnyWorkflow)[]; readonly tasks?: readonly TaskDef[] };
+  /** The virtual clock, or the epoch milliseconds it starts at. @default 2026-01-01T00:00:00Z */
+  readonly clock?: VirtualClock | number;
+  readonly correlationId?: string;
+  /** Time limit of one JavaScript evaluation (SWITCH, DO_WHILE, INLINE). @default 1000 */
+  readonly scriptTimeoutMs?: number;
+}
+
+/** A task's outcome from what a worker's execute() returned. */
+export function toOutcome(result: unknown): TaskOutcome {
+  const r = (result ?? {}) as Partial<TaskOutcome>;
+  return {
+    status: r.status ?? 'COMPLETED',
+    outputData: r.outputData ?? {},
+    ...(r.reasonForIncompletion !== undefined && { reasonForIncompletion: r.reasonForIncompletion }),
+    ...(r.callbackAfterSeconds !== undefined && { callbackAfterSeconds: r.callbackAfterSeconds }),
+    ...(r.logs !== undefined && { logs: r.logs.map((l) => (typeof l === 'string' ? l : String((l as { log?: string }).log ?? ''))) }),
+  };
+}
+
+/** A failed outcome from an error a handler threw: terminal for a NonRetryableException. */
+export function failureOutcome(error: unknown): TaskOutcome {
+  const terminal = error instanceof NonRetryableException || (error as { name?: string })?.name === 'NonRetryableException';
+  return { status: terminal ? 'FAILED_WITH_TERMINAL_ERROR' : 'FAILED', outputData: {}, reasonForIncompletion: error instanceof Error ? error.message : String(error) };
+}
+
+function executors(options: RunOptions): Map<string, TaskExecutor> {
+  const map = new Map<string, TaskExecutor>();
+  for (const worker of options.workers ?? []) {
+    map.set(worker.taskDefName, (task) => worker.execute(task as Task).then(toOutcome, failureOutcome));
+  }
+  for (const [name, handler] of Object.entries(options.handlers ?? {})) {
+    map.set(name, async (task) => {
+      try {
+        return { status: 'COMPLETED', outputData: (await handler(task)) ?? {} };
+      } catch (error) {
+        return failureOutcome(error);
+      }
+    });
+  }
+  return map;
+}
+
+/** Adds a DSL workflow, its failure workflow, its sub-workflows and its contracts' TaskDefs. */
+function addDslWorkflow(registry: Registry, wf: AnyWorkflow, seen = new Set<AnyWorkflow>()): void {
+  if (seen.has(wf)) return;
+  seen.add(wf);
+  registry.addWorkflow(compileWorkflow(wf));
+  visit(wf.nodes, (node) => {
+    if (node.kind === 'Task' || node.kind === 'DynamicFork') {
+      if (registry.task(node.contract.name) === undefined) registry.addTask(toTaskDef(node.contract));
+    } else if (node.kind === 'SubWorkflow') addDslWorkflow(registry, node.workflow, seen);
+  });
+  if (wf.failureWorkflow !== undefined) addDslWorkflow(registry, wf.failureWorkflow, seen);
+}
+
+function toRegistry(given: RunOptions['registry']): Registry {
+  if (given instanceof Registry) return given;
+  const registry = new Registry([], given?.tasks ?? []);
+  for (const wf of given?.workflows ?? []) {
+    if (isWorkflow(wf)) addDslWorkflow(registry, wf);
+    else registry.addWorkflow(wf);
+  }
+  return registry;
+}
+
+/**
+ * Reads the definitions `npm run gen` wrote (`generated/workflows/*.json`, `generated/tasks/*.json`)
+ * into a registry, so tests run exactly what gets registered.
+ */
+export async function loadGenerated(dir = 'generated'): Promise<Registry> {
+  const read = async (sub: string) => {
+    const files = (await readdir(join(dir, sub))).filter((f) => f.endsWith('.json')).sort();
+    return Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, sub, f), 'utf8')) as unknown));
+  };
+  return new Registry((await read('workflows')) as WorkflowDef[], (await read('tasks')) as TaskDef[]);
+}
+
+/**
+ * A workflow run in the local runner: its state now, and the calls that move it on from outside
+ * (completing a HUMAN or WAIT task, terminating).
+ */
+export class WorkflowRun {
+  constructor(
+    private readonly engine: Engine,
+    private readonly execution: Execution,
+  ) {}
+
+  /** The workflow id. */
+  get workflowId(): string {
+    return this.execution.id;
+  }
+  /** COMPLETED, FAILED, TERMINATED, TIMED_OUT, or RUNNING while it waits on a person, a timer or a worker. */
+  get status(): WorkflowStatus {
+    return this.execution.status;
+  }
+  get output(): Record<string, unknown> {
+    return this.execution.output;
+  }
+  get input(): Record<string, unknown> {
+    return this.execution.input;
+  }
+  get variables(): Record<string, unknown> {
+    return this.execution.variables;
+  }
+  get reasonForIncompletion(): string | undefined {
+    return this.execution.reasonForIncompletion;
+  }
+  /** Every task attempt, in the order they were scheduled. */
+  get tasks(): readonly TaskRun[] {
+    return this.execution.tasks;
+  }
+  /** What happened, in order, with virtual timestamps. */
+  get events(): readonly RunEvent[] {
+    return this.execution.events;
+  }
+  /** The reference names of the tasks, in scheduling order (retries repeat a name). */
+  get taskRefs(): string[] {
+    return this.execution.tasks.map((t) => t.referenceTaskName);
+  }
+  /** The latest attempt of the task with this reference name (`ref`, or `ref__2` in a loop). */
+  task(ref: string): TaskRun | undefined {
+    return this.execution.byRef.get(ref);
+  }
+  /** Every attempt of the task with this reference name. */
+  attempts(ref: string): TaskRun[] {
+    return this.execution.tasks.filter((t) => t.referenceTaskName === ref);
+  }
+  /** The failure workflow this run started, if it failed and names one. */
+  get failureWorkflow(): WorkflowRun | undefined {
+    const id = this.execution.failureWorkflowId;
+    const exec = id === undefined ? undefined : this.engine.executions.get(id);
+    return exec === undefined ? undefined : new WorkflowRun(this.engine, exec);
+  }
+  /** The child run of a SUB_WORKFLOW task. */
+  subWorkflow(ref: string): WorkflowRun | undefined {
+    const id = this.task(ref)?.subWorkflowId;
+    const exec = id === undefined ? undefined : this.engine.executions.get(id);
+    return exec === undefined ? undefined : new WorkflowRun(this.engine, exec);
+  }
+
+  private pending(ref: string): TaskRun {
+    const run = this.task(ref);
+    if (run === undefined) throw new Error(`no task "${ref}" in workflow ${this.execution.def.name}; the tasks are: ${this.taskRefs.join(', ')}.`);
+    if (run.status !== 'IN_PROGRESS' && run.status !== 'SCHEDULED') throw new Error(`task "${ref}" is ${run.status}, not waiting; only a SCHEDULED or IN_PROGRESS task can be completed.`);
+    return run;
+  }
+
+  /** Completes a waiting task (a HUMAN approval, a manual WAIT) with `output`, then runs on. */
+  async completeTask(ref: string, output: Record<string, unknown> = {}): Promise<this> {
+    this.engine.update(this.execution, this.pending(ref), 'COMPLETED', output);
+    await this.engine.settle();
+    return this;
+  }
+
+  /** Fails a waiting task (retried per its TaskDef unless `terminal`), then runs on. */
+  async failTask(ref: string, reason: string, options: { terminal?: boolean } = {}): Promise<this> {
+    this.engine.update(this.execution, this.pending(ref), options.terminal === true ? 'FAILED_WITH_TERMINAL_ERROR' : 'FAILED', {}, reason);
+    await this.engine.settle();
+    return this;
+  }
+
+  /** Terminates the run as a user would through the API: no failure workflow starts. */
+  async terminate(reason = 'Terminated through the API.'): Promise<this> {
+    this.engine.endWorkflow(this.execution, 'TERMINATED', reason, { byApi: true });
+    await this.engine.settle();
+    return this;
+  }
+
+  /** Lets the virtual clock run on (waits, retries, timeouts) until nothing more can happen. */
+  async settle(): Promise<this> {
+    await this.engine.settle();
+    return this;
+  }
+
+  /** A plain copy in the shape the Conductor API returns. */
+  toJSON(): Record<string, unknown> {
+    return snapshotOf(this.execution);
+  }
+}
+
+/**
+ * Runs a workflow in process, with Conductor's semantics, until it ends or waits on something
+ * from outside. `workflow` is generated JSON, a name in the registry, or a DSL workflow.
+ *
+ * @example
+ * ```ts
+ * const registry = await loadGenerated();
+ * const result = await run('firmware-ci-cd-pipeline', { repo: 'K1.node1', ... }, {
+ *   registry,
+ *   mocks: { platformio_compile: [{ status: 'COMPLETED', output: { success: true, ... } }] },
+ * });
+ * expect(result.status).toBe('COMPLETED');
+ * ```
+ */
+export async function run(workflow: WorkflowDef | AnyWorkflow | string, input: Record<string, unknown> = {}, options: RunOptions = {}): Promise<WorkflowRun> {
+  const registry = toRegistry(options.registry);
+  let def: WorkflowDef | undefined;
+  if (typeof workflow === 'string') {
+    def = registry.workflow(workflow);
+    if (def === undefined) throw new Error(`workflow "${workflow}" is not in the registry; pass it in options.registry (loadGenerated() reads generated/).`);
+  } else if (isWorkflow(workflow)) {
+    addDslWorkflow(registry, workflow);
+    def = registry.workflow(workflow.name, workflow.version) as WorkflowDef;
+  } else {
+    def = workflow;
+  }
+  const clock = options.clock instanceof VirtualClock ? options.clock : new VirtualClock(options.clock);
+  const engine = new Engine({ registry, executors: executors(options), mocks: options.mocks, clock, scriptTimeoutMs: options.scriptTimeoutMs });
+  const execution = engine.start(def, input, { correlationId: options.correlationId });
+  await engine.settle();
+  return new WorkflowRun(engine, execution);
+}

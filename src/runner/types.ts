@@ -1,0 +1,102 @@
+import type { WorkflowTask } from '../conductor-types.ts';
+
+/** Statuses a workflow run can be in. */
+export type WorkflowStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'TIMED_OUT' | 'TERMINATED' | 'PAUSED';
+
+/** Statuses a task can be in (Conductor's TaskModel.Status). */
+export type TaskRunStatus =
+  | 'SCHEDULED'
+  | 'IN_PROGRESS'
+  | 'COMPLETED'
+  | 'COMPLETED_WITH_ERRORS'
+  | 'FAILED'
+  | 'FAILED_WITH_TERMINAL_ERROR'
+  | 'TIMED_OUT'
+  | 'CANCELED'
+  | 'SKIPPED';
+
+/** What a worker (or a mock) reports for a task, as in Conductor's TaskResult. */
+export interface TaskOutcome {
+  readonly status: 'COMPLETED' | 'FAILED' | 'FAILED_WITH_TERMINAL_ERROR' | 'IN_PROGRESS';
+  readonly outputData?: Record<string, unknown>;
+  readonly reasonForIncompletion?: string;
+  /** With IN_PROGRESS: call the worker again after this many seconds. */
+  readonly callbackAfterSeconds?: number;
+  readonly logs?: readonly string[];
+}
+
+/** One mocked result, Conductor's own `POST /api/workflow/test` shape. */
+export interface TaskMock {
+  readonly status: 'COMPLETED' | 'FAILED' | 'FAILED_WITH_TERMINAL_ERROR' | 'IN_PROGRESS' | 'TIMED_OUT';
+  readonly output?: Record<string, unknown>;
+  /** Milliseconds the task takes (virtual time). */
+  readonly executionTime?: number;
+  /** Milliseconds before a worker picks it up (virtual time). */
+  readonly queueWaitTime?: number;
+}
+
+/** Mocks by task reference name (`ref`, or `ref__2` for one loop iteration), consumed in order. */
+export type TaskMocks = Readonly<Record<string, readonly TaskMock[]>>;
+
+/** The task a worker receives, in the shape of the SDK's `Task`. */
+export interface WorkerTask {
+  readonly taskId: string;
+  readonly taskType: string;
+  readonly taskDefName: string;
+  readonly referenceTaskName: string;
+  readonly workflowInstanceId: string;
+  readonly workflowType: string;
+  readonly inputData: Record<string, unknown>;
+  readonly retryCount: number;
+  readonly pollCount: number;
+  readonly callbackAfterSeconds?: number;
+}
+
+/** A record of one task attempt in a run. */
+export interface TaskRun {
+  readonly taskId: string;
+  /** Reference name, with `__<iteration>` inside loops. */
+  readonly referenceTaskName: string;
+  readonly taskType: string;
+  readonly taskDefName: string;
+  status: TaskRunStatus;
+  inputData: Record<string, unknown>;
+  outputData: Record<string, unknown>;
+  /** 0 for the first attempt. */
+  readonly retryCount: number;
+  /** Loop iteration (0 outside loops). */
+  readonly iteration: number;
+  /** Order in which tasks were scheduled, from 1. */
+  readonly seq: number;
+  reasonForIncompletion?: string | undefined;
+  scheduledTime: number;
+  startTime: number;
+  endTime: number;
+  pollCount: number;
+  /** The definition this task was scheduled from. */
+  readonly workflowTask: WorkflowTask;
+  /** Child workflow id of a SUB_WORKFLOW task. */
+  subWorkflowId?: string | undefined;
+  logs: string[];
+}
+
+/** One entry of a run's event log, in order. */
+export interface RunEvent {
+  /** Virtual time in milliseconds since the clock started. */
+  readonly time: number;
+  readonly type:
+    | 'workflow.started'
+    | 'workflow.completed'
+    | 'workflow.failed'
+    | 'workflow.timed_out'
+    | 'workflow.terminated'
+    | 'task.scheduled'
+    | 'task.started'
+    | 'task.completed'
+    | 'task.failed'
+    | 'task.retry_scheduled';
+  readonly workflowId: string;
+  readonly ref?: string;
+  readonly status?: string;
+  readonly detail?: string;
+}

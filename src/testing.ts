@@ -1,0 +1,11 @@
+/**
+ * `@k1/workflows/testing`: run generated workflows in process, with Conductor's semantics, real
+ * handlers or mocks, and a virtual clock; no server needed.
+ * @packageDocumentation
+ */
+export { run, loadGenerated, WorkflowRun } from './runner/run.ts';
+export type { RunOptions, TaskHandler } from './runner/run.ts';
+export { Registry } from './runner/registry.ts';
+export { VirtualClock } from './runner/virtual-clock.ts';
+export { resolveParameters } from './runner/parameters.ts';
+export type { RunEvent, TaskMock, TaskMocks, TaskOutcome, TaskRun, TaskRunStatus, WorkerTask, WorkflowStatus } from './runner/types.ts';
