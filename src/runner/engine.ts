@@ -20,6 +20,8 @@ export interface EngineOptions {
   readonly clock?: VirtualClock;
   /** Time limit of one JavaScript evaluation. @default 1000 */
   readonly scriptTimeoutMs?: number;
+  /** Most tasks one workflow may schedule before it is failed as runaway. @default 1_000_000 */
+  readonly maxTasks?: number;
   /** Called after every change of a workflow's status. */
   readonly onWorkflowEnd?: (execution: Execution) => void;
 }
@@ -71,6 +73,8 @@ export class Execution {
   readonly dynamicJoinOn = new Map<WorkflowTask, string[]>();
   failureWorkflowId: string | undefined;
   failedTaskId: string | undefined;
+  /** The first permissive task that failed: the workflow fails with it where it would complete. */
+  permissiveFailure: TaskRun | undefined;
 
   constructor(
     readonly def: WorkflowDef,
@@ -102,6 +106,13 @@ export class Execution {
     };
   }
 
+  /** Takes back a task that was just scheduled (a dynamic fork whose inputs turned out invalid). */
+  unschedule(run: TaskRun): void {
+    this.tasks.splice(this.tasks.indexOf(run), 1);
+    this.byRef.delete(run.referenceTaskName);
+    delete this.doc[baseRef(run.referenceTaskName)];
+  }
+
   /** Records a task's latest state where expressions read it. */
   publish(run: TaskRun): void {
     this.byRef.set(run.referenceTaskName, run);
@@ -113,7 +124,8 @@ export class Execution {
       referenceTaskName: run.referenceTaskName,
       taskType: run.taskType,
       retryCount: run.retryCount,
-      iteration: run.iteration,
+      // A DO_WHILE's own iteration is the one it is running.
+      iteration: run.taskType === 'DO_WHILE' ? (this.loopIteration.get(baseRef(run.referenceTaskName)) ?? 0) : run.iteration,
       pollCount: run.pollCount,
       reasonForIncompletion: run.reasonForIncompletion ?? null,
       scheduledTime: run.scheduledTime,
@@ -147,7 +159,8 @@ export class Engine {
 
   // ---- the loop ---------------------------------------------------------------------------
 
-  private enqueue(action: () => void): void {
+  /** Runs `action` on the loop after what is queued now (the server's next decide pass). */
+  enqueue(action: () => void): void {
     this.actions.push(action);
     this.wake?.();
   }
@@ -234,12 +247,8 @@ export class Engine {
 
   private completeWorkflow(exec: Execution): void {
     if (exec.status !== 'RUNNING') return;
-    const params = exec.def.outputParameters;
-    if (params !== undefined && Object.keys(params).length > 0) {
-      exec.output = resolveParameters(params, exec.doc) as Record<string, unknown>;
-    } else {
-      exec.output = { ...(exec.tasks[exec.tasks.length - 1]?.outputData ?? {}) };
-    }
+    if (exec.permissiveFailure !== undefined) return this.failWorkflowBy(exec, exec.permissiveFailure);
+    this.resolveOutput(exec, exec.tasks[exec.tasks.length - 1]);
     this.endWorkflow(exec, 'COMPLETED', undefined);
   }
 
@@ -279,7 +288,9 @@ export class Engine {
   private startFailureWorkflow(exec: Execution): void {
     const name = exec.def.failureWorkflow;
     if (name === undefined || name === '') return;
-    const def = this.options.registry.workflow(name.startsWith('$') ? String(resolveParameters(`\${${name.slice(1)}}`, exec.doc)) : name);
+    const resolved = name.startsWith('$') ? resolveParameters(`\${${name.slice(1)}}`, exec.doc) : name;
+    if (typeof resolved !== 'string' || resolved === '') return;
+    const def = this.options.registry.workflow(resolved);
     if (def === undefined) {
       this.event(exec, 'workflow.failed', undefined, `failure workflow "${name}" is not registered; it was not started`);
       return;
@@ -293,6 +304,7 @@ export class Engine {
       failedWorkflow: snapshotOf(exec),
     };
     exec.failureWorkflowId = this.start(def, input, { correlationId: exec.correlationId }).id;
+    exec.output = { ...exec.output, 'conductor.failure_workflow': exec.failureWorkflowId };
   }
 
   // ---- tasks ------------------------------------------------------------------------------
@@ -303,7 +315,12 @@ export class Engine {
   }
 
   /** Creates and starts a task from its definition, in the current loop iteration. */
-  schedule(exec: Execution, wt: WorkflowTask, retryOf?: TaskRun, input?: Record<string, unknown>): TaskRun {
+  schedule(exec: Execution, wt: WorkflowTask, retryOf?: TaskRun, input?: Record<string, unknown>): TaskRun | undefined {
+    const limit = this.options.maxTasks ?? 1_000_000;
+    if (exec.tasks.length >= limit) {
+      this.endWorkflow(exec, 'FAILED', `The workflow scheduled ${limit} tasks and was stopped: a loop whose condition never turns false? Fix the loop, or raise the runner's maxTasks.`);
+      return undefined;
+    }
     const loop = exec.index.enclosingLoop(wt);
     const iteration = loop === undefined ? 0 : (exec.loopIteration.get(loop.taskReferenceName) ?? 1);
     const ref = retryOf?.referenceTaskName ?? (iteration > 0 ? `${wt.taskReferenceName}__${iteration}` : wt.taskReferenceName);
@@ -311,7 +328,8 @@ export class Engine {
     const run: TaskRun = {
       taskId: randomUUID(),
       referenceTaskName: ref,
-      taskType: wt.type ?? 'SIMPLE',
+      // The server records both kinds of fork as a FORK task.
+      taskType: wt.type === 'FORK_JOIN' || wt.type === 'FORK_JOIN_DYNAMIC' ? 'FORK' : (wt.type ?? 'SIMPLE'),
       taskDefName: wt.name,
       status: 'SCHEDULED',
       inputData: {},
@@ -331,9 +349,15 @@ export class Engine {
     run.inputData = input ?? ((resolveParameters(wt.inputParameters ?? {}, exec.doc) ?? {}) as Record<string, unknown>);
     exec.publish(run);
     this.event(exec, 'task.scheduled', run);
-    const system = SYSTEM_TASKS[run.taskType];
+    const system = SYSTEM_TASKS[wt.type ?? 'SIMPLE'];
     const mock = system?.mockable === false ? undefined : this.takeMock(ref);
-    // Started from the queue, not here: a long chain of tasks that finish at once must not grow the stack.
+    // Forks and switches are laid out with their first tasks at once, as the server's task mappers
+    // do (so an inner fork and its JOIN come before the outer JOIN).
+    if (system?.expands === true) {
+      system.start(this.systemContext(exec), run);
+      return run;
+    }
+    // Everything else starts from the queue: a long chain of tasks that finish at once must not grow the stack.
     this.enqueue(() => {
       if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
       if (mock !== undefined) this.applyMock(exec, run, mock);
@@ -529,12 +553,33 @@ export class Engine {
       this.checkJoins(exec);
       return;
     }
-    if (wt.permissive === true && exec.index.placement(wt)?.container === 'branch') {
+    if (wt.permissive === true) {
+      // Permissive: the rest of the workflow runs; a JOIN over it fails, and so does the workflow
+      // where it would have completed.
+      exec.permissiveFailure ??= run;
+      this.next(exec, wt);
       this.checkJoins(exec);
       return;
     }
-    const reason = run.reasonForIncompletion ?? `Task ${run.referenceTaskName} ended ${run.status}.`;
-    this.endWorkflow(exec, run.status === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED', reason, { failedTask: run });
+    this.failWorkflowBy(exec, run);
+  }
+
+  /** Fails (or times out, or terminates) the workflow because of one task, as the decider words it. */
+  private failWorkflowBy(exec: Execution, run: TaskRun): void {
+    const status = run.status === 'TIMED_OUT' ? 'TIMED_OUT' : run.status === 'CANCELED' ? 'TERMINATED' : 'FAILED';
+    const reason = `Task ${run.taskId} failed with status: ${status} and reason: '${run.reasonForIncompletion ?? run.status}'`;
+    this.resolveOutput(exec, run);
+    this.endWorkflow(exec, status, reason, { failedTask: run });
+  }
+
+  /** The workflow output: outputParameters resolved, or else the output of `last`. */
+  private resolveOutput(exec: Execution, last: TaskRun | undefined): void {
+    const params = exec.def.outputParameters;
+    if (params !== undefined && Object.keys(params).length > 0) {
+      exec.output = resolveParameters(params, exec.doc) as Record<string, unknown>;
+    } else {
+      exec.output = { ...(last?.outputData ?? {}) };
+    }
   }
 
   /** Schedules what runs after `wt` finished: the next task of its list, or what its container does. */
@@ -568,18 +613,23 @@ export class Engine {
       outputs[body.taskReferenceName] = run.outputData;
       latest[body.taskReferenceName] = run.outputData;
     }
-    loopRun.outputData = { ...loopRun.outputData, iteration, [String(iteration)]: outputs };
+    // In place: copying the output (which keeps every iteration) each time would be quadratic.
+    loopRun.outputData['iteration'] = iteration;
+    loopRun.outputData[String(iteration)] = outputs;
     exec.publish(loopRun);
     let again: unknown;
     try {
       const input = resolveParameters(loop.inputParameters ?? {}, exec.doc) as Record<string, unknown>;
-      again = this.sandbox.evaluate(loop.loopCondition ?? 'false', { ...input, [loop.taskReferenceName]: loopRun.outputData, ...latest });
+      const condition = loop.loopCondition ?? 'false';
+      // Only a condition that indexes the loop's output by iteration needs all of it in the sandbox.
+      const loopView = condition.includes(`${loop.taskReferenceName}[`) ? loopRun.outputData : { iteration };
+      again = this.sandbox.evaluate(condition, { ...input, [loop.taskReferenceName]: loopView, ...latest });
     } catch (e) {
       return this.finishTask(exec, loopRun, 'FAILED_WITH_TERMINAL_ERROR', loopRun.outputData, `loopCondition failed: ${(e as ScriptError).message}`);
     }
     if (again === true || again === 'true') {
       exec.loopIteration.set(loop.taskReferenceName, iteration + 1);
-      loopRun.outputData = { ...loopRun.outputData, iteration: iteration + 1 };
+      loopRun.outputData['iteration'] = iteration + 1;
       exec.publish(loopRun);
       const first = loop.loopOver?.[0];
       if (first !== undefined) this.schedule(exec, first);
@@ -607,13 +657,16 @@ export class Engine {
       exec.joins.delete(join);
       const output: Record<string, unknown> = {};
       refs.forEach((ref, i) => {
-        output[baseRef(ref)] = (runs[i] as TaskRun).outputData;
+        const data = (runs[i] as TaskRun).outputData;
+        // The server leaves out joined tasks that produced no output.
+        if (Object.keys(data).length > 0) output[baseRef(ref)] = data;
       });
       const failedRun = runs.find((r) => r !== undefined && !SUCCESSFUL.has(r.status));
       if (failedRun !== undefined) {
         this.finishTask(exec, join, 'FAILED', output, failedRun.reasonForIncompletion ?? `${failedRun.referenceTaskName} ended ${failedRun.status}`);
       } else {
-        this.finishTask(exec, join, 'COMPLETED', output);
+        const withErrors = runs.some((r) => r?.status === 'COMPLETED_WITH_ERRORS');
+        this.finishTask(exec, join, withErrors ? 'COMPLETED_WITH_ERRORS' : 'COMPLETED', output);
       }
     }
   }

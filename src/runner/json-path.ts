@@ -1,3 +1,11 @@
+/**
+ * Jayway JsonPath as ParametersUtils reads it (`DocumentContext.read` with
+ * `Option.SUPPRESS_EXCEPTIONS`, json-smart provider). Definite paths, the common case, are
+ * tokenized and walked here; indefinite ones go through jsonpath-plus. Known differences from
+ * Jayway: functions other than `.length()` on a definite path, `['a','b']`, and filter
+ * operators JavaScript lacks (`=~`, `in`, `nin`, `size`, `empty`, ...) read as null; filters
+ * compare with JavaScript's rules (`1 > '0'` holds here, not in Jayway).
+ */
 import { JSONPath } from 'jsonpath-plus';
 
 /**
@@ -44,7 +52,7 @@ function toJaywayPath(path: string): string {
   const trimmed = trimSpaces(path);
   if (trimmed.startsWith('$')) return trimmed;
   // `@` (the filter context) is the document itself at the top level.
-  if (trimmed.startsWith('@')) return `$${trimmed.slice(1)}`;
+  if (trimmed.startsWith('@')) return '$' + trimmed.slice(1);
   return trimSpaces(`$.${path}`);
 }
 
@@ -92,8 +100,7 @@ function parsePath(path: string): ParsedPath | undefined {
   let normalized = '$';
   let at = 1;
   while (at < path.length) {
-    const char = path[at];
-    if (char === '.') {
+    if (path[at] === '.') {
       // `..` is a deep scan; a third `.` is invalid.
       const scan = path[at + 1] === '.';
       indefinite ||= scan;
@@ -101,7 +108,9 @@ function parsePath(path: string): ParsedPath | undefined {
       if (path[at] === '.') return undefined;
       if (scan) normalized += '..';
       else if (path[at] !== '[') normalized += '.';
-    } else if (char === '[') {
+    }
+    const char = path[at];
+    if (char === '[') {
       const bracket = readBracket(path, at);
       if (bracket === undefined) return undefined;
       if (bracket.step === undefined) indefinite = true;
@@ -124,6 +133,9 @@ function parsePath(path: string): ParsedPath | undefined {
       normalized += name;
       at = end;
     }
+    // After a token Jayway stops when one character is left (CharacterIndex.currentIsTail),
+    // so `a[0]x` reads `a[0]` and `a[` reads `a`.
+    if (at === path.length - 1) break;
   }
   return { steps, indefinite, length: false, normalized };
 }

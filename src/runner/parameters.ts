@@ -18,8 +18,10 @@ interface Expression {
 type Template =
   /** No expression: the text, unescaped. */
   | { readonly kind: 'text'; readonly text: string }
-  /** Literal text and expressions; `whole` when the string is exactly one `${...}`. */
-  | { readonly kind: 'expressions'; readonly segments: readonly (string | Expression)[]; readonly whole: boolean };
+  /** Exactly one `${...}` and nothing around it. */
+  | { readonly kind: 'expression'; readonly expression: Expression }
+  /** Literal text and expressions. */
+  | { readonly kind: 'interpolation'; readonly segments: readonly (string | Expression)[] };
 
 /** `${}` and `${  }`: ParametersUtils replaces a blank path with an empty string. */
 const BLANK_PATH: CompiledPath = { indefinite: false, read: () => '' };
@@ -50,10 +52,8 @@ export function resolveParameters(template: unknown, doc: ExpressionDocument): u
 export function resolveString(text: string, doc: ExpressionDocument): unknown {
   if (!text.includes('$')) return text;
   const template = parseCached(text);
-  if (template.kind === 'text') return template.text;
-  const only = template.segments[0];
   // Only the outermost string keeps the raw value (`depth == 0` in replaceVariables).
-  if (template.whole && typeof only === 'object') return pathOf(only, doc).read(doc);
+  if (template.kind === 'expression') return pathOf(template.expression, doc).read(doc);
   return render(template, doc);
 }
 
@@ -86,7 +86,9 @@ function parse(text: string): Template {
   }
   if (segments.length === 0) return { kind: 'text', text: unescape(text) };
   if (literalStart < text.length) segments.push(text.slice(literalStart));
-  return { kind: 'expressions', segments, whole: segments.length === 1 };
+  const [only] = segments;
+  if (segments.length === 1 && typeof only === 'object') return { kind: 'expression', expression: only };
+  return { kind: 'interpolation', segments };
 }
 
 function findOpening(text: string, from: number): number {
@@ -119,17 +121,18 @@ function pathFor(path: string): CompiledPath {
  */
 function render(template: Template, doc: ExpressionDocument): string {
   if (template.kind === 'text') return template.text;
+  if (template.kind === 'expression') return unescape(renderExpression(template.expression, doc));
   let text = '';
   for (const segment of template.segments) {
-    if (typeof segment === 'string') {
-      text += segment;
-    } else {
-      const path = pathOf(segment, doc);
-      const value = path.read(doc);
-      text += path.indefinite ? jsonSmartToString(value) : javaToString(value);
-    }
+    text += typeof segment === 'string' ? segment : renderExpression(segment, doc);
   }
   return unescape(text);
+}
+
+function renderExpression(expression: Expression, doc: ExpressionDocument): string {
+  const path = pathOf(expression, doc);
+  const value = path.read(doc);
+  return path.indefinite ? jsonSmartToString(value) : javaToString(value);
 }
 
 /** `replaceAll("\\$\\$\\{", "\\${")`, which the server applies to every string it builds. */

@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly correlationId?: string;
   /** Time limit of one JavaScript evaluation (SWITCH, DO_WHILE, INLINE). @default 1000 */
   readonly scriptTimeoutMs?: number;
+  /** Most tasks one workflow may schedule before it is failed as runaway. @default 1_000_000 */
+  readonly maxTasks?: number;
 }
 
 /** A task's outcome from what a worker's execute() returned. */
@@ -233,7 +235,7 @@ export async function run(workflow: WorkflowDef | AnyWorkflow | string, input: R
     def = workflow;
   }
   const clock = options.clock instanceof VirtualClock ? options.clock : new VirtualClock(options.clock);
-  const engine = new Engine({ registry, executors: executors(options), mocks: options.mocks, clock, scriptTimeoutMs: options.scriptTimeoutMs });
+  const engine = new Engine({ registry, executors: executors(options), mocks: options.mocks, clock, scriptTimeoutMs: options.scriptTimeoutMs, maxTasks: options.maxTasks });
   const execution = engine.start(def, input, { correlationId: options.correlationId });
   await engine.settle();
   return new WorkflowRun(engine, execution);

@@ -6,6 +6,11 @@ export class ScriptError extends Error {
 }
 
 const SETUP = new Script('globalThis.$ = JSON.parse(globalThis.__input); delete globalThis.__input;');
+// Scripts written for the server's engine read lists as Java Lists too: `$.list.get(0)`, `.size()`.
+const JAVA_LISTS = new Script(
+  'Object.defineProperty(Array.prototype, "get", { value(i) { return this[i]; } });' +
+    'Object.defineProperty(Array.prototype, "size", { value() { return this.length; } });',
+);
 const READ = new Script('globalThis.__output = JSON.stringify(globalThis.__result === undefined ? null : globalThis.__result);');
 
 /**
@@ -16,6 +21,7 @@ const READ = new Script('globalThis.__output = JSON.stringify(globalThis.__resul
  */
 export class ScriptSandbox {
   private readonly context: Context = createContext(Object.create(null), { codeGeneration: { strings: false, wasm: false } });
+  private prepared = false;
   private readonly scripts = new Map<string, Script>();
 
   /** @param timeoutMs time limit of one evaluation. @default 1000 */
@@ -33,6 +39,10 @@ export class ScriptSandbox {
       this.scripts.set(source, script);
     }
     const ctx = this.context as Record<string, unknown>;
+    if (!this.prepared) {
+      JAVA_LISTS.runInContext(this.context);
+      this.prepared = true;
+    }
     try {
       ctx['__input'] = JSON.stringify(input ?? null);
       SETUP.runInContext(this.context, { timeout: this.timeoutMs });

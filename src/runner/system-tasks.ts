@@ -6,6 +6,7 @@ import type { ScriptSandbox } from './script-sandbox.ts';
 import type { TaskRun, TaskRunStatus } from './types.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 import { parseWaitDuration, parseWaitUntil } from './wait-time.ts';
+import { resolveParameters } from './parameters.ts';
 
 /** What a system task implementation gets from the engine. */
 export interface SystemTaskContext {
@@ -23,6 +24,8 @@ export interface SystemTaskContext {
 /** A built-in task type. `mockable: false` for control flow, which always runs for real. */
 interface SystemTask {
   readonly mockable?: boolean;
+  /** Laid out with its first child tasks when scheduled (forks, switches), as the server's mappers do. */
+  readonly expands?: boolean;
   readonly start: (ctx: SystemTaskContext, run: TaskRun) => void;
 }
 
@@ -41,9 +44,10 @@ function decide(ctx: SystemTaskContext, run: TaskRun, value: unknown): void {
   const key = caseKey(value);
   const cases = wt.decisionCases ?? {};
   const list = Object.hasOwn(cases, key) ? (cases[key] as WorkflowTask[]) : (wt.defaultCase ?? []);
-  ctx.engine.markDone(ctx.execution, run, 'COMPLETED', { evaluationResult: [key], selectedCase: Object.hasOwn(cases, key) ? key : 'defaultCase' });
+  const output = wt.type === 'DECISION' ? { caseOutput: [key] } : { evaluationResult: [key], selectedCase: Object.hasOwn(cases, key) ? key : 'defaultCase' };
+  ctx.engine.markDone(ctx.execution, run, 'COMPLETED', output);
   const first = list[0];
-  if (first === undefined) ctx.engine.next(ctx.execution, wt);
+  if (first === undefined) ctx.engine.enqueue(() => ctx.engine.next(ctx.execution, wt));
   else ctx.engine.schedule(ctx.execution, first);
 }
 
@@ -118,7 +122,10 @@ function runJq(ctx: SystemTaskContext, run: TaskRun, instance: Jq): void {
 function subWorkflowDef(ctx: SystemTaskContext, wt: WorkflowTask): WorkflowDef | undefined {
   const param = wt.subWorkflowParam as ({ name?: string; version?: number; workflowDefinition?: WorkflowDef } | undefined);
   if (param?.workflowDefinition !== undefined && typeof param.workflowDefinition === 'object') return param.workflowDefinition;
-  return ctx.registry.workflow(param?.name ?? wt.name, param?.version);
+  // The name (and version) may be expressions, e.g. `${workflow.input.subwf}`.
+  const name = resolveParameters(param?.name ?? wt.name, ctx.execution.doc);
+  const version = resolveParameters(param?.version, ctx.execution.doc);
+  return ctx.registry.workflow(String(name), typeof version === 'number' ? version : version === undefined || version === null ? undefined : Number(version));
 }
 
 async function httpCall(request: Record<string, unknown>): Promise<{ ok: boolean; output: Record<string, unknown>; reason?: string }> {
@@ -152,12 +159,13 @@ async function httpCall(request: Record<string, unknown>): Promise<{ ok: boolean
 
 /** Every task type the engine runs itself; any other type goes to a worker or a mock. */
 export const SYSTEM_TASKS: Readonly<Record<string, SystemTask>> = {
-  SWITCH: { mockable: false, start: evaluateCase },
-  DECISION: { mockable: false, start: evaluateCase },
+  SWITCH: { mockable: false, expands: true, start: evaluateCase },
+  DECISION: { mockable: false, expands: true, start: evaluateCase },
   JOIN: { mockable: false, start: startJoin },
   EXCLUSIVE_JOIN: { mockable: false, start: startJoin },
   FORK_JOIN: {
     mockable: false,
+    expands: true,
     start(ctx, run) {
       const exec = ctx.execution;
       ctx.engine.markDone(exec, run, 'COMPLETED', {});
@@ -171,10 +179,17 @@ export const SYSTEM_TASKS: Readonly<Record<string, SystemTask>> = {
   },
   FORK_JOIN_DYNAMIC: {
     mockable: false,
+    expands: true,
     start(ctx, run) {
       const exec = ctx.execution;
       const found = dynamicTasks(run);
       if (typeof found === 'string') return ctx.finish(run, 'FAILED_WITH_TERMINAL_ERROR', {}, `dynamic fork ${run.referenceTaskName}: ${found}`);
+      const notMap = found.tasks.find((t) => { const i = found.inputs[t.taskReferenceName]; return i !== undefined && (typeof i !== 'object' || i === null || Array.isArray(i)); });
+      if (notMap !== undefined) {
+        // The server fails the workflow while mapping, before the fork task exists.
+        exec.unschedule(run);
+        return ctx.engine.endWorkflow(exec, 'FAILED', `Input to the dynamically forked task "${notMap.taskReferenceName}" must be a JSON object; fix ${run.workflowTask.dynamicForkTasksInputParamName ?? 'forkTaskInputs'}.`);
+      }
       ctx.engine.markDone(exec, run, 'COMPLETED', {});
       const join = followingTask(exec, run.workflowTask);
       if (join !== undefined) exec.dynamicJoinOn.set(join, found.tasks.map((t) => t.taskReferenceName));
@@ -202,11 +217,13 @@ export const SYSTEM_TASKS: Readonly<Record<string, SystemTask>> = {
     start(ctx, run) {
       const exec = ctx.execution;
       const status = String(run.inputData['terminationStatus'] ?? 'COMPLETED');
-      const output = (run.inputData['workflowOutput'] ?? {}) as Record<string, unknown>;
-      const reason = run.inputData['terminationReason'] as string | undefined;
+      const given = run.inputData['workflowOutput'];
+      // A map is the output; any other value is wrapped as {output: value}.
+      const output = given === undefined || given === null ? {} : typeof given === 'object' && !Array.isArray(given) ? (given as Record<string, unknown>) : { output: given };
+      const final = status === 'FAILED' || status === 'TERMINATED' ? status : 'COMPLETED';
+      const reason = (run.inputData['terminationReason'] as string | undefined) ?? `Workflow is ${final} by TERMINATE task: ${run.taskId}`;
       ctx.engine.markDone(exec, run, 'COMPLETED', { output });
       exec.output = output;
-      const final = status === 'FAILED' || status === 'TERMINATED' ? status : 'COMPLETED';
       ctx.engine.endWorkflow(exec, final, reason, final === 'FAILED' ? { failedTask: run } : {});
     },
   },
@@ -232,7 +249,9 @@ export const SYSTEM_TASKS: Readonly<Record<string, SystemTask>> = {
   LAMBDA: {
     start(ctx, run) {
       try {
-        const result = ctx.sandbox.evaluate(String(run.workflowTask.scriptExpression ?? 'null'), run.inputData);
+        // A LAMBDA script is a function body: it ends with `return`.
+        const source = run.inputData['scriptExpression'] ?? run.workflowTask.scriptExpression ?? 'return null;';
+        const result = ctx.sandbox.evaluate(`(function () { ${String(source)}\n})()`, run.inputData);
         ctx.finish(run, 'COMPLETED', { result });
       } catch (e) {
         ctx.finish(run, 'FAILED', { error: message(e) }, message(e));

@@ -91,7 +91,7 @@ describe('SIMPLE tasks, handlers and mocks', () => {
       },
     });
     expect(result.status).toBe('FAILED');
-    expect(result.reasonForIncompletion).toBe('bad input: environment');
+    expect(result.reasonForIncompletion).toBe(`Task ${result.task('t')?.taskId} failed with status: FAILED and reason: 'bad input: environment'`);
     expect(result.attempts('t')).toHaveLength(1);
     expect(result.task('t')?.status).toBe('FAILED_WITH_TERMINAL_ERROR');
     expect(result.task('after')).toBeUndefined();
@@ -176,7 +176,7 @@ describe('control flow', () => {
     expect(result.taskRefs).toEqual(['sw', 'big']);
   });
 
-  it('FORK_JOIN runs branches and the JOIN collects the joined tasks outputs', async () => {
+  it('FORK_JOIN runs branches and the JOIN collects the joined tasks outputs; the output is the last task in the list', async () => {
     const def = wf([
       { name: 'f', taskReferenceName: 'f', type: 'FORK_JOIN', forkTasks: [[simple('a1'), simple('a2')], [simple('b1')]] },
       { name: 'j', taskReferenceName: 'j', type: 'JOIN', joinOn: ['a2', 'b1'] },
@@ -184,7 +184,8 @@ describe('control flow', () => {
     const result = await run(def, {}, { handlers: { a1: () => ({ v: 1 }), a2: () => ({ v: 2 }), b1: () => ({ v: 3 }) } });
     expect(result.status).toBe('COMPLETED');
     expect(result.task('j')?.outputData).toEqual({ a2: { v: 2 }, b1: { v: 3 } });
-    expect(result.output).toEqual({ a2: { v: 2 }, b1: { v: 3 } });
+    expect(result.taskRefs).toEqual(['f', 'a1', 'b1', 'j', 'a2']);
+    expect(result.output).toEqual({ v: 2 });
   });
 
   it('a failed branch task fails the workflow', async () => {
@@ -333,8 +334,10 @@ describe('control flow', () => {
     expect(result.status).toBe('FAILED');
     const failure = result.failureWorkflow;
     expect(failure?.status).toBe('COMPLETED');
-    expect(failure?.input).toMatchObject({ repo: 'K1', workflowId: result.workflowId, reason: 'mocked FAILED', failureStatus: 'FAILED', failureTaskId: result.task('boom')?.taskId });
+    expect(failure?.input).toMatchObject({ repo: 'K1', workflowId: result.workflowId, failureStatus: 'FAILED', failureTaskId: result.task('boom')?.taskId });
+    expect(failure?.input['reason']).toContain("reason: 'mocked FAILED'");
     expect(failure?.output).toEqual({ id: result.workflowId });
+    expect(result.output).toEqual({ 'conductor.failure_workflow': failure?.workflowId });
     const waiting = await run(wf([{ name: 'x', taskReferenceName: 'x', type: 'HUMAN' }], { failureWorkflow: 'on-failure' }), {}, { registry: { workflows: [handler] } });
     await waiting.terminate();
     expect(waiting.status).toBe('TERMINATED');
