@@ -6,7 +6,7 @@ import type { Registry } from './registry.ts';
 import { ScriptError, ScriptSandbox } from './script-sandbox.ts';
 import { SYSTEM_TASKS, type SystemTaskContext } from './system-tasks.ts';
 import type { RunEvent, TaskMock, TaskMocks, TaskOutcome, TaskRun, TaskRunStatus, WorkerTask, WorkflowStatus } from './types.ts';
-import { VirtualClock } from './virtual-clock.ts';
+import { VirtualClock, type Clock } from './virtual-clock.ts';
 
 /** A function that does a task's work: gets the task, returns its output or a full outcome. */
 export type TaskExecutor = (task: WorkerTask) => Promise<TaskOutcome>;
@@ -17,7 +17,7 @@ export interface EngineOptions {
   /** Executors by task name (SIMPLE tasks and task types without a built-in implementation). */
   readonly executors: ReadonlyMap<string, TaskExecutor>;
   readonly mocks?: TaskMocks;
-  readonly clock?: VirtualClock;
+  readonly clock?: Clock;
   /** Time limit of one JavaScript evaluation. @default 1000 */
   readonly scriptTimeoutMs?: number;
   /** Most tasks one workflow may schedule before it is failed as runaway. @default 1_000_000 */
@@ -140,7 +140,7 @@ export class Execution {
  * on a virtual clock. System tasks run inside it; SIMPLE tasks go to executors or mocks.
  */
 export class Engine {
-  readonly clock: VirtualClock;
+  readonly clock: Clock;
   readonly executions = new Map<string, Execution>();
   private readonly sandbox: ScriptSandbox;
   private readonly mocks = new Map<string, TaskMock[]>();

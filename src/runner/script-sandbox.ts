@@ -1,4 +1,5 @@
 import { createContext, Script, type Context } from 'node:vm';
+import { ScriptWorker } from './script-worker.ts';
 
 /** Thrown when a script fails, times out, or returns something that is not JSON. */
 export class ScriptError extends Error {
@@ -6,22 +7,26 @@ export class ScriptError extends Error {
 }
 
 const SETUP = new Script('globalThis.$ = JSON.parse(globalThis.__input); delete globalThis.__input;');
+const READ = new Script('globalThis.__output = JSON.stringify(globalThis.__result === undefined ? null : globalThis.__result);');
 // Scripts written for the server's engine read lists as Java Lists too: `$.list.get(0)`, `.size()`.
 const JAVA_LISTS = new Script(
   'Object.defineProperty(Array.prototype, "get", { value(i) { return this[i]; } });' +
     'Object.defineProperty(Array.prototype, "size", { value() { return this.length; } });',
 );
-const READ = new Script('globalThis.__output = JSON.stringify(globalThis.__result === undefined ? null : globalThis.__result);');
+
+/** One worker thread per process serves every sandbox: evaluations are synchronous and never overlap. */
+const sharedWorker = new ScriptWorker();
 
 /**
  * Evaluates the JavaScript of SWITCH, DO_WHILE, INLINE and LAMBDA tasks the way Conductor does
- * (`$` bound to the task's resolved inputs, the value of the last expression is the result), in a
- * `node:vm` context with a time limit. Data crosses as JSON text, so no object of this process is
- * reachable from the script, and code generation from strings is off inside the context.
+ * (`$` bound to the task's resolved inputs, the value of the last expression is the result), on a
+ * worker thread in a `node:vm` context with a time limit. Data crosses as JSON text, so no object
+ * of this process is reachable from the script, and code generation from strings is off inside
+ * the context. Inputs too large for the worker's buffer are evaluated in process, under
+ * `vm`'s own timeout.
  */
 export class ScriptSandbox {
-  private readonly context: Context = createContext(Object.create(null), { codeGeneration: { strings: false, wasm: false } });
-  private prepared = false;
+  private context: Context | undefined;
   private readonly scripts = new Map<string, Script>();
 
   /** @param timeoutMs time limit of one evaluation. @default 1000 */
@@ -29,29 +34,27 @@ export class ScriptSandbox {
 
   /** Evaluates `source` with `$` = `input`; returns its JSON result (undefined becomes null). */
   evaluate(source: string, input: unknown): unknown {
-    let script = this.scripts.get(source);
-    if (script === undefined) {
-      try {
-        script = new Script(source);
-      } catch (e) {
-        throw new ScriptError(`script does not parse: ${(e as Error).message}`);
-      }
-      this.scripts.set(source, script);
-    }
-    const ctx = this.context as Record<string, unknown>;
-    if (!this.prepared) {
+    const inputJson = JSON.stringify(input ?? null);
+    const answer = sharedWorker.evaluate(source, inputJson, this.timeoutMs);
+    if (answer.ok === true) return JSON.parse(answer.json) as unknown;
+    if (answer.ok === false) throw new ScriptError(`script failed: ${answer.error}`);
+    if (answer.ok === 'timeout') throw new ScriptError(`script timed out after ${this.timeoutMs} ms`);
+    return this.inProcess(source, inputJson);
+  }
+
+  private inProcess(source: string, inputJson: string): unknown {
+    if (this.context === undefined) {
+      this.context = createContext(Object.create(null), { codeGeneration: { strings: false, wasm: false } });
       JAVA_LISTS.runInContext(this.context);
-      this.prepared = true;
     }
+    let script = this.scripts.get(source);
+    const ctx = this.context as Record<string, unknown>;
     try {
-      ctx['__input'] = JSON.stringify(input ?? null);
-      // Only code a user wrote gets the time limit: each limited call costs a watchdog (~0.1 ms).
+      script ??= new Script(source);
+      this.scripts.set(source, script);
+      ctx['__input'] = inputJson;
       SETUP.runInContext(this.context);
-      const result: unknown = script.runInContext(this.context, { timeout: this.timeoutMs });
-      if (result === undefined || result === null) return null;
-      if (typeof result === 'string' || typeof result === 'number' || typeof result === 'boolean') return result;
-      // An object may carry getters or toJSON written by the script: serialise it under the limit too.
-      ctx['__result'] = result;
+      ctx['__result'] = script.runInContext(this.context, { timeout: this.timeoutMs });
       READ.runInContext(this.context, { timeout: this.timeoutMs });
       return JSON.parse(ctx['__output'] as string) as unknown;
     } catch (e) {

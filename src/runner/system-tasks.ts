@@ -4,7 +4,7 @@ import type { Engine, Execution } from './engine.ts';
 import type { Registry } from './registry.ts';
 import type { ScriptSandbox } from './script-sandbox.ts';
 import type { TaskRun, TaskRunStatus } from './types.ts';
-import type { VirtualClock } from './virtual-clock.ts';
+import type { Clock } from './virtual-clock.ts';
 import { parseWaitDuration, parseWaitUntil } from './wait-time.ts';
 import { resolveParameters } from './parameters.ts';
 
@@ -14,7 +14,7 @@ export interface SystemTaskContext {
   readonly execution: Execution;
   readonly sandbox: ScriptSandbox;
   readonly registry: Registry;
-  readonly clock: VirtualClock;
+  readonly clock: Clock;
   /** Finishes the task and moves the workflow on. */
   readonly finish: (run: TaskRun, status: TaskRunStatus, output: Record<string, unknown>, reason?: string) => void;
   /** Waits for real work (an HTTP call) without letting virtual time pass. */

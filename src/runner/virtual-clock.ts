@@ -1,8 +1,18 @@
+/** The runner's time source: virtual in tests, real in the dev server. */
+export interface Clock {
+  /** Epoch milliseconds now. */
+  now(): number;
+  /** Calls `fire` once `delayMs` have passed. */
+  schedule(delayMs: number, fire: () => void): void;
+  /** Moves time on to the next timer and fires it; false when time cannot be moved by hand. */
+  advance(): boolean;
+}
+
 /**
  * Virtual time for the runner: waits, retry delays and timeouts pass instantly, in the order they
  * are due. Time only moves when the runner has nothing else to do.
  */
-export class VirtualClock {
+export class VirtualClock implements Clock {
   private current: number;
   private seq = 0;
   private readonly timers: { at: number; seq: number; fire: () => void }[] = [];
@@ -38,5 +48,33 @@ export class VirtualClock {
   /** How many timers are pending. */
   get pending(): number {
     return this.timers.length;
+  }
+}
+
+/**
+ * Wall-clock time, for the dev server: timers really wait, then call `onFire` so that the engine
+ * runs what they released.
+ */
+export class RealClock implements Clock {
+  private onFire: () => void = () => undefined;
+
+  /** Sets what runs after any timer fired (the engine's settle). */
+  setOnFire(onFire: () => void): void {
+    this.onFire = onFire;
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  schedule(delayMs: number, fire: () => void): void {
+    setTimeout(() => {
+      fire();
+      this.onFire();
+    }, Math.max(0, delayMs)).unref();
+  }
+
+  advance(): boolean {
+    return false;
   }
 }
