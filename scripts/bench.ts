@@ -5,13 +5,19 @@
  * 1. gen: compile + validate + render for 100 and 1,000 synthetic workflows of 25 tasks, in process.
  * 2. tsc: `tsc --noEmit` time and instantiation count for synthetic 20- and 200-task workflows,
  *    against a 1-task baseline, so the per-task type-checking cost can be compared.
+ * 3. runner: task transitions per second (every entry of the run's event log: scheduled, started,
+ *    completed, retried ...) for a 1,000-task linear workflow, a 100-branch fork and a
+ *    10,000-iteration loop, and the memory one waiting workflow holds.
+ *
+ * `npm run bench -- gen|types|runner` runs one part.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { defineTask, generate, workflow, type AnyWorkflow } from '../src/index.ts';
+import { defineTask, generate, workflow, type AnyWorkflow, type WorkflowDef, type WorkflowTask } from '../src/index.ts';
+import { run } from '../src/testing.ts';
 
 const step = defineTask({
   name: 'bench_step',
@@ -121,6 +127,58 @@ function benchTypes(): void {
   console.log(`  TS2589 (excessively deep): ${[small, large].some((f) => f.errors.includes('TS2589')) ? 'PRESENT' : 'none'}; errors: ${small.errors || large.errors ? 'PRESENT' : 'none'}`);
 }
 
+const simple = (ref: string, v: string): WorkflowTask => ({ name: 'step', taskReferenceName: ref, type: 'SIMPLE', inputParameters: { v } });
+const handlers = { step: (task: { inputData: Record<string, unknown> }) => ({ v: task.inputData['v'] }) };
+
+async function transitions(label: string, def: WorkflowDef, input: Record<string, unknown> = {}): Promise<void> {
+  await run(def, input, { handlers });
+  const rates: number[] = [];
+  let tasks = 0;
+  for (let r = 0; r < 5; r++) {
+    const start = performance.now();
+    const result = await run(def, input, { handlers });
+    const seconds = (performance.now() - start) / 1000;
+    if (result.status !== 'COMPLETED') throw new Error(`${label} ended ${result.status}: ${result.reasonForIncompletion}`);
+    rates.push(result.events.length / seconds);
+    tasks = result.tasks.length;
+  }
+  const rate = median(rates);
+  console.log(`  ${label.padEnd(34)} ${String(tasks).padStart(6)} tasks, ${rate.toFixed(0).padStart(7)} transitions/s (target >= 50,000: ${rate >= 50_000 ? 'met' : 'NOT met'})`);
+}
+
+async function benchRunner(): Promise<void> {
+  console.log('runner (in process, one core; handlers resolve inputs and return outputs), median of 5:');
+  const linear = Array.from({ length: 1000 }, (_, i) => simple(`t${i}`, i === 0 ? '${workflow.input.v}' : `\${t${i - 1}.output.v}`));
+  await transitions('1,000-task linear workflow', { name: 'linear', version: 1, timeoutSeconds: 0, tasks: linear }, { v: 1 });
+  const branches = Array.from({ length: 100 }, (_, i) => [simple(`b${i}`, '${workflow.input.v}')]);
+  await transitions('100-branch fork + join', {
+    name: 'fork',
+    version: 1,
+    timeoutSeconds: 0,
+    tasks: [
+      { name: 'fork', taskReferenceName: 'fork', type: 'FORK_JOIN', forkTasks: branches },
+      { name: 'join', taskReferenceName: 'join', type: 'JOIN', joinOn: branches.map((b) => b[0]!.taskReferenceName) },
+    ],
+  }, { v: 1 });
+  await transitions('10,000-iteration loop', {
+    name: 'loop',
+    version: 1,
+    timeoutSeconds: 0,
+    tasks: [{ name: 'loop', taskReferenceName: 'loop', type: 'DO_WHILE', loopCondition: '$.loop.iteration < 10000', loopOver: [simple('body', '${loop.output.iteration}')] }],
+  });
+  const waiting: WorkflowDef = { name: 'waiting', version: 1, timeoutSeconds: 0, tasks: [simple('first', '${workflow.input.v}'), { name: 'approve', taskReferenceName: 'approve', type: 'HUMAN' }] };
+  const count = 2000;
+  globalThis.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const held = [];
+  for (let i = 0; i < count; i++) held.push(await run(waiting, { v: i }, { handlers }));
+  globalThis.gc?.();
+  const perRun = (process.memoryUsage().heapUsed - before) / count;
+  console.log(`  memory per waiting workflow (2 tasks, one engine each, ${count} held${globalThis.gc ? '' : ', no --expose-gc'}): ${(perRun / 1024).toFixed(1)} KiB`);
+  if (held.some((r) => r.status !== 'RUNNING')) throw new Error('a waiting workflow did not wait');
+}
+
 const only = process.argv[2];
 if (only === undefined || only === 'gen') benchGen();
 if (only === undefined || only === 'types') benchTypes();
+if (only === undefined || only === 'runner') await benchRunner();
