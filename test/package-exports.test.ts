@@ -32,5 +32,7 @@ describe('the published package', () => {
     ]);
     const validate = await import(pathToFileURL(entry('./validate')).href);
     expect(Object.keys(validate).sort()).toEqual(['findReferences', 'validateEachWorkflowDef', 'validateTaskDef', 'validateWorkflowDefs']);
+    const testing = await import(pathToFileURL(entry('./testing')).href);
+    expect(Object.keys(testing).sort()).toEqual(['Registry', 'VirtualClock', 'WorkflowRun', 'loadGenerated', 'resolveParameters', 'run']);
   }, 60_000);
 });
