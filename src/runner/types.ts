@@ -1,19 +1,11 @@
 import type { WorkflowTask } from '../conductor-types.ts';
+import type { TaskStatus } from '../dsl/types.ts';
 
 /** Statuses a workflow run can be in. */
 export type WorkflowStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'TIMED_OUT' | 'TERMINATED' | 'PAUSED';
 
-/** Statuses a task can be in (Conductor's TaskModel.Status). */
-export type TaskRunStatus =
-  | 'SCHEDULED'
-  | 'IN_PROGRESS'
-  | 'COMPLETED'
-  | 'COMPLETED_WITH_ERRORS'
-  | 'FAILED'
-  | 'FAILED_WITH_TERMINAL_ERROR'
-  | 'TIMED_OUT'
-  | 'CANCELED'
-  | 'SKIPPED';
+/** Statuses a task can be in (Conductor's TaskModel.Status): the same list the DSL's references use. */
+export type TaskRunStatus = TaskStatus;
 
 /** What a worker (or a mock) reports for a task, as in Conductor's TaskResult. */
 export interface TaskOutcome {
