@@ -58,10 +58,12 @@ const DEPLOYMENT_PLAN_QUERY = [
  * `_device_health_check_<i>`, so the name gives back the device it checked.
  */
 const VERIFICATION_SUMMARY_QUERY = [
-  '.devices as $devices',
-  '| [.results | to_entries[] | select(.value.healthy != true)',
-  '| $devices[.key | ltrimstr("_device_health_check_") | tonumber] as $device',
-  '| {device_ip: $device.device_ip, environment: $device.environment, summary: (.value.summary // "no health report")}] as $failed',
+  // By device, not by result: a check that failed for good leaves no output, and the JOIN leaves
+  // out empty outputs, so a device without a healthy result counts as unhealthy.
+  '.devices as $devices | .results as $results',
+  '| [range(0; $devices | length) | . as $i | ($results["_device_health_check_\\($i)"] // {}) as $r | select($r.healthy != true)',
+  '| $devices[$i] as $device',
+  '| {device_ip: $device.device_ip, environment: $device.environment, summary: ($r.summary // "no health report")}] as $failed',
   '| {all_healthy: ($failed | length == 0), failed_devices: $failed, failed_summary: ($failed | map(.device_ip + ": " + .summary) | join("; "))}',
 ].join(' ');
 

@@ -54,7 +54,7 @@ export function baseRef(ref: string): string {
 
 /** One workflow run inside the engine. */
 export class Execution {
-  readonly id = randomUUID();
+  readonly id: string;
   readonly index: DefinitionIndex;
   status: WorkflowStatus = 'RUNNING';
   output: Record<string, unknown> = {};
@@ -82,7 +82,10 @@ export class Execution {
     readonly startTime: number,
     readonly correlationId: string | undefined,
     readonly parent: { readonly execution: Execution; readonly task: TaskRun } | undefined,
+    /** Reuses an id (a restart runs again under the same id); a new one by default. */
+    id: string = randomUUID(),
   ) {
+    this.id = id;
     this.index = new DefinitionIndex(def);
     this.variables = { ...(def.variables ?? {}) };
     this.doc['workflow'] = this.workflowView();
@@ -215,8 +218,8 @@ export class Engine {
   // ---- workflows --------------------------------------------------------------------------
 
   /** Starts a workflow; it runs on the next {@link settle}. */
-  start(def: WorkflowDef, input: Record<string, unknown>, options: { correlationId?: string | undefined; parent?: Execution['parent'] } = {}): Execution {
-    const exec = new Execution(def, { ...(def.inputTemplate ?? {}), ...input }, this.clock.now(), options.correlationId, options.parent);
+  start(def: WorkflowDef, input: Record<string, unknown>, options: { correlationId?: string | undefined; parent?: Execution['parent']; workflowId?: string } = {}): Execution {
+    const exec = new Execution(def, { ...(def.inputTemplate ?? {}), ...input }, this.clock.now(), options.correlationId, options.parent, options.workflowId);
     this.executions.set(exec.id, exec);
     this.event(exec, 'workflow.started');
     if ((def.timeoutSeconds ?? 0) > 0) {
@@ -224,7 +227,7 @@ export class Engine {
         if (exec.status !== 'RUNNING') return;
         if (def.timeoutPolicy === 'ALERT_ONLY') return this.event(exec, 'workflow.timed_out', undefined, 'ALERT_ONLY: still running');
         this.endWorkflow(exec, 'TIMED_OUT', `Workflow timed out after ${def.timeoutSeconds} seconds (timeoutPolicy ${def.timeoutPolicy ?? 'TIME_OUT_WF'}).`);
-      });
+      }, 'deadline');
     }
     this.enqueue(() => {
       const first = def.tasks[0];
@@ -411,7 +414,7 @@ export class Engine {
     if (timeout > 0) {
       this.clock.schedule(timeout * 1000, () => {
         if (!isTerminal(run.status) && exec.status === 'RUNNING') this.timeOut(exec, run, def as TaskDef, `Task timed out after ${timeout} seconds (timeoutSeconds).`);
-      });
+      }, 'deadline');
     }
   }
 
@@ -424,7 +427,7 @@ export class Engine {
       if (run.status === 'IN_PROGRESS' && run.pollCount === poll && exec.status === 'RUNNING') {
         this.timeOut(exec, run, { ...(def as TaskDef), timeoutPolicy: 'RETRY' }, `Task was not updated within ${seconds} seconds (responseTimeoutSeconds).`);
       }
-    });
+    }, 'deadline');
   }
 
   private timeOut(exec: Execution, run: TaskRun, def: TaskDef, reason: string): void {

@@ -196,8 +196,13 @@ export class WorkflowRun {
     return this;
   }
 
-  /** Lets the virtual clock run on (waits, retries, timeouts) until nothing more can happen. */
-  async settle(): Promise<this> {
+  /**
+   * Lets `ms` of virtual time pass, firing the timeouts due in it (a HUMAN task's, a worker's that
+   * never answered, the workflow's), then runs on. Time never passes by itself towards a timeout.
+   */
+  async advance(ms: number): Promise<this> {
+    if (!(this.engine.clock instanceof VirtualClock)) throw new Error('advance() needs the virtual clock; this run uses real time.');
+    this.engine.clock.advanceBy(ms);
     await this.engine.settle();
     return this;
   }

@@ -98,7 +98,10 @@ function dynamicTasks(run: TaskRun): { tasks: WorkflowTask[]; inputs: Record<str
     if (!Array.isArray(items)) return `forkTaskInputs must be a list, got ${JSON.stringify(items ?? null)}`;
     const optional = wt.optional === true;
     const tasks = items.map((_, i) => ({ name, taskReferenceName: `_${name}_${i}`, type: String(input['forkTaskType'] ?? 'SIMPLE'), optional }));
-    const inputs = Object.fromEntries(items.map((item, i) => [`_${name}_${i}`, (item ?? {}) as Record<string, unknown>]));
+    // The server adds the item's position to each forked task's input.
+    const inputs = Object.fromEntries(
+      items.map((item, i) => [`_${name}_${i}`, item !== null && typeof item === 'object' && !Array.isArray(item) ? { ...(item as object), __index: i } : item]),
+    ) as Record<string, Record<string, unknown>>;
     return { tasks, inputs };
   }
   const tasks = input[wt.dynamicForkTasksParam ?? wt.dynamicForkJoinTasksParam ?? ''];
@@ -222,7 +225,7 @@ export const SYSTEM_TASKS: Readonly<Record<string, SystemTask>> = {
       const output = given === undefined || given === null ? {} : typeof given === 'object' && !Array.isArray(given) ? (given as Record<string, unknown>) : { output: given };
       const final = status === 'FAILED' || status === 'TERMINATED' ? status : 'COMPLETED';
       const reason = (run.inputData['terminationReason'] as string | undefined) ?? `Workflow is ${final} by TERMINATE task: ${run.taskId}`;
-      ctx.engine.markDone(exec, run, 'COMPLETED', { output });
+      ctx.engine.markDone(exec, run, 'COMPLETED', output);
       exec.output = output;
       ctx.engine.endWorkflow(exec, final, reason, final === 'FAILED' ? { failedTask: run } : {});
     },

@@ -130,8 +130,12 @@ describe('SIMPLE tasks, handlers and mocks', () => {
     expect(result.task('unhandled')?.status).toBe('SCHEDULED');
   });
 
-  it('the workflow timeout passes in virtual time', async () => {
+  it('a waiting run stays RUNNING; the workflow timeout fires when the test lets time pass', async () => {
     const result = await run(wf([{ name: 'w8', taskReferenceName: 'w8', type: 'WAIT' }], { timeoutSeconds: 30 }), {});
+    expect(result.status).toBe('RUNNING');
+    await result.advance(29_999);
+    expect(result.status).toBe('RUNNING');
+    await result.advance(1);
     expect(result.status).toBe('TIMED_OUT');
     expect(result.reasonForIncompletion).toContain('30 seconds');
   });
@@ -211,6 +215,7 @@ describe('control flow', () => {
     expect(result.status).toBe('COMPLETED');
     expect(result.taskRefs).toEqual(['df', '_deploy_0', '_deploy_1', 'dj']);
     expect(result.task('dj')?.outputData).toEqual({ _deploy_0: { done: '10.0.0.1' }, _deploy_1: { done: '10.0.0.2' } });
+    expect(result.task('_deploy_1')?.inputData).toEqual({ ip: '10.0.0.2', __index: 1 });
   });
 
   it('DO_WHILE names iterations ref__N, outputs each iteration, and reads $.ref in the condition', async () => {
@@ -260,6 +265,7 @@ describe('control flow', () => {
     const result = await run(def, {});
     expect(result.status).toBe('COMPLETED');
     expect(result.output).toEqual({ deployed: false });
+    expect(result.task('t')?.outputData).toEqual({ deployed: false });
     expect(result.reasonForIncompletion).toBe('nothing to do');
     expect(result.task('never')).toBeUndefined();
   });

@@ -75,7 +75,7 @@ describe('multi-stage-deployment v1 (generated JSON)', () => {
       .filter((t) => t.type === 'FORK_JOIN_DYNAMIC')
       .map((t) => t.inputParameters?.forkTaskName);
     expect(forkNames).toEqual(['platformio_compile', 'deploy_firmware_ota', 'device_health_check']);
-    expect(queryOf('verification_summary')).toContain('ltrimstr("_device_health_check_")');
+    expect(queryOf('verification_summary')).toContain('$results["_device_health_check_\\($i)"]');
   });
 
   it('staging_health_gate: an unhealthy staging device terminates FAILED naming it', () => {

@@ -1,0 +1,60 @@
+import type { DefinitionStore } from './definitions.ts';
+import { boolParam, HttpError, intParam, requireArray, sendEmpty, sendJson, validationFailed } from './http.ts';
+import type { Router } from './router.ts';
+
+/**
+ * The metadata endpoints: workflow definitions (register, upsert, get, list, validate) and task
+ * definitions (create, update, get, list).
+ */
+export function addMetadataRoutes(router: Router, store: DefinitionStore): void {
+  router
+    // 200, 400 invalid, 409 when the name+version exists (unless ?overwrite=true, as Orkes allows).
+    .add('POST', '/api/metadata/workflow', async ({ res, body, query }) => {
+      store.createWorkflow(await body(), boolParam(query, 'overwrite', false));
+      sendEmpty(res, 200);
+    })
+    // 200 (creates or replaces each), 400 when any is invalid (then none is saved).
+    .add('PUT', '/api/metadata/workflow', async ({ res, body }) => {
+      store.updateWorkflows(requireArray(await body(), 'workflow definitions'));
+      sendEmpty(res, 200);
+    })
+    .add('GET', '/api/metadata/workflow', ({ res }) => {
+      sendJson(res, 200, store.registry.allWorkflows());
+    })
+    .add('GET', '/api/metadata/workflow/{name}', ({ res, params, query }) => {
+      sendJson(res, 200, store.getWorkflow(params['name'] as string, intParam(query, 'version')));
+    })
+    // 200 when valid, 400 with validationErrors; nothing is saved either way.
+    .add('POST', '/api/metadata/workflow/validate', async ({ res, body }) => {
+      const issues = store.workflowIssues([await body()]);
+      if (issues.length > 0) throw validationFailed(issues);
+      sendEmpty(res, 200);
+    })
+    // 200 (creates or replaces each), 400 when any is invalid.
+    .add('POST', '/api/metadata/taskdefs', async ({ res, body }) => {
+      store.createTasks(requireArray(await body(), 'task definitions'));
+      sendEmpty(res, 200);
+    })
+    // 200, 400 invalid, 404 when it does not exist yet (the OSS server only updates here).
+    .add('PUT', '/api/metadata/taskdefs', async ({ res, body }) => {
+      store.updateTask(await body());
+      sendEmpty(res, 200);
+    })
+    .add('GET', '/api/metadata/taskdefs', ({ res }) => {
+      sendJson(res, 200, store.registry.allTasks());
+    })
+    .add('GET', '/api/metadata/taskdefs/{name}', ({ res, params }) => {
+      sendJson(res, 200, store.getTask(params['name'] as string));
+    })
+    // 501: the runner's registry cannot remove definitions.
+    .add('DELETE', '/api/metadata/workflow/{name}/{version}', () => {
+      throw notRemovable('workflow definitions');
+    })
+    .add('DELETE', '/api/metadata/taskdefs/{name}', () => {
+      throw notRemovable('task definitions');
+    });
+}
+
+function notRemovable(what: string): HttpError {
+  return new HttpError(501, `The dev server cannot unregister ${what}. Restart it for a clean registry, or register a new version (PUT /api/metadata/workflow replaces one).`);
+}

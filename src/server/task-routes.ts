@@ -1,0 +1,88 @@
+import { apiTaskType, toApiTask, toApiWorkflow } from './api-model.ts';
+import { badRequest, clientGone, intParam, sendEmpty, sendJson, sendText } from './http.ts';
+import type { Router } from './router.ts';
+import type { DevRuntime, LocatedTask } from './runtime.ts';
+
+/** How long a single poll waits for a task, as the server's `poll` does. */
+const SINGLE_POLL_TIMEOUT_MS = 100;
+
+/**
+ * The worker endpoints: (batch) poll, task updates (`POST /api/tasks`, `update-v2`, by reference
+ * name), a task by id, its logs, and queue sizes.
+ */
+export function addTaskRoutes(router: Router, runtime: DevRuntime): void {
+  const json = ({ exec, run }: LocatedTask): Record<string, unknown> => toApiTask(runtime.engine, exec, run, runtime.extrasOf(run));
+  const countParam = (query: URLSearchParams): number => {
+    const count = intParam(query, 'count') ?? 1;
+    if (count < 1) throw badRequest(`count=${count}: ask for at least one task.`);
+    return count;
+  };
+
+  router
+    // 200 with a list of Task JSON ([] when none came within `timeout` ms).
+    .add('GET', '/api/tasks/poll/batch/{taskType}', async ({ res, params, query }) => {
+      const tasks = await runtime.poll(params['taskType'] as string, countParam(query), intParam(query, 'timeout') ?? 100, query.get('workerid') ?? undefined, clientGone(res));
+      sendJson(res, 200, tasks.map(json));
+    })
+    // 200 Task JSON, or 204 when none is queued.
+    .add('GET', '/api/tasks/poll/{taskType}', async ({ res, params, query }) => {
+      const [task] = await runtime.poll(params['taskType'] as string, 1, SINGLE_POLL_TIMEOUT_MS, query.get('workerid') ?? undefined, clientGone(res));
+      if (task === undefined) sendEmpty(res, 204);
+      else sendJson(res, 200, json(task));
+    })
+    // TaskResult → 200 with the task id as text; 400, 404 unknown workflow or task.
+    .add('POST', '/api/tasks', async ({ res, body }) => {
+      const payload = await body();
+      await runtime.updateTask(payload);
+      sendText(res, 200, String((payload as { taskId: unknown }).taskId));
+    })
+    // TaskResult → the next task of the same type for this worker (200 Task JSON), or 204.
+    .add('POST', '/api/tasks/update-v2', async ({ res, body }) => {
+      const payload = await body();
+      const updated = await runtime.updateTask(payload);
+      if (updated === undefined) return sendEmpty(res, 204);
+      const workerId = (payload as { workerId?: unknown }).workerId;
+      const [next] = runtime.take(apiTaskType(updated.run), 1, typeof workerId === 'string' ? workerId : undefined);
+      if (next === undefined) return sendEmpty(res, 204);
+      await runtime.changed();
+      sendJson(res, 200, json(next));
+    })
+    // Body = output. 200 with the task id as text; 404 when no task with that reference is pending.
+    .add('POST', '/api/tasks/{workflowId}/{taskRefName}/{status}', async ({ res, body, params, query }) => {
+      const task = await runtime.updateTaskByRef(params['workflowId'] as string, params['taskRefName'] as string, params['status'] as string, await body(), query.get('workerid') ?? undefined);
+      sendText(res, 200, task.run.taskId);
+    })
+    // Same, answering the workflow after the update.
+    .add('POST', '/api/tasks/{workflowId}/{taskRefName}/{status}/sync', async ({ res, body, params, query }) => {
+      const task = await runtime.updateTaskByRef(params['workflowId'] as string, params['taskRefName'] as string, params['status'] as string, await body(), query.get('workerid') ?? undefined);
+      sendJson(res, 200, toApiWorkflow(runtime.engine, task.exec, true, runtime.extrasOf.bind(runtime)));
+    })
+    // {taskType: count of queued tasks}, for the types asked (every type when none is).
+    .add('GET', '/api/tasks/queue/sizes', ({ res, query }) => {
+      const asked = query.getAll('taskType').flatMap((t) => t.split(',')).filter((t) => t !== '');
+      const queued = runtime.queued();
+      const sizes: Record<string, number> = {};
+      for (const type of asked) sizes[type] = 0;
+      for (const { run } of queued) {
+        const type = apiTaskType(run);
+        if (asked.length === 0 || asked.includes(type)) sizes[type] = (sizes[type] ?? 0) + 1;
+      }
+      sendJson(res, 200, sizes);
+    })
+    .add('GET', '/api/tasks/queue/all', ({ res }) => {
+      const sizes: Record<string, number> = {};
+      for (const def of runtime.registry.allTasks()) sizes[def.name] = 0;
+      for (const { run } of runtime.queued()) sizes[apiTaskType(run)] = (sizes[apiTaskType(run)] ?? 0) + 1;
+      sendJson(res, 200, sizes);
+    })
+    // 200 Task JSON, or 204 for an unknown id (the server's answer, kept for 2.x clients).
+    .add('GET', '/api/tasks/{taskId}', ({ res, params }) => {
+      const task = runtime.findTask(params['taskId'] as string);
+      if (task === undefined) sendEmpty(res, 204);
+      else sendJson(res, 200, json(task));
+    })
+    .add('GET', '/api/tasks/{taskId}/log', ({ res, params }) => {
+      const task = runtime.findTask(params['taskId'] as string);
+      sendJson(res, 200, task === undefined ? [] : runtime.logsOf(task.run));
+    });
+}

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevServer, type DevServer } from '../../src/server/index.ts';
+import { client, simple, taskDef, wf } from './support.ts';
+
+let server: DevServer;
+let api: ReturnType<typeof client>;
+
+beforeAll(async () => {
+  server = await startDevServer({ maxBodyBytes: 64 * 1024 });
+  api = client(server.url);
+  expect((await api.post('/api/metadata/taskdefs', [taskDef('md_a'), taskDef('md_b')])).status).toBe(200);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('workflow definitions', () => {
+  it('registers with POST, answers 409 for the same name+version, and upserts with PUT', async () => {
+    const def = wf('md_flow', [simple('md_a')], { description: 'first' });
+    expect((await api.post('/api/metadata/workflow', def)).status).toBe(200);
+
+    const again = await api.post('/api/metadata/workflow', { ...def, description: 'second' });
+    expect(again.status).toBe(409);
+    expect(again.json).toMatchObject({ status: 409, message: expect.stringContaining('md_flow.1 already exists') });
+
+    const stored = await api.get('/api/metadata/workflow/md_flow');
+    expect(stored.status).toBe(200);
+    expect(stored.json).toMatchObject({ name: 'md_flow', version: 1, description: 'first', restartable: true, createTime: expect.any(Number) });
+    expect(stored.json.updateTime).toBeUndefined();
+
+    const put = await api.put('/api/metadata/workflow', [{ ...def, description: 'second' }, wf('md_flow', [simple('md_b')], { version: 2 })]);
+    expect(put.status).toBe(200);
+    const v1 = await api.get('/api/metadata/workflow/md_flow?version=1');
+    expect(v1.json).toMatchObject({ description: 'second', createTime: stored.json.createTime, updateTime: expect.any(Number) });
+    expect((await api.get('/api/metadata/workflow/md_flow')).json.version).toBe(2);
+
+    const all = await api.get('/api/metadata/workflow');
+    expect(all.json.filter((d: { name: string }) => d.name === 'md_flow').map((d: { version: number }) => d.version).sort()).toEqual([1, 2]);
+
+    // Orkes' ?overwrite=true replaces instead of answering 409.
+    expect((await api.post('/api/metadata/workflow?overwrite=true', { ...def, description: 'third' })).status).toBe(200);
+    expect((await api.get('/api/metadata/workflow/md_flow?version=1')).json.description).toBe('third');
+  });
+
+  it('answers 404 with the server wording for an unknown definition', async () => {
+    const missing = await api.get('/api/metadata/workflow/md_nope?version=3');
+    expect(missing.status).toBe(404);
+    expect(missing.json).toEqual(expect.objectContaining({ status: 404, message: 'No such workflow found by name: md_nope, version: 3' }));
+  });
+
+  it('rejects an invalid definition with 400 and validationErrors, on register and on validate', async () => {
+    const bad = wf('md_bad', [simple('md_a'), simple('md_a')], { ownerEmail: undefined });
+    for (const path of ['/api/metadata/workflow', '/api/metadata/workflow/validate']) {
+      const answer = await api.post(path, bad);
+      expect(answer.status).toBe(400);
+      expect(answer.json.status).toBe(400);
+      expect(answer.json.message).toBe('Validation failed, check below errors for detail.');
+      expect(answer.json.validationErrors.map((e: { code: string }) => e.code).sort()).toEqual(['OWNER_EMAIL_MISSING', 'REF_DUPLICATE']);
+      for (const error of answer.json.validationErrors) expect(error).toEqual({ path: expect.any(String), message: expect.any(String), invalidValue: null, code: expect.any(String) });
+    }
+    expect((await api.get('/api/metadata/workflow/md_bad')).status).toBe(404);
+  });
+
+  it('validates without saving, and asks for task definitions of SIMPLE tasks first', async () => {
+    expect((await api.post('/api/metadata/workflow/validate', wf('md_valid', [simple('md_a')]))).status).toBe(200);
+    expect((await api.get('/api/metadata/workflow/md_valid')).status).toBe(404);
+
+    const unregistered = await api.post('/api/metadata/workflow/validate', wf('md_valid', [simple('md_unknown_task')]));
+    expect(unregistered.status).toBe(400);
+    expect(unregistered.json.validationErrors[0]).toMatchObject({ code: 'TASK_NO_CONTRACT', message: expect.stringContaining('POST /api/metadata/taskdefs') });
+  });
+
+  it('accepts unknown JSON fields', async () => {
+    expect((await api.post('/api/metadata/workflow', { ...wf('md_extra', [simple('md_a')]), someFutureField: { x: 1 } })).status).toBe(200);
+  });
+});
+
+describe('task definitions', () => {
+  it('creates a list with POST (server defaults filled in), updates one with PUT, and 404s PUT for a new one', async () => {
+    expect((await api.post('/api/metadata/taskdefs', [{ name: 'md_defaults', ownerEmail: 'a@b.c', timeoutSeconds: 0, totalTimeoutSeconds: 0 }])).status).toBe(200);
+    const got = await api.get('/api/metadata/taskdefs/md_defaults');
+    expect(got.json).toMatchObject({ name: 'md_defaults', retryCount: 3, retryDelaySeconds: 60, retryLogic: 'FIXED', responseTimeoutSeconds: 3600, timeoutPolicy: 'TIME_OUT_WF', createTime: expect.any(Number) });
+
+    expect((await api.put('/api/metadata/taskdefs', { ...got.json, retryCount: 1 })).status).toBe(200);
+    const updated = await api.get('/api/metadata/taskdefs/md_defaults');
+    expect(updated.json).toMatchObject({ retryCount: 1, createTime: got.json.createTime, updateTime: expect.any(Number) });
+
+    const fresh = await api.put('/api/metadata/taskdefs', taskDef('md_never_created'));
+    expect(fresh.status).toBe(404);
+    expect(fresh.json.message).toContain('No such task by name md_never_created');
+
+    expect((await api.get('/api/metadata/taskdefs')).json.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['md_a', 'md_b', 'md_defaults']));
+    const unknown = await api.get('/api/metadata/taskdefs/md_nope');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.message).toBe('No such taskType found by name: md_nope');
+  });
+
+  it('rejects invalid task definitions and a body that is not a list', async () => {
+    const invalid = await api.post('/api/metadata/taskdefs', [taskDef('md_invalid', { responseTimeoutSeconds: 0 })]);
+    expect(invalid.status).toBe(400);
+    expect(invalid.json.validationErrors[0]).toMatchObject({ code: 'TASKDEF_RESPONSE_TIMEOUT', path: expect.stringContaining('responseTimeoutSeconds') });
+    expect((await api.get('/api/metadata/taskdefs/md_invalid')).status).toBe(404);
+
+    const notList = await api.post('/api/metadata/taskdefs', taskDef('md_single'));
+    expect(notList.status).toBe(400);
+    expect(notList.json.message).toContain('JSON array of task definitions');
+  });
+});
+
+describe('requests the server cannot take', () => {
+  it('answers malformed JSON with 400 naming the problem', async () => {
+    const answer = await api.postRaw('/api/metadata/workflow', '{"name": "x",');
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({ status: 400, message: expect.stringContaining('not valid JSON') });
+  });
+
+  it('answers a body over the size limit with 413', async () => {
+    const answer = await api.postRaw('/api/metadata/workflow/validate', JSON.stringify({ blob: 'x'.repeat(100 * 1024) }));
+    expect(answer.status).toBe(413);
+    expect(answer.json.message).toContain('larger than 65536 bytes');
+  });
+
+  it('answers unknown paths with 404 and known paths with a wrong method with 405', async () => {
+    const unknown = await api.get('/api/nothing/here');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.message).toContain('No endpoint GET /api/nothing/here');
+    const wrongMethod = await api.call('PATCH', '/api/metadata/taskdefs');
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, POST, PUT');
+  });
+
+  it('says plainly that definitions cannot be unregistered', async () => {
+    const answer = await api.del('/api/metadata/workflow/md_flow/1');
+    expect(answer.status).toBe(501);
+    expect(answer.json.message).toContain('cannot unregister workflow definitions');
+  });
+
+  it('reports health', async () => {
+    expect((await api.get('/health')).json).toEqual({ healthy: true });
+  });
+});
