@@ -409,6 +409,9 @@ export class Engine {
     run.pollCount++;
     exec.publish(run);
     this.event(exec, 'task.started', run);
+    // A worker that polled a task must report within responseTimeoutSeconds, as on the server;
+    // tasks the server runs itself (HUMAN, WAIT, HTTP ...) have no worker to hear from.
+    if (SYSTEM_TASKS[run.workflowTask.type ?? 'SIMPLE'] === undefined) this.armResponseTimeout(exec, run);
     const def = this.taskDefOf(run.workflowTask);
     const timeout = def?.timeoutSeconds ?? 0;
     if (timeout > 0) {

@@ -124,6 +124,18 @@ describe('SIMPLE tasks, handlers and mocks', () => {
     expect(result.attempts('slow').map((a) => a.status)).toEqual(['TIMED_OUT', 'COMPLETED']);
   });
 
+  it('a worker that does not report within responseTimeoutSeconds times the attempt out, and it is retried', async () => {
+    const result = await run(wf([simple('quiet')]), {}, {
+      registry: { tasks: [taskDef('quiet', { retryCount: 1, responseTimeoutSeconds: 60 })] },
+      mocks: { quiet: [{ status: 'COMPLETED', executionTime: 200_000 }, { status: 'COMPLETED', output: { ok: true }, executionTime: 1_000 }] },
+    });
+    expect(result.attempts('quiet').map((a) => [a.status, a.reasonForIncompletion])).toEqual([
+      ['TIMED_OUT', 'Task was not updated within 60 seconds (responseTimeoutSeconds).'],
+      ['COMPLETED', undefined],
+    ]);
+    expect(result.status).toBe('COMPLETED');
+  });
+
   it('a SIMPLE task nobody handles waits, and the run says RUNNING', async () => {
     const result = await run(wf([simple('unhandled')]), {});
     expect(result.status).toBe('RUNNING');
