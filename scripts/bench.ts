@@ -8,8 +8,9 @@
  * 3. runner: task transitions per second (every entry of the run's event log: scheduled, started,
  *    completed, retried ...) for a 1,000-task linear workflow, a 100-branch fork and a
  *    10,000-iteration loop, and the memory one waiting workflow holds.
+ * 4. dev server: tasks per second end to end, with the SDK's own TaskManager polling it over HTTP.
  *
- * `npm run bench -- gen|types|runner` runs one part.
+ * `npm run bench -- gen|types|runner|server` runs one part.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { defineTask, generate, workflow, type AnyWorkflow, type WorkflowDef, type WorkflowTask } from '../src/index.ts';
+import { MetadataClient, TaskManager, WorkflowExecutor, noopLogger, orkesConductorClient, type ConductorWorker } from '@io-orkes/conductor-javascript';
+import { startDevServer } from '../src/server/index.ts';
 import { run } from '../src/testing.ts';
 
 const step = defineTask({
@@ -178,7 +181,36 @@ async function benchRunner(): Promise<void> {
   if (held.some((r) => r.status !== 'RUNNING')) throw new Error('a waiting workflow did not wait');
 }
 
+async function benchServer(): Promise<void> {
+  for (const name of ['CONDUCTOR_SERVER_URL', 'CONDUCTOR_AUTH_KEY', 'CONDUCTOR_AUTH_SECRET']) delete process.env[name];
+  const server = await startDevServer();
+  const client = await orkesConductorClient({ serverUrl: server.url, logger: noopLogger });
+  const owner = 'bench@k1.reinvented';
+  await new MetadataClient(client).registerTasks([{ name: 'bench_step', ownerEmail: owner, retryCount: 0, timeoutSeconds: 60, totalTimeoutSeconds: 0, responseTimeoutSeconds: 30 }]);
+  const tasks = Array.from({ length: 5 }, (_, i) => ({ name: 'bench_step', taskReferenceName: `s${i}`, type: 'SIMPLE', inputParameters: { v: i } }));
+  await new MetadataClient(client).registerWorkflowDef({ name: 'bench_chain', version: 1, schemaVersion: 2, ownerEmail: owner, timeoutSeconds: 600, tasks });
+  const worker: ConductorWorker = { taskDefName: 'bench_step', execute: async (task) => ({ status: 'COMPLETED', outputData: { v: task.inputData?.['v'] } }) };
+  const manager = new TaskManager(client, [worker], { logger: noopLogger, options: { pollInterval: 1, concurrency: 20, batchPollingTimeout: 100 } });
+  manager.startPolling();
+  const executor = new WorkflowExecutor(client);
+  const workflows = 200;
+  const start = performance.now();
+  const ids = await Promise.all(Array.from({ length: workflows }, () => executor.startWorkflow({ name: 'bench_chain', version: 1, input: {} })));
+  for (;;) {
+    const statuses = await Promise.all(ids.map((id) => executor.getWorkflow(id, false)));
+    if (statuses.every((w) => w.status === 'COMPLETED')) break;
+    if (performance.now() - start > 120_000) throw new Error('dev server bench did not finish in 120 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await manager.stopPolling();
+  await server.close();
+  console.log('dev server (HTTP on 127.0.0.1, SDK TaskManager, 20 pollers, one process for both sides):');
+  console.log(`  ${workflows} workflows x 5 tasks: ${seconds.toFixed(2)} s, ${((workflows * 5) / seconds).toFixed(0)} tasks/s end to end`);
+}
+
 const only = process.argv[2];
 if (only === undefined || only === 'gen') benchGen();
 if (only === undefined || only === 'types') benchTypes();
 if (only === undefined || only === 'runner') await benchRunner();
+if (only === undefined || only === 'server') await benchServer();
