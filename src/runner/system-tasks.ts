@@ -1,6 +1,7 @@
 import { loadJq, type Jq } from 'jq-wasm';
 import type { WorkflowDef, WorkflowTask } from '../conductor-types.ts';
-import type { Engine, Execution } from './engine.ts';
+import type { Engine } from './engine.ts';
+import type { Execution } from './execution.ts';
 import type { Registry } from './registry.ts';
 import type { ScriptSandbox } from './script-sandbox.ts';
 import type { TaskRun, TaskRunStatus } from './types.ts';

@@ -1,5 +1,6 @@
 import type { TaskDef } from '../conductor-types.ts';
-import { isTerminal, type Engine, type Execution } from '../runner/engine.ts';
+import type { Engine } from '../runner/engine.ts';
+import { isTerminal, type Execution } from '../runner/execution.ts';
 import { SYSTEM_TASKS } from '../runner/system-tasks.ts';
 import type { TaskRun } from '../runner/types.ts';
 

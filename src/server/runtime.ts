@@ -1,5 +1,6 @@
 import type { WorkflowDef } from '../conductor-types.ts';
-import { Engine, isTerminal, type Execution } from '../runner/engine.ts';
+import { Engine } from '../runner/engine.ts';
+import { isTerminal, type Execution } from '../runner/execution.ts';
 import { resolveParameters } from '../runner/parameters.ts';
 import type { Registry } from '../runner/registry.ts';
 import type { TaskOutcome, TaskRun } from '../runner/types.ts';
