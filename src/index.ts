@@ -20,6 +20,8 @@ export { compileWorkflow } from './compiler/compile-workflow.ts';
 export { canonicalJson } from './compiler/canonical-json.ts';
 export { generate } from './gen/generate.ts';
 export type { GeneratedFile, Generation, Project } from './gen/generate.ts';
+export { startWorkflow, waitForWorkflow, WorkflowInputError, WorkflowRunError } from './client/typed-client.ts';
+export type { CompletedWorkflow, StartOptions, WorkflowId } from './client/typed-client.ts';
 export { DefinitionError, formatIssues } from './issues.ts';
 export type { DefinitionIssue } from './issues.ts';
 export type { TaskDef, WorkflowDef, WorkflowTask } from './conductor-types.ts';

@@ -19,6 +19,8 @@ describe('the published package', () => {
       'Flow',
       'TASK_DEFAULTS',
       'WORKFLOW_DEFAULTS',
+      'WorkflowInputError',
+      'WorkflowRunError',
       'canonicalJson',
       'compileWorkflow',
       'defineTask',
@@ -26,8 +28,10 @@ describe('the published package', () => {
       'generate',
       'isTaskContract',
       'isWorkflow',
+      'startWorkflow',
       'toJsonSchema',
       'toTaskDef',
+      'waitForWorkflow',
       'workflow',
     ]);
     const validate = await import(pathToFileURL(entry('./validate')).href);

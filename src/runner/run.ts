@@ -1,9 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { NonRetryableException, type ConductorWorker, type Task } from '@io-orkes/conductor-javascript';
 import { compileWorkflow, visit } from '../compiler/compile-workflow.ts';
 import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
 import { toTaskDef } from '../contract/task-def.ts';
+import { readGenerated } from '../gen/read-generated.ts';
 import { isWorkflow, type AnyWorkflow } from '../dsl/workflow.ts';
 import { Engine, type TaskExecutor } from './engine.ts';
 import { snapshotOf, type Execution } from './execution.ts';
@@ -99,11 +98,8 @@ function toRegistry(given: RunOptions['registry']): Registry {
  * into a registry, so tests run exactly what gets registered.
  */
 export async function loadGenerated(dir = 'generated'): Promise<Registry> {
-  const read = async (sub: string) => {
-    const files = (await readdir(join(dir, sub))).filter((f) => f.endsWith('.json')).sort();
-    return Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, sub, f), 'utf8')) as unknown));
-  };
-  return new Registry((await read('workflows')) as WorkflowDef[], (await read('tasks')) as TaskDef[]);
+  const { workflows, tasks } = await readGenerated(dir);
+  return new Registry(workflows, tasks);
 }
 
 /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import type { DefinitionIssue } from '../issues.ts';
 import type { Registry } from '../runner/registry.ts';
+import { TASK_DEF_DEFAULTS, WORKFLOW_DEF_DEFAULTS } from '../sync/server-defaults.ts';
 import { validateTaskDef } from '../validate/task-def-rules.ts';
 import { validateEachWorkflowDef } from '../validate/validate-workflow.ts';
 import { conflict, isObject, notFound, validationFailed } from './http.ts';
@@ -23,36 +24,9 @@ export interface DefinitionRules {
   readonly requireTaskDefs?: boolean;
 }
 
-/** The server's TaskDef field defaults (`TaskDef.java`), filled in at registration (fresh lists and maps each time). */
-const taskDefDefaults = () => ({
-  retryCount: 3,
-  timeoutSeconds: 0,
-  totalTimeoutSeconds: 0,
-  inputKeys: [],
-  outputKeys: [],
-  timeoutPolicy: 'TIME_OUT_WF',
-  retryLogic: 'FIXED',
-  retryDelaySeconds: 60,
-  responseTimeoutSeconds: 3600,
-  inputTemplate: {},
-  rateLimitPerFrequency: 0,
-  rateLimitFrequencyInSeconds: 1,
-  backoffScaleFactor: 1,
-});
-
-/** The server's WorkflowDef field defaults (`WorkflowDef.java`), filled in at registration (fresh lists and maps each time). */
-const workflowDefDefaults = () => ({
-  version: 1,
-  schemaVersion: 2,
-  restartable: true,
-  workflowStatusListenerEnabled: false,
-  timeoutPolicy: 'TIME_OUT_WF',
-  timeoutSeconds: 0,
-  inputParameters: [],
-  outputParameters: {},
-  variables: {},
-  inputTemplate: {},
-});
+/** The server's defaults, filled in at registration (fresh lists and maps each time). */
+const taskDefDefaults = (): Record<string, unknown> => structuredClone(TASK_DEF_DEFAULTS);
+const workflowDefDefaults = (): Record<string, unknown> => structuredClone(WORKFLOW_DEF_DEFAULTS);
 
 /**
  * Workflow and task definitions as the dev server stores them: checked with our validator (stricter

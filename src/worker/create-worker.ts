@@ -1,4 +1,4 @@
-import { NonRetryableException, type ConductorWorker, type Task } from '@io-orkes/conductor-javascript';
+import { NonRetryableException, getTaskContext, type ConductorWorker, type Task } from '@io-orkes/conductor-javascript';
 import type { z } from 'zod';
 import type { AnyTaskContract, TaskInput, TaskOutput } from '../contract/define-task.ts';
 
@@ -95,7 +95,13 @@ export function createWorker<C extends AnyTaskContract>(contract: C, handler: Ta
     const taskId = task.taskId ?? '';
     const finish = (result: Result): Result => {
       options.observer?.onEnd?.(contract.name, (result.status ?? 'COMPLETED') as 'COMPLETED', (performance.now() - started) / 1000);
-      return logs.length > 0 ? { ...result, logs } : result;
+      if (logs.length === 0) return result;
+      // The SDK's TaskRunner (4.0.0) drops the `logs` of an IN_PROGRESS result and reports only
+      // the logs of its task context, so under the SDK they go there.
+      const sdkContext = result.status === 'IN_PROGRESS' ? getTaskContext() : undefined;
+      if (sdkContext === undefined) return { ...result, logs };
+      for (const line of logs) sdkContext.addLog(line.log);
+      return result;
     };
     options.observer?.onStart?.(contract.name);
     const parsed = contract.input.safeParse(task.inputData ?? {});

@@ -1,0 +1,208 @@
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { BuildLogScanner, type BuildLogFacts } from './build-log.ts';
+import { assertDeviceAddress } from './device-address.ts';
+import { joinInside } from './fs-utils.ts';
+import { KeyedLock } from './keyed-lock.ts';
+import { runProcess } from './run-process.ts';
+
+/** PlatformIO environment names: the only characters ever passed to `pio -e`. */
+export const ENVIRONMENT_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/** A PlatformIO environment name that is not letters, digits, `_` and `-`. */
+export class InvalidEnvironmentError extends Error {
+  readonly code = 'invalid_environment';
+  constructor(readonly environment: string) {
+    super(`Invalid PlatformIO environment ${JSON.stringify(environment)}: use letters, digits, "_" and "-" only (e.g. esp32-s3-devkitc-1)`);
+    this.name = 'InvalidEnvironmentError';
+  }
+}
+
+/** Throws {@link InvalidEnvironmentError} unless `environment` is a safe environment name. */
+export function assertEnvironment(environment: string): void {
+  if (typeof environment !== 'string' || !ENVIRONMENT_PATTERN.test(environment) || environment.length > 100) {
+    throw new InvalidEnvironmentError(String(environment));
+  }
+}
+
+/** An OTA upload that did not complete. */
+export class UploadError extends Error {
+  readonly code = 'upload_failed';
+  constructor(message: string, readonly log: string) {
+    super(message);
+    this.name = 'UploadError';
+  }
+}
+
+/** Options of {@link createPlatformIO}. */
+export interface PlatformIOOptions {
+  /** The PlatformIO project (where platformio.ini is). */
+  readonly projectDir: string;
+  /** The `pio` executable. @default 'pio' (found on PATH) */
+  readonly pioPath?: string;
+  /** Longest build, ms. @default 280000 (inside the task's 300 s timeout, so the task can still report) */
+  readonly buildTimeoutMs?: number;
+  /** Longest OTA upload, ms. @default 170000 */
+  readonly uploadTimeoutMs?: number;
+  /** Most bytes of log kept (the tail). @default 262144 */
+  readonly logCapBytes?: number;
+  /** Extra environment variables for pio. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** One `pio run -e <env>`. */
+export interface BuildResult {
+  /** Exit code 0 and firmware.bin present. */
+  readonly success: boolean;
+  /** Absolute path of firmware.bin; empty when the build failed. */
+  readonly firmwareBinPath: string;
+  /** The build log (capped, the tail kept). */
+  readonly log: string;
+  /** First compiler error (or why the build failed); empty on success. */
+  readonly errorMessage: string;
+  /** RAM, Flash and warnings, scanned over the whole output (not only the kept tail). */
+  readonly facts: BuildLogFacts;
+  readonly durationMs: number;
+}
+
+/** One OTA upload. */
+export interface UploadResult {
+  readonly durationMs: number;
+  readonly log: string;
+}
+
+/** Builds, cleans and uploads firmware with the PlatformIO CLI. */
+export interface PlatformIO {
+  readonly projectDir: string;
+  /** `pio run -e <environment>`; a failed compile is a result (success false), not an exception. */
+  build(environment: string, options?: { signal?: AbortSignal }): Promise<BuildResult>;
+  /** Removes `.pio/build/<environment>`; returns the directories removed. */
+  clean(environment: string): Promise<{ removedPaths: string[] }>;
+  /**
+   * Uploads `firmwarePath` over the air: copies it to `.pio/build/<environment>-ota/firmware.bin`
+   * and runs `pio run -e <environment>-ota -t nobuild -t upload --upload-port <device>` (nobuild:
+   * upload that exact binary, never rebuild the checkout). Throws {@link UploadError}.
+   */
+  upload(environment: string, firmwarePath: string, device: string, options?: { signal?: AbortSignal }): Promise<UploadResult>;
+  /** Where `pio run -e <environment>` leaves firmware.bin. */
+  firmwarePath(environment: string): string;
+}
+
+/** Why a failed pio run failed, in one line. */
+function failureReason(what: string, exitCode: number | null, timedOut: boolean, aborted: boolean, timeoutMs: number, facts: BuildLogFacts, output: string): string {
+  if (timedOut) return `${what} timed out after ${Math.round(timeoutMs / 1000)} s`;
+  if (aborted) return `${what} was aborted (worker shutting down)`;
+  if (facts.firstError !== '') return facts.firstError;
+  const last = output.trimEnd().split('\n').pop()?.trim() ?? '';
+  return `${what} exited with code ${exitCode}${last !== '' ? `: ${last}` : ''}`;
+}
+
+/**
+ * The PlatformIO service. Environment names are checked before anything runs; pio is started with
+ * an argument array (no shell) in the project directory.
+ *
+ * @example
+ * ```ts
+ * const pio = createPlatformIO({ projectDir: '/srv/K1.node1/firmware' });
+ * const result = await pio.build('esp32-s3-devkitc-1');
+ * ```
+ */
+export function createPlatformIO(options: PlatformIOOptions): PlatformIO {
+  const projectDir = options.projectDir;
+  const pio = options.pioPath ?? 'pio';
+  const buildTimeoutMs = options.buildTimeoutMs ?? 280_000;
+  const uploadTimeoutMs = options.uploadTimeoutMs ?? 170_000;
+  const logCap = options.logCapBytes ?? 256 * 1024;
+  const env = { PLATFORMIO_DISABLE_COLOR: 'true', ...options.env };
+  const uploads = new KeyedLock();
+  const buildDir = (environment: string): string => joinInside(projectDir, '.pio', 'build', environment);
+
+  const firmwarePath = (environment: string): string => {
+    assertEnvironment(environment);
+    return joinInside(buildDir(environment), 'firmware.bin');
+  };
+
+  return {
+    projectDir,
+    firmwarePath,
+
+    async build(environment, runOptions = {}) {
+      assertEnvironment(environment);
+      const scanner = new BuildLogScanner();
+      const run = await runProcess(pio, ['run', '-e', environment], {
+        cwd: projectDir,
+        timeoutMs: buildTimeoutMs,
+        env,
+        maxOutputBytes: logCap,
+        onLine: (line) => scanner.line(line),
+        ...(runOptions.signal && { signal: runOptions.signal }),
+      });
+      const facts = scanner.facts();
+      const bin = firmwarePath(environment);
+      const built = run.exitCode === 0 && (await isFile(bin));
+      let errorMessage = '';
+      if (!built) {
+        errorMessage =
+          run.exitCode === 0 && !run.timedOut
+            ? `pio run -e ${environment} succeeded but ${bin} is missing`
+            : failureReason(`pio run -e ${environment}`, run.exitCode, run.timedOut, run.aborted, buildTimeoutMs, facts, run.output);
+      }
+      return { success: built, firmwareBinPath: built ? bin : '', log: run.output, errorMessage, facts, durationMs: run.durationMs };
+    },
+
+    async clean(environment) {
+      assertEnvironment(environment);
+      const dir = buildDir(environment);
+      if (!(await exists(dir))) return { removedPaths: [] };
+      await rm(dir, { recursive: true, force: true });
+      return { removedPaths: [dir] };
+    },
+
+    async upload(environment, firmware, device, runOptions = {}) {
+      assertEnvironment(environment);
+      const otaEnvironment = `${environment}-ota`;
+      assertEnvironment(otaEnvironment);
+      assertDeviceAddress(device);
+      if (!(await isFile(firmware))) throw new UploadError(`Firmware ${firmware} does not exist or is not a file`, '');
+      // One upload per OTA environment at a time: they share .pio/build/<env>-ota/firmware.bin.
+      return uploads.run(otaEnvironment, async () => {
+        const target = firmwarePath(otaEnvironment);
+        await mkdir(dirname(target), { recursive: true });
+        const temp = `${target}.${process.pid}.tmp`;
+        await copyFile(firmware, temp);
+        await rename(temp, target);
+        const scanner = new BuildLogScanner();
+        const run = await runProcess(pio, ['run', '-e', otaEnvironment, '-t', 'nobuild', '-t', 'upload', '--upload-port', device], {
+          cwd: projectDir,
+          timeoutMs: uploadTimeoutMs,
+          env,
+          maxOutputBytes: logCap,
+          onLine: (line) => scanner.line(line),
+          ...(runOptions.signal && { signal: runOptions.signal }),
+        });
+        if (run.exitCode !== 0) {
+          const reason = failureReason(`OTA upload to ${device}`, run.exitCode, run.timedOut, run.aborted, uploadTimeoutMs, scanner.facts(), run.output);
+          throw new UploadError(`OTA upload of ${environment} firmware to ${device} failed: ${reason}`, run.output);
+        }
+        return { durationMs: run.durationMs, log: run.output };
+      });
+    },
+  };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

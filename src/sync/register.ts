@@ -1,0 +1,123 @@
+import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
+import { ServerError, type MetadataApi } from './metadata-api.ts';
+import { dependenciesOf, labelOf, registrationOrder, type DefinitionChange } from './sync-plan.ts';
+
+/** What happened to one definition. */
+export interface RegisterOutcome {
+  readonly kind: 'task' | 'workflow';
+  readonly label: string;
+  /**
+   * `registered` (new), `updated` (changed and sent), `unchanged` (not sent), `refused` (a changed
+   * workflow at a version the server has), `blocked` (a dependency was not registered),
+   * `failed` (the server refused or could not be reached), `would-register` / `would-update`
+   * (dry run).
+   */
+  readonly result: 'registered' | 'updated' | 'unchanged' | 'refused' | 'blocked' | 'failed' | 'would-register' | 'would-update';
+  readonly reason?: string;
+}
+
+/** Options of {@link registerDefinitions}. */
+export interface RegisterOptions {
+  /** Decide and report, send nothing. */
+  readonly dryRun?: boolean;
+  /** Replace a changed workflow at a version the server already has (development servers only). */
+  readonly allowOverwrite?: boolean;
+}
+
+const OK = new Set<RegisterOutcome['result']>(['registered', 'updated', 'unchanged', 'would-register', 'would-update']);
+
+/** True when every outcome leaves the server as generated (or would, in a dry run). */
+export function registeredCleanly(outcomes: readonly RegisterOutcome[]): boolean {
+  return outcomes.every((o) => OK.has(o.result));
+}
+
+function failure(error: unknown): string {
+  return error instanceof ServerError ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/**
+ * Registers a plan in dependency order: task definitions, then sub-workflows and failure workflows
+ * before the workflows that name them. Unchanged definitions are not sent; a changed workflow at a
+ * version the server has is refused (bump its version) unless `allowOverwrite`; nothing is deleted.
+ * A workflow whose task definitions or sub-workflows did not make it is not registered either.
+ */
+export async function registerDefinitions(api: MetadataApi, plan: readonly DefinitionChange[], options: RegisterOptions = {}): Promise<RegisterOutcome[]> {
+  const outcomes: RegisterOutcome[] = [];
+  const ready = new Set<string>();
+  const tasks = plan.filter((c) => c.kind === 'task');
+
+  const newTasks = tasks.filter((c) => c.status === 'new');
+  for (const change of tasks.filter((c) => c.status === 'unchanged')) {
+    ready.add(`task:${change.name}`);
+    outcomes.push({ kind: 'task', label: change.name, result: 'unchanged' });
+  }
+  if (newTasks.length > 0) {
+    try {
+      if (!options.dryRun) await api.createTaskDefs(newTasks.map((c) => c.definition as TaskDef));
+      for (const change of newTasks) {
+        ready.add(`task:${change.name}`);
+        outcomes.push({ kind: 'task', label: change.name, result: options.dryRun ? 'would-register' : 'registered' });
+      }
+    } catch (error) {
+      for (const change of newTasks) outcomes.push({ kind: 'task', label: change.name, result: 'failed', reason: failure(error) });
+    }
+  }
+  for (const change of tasks.filter((c) => c.status === 'changed')) {
+    try {
+      if (!options.dryRun) await api.updateTaskDef(change.definition as TaskDef);
+      ready.add(`task:${change.name}`);
+      outcomes.push({ kind: 'task', label: change.name, result: options.dryRun ? 'would-update' : 'updated' });
+    } catch (error) {
+      outcomes.push({ kind: 'task', label: change.name, result: 'failed', reason: failure(error) });
+    }
+  }
+
+  const workflowChanges = new Map(plan.filter((c) => c.kind === 'workflow').map((c) => [c.definition as WorkflowDef, c]));
+  const generatedTasks = new Set(tasks.map((c) => c.name));
+  const generatedWorkflows = new Set([...workflowChanges.keys()].map((d) => d.name));
+  for (const def of registrationOrder([...workflowChanges.keys()])) {
+    const change = workflowChanges.get(def) as DefinitionChange;
+    const label = labelOf(change);
+    const deps = dependenciesOf(def);
+    const missing = [
+      ...deps.tasks.filter((t) => generatedTasks.has(t) && !ready.has(`task:${t}`)).map((t) => `task definition ${t}`),
+      ...deps.workflows.filter((w) => generatedWorkflows.has(w) && !ready.has(`workflow:${w}`)).map((w) => `workflow ${w}`),
+    ];
+    if (missing.length > 0) {
+      outcomes.push({ kind: 'workflow', label, result: 'blocked', reason: `not registered because ${missing.join(', ')} did not make it` });
+      continue;
+    }
+    if (change.status === 'unchanged') {
+      ready.add(`workflow:${def.name}`);
+      outcomes.push({ kind: 'workflow', label, result: 'unchanged' });
+      continue;
+    }
+    if (change.status === 'changed' && !options.allowOverwrite) {
+      outcomes.push({
+        kind: 'workflow',
+        label,
+        result: 'refused',
+        reason: `${label} is already on the server with different content (${change.diffs.length} field(s) differ); running workflows use it. Bump the version in its definition and run gen, or pass --allow-overwrite on a development server.`,
+      });
+      continue;
+    }
+    try {
+      if (!options.dryRun) {
+        if (change.status === 'new') await api.createWorkflowDef(def);
+        else await api.upsertWorkflowDef(def);
+      }
+      ready.add(`workflow:${def.name}`);
+      const result = change.status === 'new' ? (options.dryRun ? 'would-register' : 'registered') : options.dryRun ? 'would-update' : 'updated';
+      outcomes.push({ kind: 'workflow', label, result });
+    } catch (error) {
+      const refusedAsExisting = error instanceof ServerError && error.status === 409;
+      outcomes.push({
+        kind: 'workflow',
+        label,
+        result: refusedAsExisting ? 'refused' : 'failed',
+        reason: refusedAsExisting ? `${label} appeared on the server meanwhile (409); run diff again.` : failure(error),
+      });
+    }
+  }
+  return outcomes;
+}

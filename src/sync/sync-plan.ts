@@ -1,0 +1,108 @@
+import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
+import { fieldDiffs, type FieldDiff } from './field-diff.ts';
+import type { MetadataApi } from './metadata-api.ts';
+import { normalizeTaskDef, normalizeWorkflowDef } from './server-defaults.ts';
+
+/** A generation as gen wrote it: the definitions to put on a server. */
+export interface GeneratedDefinitions {
+  readonly workflows: readonly WorkflowDef[];
+  readonly tasks: readonly TaskDef[];
+}
+
+/** How one generated definition compares with the server's copy. */
+export interface DefinitionChange {
+  readonly kind: 'task' | 'workflow';
+  readonly name: string;
+  /** Workflows only. */
+  readonly version?: number | undefined;
+  readonly status: 'new' | 'unchanged' | 'changed';
+  /** Field by field, for `changed`. */
+  readonly diffs: readonly FieldDiff[];
+  readonly definition: TaskDef | WorkflowDef;
+}
+
+/** `name` or `name v<version>`: how a definition is named in every message. */
+export function labelOf(change: Pick<DefinitionChange, 'kind' | 'name' | 'version'>): string {
+  return change.kind === 'workflow' ? `${change.name} v${change.version ?? 1}` : change.name;
+}
+
+function compare(kind: 'task' | 'workflow', local: Record<string, unknown>, remote: Record<string, unknown> | undefined, definition: TaskDef | WorkflowDef): DefinitionChange {
+  const name = definition.name;
+  const version = kind === 'workflow' ? ((definition as WorkflowDef).version ?? 1) : undefined;
+  if (remote === undefined) return { kind, name, version, status: 'new', diffs: [], definition };
+  const diffs = fieldDiffs(local, remote);
+  return { kind, name, version, status: diffs.length === 0 ? 'unchanged' : 'changed', diffs, definition };
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/**
+ * Compares every generated task definition and workflow (name + version) with the server's copy,
+ * ignoring what the server adds (timestamps, authors) and fields left at the server's defaults.
+ */
+export async function planSync(api: MetadataApi, generated: GeneratedDefinitions): Promise<DefinitionChange[]> {
+  const tasks = await mapLimited(generated.tasks, 8, async (def) => {
+    const remote = await api.getTaskDef(def.name);
+    return compare('task', normalizeTaskDef(def), remote && normalizeTaskDef(remote), def);
+  });
+  const workflows = await mapLimited(generated.workflows, 8, async (def) => {
+    const remote = await api.getWorkflowDef(def.name, def.version ?? 1);
+    return compare('workflow', normalizeWorkflowDef(def), remote && normalizeWorkflowDef(remote), def);
+  });
+  return [...tasks, ...workflows];
+}
+
+function subWorkflowNames(tasks: readonly WorkflowTask[]): string[] {
+  return tasks.flatMap((t) => [
+    ...(t.type === 'SUB_WORKFLOW' && t.subWorkflowParam?.name !== undefined ? [t.subWorkflowParam.name] : []),
+    ...subWorkflowNames([...(t.forkTasks ?? []).flat(), ...Object.values(t.decisionCases ?? {}).flat(), ...(t.defaultCase ?? []), ...(t.loopOver ?? [])]),
+  ]);
+}
+
+function taskNames(tasks: readonly WorkflowTask[]): string[] {
+  return tasks.flatMap((t) => [
+    ...((t.type ?? 'SIMPLE') === 'SIMPLE' ? [t.name] : []),
+    ...(t.type === 'FORK_JOIN_DYNAMIC' && typeof t.inputParameters?.['forkTaskName'] === 'string' ? [t.inputParameters['forkTaskName']] : []),
+    ...taskNames([...(t.forkTasks ?? []).flat(), ...Object.values(t.decisionCases ?? {}).flat(), ...(t.defaultCase ?? []), ...(t.loopOver ?? [])]),
+  ]);
+}
+
+/** What a workflow needs on the server first: its task definitions, sub-workflows and failure workflow. */
+export function dependenciesOf(def: WorkflowDef): { readonly tasks: string[]; readonly workflows: string[] } {
+  return {
+    tasks: [...new Set(taskNames(def.tasks))],
+    workflows: [...new Set([...subWorkflowNames(def.tasks), ...(def.failureWorkflow !== undefined && !def.failureWorkflow.startsWith('$') ? [def.failureWorkflow] : [])])],
+  };
+}
+
+/**
+ * Workflows in registration order: every sub-workflow and failure workflow before the workflows
+ * that name it (names outside the generation are the server's business). Stable otherwise.
+ */
+export function registrationOrder(workflows: readonly WorkflowDef[]): WorkflowDef[] {
+  const byName = new Map<string, WorkflowDef[]>();
+  for (const def of workflows) byName.set(def.name, [...(byName.get(def.name) ?? []), def]);
+  const ordered: WorkflowDef[] = [];
+  const state = new Map<WorkflowDef, 'visiting' | 'done'>();
+  const visit = (def: WorkflowDef): void => {
+    if (state.get(def) === 'done') return;
+    if (state.get(def) === 'visiting') throw new Error(`workflow ${def.name} v${def.version} depends on itself through sub-workflows or failure workflows; break the cycle.`);
+    state.set(def, 'visiting');
+    for (const name of dependenciesOf(def).workflows) for (const dep of byName.get(name) ?? []) if (dep !== def) visit(dep);
+    state.set(def, 'done');
+    ordered.push(def);
+  };
+  for (const def of workflows) visit(def);
+  return ordered;
+}
