@@ -91,9 +91,31 @@ export class DevRuntime {
     return exec;
   }
 
-  /** Starts a workflow and lets it run to its first wait. */
-  async start(def: WorkflowDef, input: Record<string, unknown>, correlationId: string | undefined): Promise<Execution> {
+  /** Workflow ids by `<workflow name>\u0000<idempotencyKey>`. */
+  private readonly idempotent = new Map<string, string>();
+
+  /**
+   * Starts a workflow and lets it run to its first wait. With an idempotency key already used for
+   * this workflow name, RETURN_EXISTING gives back that run, FAIL (the default) refuses with 409,
+   * FAIL_ON_RUNNING refuses only while that run is still RUNNING.
+   */
+  async start(
+    def: WorkflowDef,
+    input: Record<string, unknown>,
+    correlationId: string | undefined,
+    idempotency?: { readonly key: string; readonly strategy?: string | undefined },
+  ): Promise<Execution> {
+    const slot = idempotency === undefined ? undefined : `${def.name}\u0000${idempotency.key}`;
+    const existing = slot === undefined ? undefined : this.engine.executions.get(this.idempotent.get(slot) ?? '');
+    if (existing !== undefined && idempotency !== undefined) {
+      const strategy = idempotency.strategy ?? 'FAIL';
+      if (strategy === 'RETURN_EXISTING') return existing;
+      if (strategy === 'FAIL' || existing.status === 'RUNNING') {
+        throw conflict(`Workflow ${def.name} was already started with idempotencyKey ${idempotency.key} (workflow ${existing.id}); use idempotencyStrategy RETURN_EXISTING to get it back.`);
+      }
+    }
     const exec = this.engine.start(def, input, { correlationId });
+    if (slot !== undefined) this.idempotent.set(slot, exec.id);
     await this.changed();
     return exec;
   }

@@ -32,7 +32,7 @@ export function addWorkflowRoutes(router: Router, runtime: DevRuntime, store: De
   const extras = runtime.extrasOf.bind(runtime);
 
   router
-    // StartWorkflowRequest: {name, version?, input?, correlationId?, workflowDef?}. 200 text id, 400, 404.
+    // StartWorkflowRequest: {name, version?, input?, correlationId?, idempotencyKey?, idempotencyStrategy?, workflowDef?}. 200 text id, 400, 404, 409.
     .add('POST', '/api/workflow', async ({ res, body }) => {
       const request = requireObject(await body(), 'a StartWorkflowRequest');
       const inline = request['workflowDef'];
@@ -46,7 +46,10 @@ export function addWorkflowRoutes(router: Router, runtime: DevRuntime, store: De
         if (version !== undefined && version !== null && !Number.isInteger(version)) throw badRequest(`version must be a whole number, but it is ${describe(version)}.`);
         def = definition(name, (version ?? undefined) as number | undefined);
       }
-      const exec = await runtime.start(def, inputOf(request['input'], 'input'), optionalString(request['correlationId'], 'correlationId'));
+      const key = optionalString(request['idempotencyKey'], 'idempotencyKey');
+      const strategy = optionalString(request['idempotencyStrategy'], 'idempotencyStrategy');
+      const idempotency = key === undefined || key === '' ? undefined : { key, strategy };
+      const exec = await runtime.start(def, inputOf(request['input'], 'input'), optionalString(request['correlationId'], 'correlationId'), idempotency);
       sendText(res, 200, exec.id);
     })
     // Body = the input. 200 text id, 400, 404.

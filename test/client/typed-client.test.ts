@@ -81,3 +81,22 @@ describe('the typed client on the dev server', () => {
     expect((error as WorkflowRunError).reasonForIncompletion).toContain(`Device ${DEVICE_IP} is unhealthy`);
   });
 });
+
+describe('idempotent starts on the dev server', () => {
+  let server: DevServer;
+  let client: Client;
+  beforeAll(async () => {
+    server = await startDevServer({ generatedDir: 'generated' });
+    client = await orkesConductorClient({ serverUrl: server.url, logger: noopLogger, useEnvVars: false });
+  });
+  afterAll(async () => server?.close());
+
+  it('the same idempotency key gives back the same run instead of starting a second', async () => {
+    const input = { repo: 'K1.node1', branch: 'main', commit_sha: COMMIT, device_ip: DEVICE_IP };
+    const first = await startWorkflow(client, firmwareCiCdPipeline, input, { idempotencyKey: `push-${COMMIT}` });
+    const again = await startWorkflow(client, firmwareCiCdPipeline, input, { idempotencyKey: `push-${COMMIT}` });
+    const other = await startWorkflow(client, firmwareCiCdPipeline, input, { idempotencyKey: 'push-other' });
+    expect(again).toBe(first);
+    expect(other).not.toBe(first);
+  });
+});
