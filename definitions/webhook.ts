@@ -1,0 +1,42 @@
+import type { Client } from '@io-orkes/conductor-javascript';
+import { createPushWebhookHandler, type WebhookHandler } from '../src/webhook/github-webhook.ts';
+import { firmwareCiCdPipeline } from './workflows/firmware-ci-cd-pipeline.ts';
+
+/** Options of {@link createGithubWebhookHandler}. */
+export interface K1WebhookOptions {
+  /** The webhook secret configured on GitHub. */
+  readonly secret: string;
+  readonly client: Client;
+  /** Branches whose pushes are built. @default ['main'] */
+  readonly branches?: readonly string[];
+  /** The device each build is deployed to. */
+  readonly deviceIp: string;
+  /** PlatformIO environment. @default the pipeline's default */
+  readonly environment?: string;
+  /** Where the pipeline reports failed gates and failures. */
+  readonly notifyWebhookUrl?: string;
+  /** @default 1 MiB */
+  readonly maxBodyBytes?: number;
+}
+
+/**
+ * The K1 GitHub webhook: every push to the configured branches starts `firmware-ci-cd-pipeline`
+ * for the pushed commit (correlationId = the SHA; a redelivery returns the same run).
+ */
+export function createGithubWebhookHandler(options: K1WebhookOptions): WebhookHandler {
+  return createPushWebhookHandler({
+    secret: options.secret,
+    client: options.client,
+    workflow: firmwareCiCdPipeline,
+    ...(options.branches !== undefined && { branches: options.branches }),
+    ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
+    toInput: (push, branch) => ({
+      repo: push.repository.name,
+      branch,
+      commit_sha: push.after,
+      device_ip: options.deviceIp,
+      ...(options.environment !== undefined && { environment: options.environment }),
+      ...(options.notifyWebhookUrl !== undefined && { notify_webhook_url: options.notifyWebhookUrl }),
+    }),
+  });
+}

@@ -1,0 +1,84 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { noopLogger, orkesConductorClient } from '@io-orkes/conductor-javascript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGithubWebhookHandler } from '../../definitions/webhook.ts';
+import { startDevServer, type DevServer } from '../../src/server/index.ts';
+import { verifySignature } from '../../src/webhook/github-webhook.ts';
+
+const SECRET = 'k1-webhook-secret';
+const COMMIT = 'a3f9c2e17b4d5e6f8091a2b3c4d5e6f708192a3b';
+const push = (over: Record<string, unknown> = {}) =>
+  JSON.stringify({ ref: 'refs/heads/main', after: COMMIT, repository: { name: 'K1.node1', full_name: 'k1/K1.node1' }, head_commit: { id: COMMIT, message: 'LED tweak' }, ...over });
+const sign = (body: string | Buffer, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+let conductor: DevServer;
+let webhook: Server;
+let url: string;
+
+beforeAll(async () => {
+  for (const name of ['CONDUCTOR_SERVER_URL', 'CONDUCTOR_AUTH_KEY', 'CONDUCTOR_AUTH_SECRET']) delete process.env[name];
+  conductor = await startDevServer({ generatedDir: 'generated' });
+  const client = await orkesConductorClient({ serverUrl: conductor.url, logger: noopLogger, useEnvVars: false });
+  const handler = createGithubWebhookHandler({ secret: SECRET, client, deviceIp: '192.168.1.104', maxBodyBytes: 64 * 1024 });
+  webhook = createServer((req, res) => void handler(req, res));
+  await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((r) => webhook.close(() => r()));
+  await conductor.close();
+});
+
+const started = () => [...conductor.engine.executions.values()].filter((e) => e.def.name === 'firmware-ci-cd-pipeline');
+
+async function deliver(body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+describe('GitHub webhook', () => {
+  it('a signed push to main starts exactly one pipeline run (202 with its id); the same delivery again starts none', async () => {
+    const body = push();
+    const headers = { 'x-github-event': 'push', 'x-hub-signature-256': sign(body), 'x-github-delivery': 'd-1' };
+    const first = await deliver(body, headers);
+    expect(first.status).toBe(202);
+    expect(started()).toHaveLength(1);
+    const run = started()[0]!;
+    expect(first.json).toEqual({ workflowId: run.id, commit: COMMIT });
+    expect(run.correlationId).toBe(COMMIT);
+    expect(run.input).toMatchObject({ repo: 'K1.node1', branch: 'main', commit_sha: COMMIT, device_ip: '192.168.1.104', environment: 'esp32-s3-devkitc-1' });
+    const again = await deliver(body, headers);
+    expect(again).toEqual({ status: 202, json: { workflowId: run.id, commit: COMMIT } });
+    expect(started()).toHaveLength(1);
+  });
+
+  it.each([
+    ['a wrong signature', () => ({ body: push({ after: 'b'.repeat(40) }), headers: { 'x-github-event': 'push', 'x-hub-signature-256': sign(push({ after: 'b'.repeat(40) }), 'wrong-secret') } }), 401, 'does not match'],
+    ['a signature of the wrong length', () => ({ body: push({ after: 'c'.repeat(40) }), headers: { 'x-github-event': 'push', 'x-hub-signature-256': 'sha256=abcd' } }), 401, 'does not match'],
+    ['no signature header', () => ({ body: push({ after: 'd'.repeat(40) }), headers: { 'x-github-event': 'push' } }), 401, 'Missing X-Hub-Signature-256'],
+    ['no event header', () => ({ body: push({ after: 'e'.repeat(40) }), headers: { 'x-hub-signature-256': sign(push({ after: 'e'.repeat(40) })) } }), 400, 'Missing X-GitHub-Event'],
+    ['a push to another branch', () => ({ body: push({ ref: 'refs/heads/dev', after: 'f'.repeat(40) }), headers: { 'x-github-event': 'push', 'x-hub-signature-256': sign(push({ ref: 'refs/heads/dev', after: 'f'.repeat(40) })) } }), 422, 'only main start builds'],
+    ['an event other than push', () => ({ body: push(), headers: { 'x-github-event': 'issues', 'x-hub-signature-256': sign(push()) } }), 422, 'only push events'],
+    ['a malformed body', () => ({ body: '{"ref": ', headers: { 'x-github-event': 'push', 'x-hub-signature-256': sign('{"ref": ') } }), 400, 'not JSON'],
+    ['a body without the push fields', () => ({ body: '{"zen":"x"}', headers: { 'x-github-event': 'push', 'x-hub-signature-256': sign('{"zen":"x"}') } }), 400, 'missing fields: ref, after, repository'],
+    ['an oversized body', () => ({ body: 'x'.repeat(100 * 1024), headers: { 'x-github-event': 'push', 'x-hub-signature-256': sign('x'.repeat(100 * 1024)) } }), 413, 'larger than'],
+  ])('%s gets %s and starts nothing', async (_what, make, status, message) => {
+    const before = conductor.engine.executions.size;
+    const { body, headers } = make();
+    const result = await deliver(body, headers);
+    expect(result.status).toBe(status);
+    expect(String(result.json['error'])).toContain(message);
+    expect(conductor.engine.executions.size).toBe(before);
+  });
+
+  it('the signature is checked over the raw bytes, not a re-serialised body', () => {
+    const raw = Buffer.from('{"ref":"refs/heads/main",  "after":"x"}');
+    expect(verifySignature(SECRET, raw, sign(raw))).toBe(true);
+    expect(verifySignature(SECRET, Buffer.from(JSON.stringify(JSON.parse(raw.toString()))), sign(raw))).toBe(false);
+    expect(verifySignature(SECRET, raw, 'sha1=abc')).toBe(false);
+    expect(verifySignature(SECRET, raw, `sha256=${'zz'.repeat(32)}`)).toBe(false);
+  });
+});
