@@ -34,7 +34,7 @@ afterAll(async () => {
 
 const started = () => [...conductor.engine.executions.values()].filter((e) => e.def.name === 'firmware-ci-cd-pipeline');
 
-async function deliver(body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
+async function deliver(body: string, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
@@ -80,5 +80,23 @@ describe('GitHub webhook', () => {
     expect(verifySignature(SECRET, Buffer.from(JSON.stringify(JSON.parse(raw.toString()))), sign(raw))).toBe(false);
     expect(verifySignature(SECRET, raw, 'sha1=abc')).toBe(false);
     expect(verifySignature(SECRET, raw, `sha256=${'zz'.repeat(32)}`)).toBe(false);
+  });
+});
+
+describe('webhook environment', () => {
+  it('lists every problem at once and never echoes the secrets', async () => {
+    const { parseWebhookEnv } = await import('../../src/webhook/webhook-env.ts');
+    const result = parseWebhookEnv({ CONDUCTOR_SERVER_URL: 'ftp://x', CONDUCTOR_AUTH_KEY: 'key', WEBHOOK_PORT: 'eighty' });
+    expect(result.ok).toBe(false);
+    const problems = (result as { problems: string[] }).problems;
+    expect(problems).toEqual([
+      'CONDUCTOR_SERVER_URL must be an http(s) URL; e.g. http://conductor:8080',
+      'GITHUB_WEBHOOK_SECRET is not set; e.g. GITHUB_WEBHOOK_SECRET=<the secret set on the GitHub webhook>',
+      'K1_DEVICE_IP is not set; e.g. K1_DEVICE_IP=192.168.1.104',
+      'set both CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET (Orkes), or neither (OSS without auth)',
+      'WEBHOOK_PORT must be a port number (0-65535); e.g. WEBHOOK_PORT=3000',
+    ]);
+    const ok = parseWebhookEnv({ CONDUCTOR_SERVER_URL: 'http://c:8080', GITHUB_WEBHOOK_SECRET: 's3cr3t-value', K1_DEVICE_IP: '10.0.0.9', WEBHOOK_BRANCHES: 'main, release' });
+    expect(ok).toMatchObject({ ok: true, config: { branches: ['main', 'release'], port: 3000 } });
   });
 });
