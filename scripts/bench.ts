@@ -209,8 +209,123 @@ async function benchServer(): Promise<void> {
   console.log(`  ${workflows} workflows x 5 tasks: ${seconds.toFixed(2)} s, ${((workflows * 5) / seconds).toFixed(0)} tasks/s end to end`);
 }
 
+/**
+ * Worker overhead: the same trivial handler as (a) a raw SDK ConductorWorker and (b) bound with
+ * createWorker to a contract with a realistic input (8 fields, nested) and output (6 fields), both
+ * through the dev server with the SDK's TaskManager, alternated; then the in-process validation
+ * cost per task (execute() called directly in a loop, raw vs bound).
+ */
+async function benchWorker(): Promise<void> {
+  const { createWorker } = await import('../src/worker/index.ts');
+  for (const name of ['CONDUCTOR_SERVER_URL', 'CONDUCTOR_AUTH_KEY', 'CONDUCTOR_AUTH_SECRET']) delete process.env[name];
+  const sha = z.string().regex(/^[0-9a-f]{7,40}$/);
+  const contract = defineTask({
+    name: 'bench_worker_bound',
+    description: 'A build-like step.',
+    input: z.object({
+      repo: z.string().min(1),
+      branch: z.string().min(1),
+      commit_sha: sha,
+      environment: z.string().regex(/^[A-Za-z0-9_-]+$/),
+      build_number: z.number().int().nonnegative(),
+      flags: z.array(z.string()).max(20),
+      metrics: z.object({ flash_bytes: z.number().int().nonnegative(), ram_bytes: z.number().int().nonnegative() }),
+      dry_run: z.boolean().default(false),
+    }),
+    output: z.object({
+      success: z.boolean(),
+      firmware_bin_path: z.string(),
+      size_bytes: z.number().int().nonnegative(),
+      checksum_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      warnings: z.number().int().nonnegative(),
+      summary: z.string(),
+    }),
+  });
+  type In = z.output<typeof contract.input>;
+  const answer = (i: In) => ({ success: true, firmware_bin_path: `.pio/build/${i.environment}/firmware.bin`, size_bytes: i.metrics.flash_bytes, checksum_sha256: 'a'.repeat(64), warnings: i.flags.length, summary: `${i.repo}@${i.commit_sha}` });
+  const input = { repo: 'K1.node1', branch: 'main', commit_sha: 'abc1234def', environment: 'esp32-s3-devkitc-1', build_number: 42, flags: ['-DK1_DEBUG=0', '-O2'], metrics: { flash_bytes: 1_234_567, ram_bytes: 45_678 }, dry_run: false };
+  const raw: ConductorWorker = { taskDefName: 'bench_worker_raw', execute: async (task) => ({ status: 'COMPLETED', outputData: answer(task.inputData as In) }) };
+  const bound = createWorker(contract, async (i) => answer(i));
+
+  const owner = 'bench@k1.reinvented';
+  const params = Object.fromEntries(Object.keys(input).map((k) => [k, `\${workflow.input.${k}}`]));
+  const workflows = 100;
+  // Each round gets a fresh dev server: it keeps every finished workflow, and a growing store
+  // slows later rounds more than anything measured here.
+  const round = async (worker: ConductorWorker): Promise<{ rate: number; cpuUs: number }> => {
+    globalThis.gc?.(); // no round pays for the garbage of the one before
+    const server = await startDevServer();
+    const client = await orkesConductorClient({ serverUrl: server.url, logger: noopLogger });
+    const metadata = new MetadataClient(client);
+    const name = worker.taskDefName;
+    await metadata.registerTasks([{ name, ownerEmail: owner, retryCount: 0, timeoutSeconds: 60, totalTimeoutSeconds: 0, responseTimeoutSeconds: 30 }]);
+    const tasks = Array.from({ length: 5 }, (_, i) => ({ name, taskReferenceName: `s${i}`, type: 'SIMPLE', inputParameters: params }));
+    await metadata.registerWorkflowDef({ name: `chain_${name}`, version: 1, schemaVersion: 2, ownerEmail: owner, timeoutSeconds: 600, tasks });
+    const executor = new WorkflowExecutor(client);
+    const manager = new TaskManager(client, [worker], { logger: noopLogger, options: { pollInterval: 1, concurrency: 20, batchPollingTimeout: 100 } });
+    manager.startPolling();
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    const ids = await Promise.all(Array.from({ length: workflows }, () => executor.startWorkflow({ name: `chain_${name}`, version: 1, input })));
+    for (;;) {
+      const statuses = await Promise.all(ids.map((id) => executor.getWorkflow(id, false)));
+      if (statuses.some((w) => w.status !== 'RUNNING' && w.status !== 'COMPLETED')) throw new Error(`a ${name} workflow ended ${statuses.find((w) => w.status !== 'COMPLETED')?.status}`);
+      if (statuses.every((w) => w.status === 'COMPLETED')) break;
+      if (performance.now() - start > 120_000) throw new Error('worker bench round did not finish in 120 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const rate = (workflows * 5) / ((performance.now() - start) / 1000);
+    const used = process.cpuUsage(cpu);
+    await manager.stopPolling();
+    await server.close();
+    // Both sides run in this process: CPU time per task is the cost, less disturbed than wall time by other load.
+    return { rate, cpuUs: (used.user + used.system) / (workflows * 5) };
+  };
+  await round(raw); // warm-up: JIT, connections
+  await round(bound);
+  const rates = { raw: [] as number[], bound: [] as number[] };
+  const cpu = { raw: [] as number[], bound: [] as number[] };
+  const pairs = 10;
+  for (let r = 0; r < pairs; r++) {
+    for (const kind of r % 2 === 0 ? (['raw', 'bound'] as const) : (['bound', 'raw'] as const)) {
+      const { rate, cpuUs } = await round(kind === 'raw' ? raw : bound);
+      rates[kind].push(rate);
+      cpu[kind].push(cpuUs);
+    }
+  }
+  // Neighbouring rounds share the machine's mood: compare within each pair, then take the median.
+  const pairwise = (slower: (i: number) => number) => median(Array.from({ length: pairs }, (_, i) => slower(i))) * 100;
+  const rateOverhead = pairwise((i) => 1 - (rates.bound[i] as number) / (rates.raw[i] as number));
+  const cpuOverhead = pairwise((i) => (cpu.bound[i] as number) / (cpu.raw[i] as number) - 1);
+  console.log(`worker overhead (dev server, SDK TaskManager, 20 pollers, ${workflows} workflows x 5 tasks per round, ${pairs} alternating pairs, medians):`);
+  console.log(`  (a) raw ConductorWorker:               ${median(rates.raw).toFixed(0)} tasks/s, ${median(cpu.raw).toFixed(0)} us CPU/task   [${rates.raw.map((x) => x.toFixed(0)).join(', ')}]`);
+  console.log(`  (b) createWorker, 8-in/6-out contract: ${median(rates.bound).toFixed(0)} tasks/s, ${median(cpu.bound).toFixed(0)} us CPU/task   [${rates.bound.map((x) => x.toFixed(0)).join(', ')}]`);
+  console.log(`  measured overhead (median of the pairs): ${rateOverhead.toFixed(1)} % tasks/s, ${cpuOverhead.toFixed(1)} % CPU per task   (target < 5 %: ${Math.max(rateOverhead, cpuOverhead) < 5 ? 'met' : 'NOT met'})`);
+
+  const task = { taskId: 't', workflowInstanceId: 'w', taskType: contract.name, inputData: input };
+  const loop = async (worker: ConductorWorker, n: number): Promise<number> => {
+    const start = performance.now();
+    for (let i = 0; i < n; i++) await worker.execute(task);
+    return ((performance.now() - start) * 1000) / n;
+  };
+  await loop(raw, 20_000);
+  await loop(bound, 20_000);
+  const us = { raw: [] as number[], bound: [] as number[] };
+  for (let r = 0; r < 5; r++) {
+    us.raw.push(await loop(raw, 50_000));
+    us.bound.push(await loop(bound, 50_000));
+  }
+  const ra = median(us.raw);
+  const bo = median(us.bound);
+  console.log('  in process, execute() in a loop, median of 5 x 50,000:');
+  const share = ((bo - ra) / median(cpu.raw)) * 100;
+  console.log(`    raw ${ra.toFixed(2)} us/task, bound ${bo.toFixed(2)} us/task: validation (input + output) costs ${(bo - ra).toFixed(2)} us per task,`);
+  console.log(`    ${share.toFixed(2)} % of the ${median(cpu.raw).toFixed(0)} us of CPU a task costs end to end: the binding's own overhead (target < 5 %: ${share < 5 ? 'met' : 'NOT met'})`);
+}
+
 const only = process.argv[2];
 if (only === undefined || only === 'gen') benchGen();
 if (only === undefined || only === 'types') benchTypes();
 if (only === undefined || only === 'runner') await benchRunner();
 if (only === undefined || only === 'server') await benchServer();
+if (only === undefined || only === 'worker') await benchWorker();

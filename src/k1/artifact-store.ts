@@ -100,8 +100,11 @@ export interface ArtifactStore {
   list(filter?: ArtifactFilter): Promise<StoredArtifact[]>;
   /** Marks an artifact good (a device passed its health check running it). */
   markGood(id: string): Promise<StoredArtifact>;
-  /** The newest (by store time) artifact marked good, optionally of one environment and not of `excludeVersion`. */
-  getLastGood(category?: ArtifactCategory, environment?: string | null, options?: { excludeVersion?: string }): Promise<StoredArtifact | undefined>;
+  /**
+   * The newest (by store time) artifact marked good, optionally of one environment, skipping those
+   * `exclude` rejects (e.g. the version being rolled back from).
+   */
+  getLastGood(category?: ArtifactCategory, environment?: string | null, options?: { exclude?: (artifact: ArtifactMetadata) => boolean }): Promise<StoredArtifact | undefined>;
   /** Applies retention to one category and environment; returns the removed ids. */
   prune(category: ArtifactCategory, environment: string | null, protect?: readonly string[]): Promise<string[]>;
   /** Path of the stored file. Throws ArtifactInputError for a malformed id. */
@@ -197,10 +200,10 @@ export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStor
     (f.version === undefined || m.version === f.version) &&
     (f.good === undefined || m.good === f.good);
 
-  async function lastGood(category: ArtifactCategory, environment: string | null | undefined, excludeVersion?: string): Promise<ArtifactMetadata | undefined> {
+  async function lastGood(category: ArtifactCategory, environment: string | null | undefined, exclude?: (artifact: ArtifactMetadata) => boolean): Promise<ArtifactMetadata | undefined> {
     const good = (await allMeta())
       .filter((m) => matches(m, { category, good: true, ...(environment !== undefined && { environment }) }))
-      .filter((m) => excludeVersion === undefined || m.version !== excludeVersion)
+      .filter((m) => exclude === undefined || !exclude(m))
       .sort(byTimeDesc('stored_at'));
     return good[0];
   }
@@ -306,7 +309,7 @@ export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStor
         .map(withLocation);
     },
 
-    markGood(id) {
+    async markGood(id) {
       assertArtifactId(id);
       return lock.run('store', async () => {
         const meta = await readMeta(id);
@@ -320,11 +323,11 @@ export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStor
 
     async getLastGood(category = 'firmware', environment, lastGoodOptions = {}) {
       assertCategory(category);
-      const meta = await lastGood(category, environment, lastGoodOptions.excludeVersion);
+      const meta = await lastGood(category, environment, lastGoodOptions.exclude);
       return meta && withLocation(meta);
     },
 
-    prune(category, environment, protect = []) {
+    async prune(category, environment, protect = []) {
       assertCategory(category);
       return lock.run('store', () => pruneUnlocked(category, environment, protect));
     },

@@ -22,7 +22,8 @@ export interface BuildLogFacts {
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 const MEMORY_LINE = /^\s*(RAM|Flash):\s*\[[=\s]*\]\s*(\d+(?:\.\d+)?)%\s*\(used\s+(\d+)\s+bytes\s+from\s+(\d+)\s+bytes\)/;
 const WARNING = /\bwarning:/;
-const ERROR = /\berror:/i;
+/** GCC/ld `error:` lines, and espota's `[ERROR]:` lines (OTA uploads). */
+const ERROR = /\berror:|\[error\]:/i;
 const MAX_DISTINCT_WARNINGS = 10_000;
 
 /**

@@ -13,7 +13,7 @@ export interface InFlightTask {
   readonly phase: InFlightPhase;
 }
 
-/** What {@link InFlightTracker.start} hands the executing wrapper. */
+/** What {@link InFlightTracker.start} hands the executing wrapper; give it back to {@link InFlightTracker.executed}. */
 export interface Execution {
   readonly task: InFlightTask;
   /**
@@ -39,7 +39,9 @@ interface Entry {
  * SDK, which executes them). Shutdown waits for both to drain.
  */
 export class InFlightTracker {
-  private readonly entries = new Map<string, Entry>();
+  // A list, not a map by task id: a task handed back (callback 0) can be polled again before
+  // the update that handed it back is confirmed, so one id can be held twice for a moment.
+  private readonly entries: Entry[] = [];
   private pollsInFlight = 0;
   private readonly waiters = new Set<() => void>();
   /** Results the server never confirmed (the SDK gave up after its retries). */
@@ -54,13 +56,13 @@ export class InFlightTracker {
   start(taskName: string, taskId: string, workflowInstanceId: string): Execution {
     const entry: Entry = { task: { taskName, taskId, workflowInstanceId, startedAt: Date.now(), phase: 'executing' }, handedBack: false };
     const handedBack = new Promise<HandBackResult>((resolve) => (entry.handBack = resolve));
-    this.entries.set(taskId, entry);
+    this.entries.push(entry);
     return { task: entry.task, handedBack };
   }
 
   /** The handler returned (or threw): the SDK is reporting its result now. */
-  executed(taskId: string): void {
-    const entry = this.entries.get(taskId);
+  executed(execution: Execution): void {
+    const entry = this.entries.find((e) => e.task === execution.task);
     if (entry === undefined) return;
     entry.task.phase = 'reporting';
     delete entry.handBack;
@@ -68,14 +70,14 @@ export class InFlightTracker {
 
   /** A task the SDK never ran (handed back by us directly) is being reported. */
   reporting(taskName: string, taskId: string, workflowInstanceId: string): void {
-    this.entries.set(taskId, { task: { taskName, taskId, workflowInstanceId, startedAt: Date.now(), phase: 'reporting' }, handedBack: true });
+    this.entries.push({ task: { taskName, taskId, workflowInstanceId, startedAt: Date.now(), phase: 'reporting' }, handedBack: true });
   }
 
   /** The server confirmed the result of `taskId` (`ok`), or the SDK gave up reporting it. */
   reported(taskId: string, ok: boolean): void {
-    const entry = this.entries.get(taskId);
-    if (entry === undefined) return;
-    this.entries.delete(taskId);
+    const index = this.entries.findIndex((e) => e.task.taskId === taskId && e.task.phase === 'reporting');
+    if (index === -1) return;
+    const [entry] = this.entries.splice(index, 1) as [Entry];
     if (!ok) this.unreported.push({ ...entry.task });
     else if (this.shuttingDown && !entry.handedBack) this.finishedDuringShutdown++;
     this.notify();
@@ -103,7 +105,7 @@ export class InFlightTracker {
    */
   handBackAll(result: HandBackResult): InFlightTask[] {
     const given: InFlightTask[] = [];
-    for (const entry of this.entries.values()) {
+    for (const entry of this.entries) {
       if (entry.task.phase !== 'executing' || entry.handBack === undefined) continue;
       entry.handedBack = true;
       entry.handBack(result);
@@ -121,18 +123,18 @@ export class InFlightTracker {
 
   /** Tasks held right now. */
   list(): InFlightTask[] {
-    return [...this.entries.values()].map((e) => ({ ...e.task }));
+    return this.entries.map((e) => ({ ...e.task }));
   }
 
   /** Number of tasks held right now. */
   get size(): number {
-    return this.entries.size;
+    return this.entries.length;
   }
 
   /** Tasks of `taskName` held right now. */
   countOf(taskName: string): number {
     let n = 0;
-    for (const entry of this.entries.values()) if (entry.task.taskName === taskName) n++;
+    for (const entry of this.entries) if (entry.task.taskName === taskName) n++;
     return n;
   }
 
@@ -142,7 +144,7 @@ export class InFlightTracker {
    * tasks' handlers the SDK only hops through microtasks, so a task cannot slip through the gap.
    */
   async idle(signal: AbortSignal, polls = true): Promise<void> {
-    const isIdle = (): boolean => this.entries.size === 0 && (!polls || this.pollsInFlight === 0);
+    const isIdle = (): boolean => this.entries.length === 0 && (!polls || this.pollsInFlight === 0);
     while (!signal.aborted) {
       if (isIdle()) {
         await new Promise((resolve) => setTimeout(resolve, 0));

@@ -212,11 +212,11 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
     ...worker,
     execute: async (task) => {
       const taskId = task.taskId ?? '';
-      const { handedBack } = tracker.start(worker.taskDefName, taskId, task.workflowInstanceId ?? '');
+      const execution = tracker.start(worker.taskDefName, taskId, task.workflowInstanceId ?? '');
       const started = performance.now();
       let status: ExecutionStatus = 'FAILED';
       try {
-        const result = await Promise.race([worker.execute(task), handedBack]);
+        const result = await Promise.race([worker.execute(task), execution.handedBack]);
         if (result === handBackResult) {
           // The SDK reports an IN_PROGRESS result's logs from its task context only.
           getTaskContext()?.addLog(handBackWhy);
@@ -227,7 +227,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
         status = error instanceof NonRetryableException ? 'FAILED_WITH_TERMINAL_ERROR' : 'FAILED';
         throw error;
       } finally {
-        tracker.executed(taskId);
+        tracker.executed(execution);
         metrics.record(worker.taskDefName, status, (performance.now() - started) / 1000);
       }
     },
@@ -323,7 +323,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping === undefined) {
       logger.info(`${signal} received: stopping gracefully (send it again to hand back running tasks at once).`);
-      void stop(signal);
+      stop(signal).catch((error: unknown) => logger.error(`Stopping failed: ${describeError(error)}`));
     } else {
       logger.warn(`${signal} received again: handing back the tasks still running.`);
       expireNow?.();
@@ -331,56 +331,73 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
   };
   for (const signal of settings.signals) process.on(signal, onSignal);
 
-  let resolveStopped!: (report: StopReport) => void;
-  const stopped = new Promise<StopReport>((resolve) => (resolveStopped = resolve));
+  let settleStopped!: { resolve: (report: StopReport) => void; reject: (error: unknown) => void };
+  const stopped = new Promise<StopReport>((resolve, reject) => (settleStopped = { resolve, reject }));
+  stopped.catch(() => {}); // a failed stop is reported by stop() and the signal handler as well
 
   const toStopped = (t: InFlightTask): StoppedTask => ({ taskName: t.taskName, taskId: t.taskId, workflowInstanceId: t.workflowInstanceId });
 
   const stop = (trigger: StopReport['trigger']): Promise<StopReport> =>
     (stopping ??= (async () => {
-      const began = Date.now();
-      draining = true;
-      tracker.markShutdown();
-      await manager.stopPolling();
-      const held = tracker.size;
-      logger.info(held === 0 ? 'Polling stopped; no task in flight.' : `Polling stopped; waiting up to ${settings.shutdownTimeoutMs} ms for ${held} task(s) to finish and be reported.`);
-
-      const deadline = new AbortController();
-      expireNow = () => deadline.abort();
-      const timer = setTimeout(() => deadline.abort(), settings.shutdownTimeoutMs);
-      // A poll answered after stopPolling() still hands its tasks to the SDK, so wait for the
-      // polls in flight too; but only briefly, as a poll to a server that is down only fails
-      // after the SDK's transport retries (seconds), and brings no task.
-      await tracker.idle(AbortSignal.any([deadline.signal, AbortSignal.timeout(POLL_DRAIN_MS)]));
-      await tracker.idle(deadline.signal, false);
-      clearTimeout(timer);
-      if (tracker.size > 0) {
-        shutdown.abort(new Error(`The worker is shutting down and the ${settings.shutdownTimeoutMs} ms deadline passed.`));
-        const given = tracker.handBackAll(handBackResult);
-        if (given.length > 0) logger.warn(`Shutdown deadline passed: handed back ${given.map((t) => `${t.taskName} ${t.taskId}`).join(', ')}.`);
-        const grace = new AbortController();
-        const graceTimer = setTimeout(() => grace.abort(), REPORT_GRACE_MS);
-        await tracker.idle(grace.signal, false);
-        clearTimeout(graceTimer);
+      try {
+        return await drain(trigger);
+      } finally {
+        contact.stop();
+        await healthServer.close();
+        for (const signal of settings.signals) process.off(signal, onSignal);
+        client.stopBackgroundRefresh();
       }
-      const unconfirmed = [...tracker.unreported, ...tracker.list()].map(toStopped);
-      const report: StopReport = {
-        trigger,
-        durationMs: Date.now() - began,
-        finished: tracker.finishedDuringShutdown,
-        handedBack: tracker.handedBack.map(toStopped),
-        unreported: unconfirmed,
-        clean: tracker.handedBack.length === 0 && unconfirmed.length === 0,
-      };
-      if (unconfirmed.length > 0) logger.error(`Stopped with ${unconfirmed.length} result(s) not confirmed by the server: ${unconfirmed.map((t) => `${t.taskName} ${t.taskId}`).join(', ')}.`);
-      contact.stop();
-      await healthServer.close();
-      for (const signal of settings.signals) process.off(signal, onSignal);
-      client.stopBackgroundRefresh();
-      logger.info(`Stopped in ${report.durationMs} ms: ${report.finished} task(s) finished, ${report.handedBack.length} handed back.`);
-      resolveStopped(report);
-      return report;
-    })());
+    })().then(
+      (report) => {
+        logger.info(`Stopped in ${report.durationMs} ms: ${report.finished} task(s) finished, ${report.handedBack.length} handed back.`);
+        settleStopped.resolve(report);
+        return report;
+      },
+      (error: unknown) => {
+        settleStopped.reject(error);
+        throw error;
+      },
+    ));
+
+  /** Stops polling, waits for the tasks in flight and their reports, hands back what passes the deadline. */
+  const drain = async (trigger: StopReport['trigger']): Promise<StopReport> => {
+    const began = Date.now();
+    draining = true;
+    tracker.markShutdown();
+    await manager.stopPolling();
+    const held = tracker.size;
+    logger.info(held === 0 ? 'Polling stopped; no task in flight.' : `Polling stopped; waiting up to ${settings.shutdownTimeoutMs} ms for ${held} task(s) to finish and be reported.`);
+
+    const deadline = new AbortController();
+    expireNow = () => deadline.abort();
+    const timer = setTimeout(() => deadline.abort(), settings.shutdownTimeoutMs);
+    // A poll answered after stopPolling() still hands its tasks to the SDK, so wait for the
+    // polls in flight too; but only briefly, as a poll to a server that is down only fails
+    // after the SDK's transport retries (seconds), and brings no task.
+    await tracker.idle(AbortSignal.any([deadline.signal, AbortSignal.timeout(POLL_DRAIN_MS)]));
+    await tracker.idle(deadline.signal, false);
+    clearTimeout(timer);
+    if (tracker.size > 0) {
+      shutdown.abort(new Error(`The worker is shutting down and the ${settings.shutdownTimeoutMs} ms deadline passed.`));
+      const given = tracker.handBackAll(handBackResult);
+      if (given.length > 0) logger.warn(`Shutdown deadline passed: handed back ${given.map((t) => `${t.taskName} ${t.taskId}`).join(', ')}.`);
+      const grace = new AbortController();
+      const graceTimer = setTimeout(() => grace.abort(), REPORT_GRACE_MS);
+      await tracker.idle(grace.signal, false);
+      clearTimeout(graceTimer);
+    }
+    const unconfirmed = [...tracker.unreported, ...tracker.list()].map(toStopped);
+    const report: StopReport = {
+      trigger,
+      durationMs: Date.now() - began,
+      finished: tracker.finishedDuringShutdown,
+      handedBack: tracker.handedBack.map(toStopped),
+      unreported: unconfirmed,
+      clean: tracker.handedBack.length === 0 && unconfirmed.length === 0,
+    };
+    if (unconfirmed.length > 0) logger.error(`Stopped with ${unconfirmed.length} result(s) not confirmed by the server: ${unconfirmed.map((t) => `${t.taskName} ${t.taskId}`).join(', ')}.`);
+    return report;
+  };
 
   logger.info(
     `Polling ${displayUrl(settings.serverUrl)} (${settings.auth !== undefined ? 'Orkes application key' : 'no auth'}) as ${settings.workerId} for ${names.join(', ')}; health on ${healthServer.url}.`,

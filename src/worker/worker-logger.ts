@@ -59,6 +59,6 @@ export function displayUrl(url: string): string {
     parsed.password = '';
     return `${parsed.toString()} (credentials in the URL not shown)`;
   } catch {
-    return url.replace(/\/\/[^/@\s]*@/, '//***@');
+    return url.replace(/\/\/[^\s]*@/, '//***@');
   }
 }

@@ -1,0 +1,270 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { ArtifactStore } from './artifact-store.ts';
+import {
+  assertSettings,
+  estimateTempo,
+  frameRate,
+  frameTime,
+  onsetStrength,
+  pickOnsets,
+  spectralFeatures,
+  spectrogram,
+  trackBeats,
+  type AnalysisSettings,
+  type SpectralFrame,
+} from './audio.ts';
+import { requireInsideAny, writeFileAtomic, writeJsonAtomic } from './fs-utils.ts';
+import { resample } from './resample.ts';
+import { decodeWav } from './wav.ts';
+
+/** Container formats fetch_audio_sample accepts. */
+export type AudioFormat = 'wav' | 'flac' | 'mp3';
+
+/** An audio input that no retry can fix (unsupported format, bad location, not audio). */
+export class AudioInputError extends Error {
+  readonly code = 'audio_input';
+  constructor(message: string) {
+    super(message);
+    this.name = 'AudioInputError';
+  }
+}
+
+/** Options of {@link createAudioFiles}. */
+export interface AudioFilesOptions {
+  /** Scratch space: fetched samples, PCM and feature files go to `<workDir>/audio`. */
+  readonly workDir: string;
+  /** Directories a sample given as a file path may come from. */
+  readonly sampleDirs: readonly string[];
+  /** Resolves `artifact:<id>` locations. */
+  readonly artifacts: Pick<ArtifactStore, 'get'>;
+  /** The fetch implementation. @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** Download timeout, ms. @default 60000 */
+  readonly downloadTimeoutMs?: number;
+  /** Largest sample accepted, bytes. @default 200 MiB */
+  readonly maxSampleBytes?: number;
+}
+
+/** fetch_audio_sample's answer. */
+export interface FetchedSample {
+  readonly local_path: string;
+  readonly format: AudioFormat;
+  readonly size_bytes: number;
+  readonly sha256: string;
+}
+
+/** decode_and_resample's answer. */
+export interface DecodedPcm {
+  readonly pcm_path: string;
+  readonly sample_rate: number;
+  readonly source_sample_rate: number;
+  readonly duration_seconds: number;
+  readonly sample_count: number;
+}
+
+/** What every analysis reads. */
+export interface AnalysisRequest extends AnalysisSettings {
+  readonly pcmPath: string;
+}
+
+/** The audio side of the K1 workers: files in, analysis files and figures out. */
+export interface AudioFiles {
+  fetchSample(location: string, signal?: AbortSignal): Promise<FetchedSample>;
+  decode(localPath: string, sampleRate: number): Promise<DecodedPcm>;
+  spectral(request: AnalysisRequest): Promise<{ featuresPath: string; frameCount: number; centroidMeanHz: number; rolloffMeanHz: number; fluxMean: number; bandEnergyMeans: number[] }>;
+  beat(request: AnalysisRequest): Promise<{ bpm: number; confidence: number; beatTimes: number[] }>;
+  onsets(request: AnalysisRequest): Promise<{ onsetTimes: number[]; ratePerSecond: number }>;
+  /** Writes a JSON file in the scratch space; returns its path. */
+  writeJson(name: string, value: unknown): Promise<string>;
+}
+
+/** The container format from the first bytes. */
+export function sniffAudioFormat(head: Uint8Array): AudioFormat | undefined {
+  const ascii = (from: number, to: number): string => String.fromCharCode(...head.subarray(from, to));
+  if (head.length >= 12 && (ascii(0, 4) === 'RIFF' || ascii(0, 4) === 'RF64') && ascii(8, 12) === 'WAVE') return 'wav';
+  if (head.length >= 4 && ascii(0, 4) === 'fLaC') return 'flac';
+  if (head.length >= 3 && ascii(0, 3) === 'ID3') return 'mp3';
+  if (head.length >= 2 && head[0] === 0xff && (head[1]! & 0xe0) === 0xe0) return 'mp3';
+  return undefined;
+}
+
+const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
+
+/**
+ * The audio service: fetches samples (file path inside the sample directories, `artifact:<id>`, or
+ * http(s) URL) into the scratch space, decodes WAV to mono 32-bit float PCM at the analysis rate,
+ * and runs the analyses over that PCM. PCM paths must be in the scratch space.
+ */
+export function createAudioFiles(options: AudioFilesOptions): AudioFiles {
+  const dir = join(options.workDir, 'audio');
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const maxBytes = options.maxSampleBytes ?? 200 * 1024 * 1024;
+  const downloadTimeoutMs = options.downloadTimeoutMs ?? 60_000;
+
+  async function readSource(location: string, signal?: AbortSignal): Promise<Uint8Array> {
+    if (/^https?:\/\//i.test(location)) {
+      const timeout = AbortSignal.timeout(downloadTimeoutMs);
+      let response: Response;
+      try {
+        response = await doFetch(location, { signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
+      } catch (error) {
+        throw new Error(`Could not download ${location}: ${timeout.aborted ? `no answer within ${downloadTimeoutMs} ms` : (error as Error).message}`);
+      }
+      if (response.status === 404) throw new AudioInputError(`${location} answered 404: no such sample`);
+      if (!response.ok) throw new Error(`Downloading ${location} answered HTTP ${response.status}`);
+      const declared = Number(response.headers.get('content-length') ?? '0');
+      if (declared > maxBytes) throw new AudioInputError(`${location} is ${declared} bytes, more than the ${maxBytes} allowed`);
+      const body = new Uint8Array(await response.arrayBuffer());
+      if (body.length > maxBytes) throw new AudioInputError(`${location} is ${body.length} bytes, more than the ${maxBytes} allowed`);
+      return body;
+    }
+    const artifact = /^artifact:(?:\/\/)?(.+)$/.exec(location);
+    let path: string;
+    if (artifact) {
+      const found = await options.artifacts.get(artifact[1]!);
+      if (!found) throw new AudioInputError(`No artifact ${artifact[1]} in the store`);
+      path = found.path;
+    } else {
+      try {
+        path = requireInsideAny(options.sampleDirs, resolve(options.sampleDirs[0] ?? '.', location));
+      } catch {
+        throw new AudioInputError(`Sample ${location} is outside the sample directories (${options.sampleDirs.join(', ')}); use a path inside them, artifact:<id> or an http(s) URL`);
+      }
+    }
+    let size: number;
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) throw new Error('not a file');
+      size = info.size;
+    } catch {
+      throw new AudioInputError(`Sample ${location} does not exist or is not a file`);
+    }
+    if (size > maxBytes) throw new AudioInputError(`${location} is ${size} bytes, more than the ${maxBytes} allowed`);
+    return new Uint8Array(await readFile(path));
+  }
+
+  async function readPcm(path: string): Promise<Float32Array> {
+    let checked: string;
+    try {
+      checked = requireInsideAny([dir], path);
+    } catch {
+      throw new AudioInputError(`PCM file ${path} is not in the worker's audio scratch space ${dir}; pass the pcm_path decode_and_resample returned`);
+    }
+    const bytes = await readFile(checked).catch(() => {
+      throw new AudioInputError(`PCM file ${path} does not exist (decoded on another worker? the audio tasks share one scratch space)`);
+    });
+    if (bytes.length % 4 !== 0) throw new AudioInputError(`PCM file ${path} is ${bytes.length} bytes, not a whole number of 32-bit samples`);
+    const samples = new Float32Array(bytes.length / 4);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < samples.length; i++) samples[i] = view.getFloat32(i * 4, true);
+    return samples;
+  }
+
+  const load = async (request: AnalysisRequest): Promise<Float32Array> => {
+    assertSettings(request);
+    return readPcm(request.pcmPath);
+  };
+  const stem = (request: AnalysisRequest): string => basename(request.pcmPath).replace(/\.f32$/, '');
+
+  return {
+    async fetchSample(location, signal) {
+      const bytes = await readSource(location, signal);
+      const format = sniffAudioFormat(bytes.subarray(0, 16));
+      if (!format) throw new AudioInputError(`${location} is not a WAV, FLAC or MP3 file (its first bytes match none of them)`);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const localPath = join(dir, `${sha256}.${format}`);
+      await mkdir(dir, { recursive: true });
+      await writeFileAtomic(localPath, bytes);
+      return { local_path: localPath, format, size_bytes: bytes.length, sha256 };
+    },
+
+    async decode(localPath, sampleRate) {
+      let checked: string;
+      try {
+        checked = requireInsideAny([dir], localPath);
+      } catch {
+        throw new AudioInputError(`${localPath} is not in the worker's audio scratch space; pass the local_path fetch_audio_sample returned`);
+      }
+      const bytes = await readFile(checked).catch(() => {
+        throw new AudioInputError(`${localPath} does not exist`);
+      });
+      const format = sniffAudioFormat(bytes.subarray(0, 16));
+      if (format !== 'wav') {
+        throw new AudioInputError(`${localPath} is ${format ?? 'not audio'}; this worker decodes WAV only (convert FLAC/MP3 to WAV first, e.g. ffmpeg -i in.flac out.wav)`);
+      }
+      let wav;
+      try {
+        wav = decodeWav(bytes);
+      } catch (error) {
+        throw new AudioInputError(`${localPath}: ${(error as Error).message}`);
+      }
+      const pcm = resample(wav.samples, wav.sampleRate, sampleRate);
+      const out = Buffer.alloc(pcm.length * 4);
+      for (let i = 0; i < pcm.length; i++) out.writeFloatLE(pcm[i]!, i * 4);
+      const pcmPath = join(dir, `${basename(checked).replace(/\.[^.]+$/, '')}-${sampleRate}.f32`);
+      await writeFileAtomic(pcmPath, out);
+      return {
+        pcm_path: pcmPath,
+        sample_rate: sampleRate,
+        source_sample_rate: wav.sampleRate,
+        duration_seconds: round(wav.samples.length / wav.sampleRate),
+        sample_count: pcm.length,
+      };
+    },
+
+    async spectral(request) {
+      const pcm = await load(request);
+      const summary = spectralFeatures(spectrogram(pcm, request));
+      const featuresPath = join(dir, `${stem(request)}-spectral-w${request.windowSize}-h${request.hopSize}.json`);
+      const frames = summary.frames.map((f: SpectralFrame) => ({
+        time_seconds: round(f.time_seconds),
+        centroid_hz: round(f.centroid_hz, 2),
+        rolloff_hz: round(f.rolloff_hz, 2),
+        flux: round(f.flux, 6),
+        rms: round(f.rms, 6),
+        band_energies: f.band_energies.map((e) => round(e, 6)),
+      }));
+      await writeJsonAtomic(featuresPath, {
+        sample_rate: request.sampleRate,
+        window_size: request.windowSize,
+        hop_size: request.hopSize,
+        window: 'hann',
+        frames,
+      });
+      return {
+        featuresPath,
+        frameCount: frames.length,
+        centroidMeanHz: round(summary.centroidMeanHz, 2),
+        rolloffMeanHz: round(summary.rolloffMeanHz, 2),
+        fluxMean: round(summary.fluxMean, 6),
+        bandEnergyMeans: summary.bandEnergyMeans.map((e) => round(e, 6)),
+      };
+    },
+
+    async beat(request) {
+      const pcm = await load(request);
+      const env = onsetStrength(spectrogram(pcm, request));
+      const rate = frameRate(request);
+      const tempo = estimateTempo(env, rate);
+      const beats = trackBeats(env, rate, tempo.bpm);
+      return { bpm: round(tempo.bpm, 2), confidence: round(tempo.confidence, 3), beatTimes: beats.map((t) => round(frameTime(t, request))) };
+    },
+
+    async onsets(request) {
+      const pcm = await load(request);
+      const env = onsetStrength(spectrogram(pcm, request));
+      const onsets = pickOnsets(env, frameRate(request));
+      const duration = pcm.length / request.sampleRate;
+      return { onsetTimes: onsets.map((t) => round(frameTime(t, request))), ratePerSecond: duration > 0 ? round(onsets.length / duration) : 0 };
+    },
+
+    async writeJson(name, value) {
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`Invalid scratch file name ${JSON.stringify(name)}`);
+      const path = join(dir, name);
+      await writeJsonAtomic(path, value);
+      return path;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * `@k1/workflows` workers: bind handlers to task contracts ({@link createWorker}) and run them
+ * against a Conductor server with graceful shutdown, health and metrics ({@link runWorkers}).
+ * @packageDocumentation
+ */
+export { callBackLater, createWorker, describeIssues, TerminalError } from './create-worker.ts';
+export type { CallBackLater, ExecutionObserver, TaskContext, TaskHandler, WorkerOptions } from './create-worker.ts';
+export { normalizeServerUrl, runWorkers } from './run-workers.ts';
+export type { HeldTask, RunningWorkers, RunWorkersOptions, StoppedTask, StopReport, WorkerBinding, WorkerHealth, WorkerStatus } from './run-workers.ts';
+export { recordFirmwareBuild } from './worker-metrics.ts';
+export type { ExecutionStatus, FirmwareBuildStatus, TaskTally } from './worker-metrics.ts';
+export { parseWorkerEnv, runWorkersOptions, WORKER_ENV_VARIABLES } from './worker-env.ts';
+export type { EnvFileSystem, EnvVariable, K1Settings, WorkerEnv } from './worker-env.ts';
+export { WorkerError } from './worker-error.ts';
+export type { WorkerErrorCode, WorkerProblem } from './worker-error.ts';
+export { consoleLogger, silentLogger } from './worker-logger.ts';
+export type { WorkerLogger } from './worker-logger.ts';

@@ -1,0 +1,139 @@
+import { TaskManager, noopLogger, type ConductorWorker, type Task, type TaskResult } from '@io-orkes/conductor-javascript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callBackLater, createWorker, TerminalError } from '../../src/worker/index.ts';
+import { firmwareReport, goodReport, sdkClient, sdkTask, startBench, type Bench } from './support.ts';
+
+/** execute() as a plain TaskResult (its type is a union with the SDK's in-progress result). */
+const run = async (worker: ConductorWorker, task: Task): Promise<TaskResult> => (await worker.execute(task)) as TaskResult;
+
+const report = (input: typeof goodReport) => ({ summary: `${input.environment}@${input.commit_sha}`, flash_kib: input.metrics.flash_bytes / 1024 });
+
+describe('createWorker, called directly', () => {
+  it('fails malformed input terminally, naming every bad field and the fix', async () => {
+    let called = false;
+    const worker = createWorker(firmwareReport, async (input) => {
+      called = true;
+      return report(input);
+    });
+    const result = await run(worker, sdkTask({ environment: 'ESP 32!', commit_sha: 'abc1234', metrics: { flash_bytes: -1, ram_bytes: 1 } }));
+    expect(called).toBe(false);
+    expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
+    expect(result.reasonForIncompletion).toContain('Invalid input for wt_firmware_report');
+    expect(result.reasonForIncompletion).toMatch(/environment: letters, digits/);
+    expect(result.reasonForIncompletion).toMatch(/metrics\.flash_bytes: Number must be greater than or equal to 0/);
+    expect(result.reasonForIncompletion).toContain("Fix the workflow's inputParameters");
+    expect((result.outputData as any).validationErrors.map((e: { path: string }) => e.path)).toEqual(['environment', 'metrics.flash_bytes']);
+  });
+
+  it('fails output that breaks the contract terminally, blaming the handler', async () => {
+    const worker = createWorker(firmwareReport, async () => ({ summary: 'x', flash_kib: 'lots' }) as never);
+    const result = await run(worker, sdkTask(goodReport));
+    expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
+    expect(result.reasonForIncompletion).toMatch(/returned output that breaks its contract: flash_kib: Expected number, received string\. Fix the handler\./);
+  });
+
+  it('turns a thrown Error into FAILED (retried) and a TerminalError into FAILED_WITH_TERMINAL_ERROR', async () => {
+    const flaky = createWorker(firmwareReport, async () => {
+      throw new Error('pio exited with 137');
+    });
+    const broken = createWorker(firmwareReport, async () => {
+      throw new TerminalError('firmware.bin is missing');
+    });
+    expect(await run(flaky, sdkTask(goodReport))).toMatchObject({ status: 'FAILED', reasonForIncompletion: 'pio exited with 137' });
+    expect(await run(broken, sdkTask(goodReport))).toMatchObject({ status: 'FAILED_WITH_TERMINAL_ERROR', reasonForIncompletion: 'firmware.bin is missing' });
+  });
+
+  it('answers callBackLater(5) with IN_PROGRESS and callbackAfterSeconds 5, and returns ctx.log lines', async () => {
+    const worker = createWorker(firmwareReport, async (input, ctx) => {
+      ctx.log(`building ${input.environment}`);
+      return callBackLater(5);
+    });
+    const result = await run(worker, sdkTask(goodReport));
+    expect(result).toMatchObject({ status: 'IN_PROGRESS', callbackAfterSeconds: 5 });
+    expect(result.logs?.map((l) => l.log)).toEqual(['building esp32']);
+  });
+
+  it('gives the handler the task context', async () => {
+    let seen: unknown;
+    const worker = createWorker(firmwareReport, async (input, ctx) => {
+      seen = { taskId: ctx.taskId, workflowInstanceId: ctx.workflowInstanceId, ref: ctx.referenceTaskName, retryCount: ctx.retryCount, aborted: ctx.signal.aborted };
+      return report(input);
+    });
+    expect(await run(worker, sdkTask(goodReport, { retryCount: 2 }))).toMatchObject({ status: 'COMPLETED', outputData: { summary: 'esp32@abc1234', flash_kib: 2 } });
+    expect(seen).toEqual({ taskId: 't-1', workflowInstanceId: 'w-1', ref: 'report', retryCount: 2, aborted: false });
+  });
+});
+
+describe('createWorker through the dev server and the SDK TaskManager', () => {
+  let bench: Bench;
+  let manager: TaskManager;
+  const attempts: number[] = [];
+
+  beforeAll(async () => {
+    bench = await startBench();
+    await bench.register(firmwareReport);
+    // The handler's behaviour is picked by the environment the workflow passes.
+    const worker: ConductorWorker = createWorker(firmwareReport, async (input, ctx) => {
+      ctx.log(`attempt ${ctx.retryCount} for ${input.environment}`);
+      if (input.environment === 'flaky') {
+        attempts.push(ctx.retryCount);
+        if (ctx.retryCount === 0) throw new Error('the build machine ran out of disk');
+      }
+      if (input.environment === 'broken') throw new TerminalError('the commit has no platformio.ini');
+      if (input.environment === 'slow') return callBackLater(5, { summary: 'building' });
+      return report(input);
+    });
+    manager = new TaskManager(await sdkClient(bench.server.url), [worker], { logger: noopLogger, options: { pollInterval: 5, concurrency: 4 } });
+    manager.startPolling();
+  });
+
+  afterAll(async () => {
+    await manager?.stopPolling();
+    await bench?.close();
+  });
+
+  it('completes a valid task with the validated output, and its log lines reach the task logs', async () => {
+    const workflow = await bench.waitFor(await bench.start(firmwareReport.name, goodReport));
+    expect(workflow.status).toBe('COMPLETED');
+    expect(workflow.output.result).toEqual({ summary: 'esp32@abc1234', flash_kib: 2 });
+    const logs = (await bench.http.get(`/api/tasks/${workflow.tasks[0].taskId}/log`)).json;
+    expect(logs.map((l: { log: string }) => l.log)).toEqual(['attempt 0 for esp32']);
+  });
+
+  it('fails malformed input terminally: no retry, the reason names the fields', async () => {
+    const workflow = await bench.waitFor(await bench.start(firmwareReport.name, { environment: 'esp32', commit_sha: 'abc1234', metrics: { ram_bytes: 1 } }));
+    expect(workflow.status).toBe('FAILED');
+    expect(workflow.tasks).toHaveLength(1);
+    expect(workflow.tasks[0].status).toBe('FAILED_WITH_TERMINAL_ERROR');
+    expect(workflow.tasks[0].reasonForIncompletion).toMatch(/metrics\.flash_bytes: Required/);
+  });
+
+  it('retries a thrown Error per the TaskDef (retryCount 1) and never retries a TerminalError', async () => {
+    const flaky = await bench.waitFor(await bench.start(firmwareReport.name, { ...goodReport, environment: 'flaky' }));
+    expect(flaky.status).toBe('COMPLETED');
+    expect(flaky.tasks.map((t: { status: string }) => t.status)).toEqual(['FAILED', 'COMPLETED']);
+    expect(flaky.tasks[0].reasonForIncompletion).toBe('the build machine ran out of disk');
+    expect(attempts).toEqual([0, 1]);
+
+    const broken = await bench.waitFor(await bench.start(firmwareReport.name, { ...goodReport, environment: 'broken' }));
+    expect(broken.status).toBe('FAILED');
+    expect(broken.tasks.map((t: { status: string }) => t.status)).toEqual(['FAILED_WITH_TERMINAL_ERROR']);
+  });
+
+  it('keeps a task IN_PROGRESS with callbackAfterSeconds 5 on callBackLater(5), logs included', async () => {
+    const id = await bench.start(firmwareReport.name, { ...goodReport, environment: 'slow' });
+    const task = await bench.waitFor(id, ['RUNNING']).then(async () => {
+      for (;;) {
+        const t = (await bench.http.get(`/api/workflow/${id}?includeTasks=true`)).json.tasks[0];
+        if (t.callbackAfterSeconds === 5) return t;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    });
+    expect(task.status).toBe('IN_PROGRESS');
+    expect(task.outputData).toEqual({ summary: 'building' });
+    // The SDK drops the logs of an IN_PROGRESS result; createWorker routes them through its task context.
+    const logs = (await bench.http.get(`/api/tasks/${task.taskId}/log`)).json;
+    expect(logs.map((l: { log: string }) => l.log)).toEqual(['attempt 0 for slow']);
+    await bench.http.del(`/api/workflow/${id}`);
+  });
+});

@@ -1,0 +1,238 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createWorker, recordFirmwareBuild, runWorkers, silentLogger, WorkerError, type RunningWorkers } from '../../src/worker/index.ts';
+import { firmwareReport, get, goodReport, startBench, type Bench } from './support.ts';
+
+const report = (input: typeof goodReport) => ({ summary: `${input.environment}@${input.commit_sha}`, flash_kib: input.metrics.flash_bytes / 1024 });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('runWorkers', () => {
+  let bench: Bench;
+  const running: RunningWorkers[] = [];
+  const signalListeners = () => process.listenerCount('SIGTERM') + process.listenerCount('SIGINT');
+  let listenersBefore: number;
+
+  /** runWorkers against the bench, quiet, on an ephemeral health port; stopped after each test. */
+  const run = async (options: Partial<Parameters<typeof runWorkers>[0]> & Pick<Parameters<typeof runWorkers>[0], 'workers'>) => {
+    const workers = await runWorkers({ serverUrl: bench.server.url, healthPort: 0, pollInterval: 2, logger: silentLogger, ...options });
+    running.push(workers);
+    return workers;
+  };
+
+  beforeAll(async () => {
+    listenersBefore = signalListeners();
+    bench = await startBench();
+    await bench.register(firmwareReport);
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => r.stop()));
+  });
+
+  afterAll(async () => {
+    await bench?.close();
+    // Every runWorkers() removed its signal listeners when it stopped.
+    expect(signalListeners()).toBe(listenersBefore);
+  });
+
+  it('serves /health, /status and /metrics with counts per task name and status', async () => {
+    const workers = await run({ workers: ({ signal }) => [createWorker(firmwareReport, async (input) => report(input), { signal })], concurrency: 4 });
+    const ids = await Promise.all([
+      bench.start(firmwareReport.name, goodReport),
+      bench.start(firmwareReport.name, { ...goodReport, environment: 'esp32-s3' }),
+      bench.start(firmwareReport.name, { ...goodReport, metrics: {} }),
+    ]);
+    const done = await Promise.all(ids.map((id) => bench.waitFor(id)));
+    expect(done.map((w) => w.status)).toEqual(['COMPLETED', 'COMPLETED', 'FAILED']);
+    recordFirmwareBuild('success', 'esp32-s3');
+
+    const health = await get(`${workers.url}/health`);
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ status: 'UP', polling: true, serverReachable: true });
+
+    const status = await get(`${workers.url}/status`);
+    expect(status.status).toBe(200);
+    expect(status.body.tasks[firmwareReport.name]).toMatchObject({ completed: 2, failed: 0, terminal: 1, inProgress: 0, inFlight: 0 });
+    expect(status.body).toMatchObject({ polling: true, stopping: false, inFlight: 0 });
+    expect(Date.parse(status.body.lastPollAt)).toBeGreaterThan(Date.now() - 5_000);
+
+    const metrics = await get(`${workers.url}/metrics`);
+    expect(metrics.type).toContain('text/plain');
+    expect(metrics.text).toContain('conductor_task_executions_total{task_name="wt_firmware_report",status="COMPLETED"} 2');
+    expect(metrics.text).toContain('conductor_task_executions_total{task_name="wt_firmware_report",status="FAILED_WITH_TERMINAL_ERROR"} 1');
+    expect(metrics.text).toContain('conductor_task_executions_total{task_name="wt_firmware_report",status="FAILED"} 0');
+    expect(metrics.text).toMatch(/conductor_task_duration_seconds_bucket\{le="0\.005",task_name="wt_firmware_report"\} \d/);
+    expect(metrics.text).toContain('conductor_task_duration_seconds_count{task_name="wt_firmware_report"} 3');
+    expect(metrics.text).toMatch(/k1_firmware_builds_total\{status="success",environment="esp32-s3"\} [1-9]/);
+    expect(metrics.text).toContain('conductor_worker_tasks_in_flight{task_name="wt_firmware_report"} 0');
+    expect(metrics.text).toContain('process_cpu_user_seconds_total');
+
+    expect((await get(`${workers.url}/nope`)).status).toBe(404);
+    const stopped = await workers.stop();
+    expect(stopped).toMatchObject({ trigger: 'stop()', finished: 0, handedBack: [], unreported: [], clean: true });
+    expect(workers.health()).toMatchObject({ status: 'DOWN', polling: false });
+    await expect(fetch(`${workers.url}/health`)).rejects.toThrow();
+  });
+
+  it('answers 503 when the Conductor server does not work', async () => {
+    // Something at the URL, but not a Conductor server that works: every request gets a 500.
+    const broken: Server = createServer((_req, res) => res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"message":"database down"}'));
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    try {
+      const workers = await run({ serverUrl: `http://127.0.0.1:${(broken.address() as AddressInfo).port}`, workers: [createWorker(firmwareReport, async (input) => report(input))] });
+      const health = await get(`${workers.url}/health`);
+      expect(health.status).toBe(503);
+      expect(health.body).toMatchObject({ status: 'DOWN', polling: true, serverReachable: false });
+      expect(health.body.problem).toMatch(/HTTP 500/);
+    } finally {
+      await Promise.all(running.splice(0).map((r) => r.stop()));
+      broken.closeAllConnections();
+      await new Promise((resolve) => broken.close(resolve));
+    }
+  });
+
+  it('on SIGTERM, lets the running task finish and waits until the server has its result', async () => {
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+    const workers = await run({
+      workers: [
+        createWorker(firmwareReport, async (input) => {
+          started();
+          await sleep(300);
+          return report(input);
+        }),
+      ],
+    });
+    const id = await bench.start(firmwareReport.name, goodReport);
+    // A second workflow queued behind it (concurrency 1): the stop must not strand its task.
+    const queued = await bench.start(firmwareReport.name, { ...goodReport, environment: 'queued' });
+    await handlerStarted;
+    expect(workers.status().inFlight).toBe(1);
+
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(workers.health()).toMatchObject({ status: 'DOWN', polling: false, problem: 'stopping' });
+    const stopped = await workers.stopped;
+
+    expect(stopped).toMatchObject({ trigger: 'SIGTERM', finished: 1, handedBack: [], unreported: [], clean: true });
+    // No waiting: the result is on the server the moment stop resolves.
+    const workflow = (await bench.http.get(`/api/workflow/${id}?includeTasks=true`)).json;
+    expect(workflow.status).toBe('COMPLETED');
+    expect(workflow.output.result).toEqual({ summary: 'esp32@abc1234', flash_kib: 2 });
+    // The SDK reports with update-v2, whose answer would have handed this worker the queued task
+    // (then dropped by the stopped runner): it is still in the queue for the next worker.
+    const next = (await bench.http.get(`/api/workflow/${queued}?includeTasks=true`)).json;
+    expect(next.tasks.map((t: { status: string }) => t.status)).toEqual(['SCHEDULED']);
+    expect((await bench.http.get('/api/tasks/queue/sizes?taskType=wt_firmware_report')).json).toEqual({ wt_firmware_report: 1 });
+
+    await run({ workers: [createWorker(firmwareReport, async (input) => report(input))] });
+    expect((await bench.waitFor(queued)).status).toBe('COMPLETED');
+  });
+
+  it('aborts a handler that outlives the deadline, hands its task back, and names it in the report', async () => {
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+    let abortedAfter = -1;
+    const workers = await run({
+      shutdownTimeoutMs: 300,
+      workers: ({ signal }) => [
+        createWorker(
+          firmwareReport,
+          async (input, ctx) => {
+            if (input.environment !== 'stuck') return report(input);
+            const t0 = Date.now();
+            ctx.signal.addEventListener('abort', () => (abortedAfter = Date.now() - t0));
+            started();
+            return new Promise(() => {}); // never settles, and ignores the signal
+          },
+          { signal },
+        ),
+      ],
+    });
+    const id = await bench.start(firmwareReport.name, { ...goodReport, environment: 'stuck' });
+    await handlerStarted;
+    const t0 = Date.now();
+    const stopped = await workers.stop();
+    const took = Date.now() - t0;
+
+    expect(took).toBeGreaterThanOrEqual(290);
+    expect(took).toBeLessThan(1_500);
+    expect(abortedAfter).toBeGreaterThanOrEqual(290);
+    expect(stopped).toMatchObject({ finished: 0, unreported: [], clean: false });
+    expect(stopped.handedBack).toEqual([{ taskName: 'wt_firmware_report', taskId: expect.any(String), workflowInstanceId: id }]);
+    // Back in the queue, not stuck IN_PROGRESS until responseTimeoutSeconds; the log says why.
+    const workflow = (await bench.http.get(`/api/workflow/${id}?includeTasks=true`)).json;
+    expect(workflow.tasks.map((t: { status: string; retryCount: number }) => [t.status, t.retryCount])).toEqual([['SCHEDULED', 0]]);
+    const logs = (await bench.http.get(`/api/tasks/${stopped.handedBack[0]!.taskId}/log`)).json;
+    expect(logs.map((l: { log: string }) => l.log).join('\n')).toMatch(/shut down before this task finished \(deadline 300 ms\)/);
+    await bench.http.del(`/api/workflow/${id}`);
+  });
+
+  it('hands back at once on a second SIGTERM instead of waiting for the deadline', async () => {
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+    const workers = await run({
+      shutdownTimeoutMs: 30_000,
+      workers: [
+        createWorker(firmwareReport, async () => {
+          started();
+          return new Promise(() => {});
+        }),
+      ],
+    });
+    const id = await bench.start(firmwareReport.name, goodReport);
+    await handlerStarted;
+    const t0 = Date.now();
+    process.emit('SIGTERM', 'SIGTERM');
+    await sleep(50);
+    process.emit('SIGTERM', 'SIGTERM');
+    const stopped = await workers.stopped;
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(stopped.handedBack.map((t) => t.workflowInstanceId)).toEqual([id]);
+    await bench.http.del(`/api/workflow/${id}`);
+  });
+
+  it('stays healthy through 1,000 malformed tasks in a row, then completes a valid one', async () => {
+    const workers = await run({ concurrency: 50, workers: ({ signal }) => [createWorker(firmwareReport, async (input) => report(input), { signal })] });
+    const ids: string[] = [];
+    for (let batch = 0; batch < 10; batch++) {
+      ids.push(...(await Promise.all(Array.from({ length: 100 }, (_, i) => bench.start(firmwareReport.name, { environment: `BAD ${batch * 100 + i}`, commit_sha: 'zz', metrics: { flash_bytes: -1 } })))));
+    }
+    const deadline = Date.now() + 10_000;
+    while (workers.status().tasks[firmwareReport.name]!.terminal < 1_000 && Date.now() < deadline) await sleep(20);
+
+    const status = (await get(`${workers.url}/status`)).body;
+    expect(status.tasks[firmwareReport.name]).toMatchObject({ completed: 0, failed: 0, terminal: 1_000 });
+    expect((await get(`${workers.url}/health`)).status).toBe(200);
+    const sample = await bench.waitFor(ids[999]!);
+    expect(sample.tasks[0].reasonForIncompletion).toMatch(/environment: .*; commit_sha: .*; metrics\.flash_bytes: .*; metrics\.ram_bytes: Required/);
+
+    expect((await bench.waitFor(await bench.start(firmwareReport.name, goodReport))).status).toBe('COMPLETED');
+    expect(workers.status().tasks[firmwareReport.name]).toMatchObject({ completed: 1, terminal: 1_000 });
+  });
+
+  it('reports every bad option at once, and refuses a CONDUCTOR_SERVER_URL the SDK would prefer', async () => {
+    const error = await runWorkers({ serverUrl: 'ftp://x', workers: [], keyId: 'id-only', concurrency: 0, healthPort: 70_000, logger: silentLogger }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerError);
+    expect((error as WorkerError).code).toBe('INVALID_OPTIONS');
+    expect((error as WorkerError).problems.map((p) => p.path)).toEqual(['workers', 'serverUrl', 'keySecret', 'concurrency', 'healthPort']);
+    expect((error as WorkerError).message).toContain('serverUrl: must be an http(s) URL, e.g. http://localhost:8080');
+
+    process.env['CONDUCTOR_SERVER_URL'] = 'http://elsewhere:8080';
+    try {
+      const conflict = await runWorkers({ serverUrl: bench.server.url, workers: [createWorker(firmwareReport, async (input) => report(input))], logger: silentLogger }).catch((e: unknown) => e);
+      expect((conflict as WorkerError).code).toBe('ENV_CONFLICT');
+      expect((conflict as WorkerError).message).toMatch(/CONDUCTOR_SERVER_URL: is set to http:\/\/elsewhere:8080, which the Conductor SDK would use instead/);
+    } finally {
+      delete process.env['CONDUCTOR_SERVER_URL'];
+    }
+  });
+
+  it('says which port is taken', async () => {
+    const first = await run({ workers: [createWorker(firmwareReport, async (input) => report(input))] });
+    const port = Number(new URL(first.url).port);
+    const error = await runWorkers({ serverUrl: bench.server.url, healthPort: port, workers: [createWorker(firmwareReport, async (input) => report(input))], logger: silentLogger }).catch((e: unknown) => e);
+    expect((error as WorkerError).code).toBe('HEALTH_SERVER');
+    expect((error as WorkerError).message).toMatch(new RegExp(`Port ${port} on 127.0.0.1 is already in use.*HEALTH_PORT`));
+  });
+});
