@@ -8,26 +8,8 @@
  * Exit codes: 0 stopped cleanly (handed-back tasks included), 1 a result could not be reported or
  * the workers could not start, 2 the configuration is wrong (every problem printed at once).
  */
-import { pathToFileURL } from 'node:url';
-import type { ConductorWorker } from '@io-orkes/conductor-javascript';
-import { consoleLogger, parseWorkerEnv, runWorkers, runWorkersOptions, WORKER_ENV_VARIABLES, WorkerError, type K1Settings, type WorkerEnv } from '../src/worker/index.ts';
-
-/** What the K1 handlers get: the machine settings, the Conductor connection, the shutdown signal. */
-export interface K1WorkerDeps extends K1Settings {
-  readonly conductor: WorkerEnv['conductor'];
-  /** Aborted when shutdown reaches its deadline; pass it to createWorker(..., { signal }). */
-  readonly signal: AbortSignal;
-}
-
-/** The module that binds every K1 task contract to its handler. */
-interface K1WorkersModule {
-  createK1Workers(deps: K1WorkerDeps): readonly ConductorWorker[];
-}
-
-// TODO(lead): definitions/workers/index.ts (createK1Workers) is being written; once it exports
-// createK1Workers(deps), replace this dynamic import with a static one and check K1WorkerDeps
-// against its parameter type.
-const K1_WORKERS_MODULE = new URL('../definitions/workers/index.ts', import.meta.url);
+import { createK1Workers, k1ServicesFromConfig, type K1Services } from '../definitions/workers/index.ts';
+import { consoleLogger, parseWorkerEnv, runWorkers, runWorkersOptions, WORKER_ENV_VARIABLES, WorkerError, type WorkerEnv } from '../src/worker/index.ts';
 
 function help(): string {
   const width = Math.max(...WORKER_ENV_VARIABLES.map((v) => v.name.length));
@@ -49,23 +31,20 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  let k1: K1WorkersModule;
+  let services: K1Services;
   try {
-    k1 = (await import(pathToFileURL(K1_WORKERS_MODULE.pathname).href)) as K1WorkersModule;
+    // Builds the PlatformIO, git, device, artifact store ... services; checks the rest of the config.
+    services = k1ServicesFromConfig({ ...config.k1, conductor: config.conductor });
   } catch (error) {
-    console.error(`Cannot load the K1 workers from ${K1_WORKERS_MODULE.pathname}: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
-  if (typeof k1.createK1Workers !== 'function') {
-    console.error(`${K1_WORKERS_MODULE.pathname} does not export createK1Workers(deps).`);
-    return 1;
+    console.error(error instanceof Error ? error.message : String(error));
+    return 2;
   }
 
   try {
     const running = await runWorkers({
       ...runWorkersOptions(config),
       logger: consoleLogger,
-      workers: ({ signal }) => k1.createK1Workers({ ...config.k1, conductor: config.conductor, signal }),
+      workers: ({ signal }) => createK1Workers(services, { signal }),
     });
     const report = await running.stopped;
     return report.unreported.length > 0 ? 1 : 0;

@@ -11,6 +11,7 @@ export { recordFirmwareBuild } from './worker-metrics.ts';
 export type { ExecutionStatus, FirmwareBuildStatus, TaskTally } from './worker-metrics.ts';
 export { parseWorkerEnv, runWorkersOptions, WORKER_ENV_VARIABLES } from './worker-env.ts';
 export type { EnvFileSystem, EnvVariable, K1Settings, WorkerEnv } from './worker-env.ts';
+export type { InFlightPhase } from './in-flight.ts';
 export { WorkerError } from './worker-error.ts';
 export type { WorkerErrorCode, WorkerProblem } from './worker-error.ts';
 export { consoleLogger, silentLogger } from './worker-logger.ts';

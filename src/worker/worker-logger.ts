@@ -24,11 +24,12 @@ const REPEAT_WINDOW_MS = 30_000;
 /**
  * Adapts a {@link WorkerLogger} for the SDK. The SDK logs every failed poll (every poll
  * interval while the server is down), so a message repeated within 30 s is counted, not
- * written; debug lines are dropped.
+ * written; its info lines (one per task type at start, ...) and debug lines are dropped, as
+ * runWorkers logs what it does itself.
  */
 export function sdkLogger(logger: WorkerLogger): ConductorLogger {
   const last = new Map<string, { at: number; suppressed: number }>();
-  const write = (level: 'info' | 'warn' | 'error', args: unknown[]): void => {
+  const write = (level: 'warn' | 'error', args: unknown[]): void => {
     const message = args.map((a) => (typeof a === 'string' ? a : describeError(a))).join(' ');
     const key = `${level}:${message}`;
     const now = Date.now();
@@ -43,7 +44,7 @@ export function sdkLogger(logger: WorkerLogger): ConductorLogger {
     logger[level](`conductor sdk: ${message}${note}`);
   };
   return {
-    info: (...args) => write('info', args),
+    info: () => {},
     warn: (...args) => write('warn', args),
     error: (...args) => write('error', args),
     debug: () => {},
