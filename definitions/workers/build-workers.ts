@@ -4,6 +4,7 @@ import { scanBuildLog, type BuildLogFacts } from '../../src/k1/build-log.ts';
 import { evaluateGates } from '../../src/k1/quality-gates.ts';
 import { TailBuffer } from '../../src/k1/tail-buffer.ts';
 import type { ConductorRunTask } from '../../src/k1/conductor-runs.ts';
+import { recordFirmwareBuild } from '../../src/worker/worker-metrics.ts';
 import { cleanBuildEnv, collectBuildLogs, extractBuildMetrics, platformioCompile, validateBuild, validateCommit } from '../tasks/build-tasks.ts';
 import { atCommit, checkRepo, k1Worker, resolveCommitOrFetch } from './k1-worker.ts';
 import type { K1Services } from './services.ts';
@@ -63,6 +64,7 @@ export function buildWorkers(services: K1Services, options?: WorkerOptions): Con
         ctx.log(`pio run -e ${input.environment} at ${full} (${input.branch})`);
         const result = await atCommit(services, full, () => services.platformio.build(input.environment, { signal: ctx.signal }));
         ctx.log(result.success ? `built ${result.firmwareBinPath} in ${result.durationMs} ms` : `build failed: ${result.errorMessage}`);
+        recordFirmwareBuild(result.success ? 'success' : 'failure', input.environment);
         return {
           success: result.success,
           firmware_bin_path: result.firmwareBinPath,

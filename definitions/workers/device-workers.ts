@@ -1,5 +1,6 @@
 import type { ConductorWorker } from '@io-orkes/conductor-javascript';
 import type { WorkerOptions } from '../../src/worker/create-worker.ts';
+import { recordDeviceHealth } from '../../src/worker/worker-metrics.ts';
 import { sameCommit, signatureMatches } from '../../src/k1/build-signature.ts';
 import { DeviceApiError } from '../../src/k1/device-api.ts';
 import { deployFirmwareOta, deviceHealthCheck } from '../tasks/device-tasks.ts';
@@ -35,8 +36,23 @@ export function deviceWorkers(services: K1Services, options?: WorkerOptions): Co
     k1Worker(
       deviceHealthCheck,
       async (input, ctx) => {
-        const info = await services.device.info(input.device_ip, ctx.signal);
-        const perf = await services.device.performance(input.device_ip, ctx.signal);
+        let info;
+        let perf;
+        try {
+          info = await services.device.info(input.device_ip, ctx.signal);
+          perf = await services.device.performance(input.device_ip, ctx.signal);
+        } catch (error) {
+          recordDeviceHealth({ device: input.device_ip, reachable: false });
+          throw error;
+        }
+        recordDeviceHealth({
+          device: input.device_ip,
+          reachable: true,
+          freeHeapBytes: info.free_heap,
+          fps: perf.fps,
+          renderTimeAvgMs: perf.avg_render_time_ms,
+          renderTimeMaxMs: perf.max_render_time_ms,
+        });
         const signatureOk = signatureMatches(info.build_signature, input.expected_build_signature);
         const heapOk = info.free_heap >= input.min_free_heap_bytes;
         const healthy = signatureOk && heapOk;

@@ -40,6 +40,38 @@ export function recordFirmwareBuild(status: FirmwareBuildStatus, environment: st
   firmwareBuilds.inc({ status, environment });
 }
 
+/** Device figures from the last health check of each device: one gauge a figure, labelled by device. */
+const deviceGauges = {
+  up: new Gauge({ name: 'k1_device_up', help: '1 when the device answered its last health check, 0 when it did not.', labelNames: ['device'] as const, registers: [] }),
+  freeHeap: new Gauge({ name: 'k1_device_free_heap_bytes', help: 'Free heap the device reported, in bytes.', labelNames: ['device'] as const, registers: [] }),
+  fps: new Gauge({ name: 'k1_device_fps', help: 'LED frames per second the device reported.', labelNames: ['device'] as const, registers: [] }),
+  renderAvg: new Gauge({ name: 'k1_device_render_time_avg_ms', help: 'Average frame render time the device reported, in ms.', labelNames: ['device'] as const, registers: [] }),
+  renderMax: new Gauge({ name: 'k1_device_render_time_max_ms', help: 'Longest frame render time the device reported, in ms.', labelNames: ['device'] as const, registers: [] }),
+};
+
+/** What a health check saw of a device; leave `reachable` false when it did not answer. */
+export interface DeviceHealthSample {
+  readonly device: string;
+  readonly reachable: boolean;
+  readonly freeHeapBytes?: number;
+  readonly fps?: number;
+  readonly renderTimeAvgMs?: number;
+  readonly renderTimeMaxMs?: number;
+}
+
+/**
+ * Records a device's health in the `k1_device_*` gauges served on the workers' `/metrics` (the
+ * device-offline and low-heap alerts and the device dashboard read them).
+ */
+export function recordDeviceHealth(sample: DeviceHealthSample): void {
+  const labels = { device: sample.device };
+  deviceGauges.up.set(labels, sample.reachable ? 1 : 0);
+  if (sample.freeHeapBytes !== undefined) deviceGauges.freeHeap.set(labels, sample.freeHeapBytes);
+  if (sample.fps !== undefined) deviceGauges.fps.set(labels, sample.fps);
+  if (sample.renderTimeAvgMs !== undefined) deviceGauges.renderAvg.set(labels, sample.renderTimeAvgMs);
+  if (sample.renderTimeMaxMs !== undefined) deviceGauges.renderMax.set(labels, sample.renderTimeMaxMs);
+}
+
 /** Buckets from a 5 ms transform to a 10 minute firmware build. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
@@ -83,6 +115,7 @@ export class WorkerMetrics {
       },
     });
     this.registry.registerMetric(firmwareBuilds);
+    for (const gauge of Object.values(deviceGauges)) this.registry.registerMetric(gauge);
     collectDefaultMetrics({ register: this.registry });
     for (const name of taskNames) {
       this.tallies.set(name, { completed: 0, failed: 0, terminal: 0, inProgress: 0 });
