@@ -36,6 +36,11 @@ describe('the published package', () => {
     ]);
     const validate = await import(pathToFileURL(entry('./validate')).href);
     expect(Object.keys(validate).sort()).toEqual(['findReferences', 'validateEachWorkflowDef', 'validateTaskDef', 'validateWorkflowDefs']);
+    const worker = await import(pathToFileURL(entry('./worker')).href);
+    expect(Object.keys(worker)).toEqual(expect.arrayContaining(['createWorker', 'runWorkers', 'TerminalError', 'callBackLater', 'recordFirmwareBuild', 'recordDeviceHealth', 'parseWorkerEnv']));
+    const k1 = await import(pathToFileURL(entry('./k1')).href);
+    expect(Object.keys(k1)).toEqual(expect.arrayContaining(['workflows', 'firmwareCiCdPipeline', 'createK1Workers', 'k1ServicesFromConfig', 'createGithubWebhookHandler']));
+    expect((k1.workflows as { name: string }[]).map((w) => w.name)).toHaveLength(6);
     const testing = await import(pathToFileURL(entry('./testing')).href);
     expect(Object.keys(testing).sort()).toEqual(['Registry', 'VirtualClock', 'WorkflowRun', 'loadGenerated', 'resolveParameters', 'run']);
   }, 60_000);

@@ -7,8 +7,8 @@ export { callBackLater, createWorker, describeIssues, TerminalError } from './cr
 export type { CallBackLater, ExecutionObserver, TaskContext, TaskHandler, WorkerOptions } from './create-worker.ts';
 export { normalizeServerUrl, runWorkers } from './run-workers.ts';
 export type { HeldTask, RunningWorkers, RunWorkersOptions, StoppedTask, StopReport, WorkerBinding, WorkerHealth, WorkerStatus } from './run-workers.ts';
-export { recordFirmwareBuild } from './worker-metrics.ts';
-export type { ExecutionStatus, FirmwareBuildStatus, TaskTally } from './worker-metrics.ts';
+export { recordDeviceHealth, recordFirmwareBuild } from './worker-metrics.ts';
+export type { DeviceHealthSample, ExecutionStatus, FirmwareBuildStatus, TaskTally } from './worker-metrics.ts';
 export { parseWorkerEnv, runWorkersOptions, WORKER_ENV_VARIABLES } from './worker-env.ts';
 export type { EnvFileSystem, EnvVariable, K1Settings, WorkerEnv } from './worker-env.ts';
 export type { InFlightPhase } from './in-flight.ts';
