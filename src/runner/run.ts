@@ -107,6 +107,7 @@ export async function loadGenerated(dir = 'generated'): Promise<Registry> {
  * (completing a HUMAN or WAIT task, terminating).
  */
 export class WorkflowRun {
+  /** @internal Made by {@link run}. */
   constructor(
     private readonly engine: Engine,
     private readonly execution: Execution,
