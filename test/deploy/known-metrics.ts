@@ -13,10 +13,8 @@
  * - Workers: src/worker/worker-metrics.ts. WORKER_FAMILIES is what the dashboards rely on; the
  *   test checks it against a live WorkerMetrics registry, whose full list (Node.js process metrics
  *   too) is what the catalog is built from, so neither can drift.
- * - Devices: DEVICE_GAUGES, the names agreed for the gauges the workers export per device.
- *   PENDING in src/worker/: until an exported `recordDeviceHealth` exists there, these names come
- *   from this list only (the issue "Observability and deployment"); once it does, the test checks
- *   them against the live registry too.
+ * - Devices: DEVICE_GAUGES, the gauges `recordDeviceHealth` (src/worker/worker-metrics.ts) sets
+ *   per device; the test checks them against the live registry too.
  */
 import { WorkerMetrics } from '../../src/worker/worker-metrics.ts';
 
@@ -80,11 +78,7 @@ export const WORKER_FAMILIES: readonly MetricFamily[] = [
   { name: 'k1_firmware_builds_total', type: 'counter', labels: ['status', 'environment'] },
 ];
 
-/**
- * The per-device gauges the workers export (`device` is the device's address).
- * PENDING: to be added in src/worker/ (an exported `recordDeviceHealth`); the names are fixed by
- * the issue, and test/deploy/metrics.test.ts checks them against the registry once it exists.
- */
+/** The per-device gauges the workers export (`device` is the device's address). */
 export const DEVICE_GAUGES: readonly MetricFamily[] = [
   { name: 'k1_device_up', type: 'gauge', labels: ['device'] }, // 1 reachable, 0 not
   { name: 'k1_device_free_heap_bytes', type: 'gauge', labels: ['device'] },

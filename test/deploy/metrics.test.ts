@@ -4,7 +4,7 @@
  * registry, so the list cannot drift from src/worker/worker-metrics.ts), the device gauges, and
  * Prometheus' own.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOY, listFiles, readJson, readYaml, record, ROOT } from './deploy-files.ts';
@@ -21,11 +21,6 @@ import {
 } from './known-metrics.ts';
 import { analyzePromql, substituteGrafanaVariables } from './promql.ts';
 import { checkRules } from './rules.ts';
-
-/** Whether src/worker/ exports recordDeviceHealth yet (the lead adds the device gauges there). */
-const deviceHealthSource = readdirSync(join(ROOT, 'src/worker'))
-  .filter((f) => f.endsWith('.ts'))
-  .some((f) => /export\s+(?:async\s+)?function\s+recordDeviceHealth\b|export\s+const\s+recordDeviceHealth\b/.test(readFileSync(join(ROOT, 'src/worker', f), 'utf8')));
 
 let live: MetricFamily[];
 let catalog: SeriesCatalog;
@@ -52,18 +47,17 @@ describe('the workers list is the live registry of src/worker/worker-metrics.ts'
     for (const family of WORKER_FAMILIES) expect(live.find((m) => m.name === family.name), family.name).toEqual({ name: family.name, type: family.type, labels: [...family.labels].sort() });
   });
 
-  it('has nothing else but the Node.js process metrics (and the device gauges once they exist)', () => {
+  it('has nothing else but the Node.js process metrics and the device gauges', () => {
     const own = live.filter((m) => !/^(process|nodejs)_/.test(m.name)).map((m) => m.name);
-    const expected = [...WORKER_FAMILIES, ...(deviceHealthSource ? DEVICE_GAUGES : [])].map((f) => f.name);
+    const expected = [...WORKER_FAMILIES, ...DEVICE_GAUGES].map((f) => f.name);
     expect(own.sort()).toEqual(expected.sort());
   });
 
-  it.skipIf(!deviceHealthSource)('exports the device gauges, once recordDeviceHealth exists in src/worker/', () => {
+  it('exports the device gauges that recordDeviceHealth sets', () => {
     for (const gauge of DEVICE_GAUGES) expect(live.find((m) => m.name === gauge.name), gauge.name).toEqual({ name: gauge.name, type: 'gauge', labels: [...gauge.labels] });
   });
 
   it('names the device gauges as agreed, whatever exports them', () => {
-    // PENDING in src/worker/ until recordDeviceHealth exists: then the test above checks them too
     expect(DEVICE_GAUGES.map((g) => g.name)).toEqual(['k1_device_up', 'k1_device_free_heap_bytes', 'k1_device_fps', 'k1_device_render_time_avg_ms', 'k1_device_render_time_max_ms']);
     expect(DEVICE_GAUGES.every((g) => g.type === 'gauge' && g.labels.join() === 'device')).toBe(true);
   });
@@ -103,8 +97,8 @@ describe('every metric an alert or a dashboard uses exists, with the labels it i
 
   it('uses Conductor, worker and device metrics alike', () => {
     const sources = new Set(expressions().flatMap((e) => analyzePromql(e.expr).metrics.map((m) => catalog.get(m)?.source)));
-    // the device gauges count as the workers' once the workers' registry has them
-    expect([...sources].sort()).toEqual(deviceHealthSource ? ['conductor', 'prometheus', 'workers'] : ['conductor', 'devices', 'prometheus', 'workers']);
+    // the device gauges are in the workers' registry, so they count as the workers'
+    expect([...sources].sort()).toEqual(['conductor', 'prometheus', 'workers']);
   });
 
   it('rejects names that do not exist, however close', () => {
