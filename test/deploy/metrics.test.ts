@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEPLOY, listFiles, readJson, readYaml, record, ROOT } from './deploy-files.ts';
+import { DEPLOY, listFiles, readJson, readYaml, record } from './deploy-files.ts';
 import {
   buildCatalog,
   CONDUCTOR_FAMILIES,
