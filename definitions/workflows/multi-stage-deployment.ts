@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { workflow } from '../../src/index.ts';
+import { workflow, type RefOf, type TaskOutput, type TaskRefs } from '../../src/index.ts';
 import { platformioCompile } from '../tasks/build-tasks.ts';
 import { deployFirmwareOta, deviceHealthCheck } from '../tasks/device-tasks.ts';
 import { commitSha, deviceAddress, pioEnvironment } from '../tasks/fields.ts';
@@ -24,6 +24,39 @@ const failedDevice = z
     summary: z.string().describe('Its health summary'),
   })
   .describe('A production device that failed verification');
+
+/** What the release manager answers to the approval request. */
+const approvalDecision = z.object({
+  approved: z.boolean().describe('True to deploy to production'),
+  approver: z.string().min(1).describe('Who decided'),
+  comment: z.string().describe('Why'),
+});
+
+/** The part of the workflow scope every outcome of a release reports from. */
+interface ReleaseScope {
+  readonly input: RefOf<{ commit_sha: string; staging_device_ip: string }>;
+  readonly aggregate_artifacts: TaskRefs<TaskOutput<typeof aggregateArtifacts>>;
+  readonly staging_health_check: TaskRefs<TaskOutput<typeof deviceHealthCheck>>;
+  readonly approval_gate: TaskRefs<z.output<typeof approvalDecision>>;
+}
+
+/** What every outcome reports (deployed, stopped before production, rolled back): one place. */
+function releaseReport(s: ReleaseScope) {
+  return {
+    release_version: s.input.commit_sha,
+    artifacts: s.aggregate_artifacts.output,
+    staging: {
+      device_ip: s.input.staging_device_ip,
+      healthy: s.staging_health_check.output.healthy,
+      summary: s.staging_health_check.output.summary,
+    },
+    approval: {
+      approved: s.approval_gate.output.approved,
+      approver: s.approval_gate.output.approver,
+      comment: s.approval_gate.output.comment,
+    },
+  };
+}
 
 /** What `deployment_plan` computes up front: the input of every deploy and verification task. */
 const deploymentPlan = z.object({
@@ -191,11 +224,7 @@ export const multiStageDeployment = workflow(
         { optional: true },
       )
       .human('approval_gate', {
-        output: z.object({
-          approved: z.boolean().describe('True to deploy to production'),
-          approver: z.string().min(1).describe('Who decided'),
-          comment: z.string().describe('Why'),
-        }),
+        output: approvalDecision,
         input: (s) => ({
           release_version: s.input.commit_sha,
           staging_device_ip: s.input.staging_device_ip,
@@ -216,21 +245,7 @@ export const multiStageDeployment = workflow(
               ref: 'stop_not_approved',
               reason: (s) =>
                 `Release ${s.input.commit_sha} was not deployed to production: approval ${s.approval_gate.status}, approved=${s.approval_gate.output.approved} by ${s.approval_gate.output.approver}: ${s.approval_gate.output.comment}`,
-              output: (s) => ({
-                release_version: s.input.commit_sha,
-                deployed: false,
-                artifacts: s.aggregate_artifacts.output,
-                staging: {
-                  device_ip: s.input.staging_device_ip,
-                  healthy: s.staging_health_check.output.healthy,
-                  summary: s.staging_health_check.output.summary,
-                },
-                approval: {
-                  approved: s.approval_gate.output.approved,
-                  approver: s.approval_gate.output.approver,
-                  comment: s.approval_gate.output.comment,
-                },
-              }),
+              output: (s) => ({ ...releaseReport(s), deployed: false }),
             }),
         },
       })
@@ -275,38 +290,8 @@ export const multiStageDeployment = workflow(
               ref: 'stop_on_failed_verification',
               reason: (s) =>
                 `Production verification of ${s.input.commit_sha} failed on ${s.verification_summary.output.result.failed_summary}; those devices were rolled back with deployment-rollback-handler.`,
-              output: (s) => ({
-                release_version: s.input.commit_sha,
-                deployed: false,
-                artifacts: s.aggregate_artifacts.output,
-                staging: {
-                  device_ip: s.input.staging_device_ip,
-                  healthy: s.staging_health_check.output.healthy,
-                  summary: s.staging_health_check.output.summary,
-                },
-                approval: {
-                  approved: s.approval_gate.output.approved,
-                  approver: s.approval_gate.output.approver,
-                  comment: s.approval_gate.output.comment,
-                },
-                production_health: s.verification_summary.output.result,
-              }),
+              output: (s) => ({ ...releaseReport(s), deployed: false, production_health: s.verification_summary.output.result }),
             }),
       })
-      .output((s) => ({
-        release_version: s.input.commit_sha,
-        deployed: true,
-        artifacts: s.aggregate_artifacts.output,
-        staging: {
-          device_ip: s.input.staging_device_ip,
-          healthy: s.staging_health_check.output.healthy,
-          summary: s.staging_health_check.output.summary,
-        },
-        approval: {
-          approved: s.approval_gate.output.approved,
-          approver: s.approval_gate.output.approver,
-          comment: s.approval_gate.output.comment,
-        },
-        production_health: s.verification_summary.output.result,
-      })),
+      .output((s) => ({ ...releaseReport(s), deployed: true, production_health: s.verification_summary.output.result })),
 );
