@@ -1,10 +1,34 @@
 import { z } from 'zod';
-import { workflow } from '../../src/index.ts';
+import { workflow, type RefOf, type TaskOutput, type TaskRefs } from '../../src/index.ts';
 import { deployFirmwareOta, deviceHealthCheck } from '../tasks/device-tasks.ts';
 import { deviceAddress, pioEnvironment } from '../tasks/fields.ts';
 import { notify } from '../tasks/notify-task.ts';
 import { getLastGoodArtifact } from '../tasks/rollback-tasks.ts';
 import { MIN_FREE_HEAP_BYTES } from './device-limits.ts';
+
+/** The part of the scope the report reads. */
+interface RollbackScope {
+  readonly input: RefOf<{ failed_workflow_id: string; device_ip: string }>;
+  readonly get_last_good_artifact: TaskRefs<TaskOutput<typeof getLastGoodArtifact>>;
+  readonly deploy_firmware_ota: TaskRefs<TaskOutput<typeof deployFirmwareOta>>;
+  readonly device_health_check: TaskRefs<TaskOutput<typeof deviceHealthCheck>>;
+}
+
+/** What the rollback reports, whether the device recovered or not. */
+function rollbackReport(s: RollbackScope) {
+  return {
+    failed_workflow_id: s.input.failed_workflow_id,
+    device_ip: s.input.device_ip,
+    rolled_back_to: s.get_last_good_artifact.output.version,
+    artifact_id: s.get_last_good_artifact.output.artifact_id,
+    deployment_status: s.deploy_firmware_ota.output.status,
+    health: {
+      healthy: s.device_health_check.output.healthy,
+      summary: s.device_health_check.output.summary,
+      free_heap_bytes: s.device_health_check.output.free_heap_bytes,
+    },
+  };
+}
 
 /** Puts one device back on the last good firmware after a failed deploy. */
 export const deploymentRollbackHandler = workflow(
@@ -72,18 +96,7 @@ export const deploymentRollbackHandler = workflow(
               ref: 'stop_on_unhealthy_rollback',
               reason: (s) =>
                 `Device ${s.input.device_ip} is still unhealthy after rolling back to ${s.get_last_good_artifact.output.version}: ${s.device_health_check.output.summary}`,
-              output: (s) => ({
-                failed_workflow_id: s.input.failed_workflow_id,
-                device_ip: s.input.device_ip,
-                rolled_back_to: s.get_last_good_artifact.output.version,
-                artifact_id: s.get_last_good_artifact.output.artifact_id,
-                deployment_status: s.deploy_firmware_ota.output.status,
-                health: {
-                  healthy: s.device_health_check.output.healthy,
-                  summary: s.device_health_check.output.summary,
-                  free_heap_bytes: s.device_health_check.output.free_heap_bytes,
-                },
-              }),
+              output: rollbackReport,
             }),
       })
       .task(
@@ -96,16 +109,5 @@ export const deploymentRollbackHandler = workflow(
         }),
         { optional: true },
       )
-      .output((s) => ({
-        failed_workflow_id: s.input.failed_workflow_id,
-        device_ip: s.input.device_ip,
-        rolled_back_to: s.get_last_good_artifact.output.version,
-        artifact_id: s.get_last_good_artifact.output.artifact_id,
-        deployment_status: s.deploy_firmware_ota.output.status,
-        health: {
-          healthy: s.device_health_check.output.healthy,
-          summary: s.device_health_check.output.summary,
-          free_heap_bytes: s.device_health_check.output.free_heap_bytes,
-        },
-      })),
+      .output(rollbackReport),
 );
