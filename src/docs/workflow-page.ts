@@ -1,15 +1,9 @@
-import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
+import { allWorkflowTasks } from '../conductor-tasks.ts';
+import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
 import { toJsonSchema } from '../contract/json-schema.ts';
 import type { AnyWorkflow } from '../dsl/workflow.ts';
 import { mermaidFlowchart } from './mermaid.ts';
 import { cell, schemaTable } from './schema-table.ts';
-
-function allTasks(tasks: readonly WorkflowTask[]): WorkflowTask[] {
-  return tasks.flatMap((t) => [
-    t,
-    ...allTasks([...(t.forkTasks ?? []).flat(), ...Object.values(t.decisionCases ?? {}).flat(), ...(t.defaultCase ?? []), ...(t.loopOver ?? [])]),
-  ]);
-}
 
 function retries(def: TaskDef | undefined): string {
   if (def === undefined) return '—';
@@ -27,7 +21,7 @@ function timeouts(def: TaskDef | undefined): string {
  * (from the schemas' descriptions) and every task with its retry and timeout settings.
  */
 export function workflowPage(wf: AnyWorkflow, def: WorkflowDef, taskDefs: ReadonlyMap<string, TaskDef>): string {
-  const rows = allTasks(def.tasks).map((task) => {
+  const rows = allWorkflowTasks(def.tasks).map((task) => {
     const type = task.type ?? 'SIMPLE';
     const taskDef = type === 'SIMPLE' ? taskDefs.get(task.name) : type === 'HUMAN' ? task.taskDefinition : undefined;
     const flags = task.optional === true ? ' (optional)' : '';

@@ -1,3 +1,4 @@
+import { allWorkflowTasks } from '../conductor-tasks.ts';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { randomUUID } from 'node:crypto';
 import { baseRef, Execution, isTerminal, snapshotOf, SUCCESSFUL } from './execution.ts';
@@ -513,7 +514,7 @@ export class Engine {
     const iteration = exec.loopIteration.get(loop.taskReferenceName) ?? 1;
     const outputs: Record<string, unknown> = {};
     const latest: Record<string, unknown> = {};
-    for (const body of bodyTasks(loop)) {
+    for (const body of allWorkflowTasks(loop.loopOver ?? [])) {
       const run = exec.byRef.get(`${body.taskReferenceName}__${iteration}`);
       if (run === undefined) continue;
       outputs[body.taskReferenceName] = run.outputData;
@@ -583,19 +584,6 @@ function loopRefOf(exec: Execution, loop: WorkflowTask): string {
   const outer = exec.index.enclosingLoop(loop);
   const iteration = outer === undefined ? 0 : (exec.loopIteration.get(outer.taskReferenceName) ?? 1);
   return iteration > 0 ? `${loop.taskReferenceName}__${iteration}` : loop.taskReferenceName;
-}
-
-/** Every task nested in a loop body, at any depth. */
-function bodyTasks(loop: WorkflowTask): WorkflowTask[] {
-  const all: WorkflowTask[] = [];
-  const walk = (list: readonly WorkflowTask[]): void => {
-    for (const t of list) {
-      all.push(t);
-      for (const nested of [...Object.values(t.decisionCases ?? {}), t.defaultCase ?? [], ...(t.forkTasks ?? []), t.loopOver ?? []]) walk(nested);
-    }
-  };
-  walk(loop.loopOver ?? []);
-  return all;
 }
 
 /** Seconds before retry number `attempt + 1`: FIXED d, LINEAR_BACKOFF d·scale·(n+1), EXPONENTIAL_BACKOFF d·2ⁿ. */

@@ -1,4 +1,5 @@
-import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
+import { allWorkflowTasks } from '../conductor-tasks.ts';
+import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
 import { fieldDiffs, type FieldDiff } from './field-diff.ts';
 import type { MetadataApi } from './metadata-api.ts';
 import { normalizeTaskDef, normalizeWorkflowDef } from './server-defaults.ts';
@@ -63,27 +64,15 @@ export async function planSync(api: MetadataApi, generated: GeneratedDefinitions
   return [...tasks, ...workflows];
 }
 
-function subWorkflowNames(tasks: readonly WorkflowTask[]): string[] {
-  return tasks.flatMap((t) => [
-    ...(t.type === 'SUB_WORKFLOW' && t.subWorkflowParam?.name !== undefined ? [t.subWorkflowParam.name] : []),
-    ...subWorkflowNames([...(t.forkTasks ?? []).flat(), ...Object.values(t.decisionCases ?? {}).flat(), ...(t.defaultCase ?? []), ...(t.loopOver ?? [])]),
-  ]);
-}
-
-function taskNames(tasks: readonly WorkflowTask[]): string[] {
-  return tasks.flatMap((t) => [
-    ...((t.type ?? 'SIMPLE') === 'SIMPLE' ? [t.name] : []),
-    ...(t.type === 'FORK_JOIN_DYNAMIC' && typeof t.inputParameters?.['forkTaskName'] === 'string' ? [t.inputParameters['forkTaskName']] : []),
-    ...taskNames([...(t.forkTasks ?? []).flat(), ...Object.values(t.decisionCases ?? {}).flat(), ...(t.defaultCase ?? []), ...(t.loopOver ?? [])]),
-  ]);
-}
-
 /** What a workflow needs on the server first: its task definitions, sub-workflows and failure workflow. */
 export function dependenciesOf(def: WorkflowDef): { readonly tasks: string[]; readonly workflows: string[] } {
-  return {
-    tasks: [...new Set(taskNames(def.tasks))],
-    workflows: [...new Set([...subWorkflowNames(def.tasks), ...(def.failureWorkflow !== undefined && !def.failureWorkflow.startsWith('$') ? [def.failureWorkflow] : [])])],
-  };
+  const all = allWorkflowTasks(def.tasks);
+  const tasks = all.flatMap((t) =>
+    (t.type ?? 'SIMPLE') === 'SIMPLE' ? [t.name] : t.type === 'FORK_JOIN_DYNAMIC' && typeof t.inputParameters?.['forkTaskName'] === 'string' ? [t.inputParameters['forkTaskName']] : [],
+  );
+  const subWorkflows = all.flatMap((t) => (t.type === 'SUB_WORKFLOW' && t.subWorkflowParam?.name !== undefined ? [t.subWorkflowParam.name] : []));
+  const failure = def.failureWorkflow !== undefined && !def.failureWorkflow.startsWith('$') ? [def.failureWorkflow] : [];
+  return { tasks: [...new Set(tasks)], workflows: [...new Set([...subWorkflows, ...failure])] };
 }
 
 /**

@@ -1,15 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { visit } from '../../src/compiler/compile-workflow.ts';
+import { allWorkflowTasks } from '../../src/conductor-tasks.ts';
 import type { AnyTaskContract, WorkflowDef, WorkflowTask } from '../../src/index.ts';
 import { workflows } from '../../definitions/index.ts';
 
 function simpleTaskNames(tasks: readonly WorkflowTask[]): string[] {
-  return tasks.flatMap((t) => {
-    const nested = [...(t.forkTasks ?? []).flat(), ...Object.values(t.decisionCases ?? {}).flat(), ...(t.defaultCase ?? []), ...(t.loopOver ?? [])];
-    const own = (t.type ?? 'SIMPLE') === 'SIMPLE' ? [t.name] : t.type === 'FORK_JOIN_DYNAMIC' ? [String(t.inputParameters?.['forkTaskName'])] : [];
-    return [...own, ...simpleTaskNames(nested)];
-  });
+  return allWorkflowTasks(tasks).flatMap((t) =>
+    (t.type ?? 'SIMPLE') === 'SIMPLE' ? [t.name] : t.type === 'FORK_JOIN_DYNAMIC' ? [String(t.inputParameters?.['forkTaskName'])] : [],
+  );
 }
 
 describe('task contracts', () => {

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileWorkflow, type AnyWorkflow, type TaskDef, type WorkflowDef, type WorkflowTask } from '../../src/index.ts';
+import { allWorkflowTasks } from '../../src/conductor-tasks.ts';
+import { canonicalJson, compileWorkflow, type AnyWorkflow, type TaskDef, type WorkflowDef, type WorkflowTask } from '../../src/index.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -17,15 +18,7 @@ export function readTaskDef(name: string): TaskDef {
 
 /** The generated file is what the DSL definition compiles to now (gen was run after the last change). */
 export function isFresh(wf: AnyWorkflow): boolean {
-  return JSON.stringify(sortKeys(readWorkflow(wf.name, wf.version))) === JSON.stringify(sortKeys(JSON.parse(JSON.stringify(compileWorkflow(wf)))));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
-  }
-  return value;
+  return readFileSync(join(ROOT, 'generated', 'workflows', `${wf.name}.v${wf.version}.json`), 'utf8') === canonicalJson(compileWorkflow(wf));
 }
 
 /** `ref:TYPE` of each task of a list, in order (not descending into nested lists). */
@@ -35,13 +28,7 @@ export function outline(tasks: readonly WorkflowTask[] | undefined): string[] {
 
 /** Every task of a list, nested ones included (fork branches, switch cases and default, loop bodies), depth first. */
 export function allTasks(tasks: readonly WorkflowTask[] | undefined): WorkflowTask[] {
-  return (tasks ?? []).flatMap((t) => [
-    t,
-    ...allTasks((t.forkTasks ?? []).flat()),
-    ...allTasks(Object.values(t.decisionCases ?? {}).flat()),
-    ...allTasks(t.defaultCase),
-    ...allTasks(t.loopOver),
-  ]);
+  return allWorkflowTasks(tasks ?? []);
 }
 
 /** The task with reference name `ref`, wherever it is nested; fails the test when absent. */
