@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import type { DefinitionIssue } from '../issues.ts';
 import type { Registry } from '../runner/registry.ts';
-import { TASK_DEF_DEFAULTS, WORKFLOW_DEF_DEFAULTS } from '../sync/server-defaults.ts';
+import { storedTaskDef, storedWorkflowDef } from '../sync/server-defaults.ts';
 import { validateTaskDef } from '../validate/task-def-rules.ts';
 import { validateEachWorkflowDef } from '../validate/validate-workflow.ts';
 import { conflict, isObject, notFound, validationFailed } from './http.ts';
@@ -23,10 +23,6 @@ export interface DefinitionRules {
    */
   readonly requireTaskDefs?: boolean;
 }
-
-/** The server's defaults, filled in at registration (fresh lists and maps each time). */
-const taskDefDefaults = (): Record<string, unknown> => structuredClone(TASK_DEF_DEFAULTS);
-const workflowDefDefaults = (): Record<string, unknown> => structuredClone(WORKFLOW_DEF_DEFAULTS);
 
 /**
  * Workflow and task definitions as the dev server stores them: checked with our validator (stricter
@@ -76,7 +72,7 @@ export class DefinitionStore {
     if (existing !== undefined && !overwrite) {
       throw conflict(`Workflow with ${given.name}.${version} already exists! Register it as a new version, or update it with PUT /api/metadata/workflow.`);
     }
-    const stored = { ...workflowDefDefaults(), ...given, createTime: existing?.createTime ?? Date.now(), ...(existing !== undefined && { updateTime: Date.now() }) } as WorkflowDef;
+    const stored = { ...storedWorkflowDef(given), createTime: existing?.createTime ?? Date.now(), updateTime: existing !== undefined ? Date.now() : 0 } as WorkflowDef;
     this.registry.addWorkflow(stored);
     return stored;
   }
@@ -87,7 +83,7 @@ export class DefinitionStore {
     const now = Date.now();
     return defs.map((def) => {
       const existing = this.registry.workflow(def.name, def.version ?? 1);
-      const stored = { ...workflowDefDefaults(), ...def, createTime: existing?.createTime ?? def.createTime ?? now, updateTime: now } as WorkflowDef;
+      const stored = { ...storedWorkflowDef(def), createTime: existing?.createTime ?? def.createTime ?? now, updateTime: now } as WorkflowDef;
       this.registry.addWorkflow(stored);
       return stored;
     });
@@ -106,8 +102,7 @@ export class DefinitionStore {
     if (issues.length > 0) throw validationFailed(issues);
     const now = Date.now();
     return (body as TaskDef[]).map((def) => {
-      const stored = { ...taskDefDefaults(), ...def, createTime: now } as TaskDef;
-      delete stored.updateTime;
+      const stored = { ...storedTaskDef(def), createTime: now, updateTime: 0 } as TaskDef;
       this.registry.addTask(stored);
       return stored;
     });
@@ -120,7 +115,7 @@ export class DefinitionStore {
     const def = body as TaskDef;
     const existing = this.registry.task(def.name);
     if (existing === undefined) throw notFound(`No such task by name ${def.name}. Create it with POST /api/metadata/taskdefs (a list); PUT only updates.`);
-    const stored = { ...taskDefDefaults(), ...def, createTime: existing.createTime, updateTime: Date.now() } as TaskDef;
+    const stored = { ...storedTaskDef(def), createTime: existing.createTime, updateTime: Date.now() } as TaskDef;
     this.registry.addTask(stored);
     return stored;
   }

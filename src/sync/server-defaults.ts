@@ -1,100 +1,97 @@
+import { LEARNED_DEFAULTS } from '../conductor/learned-defaults.ts';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 
-/** Fields the server adds to a stored definition: never part of a diff. */
-export const SERVER_ADDED_FIELDS: ReadonlySet<string> = new Set(['createTime', 'updateTime', 'createdBy', 'updatedBy', 'ownerApp', 'accessPolicy']);
+type Json = Record<string, unknown>;
+type Defaults = Readonly<Record<string, unknown>>;
 
-/** The server's TaskDef defaults (`TaskDef.java`), filled in when a definition leaves them out. */
-export const TASK_DEF_DEFAULTS: Readonly<Record<string, unknown>> = {
-  retryCount: 3,
-  timeoutSeconds: 0,
-  totalTimeoutSeconds: 0,
-  inputKeys: [],
-  outputKeys: [],
-  timeoutPolicy: 'TIME_OUT_WF',
-  retryLogic: 'FIXED',
-  retryDelaySeconds: 60,
-  responseTimeoutSeconds: 3600,
-  inputTemplate: {},
-  rateLimitPerFrequency: 0,
-  rateLimitFrequencyInSeconds: 1,
-  backoffScaleFactor: 1,
-  concurrentExecLimit: 0,
-  pollTimeoutSeconds: 0,
-  enforceSchema: false,
-  tags: [],
-};
+/** Fields the server sets on every write (times, authors): never part of a diff. */
+export const SERVER_BOOKKEEPING: ReadonlySet<string> = new Set(LEARNED_DEFAULTS.bookkeeping);
 
-/** The server's WorkflowDef defaults (`WorkflowDef.java`). */
-export const WORKFLOW_DEF_DEFAULTS: Readonly<Record<string, unknown>> = {
-  version: 1,
-  schemaVersion: 2,
-  restartable: true,
-  workflowStatusListenerEnabled: false,
-  timeoutPolicy: 'TIME_OUT_WF',
-  timeoutSeconds: 0,
-  inputParameters: [],
-  outputParameters: {},
-  variables: {},
-  inputTemplate: {},
-  enforceSchema: false,
-  tags: [],
-  metadata: {},
-};
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-/** The server's WorkflowTask defaults (`WorkflowTask.java`), as a stored definition reads back. */
-export const WORKFLOW_TASK_DEFAULTS: Readonly<Record<string, unknown>> = {
-  type: 'SIMPLE',
-  inputParameters: {},
-  decisionCases: {},
-  defaultCase: [],
-  forkTasks: [],
-  loopOver: [],
-  joinOn: [],
-  defaultExclusiveJoinTask: [],
-  onStateChange: {},
-  startDelay: 0,
-  optional: false,
-  asyncComplete: false,
-  permissive: false,
-  rateLimited: false,
-  cacheConfig: null,
-};
-
-function isDefault(value: unknown, fallback: unknown): boolean {
-  return JSON.stringify(value ?? null) === JSON.stringify(fallback ?? null);
+/** How the nested definitions inside each kind are treated, for both directions below. */
+interface Walk {
+  readonly tasks: (tasks: unknown) => unknown;
+  readonly taskDef: (def: unknown, defaults: Defaults) => unknown;
+  readonly schema: (schema: unknown) => unknown;
 }
 
-function strip(def: Record<string, unknown>, defaults: Readonly<Record<string, unknown>>, nested: (key: string, value: unknown) => unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+function nested(key: string, value: unknown, walk: Walk, embedded: boolean): unknown {
+  switch (key) {
+    case 'tasks':
+    case 'defaultCase':
+    case 'loopOver':
+    case 'defaultExclusiveJoinTask':
+      return walk.tasks(value);
+    case 'forkTasks':
+      return Array.isArray(value) ? value.map(walk.tasks) : value;
+    case 'decisionCases':
+      return isObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk.tasks(v)])) : value;
+    case 'taskDefinition':
+      return embedded ? walk.taskDef(value, LEARNED_DEFAULTS.embeddedTaskDef) : value;
+    case 'inputSchema':
+    case 'outputSchema':
+      return walk.schema(value);
+    default:
+      return value;
+  }
+}
+
+function strip(def: unknown, defaults: Defaults, embedded: boolean): unknown {
+  if (!isObject(def)) return def;
+  const out: Json = {};
   for (const [key, value] of Object.entries(def)) {
-    if (value === undefined || value === null || SERVER_ADDED_FIELDS.has(key)) continue;
-    if (key in defaults && isDefault(value, defaults[key])) continue;
-    out[key] = nested(key, value);
+    if (value === undefined || value === null || SERVER_BOOKKEEPING.has(key)) continue;
+    if (key in defaults && same(value, defaults[key])) continue;
+    out[key] = nested(key, value, stripping, embedded);
   }
   return out;
 }
 
-/** A TaskDef as the diff compares it: no server-added fields, no field equal to the server's default. */
+const stripping: Walk = {
+  tasks: (tasks) => (Array.isArray(tasks) ? tasks.map((t) => strip(t, LEARNED_DEFAULTS.workflowTask, true)) : tasks),
+  taskDef: (def, defaults) => strip(def, defaults, false),
+  schema: (schema) => strip(schema, LEARNED_DEFAULTS.schemaDef, false),
+};
+
+function fill(def: unknown, defaults: Defaults, embedded: boolean): unknown {
+  if (!isObject(def)) return def;
+  const out: Json = structuredClone(defaults) as Json;
+  for (const [key, value] of Object.entries(def)) if (value !== undefined && value !== null) out[key] = nested(key, value, filling, embedded);
+  return out;
+}
+
+const filling: Walk = {
+  tasks: (tasks) => (Array.isArray(tasks) ? tasks.map((t) => fill(t, LEARNED_DEFAULTS.workflowTask, true)) : tasks),
+  taskDef: (def, defaults) => fill(def, defaults, false),
+  schema: (schema) => fill(schema, LEARNED_DEFAULTS.schemaDef, false),
+};
+
+/**
+ * A TaskDef as the diff compares it: no bookkeeping fields, no field at the value the server
+ * would fill in anyway (learned from the real server, `learned-defaults.ts`).
+ */
 export function normalizeTaskDef(def: TaskDef): Record<string, unknown> {
-  return strip(def as Record<string, unknown>, TASK_DEF_DEFAULTS, (_key, value) => value);
+  return strip(def, LEARNED_DEFAULTS.taskDef, false) as Json;
 }
 
-function normalizeTasks(tasks: unknown): unknown {
-  return Array.isArray(tasks) ? tasks.map((t) => normalizeWorkflowTask(t as WorkflowTask)) : tasks;
-}
-
-/** A WorkflowTask as the diff compares it, nested tasks included. */
+/** A WorkflowTask as the diff compares it, nested tasks and the embedded `taskDefinition` included. */
 export function normalizeWorkflowTask(task: WorkflowTask): Record<string, unknown> {
-  return strip(task as Record<string, unknown>, WORKFLOW_TASK_DEFAULTS, (key, value) => {
-    if (key === 'defaultCase' || key === 'loopOver') return normalizeTasks(value);
-    if (key === 'forkTasks') return (value as unknown[]).map(normalizeTasks);
-    if (key === 'decisionCases') return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, normalizeTasks(v)]));
-    if (key === 'taskDefinition') return normalizeTaskDef(value as TaskDef);
-    return value;
-  });
+  return strip(task, LEARNED_DEFAULTS.workflowTask, true) as Json;
 }
 
 /** A WorkflowDef as the diff compares it. */
 export function normalizeWorkflowDef(def: WorkflowDef): Record<string, unknown> {
-  return strip(def as Record<string, unknown>, WORKFLOW_DEF_DEFAULTS, (key, value) => (key === 'tasks' ? normalizeTasks(value) : value));
+  return strip(def, LEARNED_DEFAULTS.workflowDef, false) as Json;
+}
+
+/** A TaskDef as the real server stores it: every field it fills in, filled (the dev server's read-back). */
+export function storedTaskDef(def: TaskDef): TaskDef {
+  return fill(def, LEARNED_DEFAULTS.taskDef, false) as TaskDef;
+}
+
+/** A WorkflowDef as the real server stores it, nested tasks included (the dev server's read-back). */
+export function storedWorkflowDef(def: WorkflowDef): WorkflowDef {
+  return fill(def, LEARNED_DEFAULTS.workflowDef, false) as WorkflowDef;
 }
