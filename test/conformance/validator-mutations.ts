@@ -6,6 +6,8 @@
  * differently.
  */
 
+import { WORKFLOW_DEF, WORKFLOW_TASK } from '../../src/validate/json-binding.ts';
+
 /** A JSON object of a definition, mutated in place on a copy. */
 type Obj = Record<string, unknown>;
 
@@ -33,6 +35,8 @@ export interface MutationKind {
   readonly fits?: (site: TaskSite, def: Obj) => boolean;
   /** Changes the copy in place. `site` is the copy's own task for task kinds. */
   readonly apply: (def: Obj, site: TaskSite | undefined) => void;
+  /** Kinds whose outcome cannot depend on the place: one mutant per source is enough. */
+  readonly once?: boolean;
 }
 
 /** A mutated definition ready to be judged. */
@@ -119,11 +123,70 @@ const input = (key: string, value: unknown) => (site: TaskSite) => {
   inputs(site.task)[key] = value;
 };
 
+/** Values of every JSON type, for the fields that take another. */
+const WRONG_TYPES: readonly [string, unknown][] = [
+  ['object', { k: 1 }],
+  ['array', ['x']],
+  ['text', 'x'],
+  ['numeric-text', '7'],
+  ['fraction', 1.5],
+  ['boolean', true],
+];
+
+/**
+ * One kind per field of WorkflowDef and of WorkflowTask (on the first top-level task) and per
+ * JSON type: what the server does with a value of each type in each field.
+ */
+function fieldTypeKinds(): MutationKind[] {
+  const kinds: MutationKind[] = [];
+  for (const [label, value] of WRONG_TYPES) {
+    for (const field of Object.keys(WORKFLOW_DEF)) kinds.push({ ...workflow(`json-type workflow.${field}=${label}`, (def) => void (def[field] = structuredClone(value))), once: true });
+    for (const field of Object.keys(WORKFLOW_TASK)) {
+      kinds.push({ ...task(`json-type task.${field}=${label}`, (site) => site.location === 'tasks[0]', ({ task: t }) => void (t[field] = structuredClone(value))), once: true });
+    }
+  }
+  return kinds;
+}
+
+/** Scripts whose syntax GraalJS and acorn might judge differently, each tried as a SWITCH javascript expression. */
+const SCRIPT_SAMPLES: readonly [string, string][] = [
+  ['top-level-return', 'return $.x > 1'],
+  ['top-level-await', 'await $.x'],
+  ['object-literal-as-block', '{a: 1, b: 2}'],
+  ['optional-chaining', '$.a?.b ?? "none"'],
+  ['redeclared-let', 'let x = 1; let x = 2; x'],
+  ['new-target', 'new.target'],
+  ['html-comment', '<!-- legacy\n$.x'],
+  ['import-declaration', 'import x from "y"'],
+  ['function-then-call', 'function pick() { return $.x > 1 ? "a" : "b"; } pick();'],
+];
+
+/** Paths tried in a top-level task's inputParameters, where the server compiles them with Jayway. */
+const JSONPATH_SAMPLES: readonly string[] = [
+  'workflow.input.ids[0]x',
+  'workflow.input.ids[',
+  'workflow.input[*].id',
+  'workflow.input..id',
+  "workflow.input['a b']",
+  'workflow.input.ids[1:]',
+  'workflow.input.ids[,1]',
+  'workflow.input.ids.length()',
+  'workflow.input.sum(@.a',
+  'workflow.input.items[?(@.a =~ /x.*/i)]',
+  'workflow.input.items[?(@.a nope 1)]',
+  'workflow.input.items[?(1)]',
+  '$.workflow.input',
+  'workflow.input.items[?]',
+];
+
 /**
  * The mutation kinds. Each names what it does; none depends on the order they run in.
  * Sites: the first fitting task of each place.
  */
 export const MUTATION_KINDS: readonly MutationKind[] = [
+  ...fieldTypeKinds(),
+  ...SCRIPT_SAMPLES.map(([label, script]) => task(`switch-javascript-${label}`, ofType('SWITCH'), ({ task: t }) => void Object.assign(t, { evaluatorType: 'javascript', expression: script }))),
+  ...JSONPATH_SAMPLES.map((path): MutationKind => ({ ...task(`input-jsonpath ${path}`, (site) => site.place === 'tasks', input('k1_path', `\${${path}}`)), once: true })),
   // Workflow fields.
   workflow('workflow-drop-name', (def) => void delete def.name),
   workflow('workflow-blank-name', (def) => void (def.name = '  ')),
@@ -309,7 +372,7 @@ export function mutantsOf(source: string, original: Obj): Mutant[] {
       seen.add(site.place);
       const def = copy();
       kind.apply(def, taskSites(def)[i]);
-      mutants.push({ kind: kind.kind, where: `${source} @ ${site.location}`, place: site.place, signature: `${kind.kind} ${site.place} ${typeOf(site.task)}`, def });
+      mutants.push({ kind: kind.kind, where: `${source} @ ${site.location}`, place: site.place, signature: kind.once === true ? kind.kind : `${kind.kind} ${site.place} ${typeOf(site.task)}`, def });
     });
   }
   return mutants;

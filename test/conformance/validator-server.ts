@@ -14,8 +14,11 @@ export interface ServerAnswer {
 export interface ServerVerdict {
   /** `POST /api/metadata/workflow/validate`. */
   readonly validate: ServerAnswer;
-  /** `POST /api/metadata/workflow` under a throw-away name (the definition's own name when it has no usable one). */
-  readonly register: ServerAnswer;
+  /**
+   * `POST /api/metadata/workflow` under a throw-away name; undefined when the definition's name is
+   * neither text nor missing (renaming it would change what is tested).
+   */
+  readonly register: ServerAnswer | undefined;
 }
 
 interface ErrorBody {
@@ -41,21 +44,23 @@ async function post(url: string, body: unknown): Promise<ServerAnswer> {
  * (characters outside the name pattern, spaces) is still what the server sees. Blank and missing
  * names are kept: the server must refuse them as they are.
  */
-function throwAwayName(prefix: string, name: unknown): unknown {
-  if (typeof name === 'string') return name.trim() === '' ? name : `${prefix}${name}`;
-  return name === undefined || name === null ? name : prefix.slice(0, -1);
+function throwAwayName(prefix: string, name: string | undefined | null): string | undefined | null {
+  return typeof name === 'string' && name.trim() !== '' ? `${prefix}${name}` : name;
 }
 
 /**
- * Asks the server about `def` both ways. A definition that registers is deleted again (the
- * version read back, since the server coerces "3" and 1.5 to whole numbers).
+ * Asks the server about `def` both ways (only the validation endpoint when its name is not text).
+ * A definition that registers is deleted again (the version read back, since the server coerces
+ * "3" and 1.5 to whole numbers).
  * @param prefix unique to this run and definition, e.g. `k1c3-lx2a-17-`; names registered are `prefix + name`.
  */
 export async function askServer(baseUrl: string, def: unknown, prefix: string): Promise<ServerVerdict> {
   const api = `${baseUrl}/api/metadata/workflow`;
   const validate = await post(`${api}/validate`, def);
   const isObject = typeof def === 'object' && def !== null && !Array.isArray(def);
-  const name = isObject ? throwAwayName(prefix, (def as Record<string, unknown>).name) : undefined;
+  const given = isObject ? (def as Record<string, unknown>).name : undefined;
+  if (given !== undefined && given !== null && typeof given !== 'string') return { validate, register: undefined };
+  const name = throwAwayName(prefix, given);
   const register = await post(api, isObject ? { ...def, name } : def);
   if (register.status === 200 && typeof name === 'string') await unregister(api, name);
   return { validate, register };
