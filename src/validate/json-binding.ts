@@ -205,7 +205,14 @@ const inside = (at: At, key: string | number): At => ({ owner: at.owner, field: 
 class Binder {
   readonly issues: DefinitionIssue[] = [];
 
-  constructor(private readonly workflowLabel: string) {}
+  /**
+   * @param walked false for an inline sub-workflow definition: the server reads its JSON but does
+   * not walk its tasks, so a null among them does not crash it.
+   */
+  constructor(
+    private readonly workflowLabel: string,
+    private readonly walked = true,
+  ) {}
 
   /** Checks one value against its shape. */
   check(shape: Shape, value: unknown, at: At): void {
@@ -221,17 +228,34 @@ class Binder {
     if ('enum' in shape) return this.scalar(shape, value, at);
     if ('list' in shape) {
       if (!Array.isArray(value)) return this.refuse(at, value, `an array of ${describeShape(shape.list)}`);
-      value.forEach((item: unknown, i) => this.check(shape.list, item, inside(at, i)));
+      value.forEach((item: unknown, i) => this.item(shape.list, item, inside(at, i)));
       return;
     }
     if ('mapOf' in shape) {
       if (!isJsonObject(value)) return this.refuse(at, value, `an object whose values are ${describeShape(shape.mapOf)}`);
-      for (const [key, item] of Object.entries(value)) this.check(shape.mapOf, item, inside(at, key));
+      for (const [key, item] of Object.entries(value)) this.item(shape.mapOf, item, inside(at, key));
       return;
     }
     if (typeof value === 'string' && shape.fromText === true) return this.coerced(at, value, `a ${shape.object} named ${quote(value)}`);
     if (!isJsonObject(value)) return this.refuse(at, value, `an object (${shape.object})`);
     this.fields(shape.fields(), value, at);
+  }
+
+  /**
+   * One item of a list or map. conductor-oss 3.32.3 walks every task list when it validates, so a
+   * null where tasks belong crashes it: 500 "HV000028: Unexpected exception during isValid call".
+   */
+  private item(shape: Shape, value: unknown, at: At): void {
+    if (value === null && this.walked && holdsTasks(shape)) {
+      this.issues.push({
+        code: 'FIELD_NULL',
+        severity: 'error',
+        path: issuePath(this.workflowLabel, at.owner, at.field === '' ? at.location : at.field),
+        message: `${at.location} is null where ${describeShape(shape)} belong; the server fails on it (500 "HV000028: Unexpected exception during isValid call") and registers nothing. Remove the null, or replace it with ${describeShape(shape)}.`,
+      });
+      return;
+    }
+    this.check(shape, value, at);
   }
 
   fields(fields: Fields, object: JsonObject, at: At): void {
@@ -255,7 +279,7 @@ class Binder {
   private inlineWorkflow(value: unknown, at: At): void {
     if (typeof value === 'string' && value.startsWith('${') && value.endsWith('}')) return;
     if (!isJsonObject(value)) return this.refuse(at, value, 'an inline workflow definition (an object) or a "${...}" expression');
-    const inner = new Binder(issuePath(this.workflowLabel, at.owner, at.field));
+    const inner = new Binder(issuePath(this.workflowLabel, at.owner, at.field), false);
     inner.fields(WORKFLOW_DEF, value, { owner: undefined, field: '', location: '' });
     this.issues.push(...inner.issues);
   }
@@ -283,6 +307,11 @@ class Binder {
       message: `${at.field} is ${typeof value === 'string' || typeof value === 'number' ? quote(value) : describeJsonType(value)}, which the server cannot read as ${want}: it answers 500 "JSON parse error" and registers nothing. ${fixFor(want)}`,
     });
   }
+}
+
+/** True for a task, or a list of them at any depth. */
+function holdsTasks(shape: Shape): boolean {
+  return shape === 'task' || (typeof shape === 'object' && 'list' in shape && holdsTasks(shape.list));
 }
 
 function describeShape(shape: Shape): string {

@@ -68,8 +68,7 @@ class Cursor {
     return this.inBounds(at) ? at : -1;
   }
   indexOf(char: string, from: number): number {
-    const at = this.text.indexOf(char, from);
-    return from < 0 ? -1 : at;
+    return this.text.indexOf(char, from);
   }
   /** Next `char` not preceded by a single backslash. */
   indexOfUnescaped(char: string, from = this.position + 1): number {

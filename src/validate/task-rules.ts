@@ -22,6 +22,7 @@ export function serverChecks(node: TaskNode): boolean {
 export function validateTask(node: TaskNode, workflowLabel: string, taskNames: ReadonlySet<string> | undefined): DefinitionIssue[] {
   const issues = taskIssues(node, workflowLabel);
   const checked = serverChecks(node) ? issues : issues.map((issue) => uncheckedInLoop(issue));
+  checked.push(...nullCrashes(node, workflowLabel));
   if (taskNames !== undefined && node.type === 'SIMPLE' && typeof node.raw.name === 'string' && !taskNames.has(node.raw.name)) {
     checked.push({
       code: 'TASK_NO_CONTRACT',
@@ -31,6 +32,28 @@ export function validateTask(node: TaskNode, workflowLabel: string, taskNames: R
     });
   }
   return checked;
+}
+
+/**
+ * Fields whose null crashes conductor-oss 3.32.3 wherever the task is, loop bodies included: it
+ * walks every task by its type's nested lists (`WorkflowTask.children()`), so a null `type` or a
+ * null list of the type answers 500 "HV000028: Unexpected exception during isValid call".
+ */
+const NULL_CRASHES: Readonly<Record<string, readonly string[]>> = {
+  SWITCH: ['decisionCases', 'defaultCase'],
+  DECISION: ['decisionCases', 'defaultCase'],
+  FORK_JOIN: ['forkTasks'],
+  DO_WHILE: ['loopOver'],
+};
+
+function nullCrashes(node: TaskNode, workflowLabel: string): DefinitionIssue[] {
+  const fields = ['type', ...(NULL_CRASHES[node.type] ?? [])].filter((field) => node.raw[field] === null);
+  return fields.map((field) => ({
+    code: 'FIELD_NULL',
+    severity: 'error',
+    path: issuePath(workflowLabel, node.label, field),
+    message: `${taskTitle(node)}: ${field} is null; the server fails on it (500 "HV000028: Unexpected exception during isValid call") and registers nothing. ${field === 'type' ? 'Set "type" (or leave it out for SIMPLE).' : `Leave ${field} out, or make it ${field === 'decisionCases' ? 'an object of task lists' : 'a list'}.`}`,
+  }));
 }
 
 function uncheckedInLoop(issue: DefinitionIssue): DefinitionIssue {

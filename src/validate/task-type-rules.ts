@@ -1,5 +1,5 @@
 import type { DefinitionIssue } from '../issues.ts';
-import { describeJsonType, hasKey, isJsonObject, isNonBlankString, isPresent, quote, type JsonObject } from './json-value.ts';
+import { hasKey, isJsonObject, isNonBlankString, isPresent, quote, type JsonObject } from './json-value.ts';
 import { scriptSyntaxError } from './script-syntax.ts';
 
 /** What a per-type rule gets: one raw task and how to name it. */
@@ -33,8 +33,23 @@ function hasInput(task: JsonObject, keys: readonly string[]): boolean {
 // Values of the wrong JSON type are reported by json-binding.ts, so these only catch absence.
 /** True when a list field is left out (the server's default is an empty list) or empty. */
 const noItems = (value: unknown): boolean => (Array.isArray(value) ? value.length === 0 : value === undefined);
-/** True when decisionCases is left out, null or has no case. */
-const noCases = (value: unknown): boolean => (isJsonObject(value) ? Object.keys(value).length === 0 : !isPresent(value));
+/** True when decisionCases is left out or has no case (a null one crashes the server: task-rules.ts). */
+const noCases = (value: unknown): boolean => (isJsonObject(value) ? Object.keys(value).length === 0 : value === undefined);
+
+/**
+ * WAIT and TERMINATE read their inputParameters without a null check: conductor-oss 3.32.3
+ * answers 500 "HV000028: Unexpected exception during isValid call" to `"inputParameters": null`.
+ */
+function nullInputs({ title, at }: TaskRuleInput): DefinitionIssue[] {
+  return [
+    {
+      code: 'FIELD_NULL',
+      severity: 'error',
+      path: at('inputParameters'),
+      message: `${title}: inputParameters is null; the server fails on it (500 "HV000028: Unexpected exception during isValid call") and registers nothing. Make inputParameters an object.`,
+    },
+  ];
+}
 
 /**
  * A parameter that names an input key should name one the task has; the server does not check
@@ -310,7 +325,9 @@ function requiresInput(keys: readonly string[], code: string, fix: string): Task
         ];
 }
 
-const TERMINATE: TaskTypeRule = ({ task, title, at }) => {
+const TERMINATE: TaskTypeRule = (input) => {
+  if (input.task.inputParameters === null) return nullInputs(input);
+  const { task, title, at } = input;
   const issues: DefinitionIssue[] = [];
   // `optional` as the server reads it: true, "true" in any of its spellings, or a non-zero number.
   const optional = task.optional === true || (typeof task.optional === 'string' && task.optional.toLowerCase() === 'true') || (typeof task.optional === 'number' && task.optional !== 0);
@@ -334,7 +351,9 @@ const TERMINATE: TaskTypeRule = ({ task, title, at }) => {
   return issues;
 };
 
-const WAIT: TaskTypeRule = ({ task, title, at }) => {
+const WAIT: TaskTypeRule = (input) => {
+  if (input.task.inputParameters === null) return nullInputs(input);
+  const { task, title, at } = input;
   const issues: DefinitionIssue[] = [];
   const { duration, until } = inputs(task);
   const given = (value: unknown): boolean => isPresent(value) && String(value).trim() !== '';

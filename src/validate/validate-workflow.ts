@@ -194,7 +194,8 @@ function workflowFieldIssues(def: JsonObject, label: string, checking: Checking)
       message: `Workflow name ${quote(def.name)} has characters other than letters, digits, spaces and _ - < > { } #, which servers with conductor.app.workflow.name-validation.enabled=true reject (conductor-oss as shipped does not check). Rename it, e.g. ${quote(def.name.replace(/[^A-Za-z0-9_<>{}#\s-]/g, '_'))}.`,
     });
   }
-  const schemaVersion = isPresent(def.schemaVersion) ? wholeNumber(def.schemaVersion) : 2;
+  // schemaVersion is a Java int: left out it is 2, but null is read as 0.
+  const schemaVersion = def.schemaVersion === undefined ? 2 : def.schemaVersion === null ? 0 : wholeNumber(def.schemaVersion);
   if (schemaVersion !== undefined && schemaVersion !== 2) {
     issues.push({
       code: 'SCHEMA_VERSION',

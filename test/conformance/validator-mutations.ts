@@ -131,6 +131,7 @@ const WRONG_TYPES: readonly [string, unknown][] = [
   ['numeric-text', '7'],
   ['fraction', 1.5],
   ['boolean', true],
+  ['null', null],
 ];
 
 /**
@@ -248,6 +249,12 @@ export const MUTATION_KINDS: readonly MutationKind[] = [
   task('input-escaped-expression', any, input('k1_escaped', '$${no_such_task.output}')),
   task('task-input-parameters-array', any, ({ task: t }) => void (t.inputParameters = ['x'])),
   task('task-input-parameters-text', any, ({ task: t }) => void (t.inputParameters = 'x')),
+  task('task-input-parameters-null', any, ({ task: t }) => void (t.inputParameters = null)),
+  task('task-type-null', any, ({ task: t }) => void (t.type = null)),
+  task('task-list-null-item', any, (site) => void site.list.push(null)),
+  task('task-nested-lists-null', (site) => ['SWITCH', 'DECISION', 'FORK_JOIN', 'DO_WHILE'].includes(typeOf(site.task)), ({ task: t }) => {
+    for (const field of ['decisionCases', 'defaultCase', 'forkTasks', 'loopOver']) if (field in t) t[field] = null;
+  }),
   task('task-optional-text', any, ({ task: t }) => void (t.optional = 'yes')),
   task('task-start-delay-negative', any, ({ task: t }) => void (t.startDelay = -1)),
   task('task-start-delay-text', any, ({ task: t }) => void (t.startDelay = 'soon')),

@@ -124,6 +124,25 @@ describe('what the server refuses is an error', () => {
   });
 });
 
+// 500 "HV000028: Unexpected exception during isValid call": the server walks every task by its
+// type's lists without null checks, loop bodies included.
+describe('a null where the server does not expect one is an error', () => {
+  it.each([
+    ['a null type', [simple('t1', {}, { type: null })], 'demo v1 → t1 → type'],
+    ['a null task in a list', [simple('t1'), null], 'demo v1 → tasks[1]'],
+    ["a SWITCH's null decisionCases, even in a loop body", [loop([route({ decisionCases: null })])], 'demo v1 → route → decisionCases'],
+    ["a DO_WHILE's null loopOver", [{ ...loop([]), loopOver: null }], 'demo v1 → loop → loopOver'],
+    ["a WAIT's null inputParameters", [{ name: 'w', taskReferenceName: 'pause', type: 'WAIT', inputParameters: null }], 'demo v1 → pause → inputParameters'],
+  ])('%s', (_what, tasks, path) => {
+    expect(errors(tasks).map((i) => [i.code, i.path])).toEqual([['FIELD_NULL', path]]);
+  });
+
+  // 400 "workflowDef schemaVersion: 2 is only supported": a null int is read as 0.
+  it('a null schemaVersion', () => {
+    expect(check([simple('t1')], { schemaVersion: null }).map((i) => [i.code, i.severity])).toEqual([['SCHEMA_VERSION', 'error']]);
+  });
+});
+
 describe('scripts the server parses only when they run are warnings', () => {
   it.each([
     ['a SWITCH graaljs expression', [switchTask({ evaluatorType: 'graaljs', expression: BROKEN })], 'demo v1 → route → expression'],
