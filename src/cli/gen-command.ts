@@ -25,7 +25,8 @@ export async function loadProject(file: string): Promise<Project> {
 
 /**
  * `k1-workflows gen`: compiles and validates the definitions and writes `generated/` (and the
- * docs pages). With `--check`, writes nothing and fails when any file is stale or missing.
+ * docs pages); errors stop it, warnings are printed. With `--check`, writes nothing and fails
+ * when any file is stale or missing.
  * Exit codes: 0 done or up to date, 1 invalid definitions or stale files, 2 usage.
  */
 export async function genCommand(args: readonly string[], io: CommandIo): Promise<number> {
@@ -45,7 +46,9 @@ export async function genCommand(args: readonly string[], io: CommandIo): Promis
   let files;
   try {
     const project = await loadProject(resolve(root, values.definitions ?? 'definitions/index.ts'));
-    files = generate(project).files;
+    const generation = generate(project);
+    files = generation.files;
+    if (generation.warnings.length > 0) io.stderr(`gen: ${generation.warnings.length} warning${generation.warnings.length === 1 ? '' : 's'} (not fatal):\n${formatIssues(generation.warnings)}`);
   } catch (e) {
     if (e instanceof DefinitionError) {
       io.stderr(`gen: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} in the definitions; nothing was written.\n${formatIssues(e.issues)}`);

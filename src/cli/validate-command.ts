@@ -1,22 +1,33 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { TaskDef } from '../conductor-types.ts';
-import type { DefinitionIssue } from '../issues.ts';
+import { isError, type DefinitionIssue } from '../issues.ts';
 import { describeJsonType, isJsonObject } from '../validate/json-value.ts';
 import { validateTaskDef } from '../validate/task-def-rules.ts';
 import { validateEachWorkflowDef } from '../validate/validate-workflow.ts';
 import type { CommandIo } from './io.ts';
 
-const USAGE = 'usage: k1-workflows validate [--complete] [--owner-email-optional] FILE...';
+const USAGE = 'usage: k1-workflows validate [--complete] [--owner-email-required] [--warnings show|error|off] [--json] FILE...';
 
 const HELP = `${USAGE}
 
 Checks Conductor JSON files: each holds a WorkflowDef, a TaskDef (no "tasks" array), or an array
-of them. All files are checked together.
+of them. All files are checked together. Errors are what the server refuses (conductor-oss
+3.32.3 as shipped) and a few deliberately stricter rules; warnings are what it registers but will
+not work as written (a reference that reads null, a script that fails when it runs).
   --complete              the files are the whole generation: sub-workflows, failure workflows
                           and the task definitions of SIMPLE tasks must all be among them
-  --owner-email-optional  do not require ownerEmail (for servers without ownerEmailMandatory)
-Exit codes: 0 no problems, 1 problems or unreadable files, 2 usage.`;
+  --owner-email-required  require ownerEmail, as Orkes and servers with
+                          conductor.app.ownerEmailMandatory=true do (conductor-oss as shipped
+                          does not)
+  --warnings LEVEL        show (default): print warnings, exit 0 on them; error: warnings fail
+                          the run like errors; off: do not print them
+  --json                  print {summary, issues: [{file, code, severity, path, message}]} on
+                          stdout instead of text lines
+Exit codes: 0 no errors, 1 errors (or warnings with --warnings error) or unreadable files, 2 usage.`;
+
+const WARNING_LEVELS = ['show', 'error', 'off'] as const;
+type WarningLevel = (typeof WARNING_LEVELS)[number];
 
 /** One definition read from a file, with where it came from. */
 interface Entry {
@@ -24,19 +35,31 @@ interface Entry {
   readonly value: unknown;
 }
 
+/** One issue as `--json` prints it. */
+interface FileIssue extends DefinitionIssue {
+  readonly file: string;
+}
+
 /**
- * `k1-workflows validate [--complete] [--owner-email-optional] FILE...`: validates workflow and
- * task definitions in JSON files together, prints one `FILE: CODE path: message` line per problem
- * to stderr and a summary to stdout.
- * Exit codes: 0 no problems, 1 problems or unreadable files, 2 usage.
+ * `k1-workflows validate [--complete] [--owner-email-required] [--warnings show|error|off] [--json] FILE...`:
+ * validates workflow and task definitions in JSON files together. Text output: one
+ * `FILE: [warning ]CODE path: message` line per issue on stderr and a summary on stdout; with
+ * `--json`, one JSON document on stdout. Exit codes: 0 no errors, 1 errors (or warnings with
+ * `--warnings error`) or unreadable files, 2 usage.
  */
 export async function validateCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  let values: { complete?: boolean; 'owner-email-optional'?: boolean; help?: boolean };
+  let values: { complete?: boolean; 'owner-email-required'?: boolean; warnings?: string; json?: boolean; help?: boolean };
   let files: string[];
   try {
     ({ values, positionals: files } = parseArgs({
       args: [...args],
-      options: { complete: { type: 'boolean' }, 'owner-email-optional': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        complete: { type: 'boolean' },
+        'owner-email-required': { type: 'boolean' },
+        warnings: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: true,
       strict: true,
     }));
@@ -48,14 +71,19 @@ export async function validateCommand(args: readonly string[], io: CommandIo): P
     io.stdout(HELP);
     return 0;
   }
+  const level = (values.warnings ?? 'show') as WarningLevel;
+  if (!WARNING_LEVELS.includes(level)) {
+    io.stderr(`validate: --warnings ${values.warnings ?? ''} is not a level; use show, error or off.\n${USAGE}`);
+    return 2;
+  }
   if (files.length === 0) {
     io.stderr(`validate: no files given; name at least one JSON file.\n${USAGE}`);
     return 2;
   }
 
-  const lines: string[] = [];
+  const issues: FileIssue[] = [];
   const report = (file: string, issue: DefinitionIssue): void => {
-    lines.push(`${file}: ${issue.code}${issue.path === '' ? '' : ` ${issue.path}`}: ${issue.message}`);
+    issues.push({ file, ...issue });
   };
   const workflows: Entry[] = [];
   const taskDefs: Entry[] = [];
@@ -70,6 +98,7 @@ export async function validateCommand(args: readonly string[], io: CommandIo): P
       if (!isJsonObject(value)) {
         report(file, {
           code: 'FILE_NOT_DEFINITION',
+          severity: 'error',
           path: Array.isArray(read.json) ? `[${index}]` : '',
           message: `This is ${describeJsonType(value)}, not a definition. Make the file hold a WorkflowDef object, a TaskDef object, or an array of them.`,
         });
@@ -78,7 +107,7 @@ export async function validateCommand(args: readonly string[], io: CommandIo): P
     });
   }
 
-  const requireOwnerEmail = values['owner-email-optional'] !== true;
+  const requireOwnerEmail = values['owner-email-required'] === true;
   const complete = values.complete === true;
   const taskNames = complete ? new Set(taskDefs.flatMap(({ value }) => (isJsonObject(value) && typeof value.name === 'string' ? [value.name] : []))) : undefined;
   const perWorkflow = validateEachWorkflowDef(
@@ -92,12 +121,23 @@ export async function validateCommand(args: readonly string[], io: CommandIo): P
     for (const issue of validateTaskDef(value as TaskDef, undefined, { requireOwnerEmail })) report(file, issue);
   }
 
-  for (const line of lines) io.stderr(line);
+  const shown = level === 'off' ? issues.filter(isError) : issues;
+  const errors = issues.filter(isError).length;
+  const warnings = issues.length - errors;
+  const failed = errors > 0 || (level === 'error' && warnings > 0);
   const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
-  io.stdout(
-    `validate: ${count(files.length, 'file')}, ${count(workflows.length, 'workflow definition')}, ${count(taskDefs.length, 'task definition')}: ${lines.length === 0 ? 'no problems' : count(lines.length, 'problem')}.`,
-  );
-  return lines.length === 0 ? 0 : 1;
+  const summary = `validate: ${count(files.length, 'file')}, ${count(workflows.length, 'workflow definition')}, ${count(taskDefs.length, 'task definition')}: ${
+    errors + warnings === 0 ? 'no problems' : `${count(errors, 'error')}, ${count(warnings, 'warning')}${level === 'off' && warnings > 0 ? ' (not shown)' : ''}`
+  }.`;
+  if (values.json === true) {
+    io.stdout(JSON.stringify({ summary: { files: files.length, workflows: workflows.length, taskDefs: taskDefs.length, errors, warnings, failed }, issues: shown }, null, 2));
+  } else {
+    for (const { file, ...issue } of shown) {
+      io.stderr(`${file}: ${issue.severity === 'warning' ? 'warning ' : ''}${issue.code}${issue.path === '' ? '' : ` ${issue.path}`}: ${issue.message}`);
+    }
+    io.stdout(summary);
+  }
+  return failed ? 1 : 0;
 }
 
 async function readJson(file: string): Promise<{ json: unknown } | { problem: DefinitionIssue }> {
@@ -105,11 +145,11 @@ async function readJson(file: string): Promise<{ json: unknown } | { problem: De
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    return { problem: { code: 'FILE_UNREADABLE', path: '', message: `Cannot read the file (${(e as Error).message}). Check the path and its permissions.` } };
+    return { problem: { code: 'FILE_UNREADABLE', severity: 'error', path: '', message: `Cannot read the file (${(e as Error).message}). Check the path and its permissions.` } };
   }
   try {
     return { json: JSON.parse(text) as unknown };
   } catch (e) {
-    return { problem: { code: 'FILE_NOT_JSON', path: '', message: `The file is not valid JSON (${(e as Error).message}). Fix the JSON syntax.` } };
+    return { problem: { code: 'FILE_NOT_JSON', severity: 'error', path: '', message: `The file is not valid JSON (${(e as Error).message}). Fix the JSON syntax.` } };
   }
 }

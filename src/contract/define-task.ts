@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DefinitionError } from '../issues.ts';
+import { DefinitionError, isError } from '../issues.ts';
 import { validateTaskDef } from '../validate/task-def-rules.ts';
 import { TASK_DEFAULTS, type TaskOptions } from './task-options.ts';
 import { toTaskDef } from './task-def.ts';
@@ -71,7 +71,8 @@ export function defineTask<const N extends string, I extends ObjectSchema, O ext
   const set = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
   const options: Required<TaskOptions> = { ...TASK_DEFAULTS, ...set };
   const contract: TaskContract<N, I, O> = Object.freeze({ kind: 'TaskContract', name, description, input, output, options });
-  const issues = validateTaskDef(toTaskDef(contract), `task ${String(name)}`);
+  // Contracts become generated task definitions, which must register on Orkes too: ownerEmail is required.
+  const issues = validateTaskDef(toTaskDef(contract), `task ${String(name)}`, { requireOwnerEmail: true }).filter(isError);
   if (issues.length > 0) throw new DefinitionError(issues, `task contract "${String(name)}"`);
   return contract;
 }

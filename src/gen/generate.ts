@@ -6,7 +6,7 @@ import type { AnyTaskContract } from '../contract/define-task.ts';
 import { toTaskDef } from '../contract/task-def.ts';
 import type { AnyWorkflow } from '../dsl/workflow.ts';
 import { workflowPage } from '../docs/workflow-page.ts';
-import { DefinitionError, issuePath, type DefinitionIssue } from '../issues.ts';
+import { DefinitionError, isError, issuePath, type DefinitionIssue } from '../issues.ts';
 import { validateTaskDef } from '../validate/task-def-rules.ts';
 import { validateWorkflowDefs } from '../validate/validate-workflow.ts';
 
@@ -22,11 +22,13 @@ export interface GeneratedFile {
   readonly content: string;
 }
 
-/** A compiled, validated generation: the definitions and the files that hold them. */
+/** A compiled, validated generation: the definitions, the files that hold them, and what the validator warns about. */
 export interface Generation {
   readonly workflows: readonly WorkflowDef[];
   readonly tasks: readonly TaskDef[];
   readonly files: readonly GeneratedFile[];
+  /** Issues of severity warning: printed by `gen`, never fatal. */
+  readonly warnings: readonly DefinitionIssue[];
 }
 
 /** Folders whose files gen owns (the JSON and the per-workflow docs pages): it writes them, and removes what it no longer produces. */
@@ -47,6 +49,7 @@ function collectContracts(project: Project, issues: DefinitionIssue[]): AnyTaskC
     } else if (seen.contract !== contract && seen.json !== canonicalJson(toTaskDef(contract))) {
       issues.push({
         code: 'CONTRACT_CONFLICT',
+        severity: 'error',
         path: issuePath(where, contract.name),
         message: `two different task contracts are named "${contract.name}". Define the task once with defineTask() and import that contract everywhere.`,
       });
@@ -70,6 +73,7 @@ function uniqueWorkflows(project: Project, issues: DefinitionIssue[]): AnyWorkfl
     else if (seen !== wf) {
       issues.push({
         code: 'WORKFLOW_DUPLICATE',
+        severity: 'error',
         path: key,
         message: `two different workflows are named "${wf.name}" at version ${wf.version}. Rename one, or bump its version.`,
       });
@@ -80,8 +84,9 @@ function uniqueWorkflows(project: Project, issues: DefinitionIssue[]): AnyWorkfl
 
 /**
  * Compiles and validates a project and renders its files, in memory. Throws a
- * {@link DefinitionError} listing every problem when anything is invalid, so nothing half-valid
- * is ever written.
+ * {@link DefinitionError} listing every error when anything is invalid, so nothing half-valid
+ * is ever written; warnings are returned. ownerEmail is required, so that what gen writes
+ * registers on Orkes and on servers with `conductor.app.ownerEmailMandatory=true` as well.
  */
 export function generate(project: Project): Generation {
   const issues: DefinitionIssue[] = [];
@@ -89,9 +94,10 @@ export function generate(project: Project): Generation {
   const contracts = collectContracts(project, issues);
   const tasks = contracts.map(toTaskDef);
   const workflows = workflowsIn.map(compileWorkflow);
-  for (const def of tasks) issues.push(...validateTaskDef(def, `task ${def.name}`));
-  issues.push(...validateWorkflowDefs(workflows, { taskNames: new Set(tasks.map((t) => t.name)), complete: true }));
-  if (issues.length > 0) throw new DefinitionError(issues, 'the workflow definitions');
+  for (const def of tasks) issues.push(...validateTaskDef(def, `task ${def.name}`, { requireOwnerEmail: true }));
+  issues.push(...validateWorkflowDefs(workflows, { taskNames: new Set(tasks.map((t) => t.name)), complete: true, requireOwnerEmail: true }));
+  const errors = issues.filter(isError);
+  if (errors.length > 0) throw new DefinitionError(errors, 'the workflow definitions');
 
   const files: GeneratedFile[] = [];
   const manifest = { workflows: [] as unknown[], tasks: [] as unknown[] };
@@ -116,5 +122,5 @@ export function generate(project: Project): Generation {
     const wf = workflowsIn[i] as AnyWorkflow;
     files.push({ path: `docs/workflows/${wf.name}.md`, content: workflowPage(wf, workflows[i] as WorkflowDef, taskDefs) });
   }
-  return { workflows, tasks, files };
+  return { workflows, tasks, files, warnings: issues.filter((issue) => !isError(issue)) };
 }

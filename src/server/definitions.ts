@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
-import type { DefinitionIssue } from '../issues.ts';
+import { isError, type DefinitionIssue } from '../issues.ts';
 import type { Registry } from '../runner/registry.ts';
 import { storedTaskDef, storedWorkflowDef } from '../sync/server-defaults.ts';
 import { validateTaskDef } from '../validate/task-def-rules.ts';
@@ -12,8 +12,9 @@ import { conflict, isObject, notFound, validationFailed } from './http.ts';
 export interface DefinitionRules {
   /**
    * Require `ownerEmail` on workflow and task definitions, as servers with
-   * `conductor.app.ownerEmailMandatory=true` (the code default, and Orkes) do.
-   * @default true
+   * `conductor.app.ownerEmailMandatory=true` and Orkes do. Off by default, as on conductor-oss as
+   * shipped, which registers definitions without one.
+   * @default false
    */
   readonly requireOwnerEmail?: boolean;
   /**
@@ -25,9 +26,10 @@ export interface DefinitionRules {
 }
 
 /**
- * Workflow and task definitions as the dev server stores them: checked with our validator (stricter
- * than the server), completed with the server's defaults and timestamps, kept in the runner's
- * {@link Registry} so that running workflows see them.
+ * Workflow and task definitions as the dev server stores them: checked with our validator (its
+ * errors refuse a definition with 400; its warnings, for what the real server registers, do not),
+ * completed with the server's defaults and timestamps, kept in the runner's {@link Registry} so
+ * that running workflows see them.
  */
 export class DefinitionStore {
   constructor(
@@ -35,12 +37,13 @@ export class DefinitionStore {
     private readonly rules: DefinitionRules = {},
   ) {}
 
-  /** The problems in workflow definitions, with messages that say how to fix them for this server. */
+  /** The errors in workflow definitions (warnings do not refuse), with messages that say how to fix them for this server. */
   workflowIssues(defs: readonly unknown[]): DefinitionIssue[] {
     const requireTaskDefs = this.rules.requireTaskDefs ?? true;
     const taskNames = requireTaskDefs ? new Set([...this.registry.allTasks().map((t) => t.name), ...defs.flatMap(inlineTaskDefNames)]) : undefined;
-    return validateEachWorkflowDef(defs, { taskNames, requireOwnerEmail: this.rules.requireOwnerEmail ?? true })
+    return validateEachWorkflowDef(defs, { taskNames, requireOwnerEmail: this.rules.requireOwnerEmail ?? false })
       .flat()
+      .filter(isError)
       .map((issue) =>
         issue.code === 'TASK_NO_CONTRACT'
           ? { ...issue, message: `${issue.message} On the dev server: register the task definition first (POST /api/metadata/taskdefs), or start it with requireTaskDefs: false.` }
@@ -48,9 +51,10 @@ export class DefinitionStore {
       );
   }
 
-  /** The problems in task definitions. */
+  /** The errors in task definitions. */
   taskIssues(defs: readonly unknown[]): DefinitionIssue[] {
-    return defs.flatMap((def, i) => validateTaskDef(def as TaskDef, defs.length > 1 && !(isObject(def) && typeof def['name'] === 'string') ? `task #${i + 1}` : undefined, { requireOwnerEmail: this.rules.requireOwnerEmail ?? true }));
+    const requireOwnerEmail = this.rules.requireOwnerEmail ?? false;
+    return defs.flatMap((def, i) => validateTaskDef(def as TaskDef, defs.length > 1 && !(isObject(def) && typeof def['name'] === 'string') ? `task #${i + 1}` : undefined, { requireOwnerEmail }).filter(isError));
   }
 
   /** Checks workflow definitions; a 400 with every problem found. */

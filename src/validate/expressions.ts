@@ -51,7 +51,8 @@ function scanValue(value: unknown, at: string): ScanResult {
   return result;
 }
 
-function visitStrings(value: unknown, at: string, visit: (text: string, at: string) => void): void {
+/** Calls `visit` on every string in a JSON value (objects and arrays walked), with its field path. */
+export function visitStrings(value: unknown, at: string, visit: (text: string, at: string) => void): void {
   if (typeof value === 'string') visit(value, at);
   else if (Array.isArray(value)) value.forEach((item, index) => visitStrings(item, childPath(at, index), visit));
   else if (isJsonObject(value)) for (const [key, item] of Object.entries(value)) visitStrings(item, childPath(at, key), visit);

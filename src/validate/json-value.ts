@@ -21,6 +21,16 @@ export function hasKey(object: unknown, key: string): boolean {
   return isJsonObject(object) && Object.hasOwn(object, key);
 }
 
+/**
+ * A whole-number field as the server reads it: a number (truncated) or text holding a whole
+ * number; undefined when absent or unreadable (json-binding.ts reports those).
+ */
+export function wholeNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Math.trunc(value);
+  if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) return Number(value.trim());
+  return undefined;
+}
+
 /** Names a value's JSON type for messages: `a string`, `an array`, `null`, ... */
 export function describeJsonType(value: unknown): string {
   if (value === null) return 'null';

@@ -1,6 +1,8 @@
 import { issuePath, type DefinitionIssue } from '../issues.ts';
-import { findReferences, findUnclosedExpressions } from './expressions.ts';
+import { findReferences, findUnclosedExpressions, type ExpressionReference } from './expressions.ts';
+import { jsonPathProblem } from './json-path-syntax.ts';
 import { isJsonObject, quote } from './json-value.ts';
+import { refusedReferences } from './server-references.ts';
 import { taskTitle } from './task-rules.ts';
 import { allTasks, nestedRefs, type TaskList, type TaskNode, type TaskStep } from './task-tree.ts';
 
@@ -27,31 +29,46 @@ function expressionFields(node: TaskNode): [string, unknown][] {
 }
 
 /**
- * Checks every `${...}` reference in a workflow: in tasks (top-level and nested) a reference
- * must name `workflow`, a system parameter, or a task that has run before this one; in the
- * workflow's outputParameters it may name any task of the workflow.
+ * Checks every `${...}` reference in a workflow. Errors where conductor-oss 3.32.3 refuses the
+ * workflow (server-references.ts: the top-level tasks' inputParameters). Everywhere else,
+ * warnings, since the server registers the workflow and the reference reads null at run time:
+ * in tasks (top-level and nested) a reference should name `workflow`, a system parameter, or a
+ * task that has run before this one; in the workflow's outputParameters any task of the
+ * workflow; and every path should be one Jayway compiles.
  *
  * "Before" means: earlier in the same list, earlier in an enclosing list (including the
  * enclosing task itself), or anywhere inside an earlier sibling (a previous fork's branches,
  * a previous switch's cases, a previous loop's body). Inside a DO_WHILE every task of the body
  * and the loop itself may be read, since later body tasks ran in the previous iteration.
  */
-export function validateReferences(tasks: TaskList, outputParameters: unknown, workflowLabel: string): DefinitionIssue[] {
-  const checker = new ReferenceChecker(tasks, workflowLabel);
+export function validateReferences(tasks: TaskList, outputParameters: unknown, workflowLabel: string, serverChecked = true): DefinitionIssue[] {
+  const checker = new ReferenceChecker(tasks, workflowLabel, serverChecked);
   checker.walk(tasks, new Set());
   checker.checkOutput(outputParameters);
   return checker.issues;
 }
 
+/** Key of one expression at one place, to keep a warning from repeating a refusal. */
+const keyOf = (path: string, expression: string): string => `${path}\u0000${expression}`;
+
 class ReferenceChecker {
   readonly issues: DefinitionIssue[] = [];
   private readonly byRef = new Map<string, TaskNode>();
+  /** Expressions the server refuses, already reported as errors. */
+  private readonly refused = new Set<string>();
 
+  /** @param serverChecked false for an inline sub-workflow definition, whose references the server does not check. */
   constructor(
     tasks: TaskList,
     private readonly workflowLabel: string,
+    serverChecked: boolean,
   ) {
     for (const node of allTasks(tasks)) if (node.ref !== undefined && !this.byRef.has(node.ref)) this.byRef.set(node.ref, node);
+    const refused = serverChecked ? refusedReferences(tasks.tasks, new Set(this.byRef.keys()), workflowLabel) : [];
+    for (const { issue, expression } of refused) {
+      this.issues.push(issue);
+      this.refused.add(keyOf(issue.path, expression));
+    }
   }
 
   walk(list: TaskList, before: ReadonlySet<string>): void {
@@ -68,12 +85,15 @@ class ReferenceChecker {
 
   checkOutput(outputParameters: unknown): void {
     const everything = new Set(this.byRef.keys());
-    for (const { expression, root, at } of findReferences(outputParameters, 'outputParameters')) {
-      if (root === undefined || BUILT_IN_ROOTS.has(root) || everything.has(root)) continue;
+    for (const reference of findReferences(outputParameters, 'outputParameters')) {
+      const { expression, root, at } = reference;
+      const path = issuePath(this.workflowLabel, at);
+      if (this.checkPath(reference, path) || root === undefined || BUILT_IN_ROOTS.has(root) || everything.has(root)) continue;
       this.issues.push({
         code: 'REF_UNKNOWN',
-        path: issuePath(this.workflowLabel, at),
-        message: `${quote(`\${${expression}}`)} references ${quote(root)}, which is not a task in this workflow. Reference "workflow" or the taskReferenceName of one of its tasks.`,
+        severity: 'warning',
+        path,
+        message: `${quote(`\${${expression}}`)} references ${quote(root)}, which is not a task in this workflow, so it reads null (the server does not check outputParameters). Reference "workflow" or the taskReferenceName of one of its tasks.`,
       });
     }
     this.checkUnclosed(outputParameters, 'outputParameters', undefined);
@@ -81,30 +101,52 @@ class ReferenceChecker {
 
   private checkTask(node: TaskNode, visible: ReadonlySet<string>): void {
     for (const [field, value] of expressionFields(node)) {
-      for (const { expression, root, at } of findReferences(value, field)) {
-        if (root === undefined || BUILT_IN_ROOTS.has(root) || visible.has(root)) continue;
+      for (const reference of findReferences(value, field)) {
+        const { expression, root, at } = reference;
+        const path = issuePath(this.workflowLabel, node.label, at);
+        if (this.checkPath(reference, path) || root === undefined || BUILT_IN_ROOTS.has(root) || visible.has(root)) continue;
         const shown = quote(`\${${expression}}`);
         const target = this.byRef.get(root);
-        const path = issuePath(this.workflowLabel, node.label, at);
         if (target === undefined) {
           this.issues.push({
             code: 'REF_UNKNOWN',
+            severity: 'warning',
             path,
-            message: `${shown} references ${quote(root)}, which is not a task in this workflow. Reference "workflow" or the taskReferenceName of a task that runs before this one.`,
+            message: `${shown} references ${quote(root)}, which is not a task in this workflow, so it reads null (the server checks references only in top-level tasks' inputParameters). Reference "workflow" or the taskReferenceName of a task that runs before this one.`,
           });
         } else {
           const { reason, fix } = describeOrder(node, target);
-          this.issues.push({ code: 'REF_NOT_UPSTREAM', path, message: `${shown} references ${quote(root)}, ${reason}. ${fix}` });
+          this.issues.push({ code: 'REF_NOT_UPSTREAM', severity: 'warning', path, message: `${shown} references ${quote(root)}, ${reason}, so it reads null there (the server does not check the order). ${fix}` });
         }
       }
       this.checkUnclosed(value, field, node);
     }
   }
 
+  /**
+   * True when the expression is already settled: refused by the server (reported as an error),
+   * or a path Jayway cannot compile (reported here as a warning: it reads null at run time).
+   */
+  private checkPath({ expression }: ExpressionReference, path: string): boolean {
+    if (this.refused.has(keyOf(path, expression))) return true;
+    // Nested expressions are resolved before the path is compiled: only plain paths can be checked.
+    if (expression.includes('${')) return false;
+    const problem = jsonPathProblem(expression);
+    if (problem === undefined) return false;
+    this.issues.push({
+      code: 'JSONPATH_INVALID',
+      severity: 'warning',
+      path,
+      message: `${quote(`\${${expression}}`)} is not a JsonPath the server can compile (${problem}), so it reads null at run time (the server refuses it only in top-level tasks' inputParameters). Fix the path, e.g. close its brackets, use ['my key'] for names with spaces, and do not end it with a dot.`,
+    });
+    return true;
+  }
+
   private checkUnclosed(value: unknown, field: string, node: TaskNode | undefined): void {
     for (const { at, text } of findUnclosedExpressions(value, field)) {
       this.issues.push({
         code: 'EXPRESSION_UNCLOSED',
+        severity: 'warning',
         path: issuePath(this.workflowLabel, node?.label, at),
         message: `${quote(text)} opens "\${" without a closing "}", so Conductor passes it on as plain text. Close the expression with "}", or write "$\${" for a literal "\${".`,
       });

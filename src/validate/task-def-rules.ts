@@ -5,9 +5,10 @@ import { describeJsonType, isJsonObject, isNonBlankString, isPresent, quote, typ
 /** Options for {@link validateTaskDef}. */
 export interface TaskDefValidationOptions {
   /**
-   * Require `ownerEmail`, as servers with `conductor.app.ownerEmailMandatory=true` (the code
-   * default, and always on Orkes) do.
-   * @default true
+   * Require `ownerEmail`, as servers with `conductor.app.ownerEmailMandatory=true` and Orkes do.
+   * Off by default, as on conductor-oss as shipped (see `ValidationContext.requireOwnerEmail`);
+   * task contracts and `gen` turn it on.
+   * @default false
    */
   readonly requireOwnerEmail?: boolean;
 }
@@ -53,6 +54,7 @@ export function validateTaskDef(def: TaskDef, pathPrefix?: string, options: Task
     return [
       {
         code: 'TASKDEF_NOT_OBJECT',
+        severity: 'error',
         path: pathPrefix ?? 'task',
         message: `A task definition must be a JSON object, but this is ${describeJsonType(raw)}. Replace it with an object that has at least "name" and "ownerEmail".`,
       },
@@ -65,11 +67,12 @@ export function validateTaskDef(def: TaskDef, pathPrefix?: string, options: Task
   if (!isNonBlankString(raw.name)) {
     issues.push({
       code: 'TASKDEF_NAME_MISSING',
+      severity: 'error',
       path: at('name'),
       message: `The task definition has no name (${isPresent(raw.name) ? describeJsonType(raw.name) : 'missing'}); the server rejects it. Set "name" to the task type workers poll for.`,
     });
   }
-  issues.push(...ownerEmailIssues(raw, at, options.requireOwnerEmail ?? true));
+  issues.push(...ownerEmailIssues(raw, at, options.requireOwnerEmail ?? false));
   const numbers = numberFields(raw, at, issues);
   issues.push(...timeoutIssues(numbers, raw, at));
   issues.push(...enumIssue(raw, 'retryLogic', RETRY_LOGIC, 'TASKDEF_RETRY_LOGIC', at));
@@ -84,8 +87,9 @@ function ownerEmailIssues(raw: JsonObject, at: (field: string) => string, requir
     return [
       {
         code: 'TASKDEF_OWNER_EMAIL_MISSING',
+        severity: 'error',
         path: at('ownerEmail'),
-        message: 'The task definition has no ownerEmail; servers that make it mandatory (the default, and Orkes) reject it. Set "ownerEmail" to the owning team\'s address.',
+        message: 'The task definition has no ownerEmail; servers that make it mandatory (conductor.app.ownerEmailMandatory=true, and Orkes) reject it. Set "ownerEmail" to the owning team\'s address.',
       },
     ];
   }
@@ -93,6 +97,7 @@ function ownerEmailIssues(raw: JsonObject, at: (field: string) => string, requir
     return [
       {
         code: 'TASKDEF_OWNER_EMAIL_INVALID',
+        severity: 'error',
         path: at('ownerEmail'),
         message: `ownerEmail ${quote(email)} is not an email address; the server rejects it. Set it to an address like "team@example.com".`,
       },
@@ -110,6 +115,7 @@ function numberFields(raw: JsonObject, at: (field: string) => string, issues: De
     if (typeof value !== 'number' || !Number.isInteger(value)) {
       issues.push({
         code: 'FIELD_TYPE',
+        severity: 'error',
         path: at(field),
         message: `${field} is ${typeof value === 'number' ? `${value}, not a whole number` : describeJsonType(value)}. Set it to a whole number of at least ${min}.`,
       });
@@ -119,6 +125,7 @@ function numberFields(raw: JsonObject, at: (field: string) => string, issues: De
     if (value < min) {
       issues.push({
         code: MINIMUM_CODES[field] ?? 'TASKDEF_NEGATIVE_VALUE',
+        severity: 'error',
         path: at(field),
         message: `${field} is ${value}, but the server only accepts ${min} or more. Set it to at least ${min}.`,
       });
@@ -136,6 +143,7 @@ function timeoutIssues(numbers: Map<string, number>, raw: JsonObject, at: (field
   if (timeout > 0 && response !== undefined && response > timeout) {
     issues.push({
       code: 'TASKDEF_RESPONSE_TIMEOUT_EXCEEDS',
+      severity: 'error',
       path: at('responseTimeoutSeconds'),
       message: `responseTimeoutSeconds ${responseGiven ? `is ${response}` : `is left out, so the server uses ${response}`}, more than timeoutSeconds ${timeout}; the server rejects this. Set responseTimeoutSeconds to at most ${timeout}, or raise timeoutSeconds.`,
     });
@@ -143,6 +151,7 @@ function timeoutIssues(numbers: Map<string, number>, raw: JsonObject, at: (field
   if (total > 0 && timeout > total) {
     issues.push({
       code: 'TASKDEF_TOTAL_TIMEOUT',
+      severity: 'error',
       path: at('timeoutSeconds'),
       message: `timeoutSeconds ${timeout} is more than totalTimeoutSeconds ${total}, so a single attempt could outlast all attempts together. Set timeoutSeconds to at most ${total}, or raise totalTimeoutSeconds (0 means no total limit).`,
     });
@@ -156,6 +165,7 @@ function enumIssue(raw: JsonObject, field: string, allowed: readonly string[], c
   return [
     {
       code,
+      severity: 'error',
       path: at(field),
       message: `${field} ${quote(value)} is not one the server knows. Use one of ${allowed.map((a) => `"${a}"`).join(', ')}.`,
     },

@@ -1,5 +1,4 @@
-import { issuePath, type DefinitionIssue } from '../issues.ts';
-import { childPath, describeJsonType, isJsonObject, isNonBlankString, isPresent, type JsonObject } from './json-value.ts';
+import { childPath, isJsonObject, isNonBlankString, type JsonObject } from './json-value.ts';
 
 /** One step on the way from the workflow's `tasks` down to a task. */
 export interface TaskStep {
@@ -39,11 +38,10 @@ export interface TaskNode {
 /**
  * Reads a workflow's `tasks` into a tree of {@link TaskNode}s, following the nested lists that
  * Conductor itself follows for each type (`WorkflowTask.children()`). Entries that are not
- * objects and nested lists of the wrong shape are reported to `issues` and skipped.
+ * objects and nested lists of the wrong shape are skipped (json-binding.ts reports them).
  */
-export function buildTaskTree(tasks: readonly unknown[], workflowLabel: string, issues: DefinitionIssue[]): TaskList {
-  const reader = new TreeReader(workflowLabel, issues);
-  return { field: 'tasks', location: 'tasks', tasks: reader.readList(tasks, 'tasks', [], undefined) };
+export function buildTaskTree(tasks: readonly unknown[]): TaskList {
+  return { field: 'tasks', location: 'tasks', tasks: readList(tasks, 'tasks', [], undefined) };
 }
 
 /** Every task in a list and below it, each before its nested tasks, in definition order. */
@@ -61,82 +59,39 @@ export function nestedRefs(node: TaskNode): string[] {
   return node.children.flatMap(allTasks).flatMap((child) => (child.ref === undefined ? [] : [child.ref]));
 }
 
-class TreeReader {
-  constructor(
-    private readonly workflowLabel: string,
-    private readonly issues: DefinitionIssue[],
-  ) {}
+function readList(items: readonly unknown[], location: string, trail: readonly TaskStep[], owner: TaskNode | undefined): TaskNode[] {
+  return items.flatMap((item, index) => (isJsonObject(item) ? [readTask(item, childPath(location, index), [...trail, { list: location, index, owner }])] : []));
+}
 
-  readList(items: readonly unknown[], location: string, trail: readonly TaskStep[], owner: TaskNode | undefined): TaskNode[] {
-    const nodes: TaskNode[] = [];
-    items.forEach((item, index) => {
-      const itemLocation = childPath(location, index);
-      if (!isJsonObject(item)) {
-        this.issues.push({
-          code: 'TASK_NOT_OBJECT',
-          path: issuePath(this.workflowLabel, itemLocation),
-          message: `${itemLocation} is ${describeJsonType(item)}, not a task. Replace it with a task object that has "name", "taskReferenceName" and "type".`,
-        });
-        return;
-      }
-      nodes.push(this.readTask(item, itemLocation, [...trail, { list: location, index, owner }]));
-    });
-    return nodes;
+function readTask(raw: JsonObject, location: string, trail: readonly TaskStep[]): TaskNode {
+  const ref = isNonBlankString(raw.taskReferenceName) ? raw.taskReferenceName : undefined;
+  const children: TaskList[] = [];
+  const node: TaskNode = { raw, type: typeof raw.type === 'string' ? raw.type : 'SIMPLE', ref, location, label: ref ?? location, trail, children };
+  for (const [field, value] of childFields(raw, node.type)) {
+    const listLocation = `${location}.${field}`;
+    children.push({ field, location: listLocation, tasks: readList(value, listLocation, trail, node) });
   }
+  return node;
+}
 
-  private readTask(raw: JsonObject, location: string, trail: readonly TaskStep[]): TaskNode {
-    const ref = isNonBlankString(raw.taskReferenceName) ? raw.taskReferenceName : undefined;
-    const children: TaskList[] = [];
-    const node: TaskNode = {
-      raw,
-      type: typeof raw.type === 'string' ? raw.type : 'SIMPLE',
-      ref,
-      location,
-      label: ref ?? location,
-      trail,
-      children,
-    };
-    for (const [field, value] of this.childFields(node)) {
-      const listLocation = `${location}.${field}`;
-      children.push({ field, location: listLocation, tasks: this.readList(value, listLocation, trail, node) });
-    }
-    return node;
+/** The nested task lists of a task, as [field, tasks] pairs. */
+function childFields(raw: JsonObject, type: string): [string, readonly unknown[]][] {
+  const lists: [string, readonly unknown[]][] = [];
+  const add = (field: string, value: unknown): void => {
+    if (Array.isArray(value)) lists.push([field, value]);
+  };
+  switch (type) {
+    case 'SWITCH':
+    case 'DECISION':
+      if (isJsonObject(raw.decisionCases)) for (const [key, value] of Object.entries(raw.decisionCases)) add(childPath('decisionCases', key), value);
+      add('defaultCase', raw.defaultCase);
+      break;
+    case 'FORK_JOIN':
+      if (Array.isArray(raw.forkTasks)) raw.forkTasks.forEach((branch: unknown, i) => add(childPath('forkTasks', i), branch));
+      break;
+    case 'DO_WHILE':
+      add('loopOver', raw.loopOver);
+      break;
   }
-
-  /** The nested task lists of a task, as [field, tasks] pairs; wrong shapes are reported. */
-  private childFields(node: TaskNode): [string, readonly unknown[]][] {
-    const raw = node.raw;
-    const lists: [string, readonly unknown[]][] = [];
-    const add = (field: string, value: unknown, what: string): void => {
-      if (Array.isArray(value)) lists.push([field, value]);
-      else if (isPresent(value)) this.wrongShape(node, field, value, what);
-    };
-    switch (node.type) {
-      case 'SWITCH':
-      case 'DECISION':
-        if (isJsonObject(raw.decisionCases)) {
-          for (const [key, value] of Object.entries(raw.decisionCases)) add(childPath('decisionCases', key), value, 'an array of tasks');
-        } else if (isPresent(raw.decisionCases)) {
-          this.wrongShape(node, 'decisionCases', raw.decisionCases, 'an object mapping each case value to an array of tasks');
-        }
-        add('defaultCase', raw.defaultCase, 'an array of tasks');
-        break;
-      case 'FORK_JOIN':
-        if (Array.isArray(raw.forkTasks)) raw.forkTasks.forEach((branch: unknown, i) => add(childPath('forkTasks', i), branch, 'an array of tasks'));
-        else add('forkTasks', raw.forkTasks, 'an array of branches, each an array of tasks');
-        break;
-      case 'DO_WHILE':
-        add('loopOver', raw.loopOver, 'an array of tasks');
-        break;
-    }
-    return lists;
-  }
-
-  private wrongShape(node: TaskNode, field: string, value: unknown, what: string): void {
-    this.issues.push({
-      code: 'FIELD_TYPE',
-      path: issuePath(this.workflowLabel, node.label, field),
-      message: `${field} is ${describeJsonType(value)}, so the tasks in it cannot be read. Make it ${what}.`,
-    });
-  }
+  return lists;
 }

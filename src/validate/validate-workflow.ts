@@ -1,7 +1,8 @@
 import type { WorkflowDef } from '../conductor-types.ts';
 import { issuePath, type DefinitionIssue } from '../issues.ts';
 import { validateForkJoins } from './fork-join-rules.ts';
-import { describeJsonType, isJsonObject, isNonBlankString, isPresent, quote, type JsonObject } from './json-value.ts';
+import { bindingIssues } from './json-binding.ts';
+import { describeJsonType, isJsonObject, isNonBlankString, isPresent, quote, wholeNumber, type JsonObject } from './json-value.ts';
 import { validateReferences } from './reference-rules.ts';
 import { taskTitle, validateTask } from './task-rules.ts';
 import { allTasks, buildTaskTree, type TaskNode } from './task-tree.ts';
@@ -19,8 +20,11 @@ export interface ValidationContext {
   readonly complete?: boolean;
   /**
    * Require `ownerEmail` on every workflow, as servers with
-   * `conductor.app.ownerEmailMandatory=true` (the code default, and always on Orkes) do.
-   * @default true
+   * `conductor.app.ownerEmailMandatory=true` and Orkes do. Off by default because the server this
+   * project pins and tests against, conductor-oss as shipped (its jar and its Docker image), sets
+   * it to false and registers workflows without one; turn it on for Orkes or a server configured
+   * so (`gen` does, so that generated definitions register everywhere).
+   * @default false
    */
   readonly requireOwnerEmail?: boolean;
 }
@@ -36,22 +40,27 @@ interface Checking {
   /** The generation's workflows in complete mode; undefined when targets are not checked. */
   readonly known: readonly KnownWorkflow[] | undefined;
   readonly requireOwnerEmail: boolean;
+  /** True for an inline sub-workflow definition, which the server does not check at registration. */
+  readonly inline: boolean;
 }
 
 /** `ValidNameConstraint`: the characters a workflow name may hold when name validation is on. */
 const NAME_PATTERN = /^[A-Za-z0-9_<>{}#\s-]+$/;
-const TIMEOUT_POLICIES = ['TIME_OUT_WF', 'ALERT_ONLY'];
 /** The only dynamic failureWorkflow form the server reads: the name comes from a workflow input. */
 const DYNAMIC_FAILURE_WORKFLOW = /^\$workflow\.input\.[^.{}]+$/;
 
 /**
- * Checks raw Conductor WorkflowDefs the way the server does at registration, and beyond: task
- * references everywhere, fork/join pairing, and (with a {@link ValidationContext}) task
- * definitions and sub-workflow targets. Returns every problem found; never throws, whatever the
- * input holds.
+ * Checks raw Conductor WorkflowDefs the way conductor-oss 3.32.3 does at registration, and
+ * beyond. Issues of severity `error` are what that server refuses (the JSON types it cannot read,
+ * its constraints, its script and JsonPath checks), plus a few rules that are deliberately
+ * stricter (a fork without a JOIN; with a {@link ValidationContext}: task definitions, sub-workflow
+ * targets, duplicate definitions); `warning`s are what it registers but will not work as written
+ * (references it does not check, scripts it parses only at run time, values it converts). Returns
+ * every problem found; never throws, whatever the input holds.
  * @example
  * const issues = validateWorkflowDefs(defs, { taskNames: new Set(taskDefs.map((t) => t.name)), complete: true });
- * if (issues.length > 0) throw new DefinitionError(issues);
+ * const errors = issues.filter(isError);
+ * if (errors.length > 0) throw new DefinitionError(errors);
  */
 export function validateWorkflowDefs(defs: readonly WorkflowDef[], context: ValidationContext = {}): DefinitionIssue[] {
   return validateEachWorkflowDef(defs, context).flat();
@@ -65,7 +74,8 @@ export function validateEachWorkflowDef(defs: readonly unknown[], context: Valid
   const checking: Checking = {
     taskNames: context.taskNames,
     known: context.complete === true ? defs.flatMap((def) => (isJsonObject(def) && isNonBlankString(def.name) ? [{ name: def.name, version: versionOf(def) }] : [])) : undefined,
-    requireOwnerEmail: context.requireOwnerEmail ?? true,
+    requireOwnerEmail: context.requireOwnerEmail ?? false,
+    inline: false,
   };
   const firstIndex = new Map<string, number>();
   return defs.map((def, index) => {
@@ -78,6 +88,7 @@ export function validateEachWorkflowDef(defs: readonly unknown[], context: Valid
       else {
         issues.push({
           code: 'WORKFLOW_DUPLICATE',
+          severity: 'error',
           path: label,
           message: `Workflow ${quote(def.name)} version ${versionOf(def)} is defined more than once (first as definition ${first + 1}); registering both would overwrite one with the other. Give it a new version or remove the copy.`,
         });
@@ -103,22 +114,28 @@ function checkDefinition(def: unknown, label: string, checking: Checking): Defin
     return [
       {
         code: 'WORKFLOW_NOT_OBJECT',
+        severity: 'error',
         path: label,
         message: `A workflow definition must be a JSON object, but this is ${describeJsonType(def)}. Replace it with an object that has "name", "version", "schemaVersion": 2 and "tasks".`,
       },
     ];
   }
-  const issues = workflowFieldIssues(def, label, checking);
+  // An inline definition's JSON types are checked with its parent's (the server reads it as a WorkflowDef).
+  const issues = checking.inline ? [] : bindingIssues(def, label);
+  issues.push(...workflowFieldIssues(def, label, checking));
   const tasks = def.tasks;
   if (!Array.isArray(tasks) || tasks.length === 0) {
-    issues.push({
-      code: 'WORKFLOW_TASKS_EMPTY',
-      path: issuePath(label, 'tasks'),
-      message: `The workflow has ${Array.isArray(tasks) ? 'an empty tasks list' : isPresent(tasks) ? `tasks that is ${describeJsonType(tasks)}` : 'no tasks'}; the server rejects it. Add at least one task to "tasks".`,
-    });
-    return issues;
+    if (!isPresent(tasks) || Array.isArray(tasks)) {
+      issues.push({
+        code: 'WORKFLOW_TASKS_EMPTY',
+        severity: 'error',
+        path: issuePath(label, 'tasks'),
+        message: `The workflow has ${Array.isArray(tasks) ? 'an empty tasks list' : 'no tasks'}; the server rejects it. Add at least one task to "tasks".`,
+      });
+    }
+    return inlineAsWarnings(issues, checking);
   }
-  const tree = buildTaskTree(tasks, label, issues);
+  const tree = buildTaskTree(tasks);
   const firstByRef = new Map<string, TaskNode>();
   for (const node of allTasks(tree)) {
     if (node.ref !== undefined) {
@@ -127,6 +144,7 @@ function checkDefinition(def: unknown, label: string, checking: Checking): Defin
       else {
         issues.push({
           code: 'REF_DUPLICATE',
+          severity: 'error',
           path: issuePath(label, node.ref, 'taskReferenceName'),
           message: `Reference name ${quote(node.ref)} is used at ${first.location} and again at ${node.location}; the server rejects duplicates, nested tasks included. Give the task at ${node.location} a unique taskReferenceName.`,
         });
@@ -136,73 +154,71 @@ function checkDefinition(def: unknown, label: string, checking: Checking): Defin
     if (node.type === 'SUB_WORKFLOW') issues.push(...subWorkflowIssues(node, label, checking));
   }
   issues.push(...validateForkJoins(tree, label));
-  issues.push(...validateReferences(tree, def.outputParameters, label));
-  return issues;
+  issues.push(...validateReferences(tree, def.outputParameters, label, !checking.inline));
+  return inlineAsWarnings(issues, checking);
+}
+
+/**
+ * conductor-oss 3.32.3 reads an inline sub-workflow definition but checks none of its rules at
+ * registration: they fail when the sub-workflow starts, so they are warnings there.
+ */
+function inlineAsWarnings(issues: DefinitionIssue[], checking: Checking): DefinitionIssue[] {
+  if (!checking.inline) return issues;
+  return issues.map((issue) =>
+    issue.severity === 'warning' ? issue : { ...issue, severity: 'warning', message: `The server registers inline sub-workflow definitions without checking them, so this fails only when the sub-workflow starts: ${issue.message}` },
+  );
 }
 
 function workflowFieldIssues(def: JsonObject, label: string, checking: Checking): DefinitionIssue[] {
   const issues: DefinitionIssue[] = [];
   const at = (field: string): string => issuePath(label, field);
-  if (!isNonBlankString(def.name)) {
+  if (!isPresent(def.name) || def.name === '') {
     issues.push({
       code: 'WORKFLOW_NAME_MISSING',
+      severity: 'error',
       path: at('name'),
-      message: `The workflow has no name (${isPresent(def.name) ? describeJsonType(def.name) : 'missing'}); the server rejects it. Set "name" to a name made of letters, digits and _ or -.`,
+      message: 'The workflow has no name; the server rejects it. Set "name" to a name made of letters, digits and _ or -.',
     });
-  } else if (!NAME_PATTERN.test(def.name)) {
+  } else if (typeof def.name === 'string' && def.name.trim() === '') {
+    issues.push({
+      code: 'WORKFLOW_NAME_MISSING',
+      severity: 'warning',
+      path: at('name'),
+      message: 'The workflow name is blank; the server registers it, but it cannot be started or found by a name. Set "name" to a name made of letters, digits and _ or -.',
+    });
+  } else if (typeof def.name === 'string' && !NAME_PATTERN.test(def.name)) {
     issues.push({
       code: 'WORKFLOW_NAME_PATTERN',
+      severity: 'warning',
       path: at('name'),
-      message: `Workflow name ${quote(def.name)} has characters other than letters, digits, spaces and _ - < > { } #, which servers with name validation reject. Rename it, e.g. ${quote(def.name.replace(/[^A-Za-z0-9_<>{}#\s-]/g, '_'))}.`,
+      message: `Workflow name ${quote(def.name)} has characters other than letters, digits, spaces and _ - < > { } #, which servers with conductor.app.workflow.name-validation.enabled=true reject (conductor-oss as shipped does not check). Rename it, e.g. ${quote(def.name.replace(/[^A-Za-z0-9_<>{}#\s-]/g, '_'))}.`,
     });
   }
-  if (isPresent(def.version) && !(typeof def.version === 'number' && Number.isInteger(def.version))) {
-    issues.push({
-      code: 'FIELD_TYPE',
-      path: at('version'),
-      message: `version is ${quote(def.version)}, not a whole number. Set "version" to a whole number such as 1.`,
-    });
-  }
-  if (isPresent(def.schemaVersion) && def.schemaVersion !== 2) {
+  // schemaVersion is a Java int: left out it is 2, but null is read as 0.
+  const schemaVersion = def.schemaVersion === undefined ? 2 : def.schemaVersion === null ? 0 : wholeNumber(def.schemaVersion);
+  if (schemaVersion !== undefined && schemaVersion !== 2) {
     issues.push({
       code: 'SCHEMA_VERSION',
+      severity: 'error',
       path: at('schemaVersion'),
       message: `schemaVersion is ${quote(def.schemaVersion)}, but the server only supports 2. Set "schemaVersion": 2.`,
     });
   }
-  if (isPresent(def.timeoutPolicy) && !(typeof def.timeoutPolicy === 'string' && TIMEOUT_POLICIES.includes(def.timeoutPolicy))) {
+  const timeoutSeconds = wholeNumber(def.timeoutSeconds);
+  if (timeoutSeconds !== undefined && timeoutSeconds < 0) {
     issues.push({
-      code: 'TIMEOUT_POLICY',
-      path: at('timeoutPolicy'),
-      message: `timeoutPolicy ${quote(def.timeoutPolicy)} is not a workflow timeout policy. Use "TIME_OUT_WF" or "ALERT_ONLY".`,
-    });
-  }
-  if (isPresent(def.timeoutSeconds) && !(typeof def.timeoutSeconds === 'number' && Number.isInteger(def.timeoutSeconds) && def.timeoutSeconds >= 0)) {
-    issues.push({
-      code: 'FIELD_TYPE',
+      code: 'WORKFLOW_TIMEOUT_NEGATIVE',
+      severity: 'warning',
       path: at('timeoutSeconds'),
-      message: `timeoutSeconds is ${quote(def.timeoutSeconds)}. Set it to a whole number of seconds, 0 or more (0 means no limit).`,
+      message: `timeoutSeconds is ${quote(def.timeoutSeconds)}; the server registers it, but a negative limit means nothing. Set it to a whole number of seconds, 0 or more (0 means no limit).`,
     });
   }
   if (checking.requireOwnerEmail && !isNonBlankString(def.ownerEmail)) {
     issues.push({
       code: 'OWNER_EMAIL_MISSING',
+      severity: 'error',
       path: at('ownerEmail'),
-      message: 'The workflow has no ownerEmail; servers that make it mandatory (the default, and Orkes) reject it. Set "ownerEmail" to the owning team\'s address.',
-    });
-  }
-  if (isPresent(def.inputParameters) && !(Array.isArray(def.inputParameters) && def.inputParameters.every((name) => typeof name === 'string'))) {
-    issues.push({
-      code: 'FIELD_TYPE',
-      path: at('inputParameters'),
-      message: `inputParameters is ${describeJsonType(def.inputParameters)}; for a workflow it lists the input names. Make it an array of strings, e.g. ["repo", "branch"].`,
-    });
-  }
-  if (isPresent(def.outputParameters) && !isJsonObject(def.outputParameters)) {
-    issues.push({
-      code: 'FIELD_TYPE',
-      path: at('outputParameters'),
-      message: `outputParameters is ${describeJsonType(def.outputParameters)}. Make it an object mapping each output name to a value or "\${...}" expression.`,
+      message: 'The workflow has no ownerEmail; servers that make it mandatory (conductor.app.ownerEmailMandatory=true, and Orkes) reject it. Set "ownerEmail" to the owning team\'s address.',
     });
   }
   issues.push(...failureWorkflowIssues(def, at, checking));
@@ -211,23 +227,16 @@ function workflowFieldIssues(def: JsonObject, label: string, checking: Checking)
 
 function failureWorkflowIssues(def: JsonObject, at: (field: string) => string, checking: Checking): DefinitionIssue[] {
   const target = def.failureWorkflow;
-  if (!isPresent(target) || target === '') return [];
-  if (typeof target !== 'string') {
-    return [
-      {
-        code: 'FIELD_TYPE',
-        path: at('failureWorkflow'),
-        message: `failureWorkflow is ${describeJsonType(target)}. Set it to the name of the workflow to start when this one fails.`,
-      },
-    ];
-  }
+  // A failureWorkflow of the wrong JSON type is reported by json-binding.ts.
+  if (typeof target !== 'string' || target === '') return [];
   if (target.startsWith('$')) {
     if (DYNAMIC_FAILURE_WORKFLOW.test(target)) return [];
     return [
       {
         code: 'FAILURE_WORKFLOW_EXPRESSION',
+        severity: 'warning',
         path: at('failureWorkflow'),
-        message: `failureWorkflow ${quote(target)} is not a form the server resolves: it only reads "$workflow.input.<name>" (no braces), so this one names no workflow. Write it as "$workflow.input.<name>" or use a literal workflow name.`,
+        message: `failureWorkflow ${quote(target)} is not a form the server resolves: it registers it, but only reads "$workflow.input.<name>" (no braces), so this one names no workflow. Write it as "$workflow.input.<name>" or use a literal workflow name.`,
       },
     ];
   }
@@ -237,6 +246,7 @@ function failureWorkflowIssues(def: JsonObject, at: (field: string) => string, c
   return [
     {
       code: 'FAILURE_WORKFLOW_UNKNOWN',
+      severity: 'error',
       path: at('failureWorkflow'),
       message: `failureWorkflow names ${problem}, so nothing would run when this workflow fails. Add that workflow to the definitions, or fix failureWorkflow${version === undefined ? '' : '/failureWorkflowVersion'}.`,
     },
@@ -249,7 +259,7 @@ function subWorkflowIssues(node: TaskNode, label: string, checking: Checking): D
   const inline = param.workflowDefinition;
   if (isJsonObject(inline)) {
     // Inline definitions are not registered, so they need no ownerEmail and no duplicate check.
-    return checkDefinition(inline, issuePath(label, node.label, 'subWorkflowParam.workflowDefinition'), { ...checking, requireOwnerEmail: false });
+    return checkDefinition(inline, issuePath(label, node.label, 'subWorkflowParam.workflowDefinition'), { ...checking, requireOwnerEmail: false, inline: true });
   }
   if (checking.known === undefined || typeof param.name !== 'string' || param.name.includes('${')) return [];
   const version = typeof param.version === 'number' ? param.version : undefined;
@@ -258,6 +268,7 @@ function subWorkflowIssues(node: TaskNode, label: string, checking: Checking): D
   return [
     {
       code: 'SUB_WORKFLOW_UNKNOWN',
+      severity: 'error',
       path: issuePath(label, node.label, 'subWorkflowParam'),
       message: `${taskTitle(node)} starts workflow ${problem}. Add that workflow to the definitions, or fix subWorkflowParam.name${version === undefined ? '' : '/version'}.`,
     },

@@ -57,10 +57,33 @@ describe('workflow definitions', () => {
       expect(answer.status).toBe(400);
       expect(answer.json.status).toBe(400);
       expect(answer.json.message).toBe('Validation failed, check below errors for detail.');
-      expect(answer.json.validationErrors.map((e: { code: string }) => e.code).sort()).toEqual(['OWNER_EMAIL_MISSING', 'REF_DUPLICATE']);
+      // conductor-oss as shipped (ownerEmailMandatory=false) does not ask for ownerEmail; the dev server's default is the same.
+      expect(answer.json.validationErrors.map((e: { code: string }) => e.code).sort()).toEqual(['REF_DUPLICATE']);
       for (const error of answer.json.validationErrors) expect(error).toEqual({ path: expect.any(String), message: expect.any(String), invalidValue: null, code: expect.any(String) });
     }
     expect((await api.get('/api/metadata/workflow/md_bad')).status).toBe(404);
+  });
+
+  // conductor-oss 3.32.3 registers a JOIN with an empty joinOn and a nested dangling reference (200): warnings refuse nothing.
+  it('registers a definition whose only issues are warnings, as the real server does', async () => {
+    const tasks = [
+      { name: 'f', taskReferenceName: 'md_fork', type: 'FORK_JOIN', forkTasks: [[simple('md_a', { x: '${md_ghost.output}' })]] },
+      { name: 'j', taskReferenceName: 'md_join', type: 'JOIN', joinOn: [] },
+    ];
+    expect((await api.post('/api/metadata/workflow/validate', wf('md_warned', tasks))).status).toBe(200);
+  });
+
+  it('asks for ownerEmail when started with requireOwnerEmail (Orkes, ownerEmailMandatory=true)', async () => {
+    const strict = await startDevServer({ requireOwnerEmail: true });
+    try {
+      const strictApi = client(strict.url);
+      expect((await strictApi.post('/api/metadata/taskdefs', [taskDef('md_a')])).status).toBe(200);
+      const answer = await strictApi.post('/api/metadata/workflow/validate', wf('md_owner', [simple('md_a')], { ownerEmail: undefined }));
+      expect(answer.status).toBe(400);
+      expect(answer.json.validationErrors.map((e: { code: string }) => e.code)).toEqual(['OWNER_EMAIL_MISSING']);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('validates without saving, and asks for task definitions of SIMPLE tasks first', async () => {

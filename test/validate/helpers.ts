@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { WorkflowDef } from '../../src/conductor-types.ts';
 import type { DefinitionIssue } from '../../src/issues.ts';
+import { validateWorkflowDefs } from '../../src/validate/index.ts';
 
 /** A raw task object, as found in Conductor JSON. */
 export type RawTask = Record<string, unknown>;
@@ -24,14 +25,34 @@ export function workflow(tasks: unknown[], extra: Record<string, unknown> = {}):
   return { name: 'demo', version: 1, schemaVersion: 2, ownerEmail: 'build@k1.test', timeoutSeconds: 600, tasks, ...extra } as WorkflowDef;
 }
 
+/** Validates one workflow `demo` v1 around `tasks` with the default context. */
+export function check(tasks: unknown[], extra: Record<string, unknown> = {}): DefinitionIssue[] {
+  return validateWorkflowDefs([workflow(tasks, extra)]);
+}
+
+/** A value-param SWITCH `route` on input `kind` with one case `a`; `changes` override fields. */
+export function route(changes: RawTask = {}): RawTask {
+  return {
+    name: 'route',
+    taskReferenceName: 'route',
+    type: 'SWITCH',
+    evaluatorType: 'value-param',
+    expression: 'kind',
+    inputParameters: { kind: '${workflow.input.kind}' },
+    decisionCases: { a: [simple('a1')] },
+    ...changes,
+  };
+}
+
 /** Passes garbage to an API typed for Conductor JSON, as a JSON file could. */
 export function raw<T>(value: unknown): T {
   return value as T;
 }
 
-/** What one expected issue must say: its code, its exact path, key parts and the closing fix. */
+/** What one expected issue must say: its code, its severity (the server's answer), its exact path, key parts and the closing fix. */
 export interface ExpectedIssue {
   readonly code: string;
+  readonly severity: 'error' | 'warning';
   readonly path: string;
   readonly says?: readonly string[];
   readonly fix: string;
@@ -45,6 +66,7 @@ export function expectOnly(issues: readonly DefinitionIssue[], expected: Expecte
 
 function expectIssue(issue: DefinitionIssue | undefined, expected: ExpectedIssue): DefinitionIssue {
   if (issue === undefined) throw new Error(`no ${expected.code} issue`);
+  expect(issue.severity, `${expected.code} severity`).toBe(expected.severity);
   expect(issue.path).toBe(expected.path);
   for (const part of expected.says ?? []) expect(issue.message).toContain(part);
   expect(issue.message.endsWith(expected.fix), `message should end with the fix:\n  ${issue.message}\nexpected ending:\n  ${expected.fix}`).toBe(true);

@@ -39,16 +39,43 @@ describe('k1-workflows validate', () => {
     expect(result).toEqual({ code: 0, stdout: ['validate: 2 files, 1 workflow definition, 1 task definition: no problems.'], stderr: [] });
   });
 
-  it('exits 1 and prints one line per issue, prefixed by the file', async () => {
-    const bad = await file('bad.json', workflow([simple('compile', { repo: '${deploy.output.url}' }), simple('deploy')]));
+  const laterRef = `${'$'}{deploy.output.url}`;
+  const warnLine = (path: string): string =>
+    `${path}: warning REF_NOT_UPSTREAM demo v1 → compile → inputParameters.repo: "${laterRef}" references "deploy", which runs after "compile", so it reads null there (the server does not check the order). Reference only tasks that run before this one, or move "deploy" earlier.`;
+
+  it('exits 1 on errors and prints one line per issue, prefixed by the file, warnings marked', async () => {
+    const bad = await file('bad.json', workflow([simple('compile', { repo: laterRef }), simple('deploy')]));
     const badTask = await file('bad-task.json', { ...taskDef, retryCount: -1 });
     const result = await run(bad, badTask);
     expect(result.code).toBe(1);
     expect(result.stderr).toEqual([
-      `${bad}: REF_NOT_UPSTREAM demo v1 → compile → inputParameters.repo: "\${deploy.output.url}" references "deploy", which runs after "compile". Reference only tasks that run before this one, or move "deploy" earlier.`,
+      warnLine(bad),
       `${badTask}: TASKDEF_RETRY_COUNT task compile_task → retryCount: retryCount is -1, but the server only accepts 0 or more. Set it to at least 0.`,
     ]);
-    expect(result.stdout).toEqual(['validate: 2 files, 1 workflow definition, 1 task definition: 2 problems.']);
+    expect(result.stdout).toEqual(['validate: 2 files, 1 workflow definition, 1 task definition: 1 error, 1 warning.']);
+  });
+
+  it('exits 0 on warnings alone; --warnings error fails on them, --warnings off hides them', async () => {
+    const path = await file('warned.json', workflow([simple('compile', { repo: laterRef }), simple('deploy')]));
+    expect(await run(path)).toEqual({ code: 0, stdout: ['validate: 1 file, 1 workflow definition, 0 task definitions: 0 errors, 1 warning.'], stderr: [warnLine(path)] });
+    expect(await run('--warnings', 'error', path)).toEqual({ code: 1, stdout: ['validate: 1 file, 1 workflow definition, 0 task definitions: 0 errors, 1 warning.'], stderr: [warnLine(path)] });
+    expect(await run('--warnings=off', path)).toEqual({ code: 0, stdout: ['validate: 1 file, 1 workflow definition, 0 task definitions: 0 errors, 1 warning (not shown).'], stderr: [] });
+    const wrong = await run('--warnings', 'loud', path);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr.join('\n')).toContain('--warnings loud is not a level; use show, error or off.');
+  });
+
+  it('prints the issues as JSON with --json', async () => {
+    const path = await file('json.json', workflow([simple('compile', { repo: laterRef, n: '${nope.output}' }), simple('deploy')]));
+    const result = await run('--json', path);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toEqual([]);
+    const printed = JSON.parse(result.stdout.join('\n')) as { summary: unknown; issues: { file: string; code: string; severity: string; path: string }[] };
+    expect(printed.summary).toEqual({ files: 1, workflows: 1, taskDefs: 0, errors: 1, warnings: 1, failed: true });
+    expect(printed.issues.map(({ file: f, code, severity, path: p }) => [f, code, severity, p])).toEqual([
+      [path, 'REF_UNKNOWN', 'error', 'demo v1 → compile → inputParameters.n'],
+      [path, 'REF_NOT_UPSTREAM', 'warning', 'demo v1 → compile → inputParameters.repo'],
+    ]);
   });
 
   it('checks all files together: --complete needs sub-workflows and task definitions among them', async () => {
@@ -66,12 +93,13 @@ describe('k1-workflows validate', () => {
     expect(withoutTasks.stderr.filter((line) => line.includes('TASK_NO_CONTRACT'))).toHaveLength(2);
   });
 
-  it('requires ownerEmail unless --owner-email-optional is given', async () => {
+  // conductor-oss as shipped registers definitions without ownerEmail; Orkes does not.
+  it('requires ownerEmail only with --owner-email-required', async () => {
     const path = await file('no-owner.json', workflow([simple('compile')], { ownerEmail: undefined }));
-    const strict = await run(path);
+    expect((await run(path)).code).toBe(0);
+    const strict = await run('--owner-email-required', path);
     expect(strict.code).toBe(1);
     expect(strict.stderr[0]).toContain(`${path}: OWNER_EMAIL_MISSING demo v1 → ownerEmail: `);
-    expect((await run('--owner-email-optional', path)).code).toBe(0);
   });
 
   it('names unreadable files, non-JSON files and files that hold no definition', async () => {
@@ -84,14 +112,14 @@ describe('k1-workflows validate', () => {
     expect(result.stderr[0]).toMatch(new RegExp(`^${missing}: FILE_UNREADABLE: Cannot read the file \\(ENOENT.*\\)\\. Check the path and its permissions\\.$`));
     expect(result.stderr[1]).toMatch(new RegExp(`^${notJson}: FILE_NOT_JSON: The file is not valid JSON \\(.*\\)\\. Fix the JSON syntax\\.$`));
     expect(result.stderr[2]).toBe(`${number}: FILE_NOT_DEFINITION [1]: This is a number, not a definition. Make the file hold a WorkflowDef object, a TaskDef object, or an array of them.`);
-    expect(result.stdout).toEqual(['validate: 3 files, 1 workflow definition, 0 task definitions: 3 problems.']);
+    expect(result.stdout).toEqual(['validate: 3 files, 1 workflow definition, 0 task definitions: 3 errors, 0 warnings.']);
   });
 
   it('exits 2 with the usage line when no file is given', async () => {
     const result = await run();
     expect(result.code).toBe(2);
     expect(result.stderr.join('\n')).toContain('validate: no files given');
-    expect(result.stderr.join('\n')).toContain('usage: k1-workflows validate [--complete] [--owner-email-optional] FILE...');
+    expect(result.stderr.join('\n')).toContain('usage: k1-workflows validate [--complete] [--owner-email-required] [--warnings show|error|off] [--json] FILE...');
     expect(result.stdout).toEqual([]);
   });
 
@@ -104,6 +132,7 @@ describe('k1-workflows validate', () => {
   it('prints help and exits 0 with --help', async () => {
     const result = await run('--help');
     expect(result.code).toBe(0);
-    expect(result.stdout.join('\n')).toContain('--complete');
+    const help = result.stdout.join('\n');
+    for (const flag of ['--complete', '--owner-email-required', '--warnings LEVEL', '--json']) expect(help).toContain(flag);
   });
 });
