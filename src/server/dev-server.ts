@@ -57,12 +57,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const registry = options.registry ?? new Registry();
   const store = new DefinitionStore(registry, options);
   const registered = options.generatedDir !== undefined ? await registerGeneratedDir(store, options.generatedDir) : { workflows: [], tasks: [] };
-  const runtime = new DevRuntime(registry);
+  const runtime = new DevRuntime(store);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   const router = new Router().add('GET', '/health', ({ res }) => sendJson(res, 200, { healthy: true }));
   addMetadataRoutes(router, store);
-  addWorkflowRoutes(router, runtime, store);
+  addWorkflowRoutes(router, runtime);
   addTaskRoutes(router, runtime);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -422,7 +422,10 @@ export const SCENARIOS: readonly Scenario[] = [
       obs.see('search running only', await side.executor.search(0, 10, `workflowType IN (${n('scan')}) AND status IN (RUNNING)`, '*', 'startTime:ASC'));
       obs.see('running ids', await side.raw('GET', `/workflow/running/${n('scan')}?version=1`));
       obs.see('correlated open', await side.raw('GET', `/workflow/${n('scan')}/correlated/corr-search?includeClosed=false&includeTasks=false`));
-      obs.see('correlated all', await side.raw('GET', `/workflow/${n('scan')}/correlated/corr-search?includeClosed=true&includeTasks=true`));
+      // The server lists correlated runs in no stable order (not by start, not by id): compare them in input order.
+      const all = await side.raw('GET', `/workflow/${n('scan')}/correlated/corr-search?includeClosed=true&includeTasks=true`);
+      const byInput = (w: Workflow): number => Number(w.input?.['i']);
+      obs.see('correlated all', { ...all, body: Array.isArray(all.body) ? [...(all.body as Workflow[])].sort((a, b) => byInput(a) - byInput(b)) : all.body });
       await side.executor.terminate(first, 'cleanup');
     },
   },

@@ -28,7 +28,11 @@ export class Observations {
   }
 
   private normalise(value: unknown, key: string): unknown {
-    if (Array.isArray(value)) return value.map((item) => this.normalise(item, key));
+    if (Array.isArray(value)) {
+      const items = value.map((item) => this.normalise(item, key));
+      // The server collects constraint violations in a hash set: their order is not part of the answer.
+      return key === 'validationErrors' ? items.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) : items;
+    }
     if (typeof value === 'object' && value !== null) {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.normalise(v, k)]));
     }
