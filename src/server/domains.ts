@@ -8,23 +8,34 @@
 /** How long after its last poll a domain counts as having active workers: the server's `activeWorkerLastPollTimeout`. */
 export const ACTIVE_WORKER_LAST_POLL_MS = 10_000;
 
-/** When each task type was last polled in each domain (the server's poll data). */
+/** One task type's last poll in one domain. */
+export interface PollEntry {
+  readonly domain: string | undefined;
+  readonly workerId: string | undefined;
+  /** Epoch ms. */
+  readonly lastPollTime: number;
+}
+
+/** When each task type was last polled in each domain, and by whom (the server's poll data). */
 export class PollRecord {
-  private readonly last = new Map<string, number>();
+  private readonly last = new Map<string, Map<string, PollEntry>>();
 
   /** Notes a poll now. */
-  polled(taskType: string, domain: string | undefined): void {
-    this.last.set(key(taskType, domain), Date.now());
+  polled(taskType: string, domain: string | undefined, workerId: string | undefined): void {
+    const byDomain = this.last.get(taskType) ?? new Map<string, PollEntry>();
+    byDomain.set(domain ?? '', { domain, workerId, lastPollTime: Date.now() });
+    this.last.set(taskType, byDomain);
   }
 
   /** Epoch ms of the last poll, or undefined when none came. */
   lastPoll(taskType: string, domain: string | undefined): number | undefined {
-    return this.last.get(key(taskType, domain));
+    return this.last.get(taskType)?.get(domain ?? '')?.lastPollTime;
   }
-}
 
-function key(taskType: string, domain: string | undefined): string {
-  return `${domain ?? ''}:${taskType}`;
+  /** The last poll of a task type in each domain, in the order the domains were first polled. */
+  of(taskType: string): PollEntry[] {
+    return [...(this.last.get(taskType)?.values() ?? [])];
+  }
 }
 
 /**

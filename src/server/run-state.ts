@@ -19,6 +19,8 @@ export interface TaskState {
   executedByRetry: boolean;
   /** Recorded by `PUT /api/workflow/{id}/skiptask/{ref}` (the server's odd SKIPPED task: seq 0, no task definition). */
   skippedByApi: boolean;
+  /** Its execution log (`TaskExecLog`): lines from results, `POST /api/tasks/{id}/log`, and the server's own notes. */
+  readonly logs: { readonly log: string; readonly createdTime: number }[];
   /** A result posted while the workflow was PAUSED: recorded at once, acted on at resume. */
   deferred?: { readonly status: TaskOutcome['status']; readonly output: Record<string, unknown>; readonly reason: string | undefined } | undefined;
 }
@@ -38,5 +40,5 @@ export interface WorkflowState {
 
 /** A fresh {@link TaskState}. */
 export function newTaskState(domain: string | undefined): TaskState {
-  return { callbackAfterSeconds: 0, visibleAt: 0, domain, updateTime: 0, executedByRetry: false, skippedByApi: false };
+  return { callbackAfterSeconds: 0, visibleAt: 0, domain, updateTime: 0, executedByRetry: false, skippedByApi: false, logs: [] };
 }

@@ -43,6 +43,8 @@ export class DevRuntime implements RunView {
   readonly skipped = new Map<string, Set<string>>();
   /** Runs of `POST /api/workflow/test`, by id. */
   private readonly testRuns = new Map<string, Execution>();
+  /** Removed runs: gone for every endpoint but the search, as on the server. */
+  private readonly removed = new Map<string, Execution>();
   private readonly taskStates = new Map<string, TaskState>();
   private readonly workflowStates = new Map<string, WorkflowState>();
   private readonly polls = new PollRecord();
@@ -137,6 +139,22 @@ export class DevRuntime implements RunView {
     return exec;
   }
 
+  /**
+   * Removes an ended run (`DELETE /api/workflow/{id}/remove`): 400 while it runs, in the server's
+   * words. conductor-oss 3.32.3 leaves it in its search index, so the search still finds it.
+   */
+  remove(exec: Execution): void {
+    if (!isFinished(exec)) throw badRequest(`Cannot archive workflow: ${exec.id} with status: ${exec.status}`);
+    this.engine.executions.delete(exec.id);
+    this.testRuns.delete(exec.id);
+    this.removed.set(exec.id, exec);
+  }
+
+  /** Every run the search looks through: running and ended ones, test runs, and removed ones. */
+  searchable(): Execution[] {
+    return [...this.engine.executions.values(), ...this.testRuns.values(), ...this.removed.values()];
+  }
+
   /** Keeps a run of `POST /api/workflow/test` (its own engine) so that it can be read back by id. */
   adoptTestRun(exec: Execution, taskToDomain: Readonly<Record<string, string>>): void {
     this.testRuns.set(exec.id, exec);
@@ -197,7 +215,7 @@ export class DevRuntime implements RunView {
 
   /** Takes up to `count` tasks of a type from a domain's queue and marks them IN_PROGRESS for `workerId`. */
   take(taskType: string, count: number, workerId: string | undefined, domain: string | undefined): LocatedTask[] {
-    this.polls.polled(taskType, domain);
+    this.polls.polled(taskType, domain, workerId);
     const taken = this.queued(taskType, domain).slice(0, Math.max(1, count));
     for (const { exec, run } of taken) {
       // The server keeps the first startTime when a task is polled again after IN_PROGRESS.
@@ -280,10 +298,13 @@ export class DevRuntime implements RunView {
     const output = isObject(body['outputData']) ? body['outputData'] : {};
     const reason = typeof body['reasonForIncompletion'] === 'string' ? body['reasonForIncompletion'] : undefined;
     const callback = typeof body['callbackAfterSeconds'] === 'number' && body['callbackAfterSeconds'] > 0 ? body['callbackAfterSeconds'] : 0;
-    if (Array.isArray(body['logs'])) {
-      run.logs.push(...body['logs'].map((entry: unknown) => (isObject(entry) ? String(entry['log'] ?? '') : String(entry))));
-    }
     const state = this.taskState(exec, run);
+    if (Array.isArray(body['logs'])) {
+      for (const entry of body['logs'] as unknown[]) {
+        const createdTime = isObject(entry) && typeof entry['createdTime'] === 'number' ? entry['createdTime'] : Date.now();
+        state.logs.push({ log: isObject(entry) ? String(entry['log'] ?? '') : String(entry), createdTime });
+      }
+    }
     state.workerId = typeof body['workerId'] === 'string' ? body['workerId'] : undefined;
     state.callbackAfterSeconds = callback;
     state.updateTime = Date.now();
@@ -308,8 +329,28 @@ export class DevRuntime implements RunView {
   }
 
   /** Logs of a task, in the server's `TaskExecLog` shape. */
-  logsOf(run: TaskRun): { log: string; taskId: string; createdTime: number }[] {
-    return run.logs.map((log) => ({ log, taskId: run.taskId, createdTime: run.startTime }));
+  logsOf({ exec, run }: LocatedTask): { log: string; taskId: string; createdTime: number }[] {
+    return this.taskState(exec, run).logs.map(({ log, createdTime }) => ({ log, taskId: run.taskId, createdTime }));
+  }
+
+  /** `GET /api/tasks/queue/polldata`: who polled a task type last, per domain (the server's `PollData`). */
+  pollData(taskType: string): { queueName: string; domain?: string; workerId?: string; lastPollTime: number }[] {
+    return this.polls.of(taskType).map(({ domain, workerId, lastPollTime }) => ({ queueName: taskType, ...(domain !== undefined && { domain }), ...(workerId !== undefined && { workerId }), lastPollTime }));
+  }
+
+  /**
+   * `POST /api/workflow/{id}/resetcallbacks`: worker tasks waiting out a callback can be polled at
+   * once, their `callbackAfterSeconds` 0; 409 for an ended workflow (the server's wording).
+   */
+  resetCallbacks(exec: Execution): void {
+    if (isFinished(exec)) throw new HttpError(409, `Workflow is in terminal state. Status = ${exec.status}`);
+    for (const run of exec.tasks) {
+      const state = this.taskState(exec, run);
+      if (run.status !== 'SCHEDULED' || !isWorkerTask(run) || state.callbackAfterSeconds <= 0) continue;
+      state.callbackAfterSeconds = 0;
+      state.visibleAt = 0;
+    }
+    this.wake();
   }
 }
 

@@ -14,7 +14,7 @@ const SINGLE_POLL_TIMEOUT_MS = 100;
 
 /**
  * The worker endpoints: (batch) poll, task updates (`POST /api/tasks`, `update-v2`, by reference
- * name), a task by id, its logs, and queue sizes.
+ * name), a task by id, its logs (read and add), queue sizes and poll data.
  */
 export function addTaskRoutes(router: Router, runtime: DevRuntime): void {
   const json = ({ exec, run }: LocatedTask): Record<string, unknown> => toApiTask(runtime, exec, run);
@@ -89,6 +89,19 @@ export function addTaskRoutes(router: Router, runtime: DevRuntime): void {
     })
     .add('GET', '/api/tasks/{taskId}/log', ({ res, params }) => {
       const task = runtime.findTask(params['taskId'] as string);
-      sendJson(res, 200, task === undefined ? [] : runtime.logsOf(task.run));
+      sendJson(res, 200, task === undefined ? [] : runtime.logsOf(task));
+    })
+    // Body = the log line as text (a JSON string keeps its quotes, as on the server). 200; an unknown task is not an error there either.
+    .add('POST', '/api/tasks/{taskId}/log', async ({ res, params, text }) => {
+      const task = runtime.findTask(params['taskId'] as string);
+      const line = await text();
+      if (task !== undefined) runtime.taskState(task.exec, task.run).logs.push({ log: line, createdTime: Date.now() });
+      sendEmpty(res, 200);
+    })
+    // [{queueName, domain?, workerId, lastPollTime}]: the last poll of a task type in each domain.
+    .add('GET', '/api/tasks/queue/polldata', ({ res, query }) => {
+      const taskType = query.get('taskType');
+      if (taskType === null || taskType === '') throw badRequest('Query parameter taskType is required: the task type whose polls to list.');
+      sendJson(res, 200, runtime.pollData(taskType));
     });
 }

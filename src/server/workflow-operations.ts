@@ -297,8 +297,9 @@ export class WorkflowOperations {
       chain.unshift(shortName(exec));
       task.status = 'IN_PROGRESS';
       task.reasonForIncompletion = undefined;
-      task.logs.push(`Sub workflow ${chain.join(' -> ')} ${operation}.`);
-      this.runtime.taskState(parent, task).updateTime = Date.now();
+      const taskState = this.runtime.taskState(parent, task);
+      taskState.logs.push({ log: `Sub workflow ${chain.join(' -> ')} ${operation}.`, createdTime: Date.now() });
+      taskState.updateTime = Date.now();
       parent.publish(task);
       this.reopen(parent);
       const state = this.runtime.workflowState(parent);

@@ -4,7 +4,7 @@ import { toApiWorkflow, toApiWorkflowStatus } from './api-model.ts';
 import { badRequest, boolParam, clientGone, describe, intParam, isObject, notFound, requireObject, sendEmpty, sendJson, sendText } from './http.ts';
 import type { Router } from './router.ts';
 import { isFinished, type DevRuntime } from './runtime.ts';
-import { searchWorkflows } from './search.ts';
+import { searchWorkflows, type SearchRequest } from './search.ts';
 import { runTest } from './test-runs.ts';
 import { validationFailed } from './validation-errors.ts';
 import { WorkflowOperations } from './workflow-operations.ts';
@@ -27,6 +27,17 @@ function stringMap(value: unknown, field: string): Record<string, string> | unde
   return value as Record<string, string>;
 }
 
+/** A search's query parameters: `query`, `freeText` (default `*`), `start` (0), `size` (100), `sort` (`field:ASC;...`). */
+function searchRequest(query: URLSearchParams): SearchRequest {
+  return {
+    query: query.get('query') ?? '',
+    freeText: query.get('freeText') ?? '*',
+    start: intParam(query, 'start') ?? 0,
+    size: intParam(query, 'size') ?? 100,
+    sort: (query.get('sort') ?? '').split(';').filter((s) => s !== ''),
+  };
+}
+
 /**
  * The definition a StartWorkflowRequest names: inline (`workflowDef`, checked as a registration
  * is), or registered; 400 without a name and 404 for an unknown one, in the server's words.
@@ -45,8 +56,9 @@ function requestedDefinition(runtime: DevRuntime, request: Record<string, unknow
 
 /**
  * The workflow endpoints: start (by name, or with a StartWorkflowRequest that may carry the
- * definition inline and `taskToDomain`), get, status, search, running, correlated, terminate,
- * remove, retry, restart, rerun, pause, resume, skip, the test endpoint and a synchronous execute.
+ * definition inline and `taskToDomain`), get, status, search (and search-v2), running, correlated,
+ * terminate, remove, terminate-remove, retry, restart, rerun, pause, resume, skip, decide,
+ * resetcallbacks, the test endpoint and a synchronous execute.
  */
 export function addWorkflowRoutes(router: Router, runtime: DevRuntime): void {
   const operations = new WorkflowOperations(runtime);
@@ -100,14 +112,31 @@ export function addWorkflowRoutes(router: Router, runtime: DevRuntime): void {
     })
     // ?query=&freeText=&start=&size=&sort= → {totalHits, results: [WorkflowSummary]}.
     .add('GET', '/api/workflow/search', ({ res, query }) => {
-      const request = {
-        query: query.get('query') ?? '',
-        freeText: query.get('freeText') ?? '*',
-        start: intParam(query, 'start') ?? 0,
-        size: intParam(query, 'size') ?? 100,
-        sort: (query.get('sort') ?? '').split(';').filter((s) => s !== ''),
-      };
-      sendJson(res, 200, searchWorkflows(runtime, runtime.engine.executions.values(), request));
+      sendJson(res, 200, searchWorkflows(runtime, runtime.searchable(), searchRequest(query)));
+    })
+    // As search, with each hit as Workflow JSON (without tasks).
+    .add('GET', '/api/workflow/search-v2', ({ res, query }) => {
+      const found = searchWorkflows(runtime, runtime.searchable(), searchRequest(query));
+      const byId = new Map(runtime.searchable().map((e) => [e.id, e]));
+      sendJson(res, 200, { totalHits: found.totalHits, results: found.results.map((summary) => toApiWorkflow(runtime, byId.get(summary['workflowId'] as string) as Execution, false)) });
+    })
+    // Runs the decider on the workflow now: 200.
+    .add('PUT', '/api/workflow/decide/{workflowId}', async ({ res, params }) => {
+      runtime.execution(params['workflowId'] as string);
+      await runtime.changed();
+      sendEmpty(res, 200);
+    })
+    // 204: tasks waiting out a callback can be polled at once; 404; 409 ended.
+    .add('POST', '/api/workflow/{workflowId}/resetcallbacks', ({ res, params }) => {
+      runtime.resetCallbacks(runtime.execution(params['workflowId'] as string));
+      sendEmpty(res, 204);
+    })
+    // Terminates (unless ended) and removes: 200, 404.
+    .add('DELETE', '/api/workflow/{workflowId}/terminate-remove', async ({ res, params, query }) => {
+      const exec = runtime.execution(params['workflowId'] as string);
+      if (!isFinished(exec)) await operations.terminate(exec, query.get('reason') ?? undefined);
+      runtime.remove(exec);
+      sendEmpty(res, 200);
     })
     // Ids of the RUNNING (or PAUSED) runs of a workflow version (1 unless ?version=).
     .add('GET', '/api/workflow/running/{name}', ({ res, params, query }) => {
@@ -142,11 +171,9 @@ export function addWorkflowRoutes(router: Router, runtime: DevRuntime): void {
       await operations.terminate(runtime.execution(params['workflowId'] as string), query.get('reason') ?? undefined);
       sendEmpty(res, 200);
     })
-    // 200, 404.
-    .add('DELETE', '/api/workflow/{workflowId}/remove', async ({ res, params }) => {
-      const exec = runtime.execution(params['workflowId'] as string);
-      if (!isFinished(exec)) await operations.terminate(exec, 'Removed through the API.');
-      runtime.engine.executions.delete(exec.id);
+    // 200, 404; 400 while it runs.
+    .add('DELETE', '/api/workflow/{workflowId}/remove', ({ res, params }) => {
+      runtime.remove(runtime.execution(params['workflowId'] as string));
       sendEmpty(res, 200);
     })
     // 204; 404 unknown or still running (the server's answer); 409 nothing to retry.

@@ -220,7 +220,9 @@ export const SCENARIOS: readonly Scenario[] = [
       const done = await update(side, task as Task, 'COMPLETED', { v: 'from-a' }, { logs: [{ log: 'did it', createdTime: 1 }] });
       obs.see('update answer', done);
       obs.see('getTask', await side.tasks.getTask((task as Task).taskId as string));
+      await side.tasks.addTaskLog((task as Task).taskId as string, 'added by the client');
       obs.see('task logs', await side.tasks.getTaskLogs((task as Task).taskId as string));
+      obs.see('poll data', await side.tasks.getTaskPollData(n('a')));
       obs.see('workflow', await side.executor.getWorkflow(id, true));
       obs.see('update unknown task', await side.raw('POST', '/tasks', { taskId: 'no-such-task', workflowInstanceId: id, status: 'COMPLETED' }));
       obs.see('update unknown workflow', await side.raw('POST', '/tasks', { taskId: 'x', workflowInstanceId: 'no-such-id', status: 'COMPLETED' }));
@@ -245,6 +247,32 @@ export const SCENARIOS: readonly Scenario[] = [
       obs.see('second poll', await poll(side, n('scan')));
       await update(side, first, 'COMPLETED', { percent: 100 });
       obs.see('workflow', await side.executor.getWorkflow(id, true));
+    },
+  },
+  {
+    name: 'reset callbacks, decide, search-v2, terminate-remove',
+    about: 'POST resetcallbacks makes a postponed task pollable at once; PUT decide; GET search-v2; DELETE terminate-remove',
+    async run(side, obs, n) {
+      const id = await start(side, obs, 'wf', { name: n('scan'), version: 1, input: { k: 'v' } });
+      const task = await pollOne(side, n('scan'));
+      obs.label(task.taskId, 'scan');
+      await update(side, task, 'IN_PROGRESS', { step: 1 }, { callbackAfterSeconds: 100 });
+      obs.see('poll while postponed', await poll(side, n('scan'), '', 100));
+      obs.see('reset callbacks', await side.raw('POST', `/workflow/${id}/resetcallbacks`));
+      obs.see('task after reset', await side.tasks.getTask(task.taskId as string));
+      obs.see('poll after reset', await poll(side, n('scan')));
+      obs.see('decide', await side.raw('PUT', `/workflow/decide/${id}`));
+      const query = encodeURIComponent(`workflowType IN (${n('scan')}) AND status IN (RUNNING)`);
+      const deadline = Date.now() + 10_000;
+      let found = await side.raw('GET', `/workflow/search-v2?query=${query}&freeText=k`);
+      while (((found.body as { totalHits?: number }).totalHits ?? 0) < 1 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        found = await side.raw('GET', `/workflow/search-v2?query=${query}&freeText=k`);
+      }
+      obs.see('search-v2', found);
+      obs.see('terminate-remove', await side.raw('DELETE', `/workflow/${id}/terminate-remove`));
+      obs.see('removed', await side.raw('GET', `/workflow/${id}`));
+      obs.see('reset callbacks of an unknown workflow', await side.raw('POST', '/workflow/no-such-id/resetcallbacks'));
     },
   },
   {
@@ -300,12 +328,15 @@ export const SCENARIOS: readonly Scenario[] = [
       const id = await start(side, obs, 'wf', { name: n('three'), version: 1, input: {} });
       const a = await pollOne(side, n('a'));
       obs.label(a.taskId, 'a');
+      obs.see('remove while running', await side.raw('DELETE', `/workflow/${id}/remove`));
       obs.see('terminate', await outcome(() => side.executor.terminate(id, 'no longer needed')));
       obs.see('workflow', await side.executor.getWorkflow(id, true));
       obs.see('terminate again', await side.raw('DELETE', `/workflow/${id}?reason=again`));
       obs.see('update after terminate', await update(side, a, 'COMPLETED', {}));
       const done = await runThree(side, obs, n, 'done');
       obs.see('terminate completed', await side.raw('DELETE', `/workflow/${done.id}?reason=late`));
+      obs.see('remove', await outcome(() => side.executor.deleteWorkflow(done.id)));
+      obs.see('removed', await side.raw('GET', `/workflow/${done.id}`));
       obs.see('SDK terminate unknown', await outcome(() => side.executor.terminate('no-such-id', 'x')));
     },
   },

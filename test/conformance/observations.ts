@@ -49,7 +49,7 @@ export class Observations {
 }
 
 /** Epoch-millisecond fields: `<time>` when set, 0 kept (a time the server leaves unset is a difference). */
-const TIME_KEYS: ReadonlySet<string> = new Set(['createTime', 'updateTime', 'startTime', 'endTime', 'scheduledTime', 'lastRetriedTime', 'firstStartTime', 'createdTime']);
+const TIME_KEYS: ReadonlySet<string> = new Set(['createTime', 'updateTime', 'startTime', 'endTime', 'scheduledTime', 'lastRetriedTime', 'firstStartTime', 'createdTime', 'lastPollTime']);
 /** Durations that depend on how fast the caller was, not on behaviour. */
 const DURATION_KEYS: ReadonlySet<string> = new Set(['queueWaitTime', 'executionTime']);
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;

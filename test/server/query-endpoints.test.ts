@@ -123,3 +123,44 @@ describe('POST /api/workflow/test', () => {
     expect(answer.json.message).toBe('Cannot invoke "java.util.Map.size()" because "m" is null');
   });
 });
+
+describe('removed runs, search-v2 and the endpoints left out', () => {
+  it('refuses to remove a running workflow; a removed one is gone but the search still finds it, as on the server', async () => {
+    const id = (await api.post('/api/workflow', { name: 'qe_scan', input: { i: 3 }, correlationId: 'removed' })).text;
+    const refused = await api.del(`/api/workflow/${id}/remove`);
+    expect(refused.status).toBe(400);
+    expect(refused.json.message).toBe(`Cannot archive workflow: ${id} with status: RUNNING`);
+    expect((await api.del(`/api/workflow/${id}/terminate-remove?reason=gone`)).status).toBe(200);
+    expect((await api.get(`/api/workflow/${id}`)).status).toBe(404);
+    const found = await search('correlationId = removed');
+    expect(found.results.map((r: { workflowId: string; status: string }) => [r.workflowId, r.status])).toEqual([[id, 'TERMINATED']]);
+    const v2 = (await api.get(`/api/workflow/search-v2?query=${encodeURIComponent('correlationId = removed')}`)).json;
+    expect(v2.totalHits).toBe(1);
+    expect(v2.results[0]).toMatchObject({ workflowId: id, status: 'TERMINATED', reasonForIncompletion: 'gone', tasks: [], workflowName: 'qe_scan' });
+  });
+
+  it('answers 501 naming the endpoint for what conductor-oss has and the dev server leaves out', async () => {
+    const answer = await api.get('/api/tasks/search?query=x');
+    expect(answer.status).toBe(501);
+    expect(answer.json.message).toContain('does not implement GET /api/tasks/search (conductor-oss 3.32.3 has it)');
+    // A static segment wins over a parameter where two routes tie: signal/sync is not a by-reference update.
+    const signal = await api.post('/api/tasks/some-id/COMPLETED/signal/sync', {});
+    expect(signal.status).toBe(501);
+    expect(signal.json.message).toContain('POST /api/tasks/{workflowId}/{status}/signal/sync');
+  });
+});
+
+describe('task logs and poll data', () => {
+  it('adds a log line as sent, and lists who polled a task type last in each domain', async () => {
+    const id = (await api.post('/api/workflow', { name: 'qe_two' })).text;
+    const [task] = (await api.get('/api/tasks/poll/batch/qe_a?workerid=logger&count=1&timeout=200')).json;
+    await api.get('/api/tasks/poll/batch/qe_a?workerid=blue-worker&domain=blue&count=1&timeout=10');
+    await api.postRaw(`/api/tasks/${task.taskId}/log`, '"a line"');
+    expect((await api.get(`/api/tasks/${task.taskId}/log`)).json).toEqual([{ log: '"a line"', taskId: task.taskId, createdTime: expect.any(Number) }]);
+    expect((await api.get('/api/tasks/queue/polldata?taskType=qe_a')).json).toEqual([
+      { queueName: 'qe_a', workerId: 'logger', lastPollTime: expect.any(Number) },
+      { queueName: 'qe_a', domain: 'blue', workerId: 'blue-worker', lastPollTime: expect.any(Number) },
+    ]);
+    await api.del(`/api/workflow/${id}`);
+  });
+});

@@ -232,3 +232,20 @@ describe('idempotencyKey', () => {
     for (const id of [first, second]) await api.del(`/api/workflow/${id}`);
   });
 });
+
+describe('reset callbacks and decide', () => {
+  it('makes a task postponed by its callback pollable at once; 409 once the workflow ended', async () => {
+    const id = await start('op_three');
+    const a = await pollOne('op_a');
+    await finish(a, 'IN_PROGRESS', {}, { callbackAfterSeconds: 100 });
+    expect((await api.get('/api/tasks/poll/batch/op_a?count=1&timeout=10')).json).toEqual([]);
+    expect((await api.post(`/api/workflow/${id}/resetcallbacks`)).status).toBe(204);
+    expect((await api.get(`/api/tasks/${a.taskId}`)).json.callbackAfterSeconds).toBe(0);
+    expect((await pollOne('op_a')).taskId).toBe(a.taskId);
+    expect((await api.call('PUT', `/api/workflow/decide/${id}`)).status).toBe(200);
+    await api.del(`/api/workflow/${id}`);
+    const ended = await api.post(`/api/workflow/${id}/resetcallbacks`);
+    expect(ended.status).toBe(409);
+    expect(ended.json.message).toBe('Workflow is in terminal state. Status = TERMINATED');
+  });
+});
