@@ -114,11 +114,14 @@ export class DevRuntime implements RunView {
     return state;
   }
 
-  /** The dev server's state of a workflow run. */
+  /**
+   * The dev server's state of a workflow run. One the engine started by itself (a sub-workflow)
+   * gets its parent's `taskToDomain`, as the server's SUB_WORKFLOW task passes it on.
+   */
   workflowState(exec: Execution): WorkflowState {
     let state = this.workflowStates.get(exec.id);
     if (state === undefined) {
-      state = { taskToDomain: {}, lastRetriedTime: 0 };
+      state = { taskToDomain: exec.parent === undefined ? {} : this.workflowState(exec.parent.execution).taskToDomain, lastRetriedTime: 0 };
       this.workflowStates.set(exec.id, state);
     }
     return state;

@@ -146,7 +146,8 @@ export class WorkflowOperations {
 
   /**
    * `POST /api/workflow/{id}/rerun` (the server's `rerunWF`): without `reRunFromTaskId`, the whole
-   * workflow again; with it, the tasks after that one are removed and it runs again (with
+   * workflow again (with `workflowInput` and `correlationId` when given; output and endTime kept
+   * until it ends again); with it, the tasks after that one are removed and it runs again (with
    * `taskInput` when given), and every other task that ended unsuccessfully is reset to run again
    * too, as conductor-oss 3.32.3 does (`finalizeRerun`, even an attempt a retry already replaced).
    * A task of a sub-workflow reruns that child and reopens this workflow. Answers the workflow id;
@@ -163,7 +164,12 @@ export class WorkflowOperations {
     const taskId = request.reRunFromTaskId;
     if (taskId === undefined) {
       const fresh = this.engine.start(exec.def, request.workflowInput ?? exec.input, { correlationId: request.correlationId ?? exec.correlationId, parent: exec.parent, workflowId: exec.id });
+      // The server reruns the same workflow with its tasks removed: its output and endTime stay until it ends again.
+      fresh.output = exec.output;
+      fresh.endTime = exec.endTime;
+      fresh.doc['workflow'] = fresh.workflowView();
       this.runtime.workflowState(fresh).failed = undefined;
+      this.runtime.skipped.delete(exec.id);
       this.reopenParents(fresh, 'reran');
       return true;
     }

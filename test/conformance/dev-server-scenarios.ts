@@ -319,6 +319,12 @@ export const SCENARIOS: readonly Scenario[] = [
       obs.see('star: workflow', await side.executor.getWorkflow(star, false));
       await side.executor.terminate(id, 'cleanup');
       await side.executor.terminate(star, 'cleanup');
+      const parent = await start(side, obs, 'parent', { name: n('parent'), version: 1, input: { x: 1 }, taskToDomain: { [n('c')]: 'blue' } });
+      const child = await pollOne(side, n('c'), '&domain=blue');
+      obs.label(child.workflowInstanceId, 'child');
+      obs.see('sub-workflow task in the parent\'s domain', child);
+      obs.see('child', await side.executor.getWorkflow(child.workflowInstanceId as string, false));
+      await side.executor.terminate(parent, 'cleanup');
     },
   },
   {
@@ -393,6 +399,9 @@ export const SCENARIOS: readonly Scenario[] = [
       }
       obs.see('completed', await side.executor.getWorkflow(id, true));
       obs.see('rerun unknown', await side.raw('POST', '/workflow/no-such-id/rerun', {}));
+      obs.see('rerun the whole workflow', await side.raw('POST', `/workflow/${id}/rerun`, { reRunFromWorkflowId: id, workflowInput: { fresh: true }, correlationId: 'corr-rerun' }));
+      obs.see('after whole rerun', await side.executor.getWorkflow(id, true));
+      await side.executor.terminate(id, 'cleanup');
     },
   },
   {

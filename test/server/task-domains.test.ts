@@ -14,6 +14,7 @@ beforeAll(async () => {
   api = client(server.url);
   await api.post('/api/metadata/taskdefs', [taskDef('dm_a'), taskDef('dm_b')]);
   await api.post('/api/metadata/workflow', wf('dm_two', [simple('a', {}, { name: 'dm_a' }), simple('b', {}, { name: 'dm_b' })]));
+  await api.post('/api/metadata/workflow', wf('dm_parent', [{ name: 'dm_two', taskReferenceName: 'sub', type: 'SUB_WORKFLOW', subWorkflowParam: { name: 'dm_two', version: 1 } }]));
 });
 
 afterAll(async () => {
@@ -56,6 +57,15 @@ describe('task domains', () => {
     expect(await poll('dm_a', 'green')).toEqual([]);
     expect(await poll('dm_a', 'blue')).toMatchObject([{ workflowInstanceId: id, domain: 'blue' }]);
     await api.del(`/api/workflow/${id}`);
+  });
+
+  it("a sub-workflow's tasks go to the domains of its parent's taskToDomain", async () => {
+    const parent = (await api.post('/api/workflow', { name: 'dm_parent', taskToDomain: { dm_a: 'blue' } })).text;
+    expect(await poll('dm_a')).toEqual([]);
+    const [task] = await poll('dm_a', 'blue');
+    expect(task.domain).toBe('blue');
+    expect((await api.get(`/api/workflow/${task.workflowInstanceId}?includeTasks=false`)).json.taskToDomain).toEqual({ dm_a: 'blue' });
+    await api.del(`/api/workflow/${parent}`);
   });
 
   it('of several domains, queues in the first one polled lately, else the last; NO_DOMAIN is the default queue', async () => {

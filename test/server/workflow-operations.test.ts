@@ -113,6 +113,16 @@ describe('rerun (../shared/cases/09-rerun)', () => {
     expect(await workflow(id)).toMatchObject({ status: 'COMPLETED', output: { b: 'override', c: 'override' } });
   });
 
+  it('without reRunFromTaskId reruns the whole workflow with the new input, keeping its output and endTime until it ends again', async () => {
+    const { id } = await runThree();
+    const done = await workflow(id);
+    expect((await api.post(`/api/workflow/${id}/rerun`, { reRunFromWorkflowId: id, workflowInput: { fresh: true }, correlationId: 'again' })).text).toBe(id);
+    const rerun = await workflow(id);
+    expect(rerun).toMatchObject({ status: 'RUNNING', input: { fresh: true }, correlationId: 'again', output: done.output, endTime: done.endTime });
+    expect(rerun.tasks.map((t: { referenceTaskName: string; status: string }) => [t.referenceTaskName, t.status])).toEqual([['step_a', 'SCHEDULED']]);
+    await api.del(`/api/workflow/${id}`);
+  });
+
   it('answers 409 while the workflow runs and 400 for a task it does not have', async () => {
     const id = await start('op_three');
     const running = await api.post(`/api/workflow/${id}/rerun`, { reRunFromWorkflowId: id });
