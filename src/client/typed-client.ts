@@ -36,7 +36,10 @@ export class WorkflowRunError extends Error {
 /** Options of {@link startWorkflow}. */
 export interface StartOptions {
   readonly correlationId?: string;
-  /** With the same key, the server returns the existing run instead of starting another. */
+  /**
+   * Sent with `idempotencyStrategy: RETURN_EXISTING`: with the same key, Orkes returns the existing
+   * run instead of starting another; conductor-oss 3.32.3 (and the dev server) ignores the key.
+   */
   readonly idempotencyKey?: string;
 }
 

@@ -25,6 +25,12 @@ export interface EngineOptions {
   readonly maxTasks?: number;
   /** Called after every change of a workflow's status. */
   readonly onWorkflowEnd?: (execution: Execution) => void;
+  /**
+   * Asked before a task is scheduled: true passes over it as if it had run, as the server's decider
+   * passes over a task skipped through `PUT /api/workflow/{id}/skiptask/{ref}` (the dev server's
+   * hook; the runner skips nothing). @default never
+   */
+  readonly isSkipped?: (execution: Execution, task: WorkflowTask) => boolean;
 }
 
 /** The ad-hoc TaskDef the server makes for a SIMPLE task nobody registered. */
@@ -223,6 +229,10 @@ export class Engine {
     const limit = this.options.maxTasks ?? 1_000_000;
     if (exec.tasks.length >= limit) {
       this.endWorkflow(exec, 'FAILED', `The workflow scheduled ${limit} tasks and was stopped: a loop whose condition never turns false? Fix the loop, or raise the runner's maxTasks.`);
+      return undefined;
+    }
+    if (this.options.isSkipped?.(exec, wt) === true) {
+      this.enqueue(() => this.next(exec, wt));
       return undefined;
     }
     const loop = exec.index.enclosingLoop(wt);
@@ -480,7 +490,7 @@ export class Engine {
   }
 
   /** The workflow output: outputParameters resolved, or else the output of `last`. */
-  private resolveOutput(exec: Execution, last: TaskRun | undefined): void {
+  resolveOutput(exec: Execution, last: TaskRun | undefined): void {
     const params = exec.def.outputParameters;
     if (params !== undefined && Object.keys(params).length > 0) {
       exec.output = resolveParameters(params, exec.doc) as Record<string, unknown>;

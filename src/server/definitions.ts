@@ -1,12 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { allWorkflowTasks } from '../conductor-tasks.ts';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { isError, type DefinitionIssue } from '../issues.ts';
-import type { Registry } from '../runner/registry.ts';
-import { storedTaskDef, storedWorkflowDef } from '../sync/server-defaults.ts';
+import { Registry } from '../runner/registry.ts';
+import { storedEmbeddedTaskDef, storedTaskDef, storedWorkflowDef } from '../sync/server-defaults.ts';
 import { validateTaskDef } from '../validate/task-def-rules.ts';
 import { validateEachWorkflowDef } from '../validate/validate-workflow.ts';
-import { conflict, isObject, notFound, validationFailed } from './http.ts';
+import { conflict, isObject, notFound } from './http.ts';
+import { serverValidationError, validationFailed, type ValidatedArgument } from './validation-errors.ts';
 
 /** How strictly the dev server checks definitions, beyond what a Conductor server rejects. */
 export interface DefinitionRules {
@@ -37,31 +39,46 @@ export class DefinitionStore {
     private readonly rules: DefinitionRules = {},
   ) {}
 
-  /** The errors in workflow definitions (warnings do not refuse), with messages that say how to fix them for this server. */
-  workflowIssues(defs: readonly unknown[]): DefinitionIssue[] {
+  /** The problems in each workflow definition, with messages that say how to fix them for this server. */
+  workflowIssuesEach(defs: readonly unknown[]): DefinitionIssue[][] {
     const requireTaskDefs = this.rules.requireTaskDefs ?? true;
     const taskNames = requireTaskDefs ? new Set([...this.registry.allTasks().map((t) => t.name), ...defs.flatMap(inlineTaskDefNames)]) : undefined;
-    return validateEachWorkflowDef(defs, { taskNames, requireOwnerEmail: this.rules.requireOwnerEmail ?? false })
-      .flat()
-      .filter(isError)
-      .map((issue) =>
+    return validateEachWorkflowDef(defs, { taskNames, requireOwnerEmail: this.rules.requireOwnerEmail ?? false }).map((issues) =>
+      issues.filter(isError).map((issue) =>
         issue.code === 'TASK_NO_CONTRACT'
           ? { ...issue, message: `${issue.message} On the dev server: register the task definition first (POST /api/metadata/taskdefs), or start it with requireTaskDefs: false.` }
           : issue,
-      );
+      ),
+    );
+  }
+
+  /** The problems in workflow definitions, all together. */
+  workflowIssues(defs: readonly unknown[]): DefinitionIssue[] {
+    return this.workflowIssuesEach(defs).flat();
   }
 
   /** The errors in task definitions. */
   taskIssues(defs: readonly unknown[]): DefinitionIssue[] {
-    const requireOwnerEmail = this.rules.requireOwnerEmail ?? false;
-    return defs.flatMap((def, i) => validateTaskDef(def as TaskDef, defs.length > 1 && !(isObject(def) && typeof def['name'] === 'string') ? `task #${i + 1}` : undefined, { requireOwnerEmail }).filter(isError));
+    return this.taskIssuesEach(defs).flat();
   }
 
-  /** Checks workflow definitions; a 400 with every problem found. */
-  checkWorkflows(defs: readonly unknown[]): WorkflowDef[] {
-    const issues = this.workflowIssues(defs);
-    if (issues.length > 0) throw validationFailed(issues);
+  private taskIssuesEach(defs: readonly unknown[]): DefinitionIssue[][] {
+    return defs.map((def, i) => validateTaskDef(def as TaskDef, defs.length > 1 && !(isObject(def) && typeof def['name'] === 'string') ? `task #${i + 1}` : undefined, { requireOwnerEmail: this.rules.requireOwnerEmail ?? false }).filter(isError));
+  }
+
+  /**
+   * Checks workflow definitions given as the server `argument`; a 400 with every problem found,
+   * worded as the server words it (`validation-errors.ts`).
+   */
+  checkWorkflows(defs: readonly unknown[], argument: ValidatedArgument, list = false): WorkflowDef[] {
+    rejectIssues(this.workflowIssuesEach(defs), defs, argument, list);
     return defs as WorkflowDef[];
+  }
+
+  /** Checks task definitions given as the server `argument` (`registerTaskDef.arg0` is a list). */
+  checkTasks(defs: readonly unknown[], argument: ValidatedArgument, list: boolean): TaskDef[] {
+    rejectIssues(this.taskIssuesEach(defs), defs, argument, list);
+    return defs as TaskDef[];
   }
 
   /**
@@ -69,12 +86,12 @@ export class DefinitionStore {
    * server's answer) unless `overwrite` (the Orkes query parameter) is set.
    */
   createWorkflow(body: unknown, overwrite: boolean): WorkflowDef {
-    const [def] = this.checkWorkflows([body]);
+    const [def] = this.checkWorkflows([body], 'registerWorkflowDef.arg0');
     const given = def as WorkflowDef;
     const version = given.version ?? 1;
     const existing = this.registry.workflow(given.name, version);
     if (existing !== undefined && !overwrite) {
-      throw conflict(`Workflow with ${given.name}.${version} already exists! Register it as a new version, or update it with PUT /api/metadata/workflow.`);
+      throw conflict(`Workflow with ${given.name}.${version} already exists!`);
     }
     const stored = { ...storedWorkflowDef(given), createTime: existing?.createTime ?? Date.now(), updateTime: existing !== undefined ? Date.now() : 0 } as WorkflowDef;
     this.registry.addWorkflow(stored);
@@ -83,7 +100,7 @@ export class DefinitionStore {
 
   /** `PUT /api/metadata/workflow`: creates or replaces each definition of the list; none when one is invalid. */
   updateWorkflows(body: readonly unknown[]): WorkflowDef[] {
-    const defs = this.checkWorkflows(body);
+    const defs = this.checkWorkflows(body, 'updateWorkflowDef.arg0', true);
     const now = Date.now();
     return defs.map((def) => {
       const existing = this.registry.workflow(def.name, def.version ?? 1);
@@ -102,10 +119,8 @@ export class DefinitionStore {
 
   /** `POST /api/metadata/taskdefs`: creates or replaces each task definition of the list; none when one is invalid. */
   createTasks(body: readonly unknown[]): TaskDef[] {
-    const issues = this.taskIssues(body);
-    if (issues.length > 0) throw validationFailed(issues);
     const now = Date.now();
-    return (body as TaskDef[]).map((def) => {
+    return this.checkTasks(body, 'registerTaskDef.arg0', true).map((def) => {
       const stored = { ...storedTaskDef(def), createTime: now, updateTime: 0 } as TaskDef;
       this.registry.addTask(stored);
       return stored;
@@ -114,14 +129,36 @@ export class DefinitionStore {
 
   /** `PUT /api/metadata/taskdefs`: replaces an existing task definition; 404 for a new one, as the OSS server answers. */
   updateTask(body: unknown): TaskDef {
-    const issues = this.taskIssues([body]);
-    if (issues.length > 0) throw validationFailed(issues);
-    const def = body as TaskDef;
+    const [def] = this.checkTasks([body], 'updateTaskDef.arg0', false) as [TaskDef];
     const existing = this.registry.task(def.name);
-    if (existing === undefined) throw notFound(`No such task by name ${def.name}. Create it with POST /api/metadata/taskdefs (a list); PUT only updates.`);
+    if (existing === undefined) throw notFound(`No such task by name ${def.name}`);
     const stored = { ...storedTaskDef(def), createTime: existing.createTime, updateTime: Date.now() } as TaskDef;
     this.registry.addTask(stored);
     return stored;
+  }
+
+  /**
+   * The definition a new run executes, as the server snapshots it at start
+   * (`MetadataMapperService.populateTaskDefinitions`): a copy in the stored form, where every task
+   * without an embedded `taskDefinition` gets the registered one, or else an ad-hoc one (the
+   * server's defaults; retries and response timeout off for system tasks), and a SUB_WORKFLOW
+   * without a version gets the latest. The run keeps using this copy whatever is registered later.
+   */
+  snapshot(def: WorkflowDef): WorkflowDef {
+    const copy = storedWorkflowDef(structuredClone(def));
+    for (const task of allWorkflowTasks(copy.tasks)) {
+      if (task.taskDefinition === undefined && task.name !== '') {
+        const registered = this.registry.task(task.name);
+        const simple = (task.type ?? 'SIMPLE') === 'SIMPLE';
+        task.taskDefinition = registered ?? storedEmbeddedTaskDef({ name: task.name, ...(!simple && { retryCount: 0, responseTimeoutSeconds: 0 }) } as TaskDef);
+      }
+      const sub = task.subWorkflowParam;
+      if (task.type === 'SUB_WORKFLOW' && sub !== undefined && (sub.version === undefined || sub.version === null)) {
+        const latest = typeof sub.name === 'string' ? this.registry.workflow(sub.name)?.version : undefined;
+        if (latest !== undefined) sub.version = latest;
+      }
+    }
+    return copy;
   }
 
   /** `GET /api/metadata/taskdefs/{name}`; 404 with the server's wording. */
@@ -130,6 +167,12 @@ export class DefinitionStore {
     if (def === undefined) throw notFound(`No such taskType found by name: ${name}`);
     return def;
   }
+}
+
+/** A 400 with the server's words for every issue found, when there is one; a list's items numbered `[i]` as the server numbers them. */
+function rejectIssues(issues: readonly (readonly DefinitionIssue[])[], defs: readonly unknown[], argument: ValidatedArgument, list: boolean): void {
+  const errors = issues.flatMap((found, i) => found.map((issue) => serverValidationError(issue, list ? `${argument}[${i}]` : argument, defs[i])));
+  if (errors.length > 0) throw validationFailed(errors);
 }
 
 /** Names of task definitions given inline (`taskDefinition`) anywhere in a workflow definition. */
@@ -150,6 +193,42 @@ function inlineTaskDefNames(def: unknown): string[] {
   };
   if (isObject(def)) walk(def['tasks']);
   return names;
+}
+
+/**
+ * The registry the dev server's engines read: the store's definitions, where every workflow comes
+ * as the snapshot a new run executes ({@link DefinitionStore.snapshot}), so that sub-workflows,
+ * failure workflows and START_WORKFLOW runs carry their task definitions as on the server.
+ */
+export class SnapshotRegistry extends Registry {
+  constructor(private readonly store: DefinitionStore) {
+    super();
+  }
+
+  override workflow(name: string, version?: number): WorkflowDef | undefined {
+    const def = this.store.registry.workflow(name, version);
+    return def === undefined ? undefined : this.store.snapshot(def);
+  }
+
+  override allWorkflows(): WorkflowDef[] {
+    return this.store.registry.allWorkflows();
+  }
+
+  override task(name: string): TaskDef | undefined {
+    return this.store.registry.task(name);
+  }
+
+  override allTasks(): TaskDef[] {
+    return this.store.registry.allTasks();
+  }
+
+  override addWorkflow(def: WorkflowDef): void {
+    this.store.registry.addWorkflow(def);
+  }
+
+  override addTask(def: TaskDef): void {
+    this.store.registry.addTask(def);
+  }
 }
 
 /** What {@link registerGeneratedDir} registered. */

@@ -8,6 +8,7 @@ import { addMetadataRoutes } from './metadata-routes.ts';
 import { Router } from './router.ts';
 import { DevRuntime } from './runtime.ts';
 import { addTaskRoutes } from './task-routes.ts';
+import { addUnsupportedRoutes } from './unsupported-routes.ts';
 import { addWorkflowRoutes } from './workflow-routes.ts';
 
 /** Options of {@link startDevServer}. */
@@ -57,20 +58,23 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const registry = options.registry ?? new Registry();
   const store = new DefinitionStore(registry, options);
   const registered = options.generatedDir !== undefined ? await registerGeneratedDir(store, options.generatedDir) : { workflows: [], tasks: [] };
-  const runtime = new DevRuntime(registry);
+  const runtime = new DevRuntime(store);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   const router = new Router().add('GET', '/health', ({ res }) => sendJson(res, 200, { healthy: true }));
   addMetadataRoutes(router, store);
-  addWorkflowRoutes(router, runtime, store);
+  addWorkflowRoutes(router, runtime);
   addTaskRoutes(router, runtime);
+  addUnsupportedRoutes(router);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const { handler, params } = router.match(req.method ?? 'GET', url.pathname);
+      let raw: Promise<string> | undefined;
       let parsed: Promise<unknown> | undefined;
-      await handler({ req, res, params, query: url.searchParams, body: () => (parsed ??= readBody(req, maxBodyBytes).then(parseJson)) });
+      const text = (): Promise<string> => (raw ??= readBody(req, maxBodyBytes));
+      await handler({ req, res, params, query: url.searchParams, text, body: () => (parsed ??= text().then(parseJson)) });
     } catch (error) {
       sendError(res, error);
     }

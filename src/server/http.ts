@@ -1,18 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DefinitionIssue } from '../issues.ts';
+import { hostname } from 'node:os';
 
 /** One entry of a 400 answer's `validationErrors`, the server's `ValidationError` shape. */
 export interface ValidationErrorBody {
   readonly path: string;
   readonly message: string;
-  readonly invalidValue: string | null;
-  /** Our stable issue code (the server has none; clients ignore unknown fields). */
+  /** The rejected value as text, when the constraint names one. */
+  readonly invalidValue?: string;
+  /** The validator's issue code, for rules the server does not have (clients ignore unknown fields). */
   readonly code?: string;
 }
 
+/** The `instance` of the server's error answers: its host name (`Utils.getServerId`). */
+const INSTANCE = hostname();
+
 /**
  * An error that becomes an HTTP answer in the server's `ErrorResponse` shape:
- * `{status, message, instance, retryable, validationErrors?}`.
+ * `{status, message, instance, retryable}`, or `{status, message, retryable, validationErrors}` for
+ * failed bean validation (conductor-oss 3.32.3 sends no `instance` there).
  */
 export class HttpError extends Error {
   constructor(
@@ -27,23 +32,9 @@ export class HttpError extends Error {
 
   /** The JSON body the Conductor server sends for this error. */
   toBody(): Record<string, unknown> {
-    return {
-      status: this.status,
-      message: this.message,
-      instance: 'k1-dev-server',
-      retryable: false,
-      ...(this.validationErrors !== undefined && { validationErrors: this.validationErrors }),
-    };
+    if (this.validationErrors !== undefined) return { status: this.status, message: this.message, retryable: false, validationErrors: this.validationErrors };
+    return { status: this.status, message: this.message, instance: INSTANCE, retryable: false };
   }
-}
-
-/** 400 with the server's wording for failed bean validation, one entry per issue. */
-export function validationFailed(issues: readonly DefinitionIssue[]): HttpError {
-  return new HttpError(
-    400,
-    'Validation failed, check below errors for detail.',
-    issues.map((issue) => ({ path: issue.path, message: issue.message, invalidValue: null, code: issue.code })),
-  );
 }
 
 /** 400 for a request that is not what the endpoint takes. */
@@ -70,7 +61,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 /** Sends plain text, as the server answers a start (the workflow id) or a task update (the task id). */
 export function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'Content-Type': 'text/plain;charset=UTF-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -135,15 +126,16 @@ function tooLarge(maxBytes: number): HttpError {
 }
 
 /**
- * Parses a JSON request body. An empty body is `undefined`; malformed JSON is a 400 that says where
- * the text stops being JSON.
+ * Parses a JSON request body. An empty body is `undefined`; malformed JSON is a 500
+ * `JSON parse error: ...` that says where the text stops being JSON, as conductor-oss 3.32.3
+ * answers (a 500, although the request is at fault).
  */
 export function parseJson(text: string): unknown {
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw badRequest(`The request body is not valid JSON: ${(error as Error).message}. Send a JSON document with Content-Type: application/json.`);
+    throw new HttpError(500, `JSON parse error: ${(error as Error).message}`);
   }
 }
 
@@ -158,10 +150,17 @@ export function requireObject(body: unknown, what: string): Record<string, unkno
   return body;
 }
 
-/** The body as a JSON array, or a 400 naming what the endpoint wanted. */
-export function requireArray(body: unknown, what: string): unknown[] {
-  if (!Array.isArray(body)) throw badRequest(`The request body must be a JSON array of ${what}, but it is ${describe(body)}. Wrap a single one in [ ].`);
-  return body;
+/**
+ * The body as a JSON array, or the 500 conductor-oss 3.32.3 answers when JSON binding fails, in
+ * Jackson's words: `JSON parse error: Cannot deserialize value of type \`java.util.ArrayList<T>\` from
+ * Object value ...` (wrap a single definition in [ ]).
+ *
+ * @param javaType the element type the server binds, e.g. `com.netflix.conductor.common.metadata.tasks.TaskDef`
+ */
+export function requireArray(body: unknown, javaType: string): unknown[] {
+  if (Array.isArray(body)) return body;
+  const [kind, token] = isObject(body) ? ['Object', 'START_OBJECT'] : typeof body === 'string' ? ['String', 'VALUE_STRING'] : typeof body === 'number' ? ['Integer', 'VALUE_NUMBER_INT'] : typeof body === 'boolean' ? ['Boolean', `VALUE_${String(body).toUpperCase()}`] : ['Null', 'VALUE_NULL'];
+  throw new HttpError(500, `JSON parse error: Cannot deserialize value of type \`java.util.ArrayList<${javaType}>\` from ${kind} value (token \`JsonToken.${token}\`)`);
 }
 
 /** How a JSON value is described in error messages. */

@@ -1,5 +1,5 @@
 import type { DefinitionStore } from './definitions.ts';
-import { boolParam, HttpError, intParam, requireArray, sendEmpty, sendJson, validationFailed } from './http.ts';
+import { boolParam, HttpError, intParam, requireArray, sendEmpty, sendJson } from './http.ts';
 import type { Router } from './router.ts';
 
 /**
@@ -15,7 +15,7 @@ export function addMetadataRoutes(router: Router, store: DefinitionStore): void 
     })
     // 200 (creates or replaces each), 400 when any is invalid (then none is saved).
     .add('PUT', '/api/metadata/workflow', async ({ res, body }) => {
-      store.updateWorkflows(requireArray(await body(), 'workflow definitions'));
+      store.updateWorkflows(requireArray(await body(), 'com.netflix.conductor.common.metadata.workflow.WorkflowDef'));
       sendEmpty(res, 200);
     })
     .add('GET', '/api/metadata/workflow', ({ res }) => {
@@ -26,13 +26,12 @@ export function addMetadataRoutes(router: Router, store: DefinitionStore): void 
     })
     // 200 when valid, 400 with validationErrors; nothing is saved either way.
     .add('POST', '/api/metadata/workflow/validate', async ({ res, body }) => {
-      const issues = store.workflowIssues([await body()]);
-      if (issues.length > 0) throw validationFailed(issues);
+      store.checkWorkflows([await body()], 'validateWorkflowDef.arg0');
       sendEmpty(res, 200);
     })
     // 200 (creates or replaces each), 400 when any is invalid.
     .add('POST', '/api/metadata/taskdefs', async ({ res, body }) => {
-      store.createTasks(requireArray(await body(), 'task definitions'));
+      store.createTasks(requireArray(await body(), 'com.netflix.conductor.common.metadata.tasks.TaskDef'));
       sendEmpty(res, 200);
     })
     // 200, 400 invalid, 404 when it does not exist yet (the OSS server only updates here).

@@ -10,6 +10,8 @@ export interface RouteContext {
   readonly query: URLSearchParams;
   /** The parsed JSON body (undefined when empty); read lazily, only by routes that take one. */
   readonly body: () => Promise<unknown>;
+  /** The body as sent, for routes that take plain text (a task log line). */
+  readonly text: () => Promise<string>;
 }
 
 /** Handles one request; it writes the answer itself, or throws an {@link HttpError}. */
@@ -49,7 +51,7 @@ export class Router {
         allowed.add(route.method);
         continue;
       }
-      if (best === undefined || route.score > best.route.score) best = { route, params };
+      if (best === undefined || moreSpecific(route, best.route)) best = { route, params };
     }
     if (best !== undefined) return { handler: best.route.handler, params: best.params };
     if (allowed.size > 0) {
@@ -58,6 +60,13 @@ export class Router {
     }
     throw new HttpError(404, `No endpoint ${method} ${path} in the dev server. It implements the Conductor REST subset the SDK uses under /api/metadata, /api/workflow and /api/tasks; the routes are listed in src/server/*-routes.ts.`);
   }
+}
+
+/** More static segments wins; on a tie, the route static at the first place where the two differ. */
+function moreSpecific(a: Route, b: Route): boolean {
+  if (a.score !== b.score) return a.score > b.score;
+  const i = a.segments.findIndex((segment, j) => isParam(segment) !== isParam(b.segments[j] as string));
+  return i !== -1 && !isParam(a.segments[i] as string);
 }
 
 function split(path: string): string[] {

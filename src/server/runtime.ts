@@ -1,12 +1,13 @@
 import type { WorkflowDef } from '../conductor-types.ts';
 import { Engine } from '../runner/engine.ts';
 import { isTerminal, type Execution } from '../runner/execution.ts';
-import { resolveParameters } from '../runner/parameters.ts';
-import type { Registry } from '../runner/registry.ts';
 import type { TaskOutcome, TaskRun } from '../runner/types.ts';
 import { RealClock } from '../runner/virtual-clock.ts';
-import { apiTaskType, isWorkerTask, type TaskExtras } from './api-model.ts';
-import { badRequest, conflict, HttpError, isObject, notFound } from './http.ts';
+import { apiTaskType, failedTasks, isWorkerTask, type RunView } from './api-model.ts';
+import { SnapshotRegistry, type DefinitionStore } from './definitions.ts';
+import { domainOf, PollRecord } from './domains.ts';
+import { badRequest, HttpError, isObject, notFound } from './http.ts';
+import { newTaskState, type TaskState, type WorkflowState } from './run-state.ts';
 
 /** A task and the workflow run it belongs to. */
 export interface LocatedTask {
@@ -21,20 +22,43 @@ const POLL_RECHECK_MS = 100;
 
 const RESULT_STATUSES: ReadonlySet<string> = new Set(['IN_PROGRESS', 'COMPLETED', 'FAILED', 'FAILED_WITH_TERMINAL_ERROR']);
 
+/** What a start takes beside the definition and the input. */
+export interface StartOptions {
+  readonly correlationId?: string | undefined;
+  /** Task type (or `*`) → comma-separated domains, as in a StartWorkflowRequest. */
+  readonly taskToDomain?: Readonly<Record<string, string>> | undefined;
+}
+
 /**
  * The dev server's state: the runner's {@link Engine} on real time, the queue of worker tasks
- * (SIMPLE tasks waiting in `SCHEDULED`), and the workflow operations of the REST API.
+ * (SIMPLE tasks waiting in `SCHEDULED`, by domain), what the server's models keep beside the
+ * engine's (`run-state.ts`), and the start, poll and update operations of the REST API. The
+ * workflow operations (retry, rerun, pause...) are in `workflow-operations.ts`.
  */
-export class DevRuntime {
+export class DevRuntime implements RunView {
   /** Real time: WAIT durations, retry delays and timeouts take as long as they say. */
   readonly clock = new RealClock();
   readonly engine: Engine;
-  private readonly extras = new Map<string, TaskExtras>();
+  /** Tasks skipped before they ran, by workflow id and reference name (`PUT .../skiptask/{ref}`). */
+  readonly skipped = new Map<string, Set<string>>();
+  /** Runs of `POST /api/workflow/test`, by id. */
+  private readonly testRuns = new Map<string, Execution>();
+  /** Removed runs: gone for every endpoint but the search, as on the server. */
+  private readonly removed = new Map<string, Execution>();
+  private readonly taskStates = new Map<string, TaskState>();
+  private readonly workflowStates = new Map<string, WorkflowState>();
+  private readonly polls = new PollRecord();
   private readonly listeners = new Set<() => void>();
   private closed = false;
 
-  constructor(readonly registry: Registry) {
-    this.engine = new Engine({ registry, executors: new Map(), clock: this.clock });
+  constructor(readonly store: DefinitionStore) {
+    this.engine = new Engine({
+      registry: new SnapshotRegistry(store),
+      executors: new Map(),
+      clock: this.clock,
+      onWorkflowEnd: (exec) => this.recordEnd(exec),
+      isSkipped: (exec, wt) => this.skipped.get(exec.id)?.has(wt.taskReferenceName) === true,
+    });
     this.clock.setOnFire(() => void this.changed());
   }
 
@@ -77,134 +101,79 @@ export class DevRuntime {
     });
   }
 
-  /** Per-task facts beside the engine's (worker id, callback). */
-  extrasOf(run: TaskRun): TaskExtras {
-    return this.extras.get(run.taskId) ?? {};
+  // ---- the server's model beside the engine's ----------------------------------------------
+
+  /** The dev server's state of a task; made on first sight, queued in the domain its workflow maps it to. */
+  taskState(exec: Execution, run: TaskRun): TaskState {
+    let state = this.taskStates.get(run.taskId);
+    if (state === undefined) {
+      const domain = isWorkerTask(run) ? domainOf(apiTaskType(run), this.workflowState(exec).taskToDomain, this.polls) : undefined;
+      state = newTaskState(domain);
+      this.taskStates.set(run.taskId, state);
+    }
+    return state;
+  }
+
+  /**
+   * The dev server's state of a workflow run. One the engine started by itself (a sub-workflow)
+   * gets its parent's `taskToDomain`, as the server's SUB_WORKFLOW task passes it on.
+   */
+  workflowState(exec: Execution): WorkflowState {
+    let state = this.workflowStates.get(exec.id);
+    if (state === undefined) {
+      state = { taskToDomain: exec.parent === undefined ? {} : this.workflowState(exec.parent.execution).taskToDomain, lastRetriedTime: 0 };
+      this.workflowStates.set(exec.id, state);
+    }
+    return state;
+  }
+
+  /** Records what the server records when a workflow ends: its failed tasks. */
+  recordEnd(exec: Execution): void {
+    if (exec.status === 'RUNNING' || exec.status === 'PAUSED') return;
+    this.workflowState(exec).failed = failedTasks(exec);
   }
 
   // ---- workflows ----------------------------------------------------------------------------
 
-  /** A workflow run by id; 404 with the server's wording. */
+  /** A workflow run by id (test runs included); 404 with the server's wording. */
   execution(workflowId: string): Execution {
-    const exec = this.engine.executions.get(workflowId);
+    const exec = this.engine.executions.get(workflowId) ?? this.testRuns.get(workflowId);
     if (exec === undefined) throw notFound(`No such workflow found by id: ${workflowId}`);
     return exec;
   }
 
-  /** Workflow ids by `<workflow name>\u0000<idempotencyKey>`. */
-  private readonly idempotent = new Map<string, string>();
+  /**
+   * Removes an ended run (`DELETE /api/workflow/{id}/remove`): 400 while it runs, in the server's
+   * words. conductor-oss 3.32.3 leaves it in its search index, so the search still finds it.
+   */
+  remove(exec: Execution): void {
+    if (!isFinished(exec)) throw badRequest(`Cannot archive workflow: ${exec.id} with status: ${exec.status}`);
+    this.engine.executions.delete(exec.id);
+    this.testRuns.delete(exec.id);
+    this.removed.set(exec.id, exec);
+  }
+
+  /** Every run the search looks through: running and ended ones, test runs, and removed ones. */
+  searchable(): Execution[] {
+    return [...this.engine.executions.values(), ...this.testRuns.values(), ...this.removed.values()];
+  }
+
+  /** Keeps a run of `POST /api/workflow/test` (its own engine) so that it can be read back by id. */
+  adoptTestRun(exec: Execution, taskToDomain: Readonly<Record<string, string>>): void {
+    this.testRuns.set(exec.id, exec);
+    this.workflowStates.set(exec.id, { taskToDomain, lastRetriedTime: 0 });
+  }
 
   /**
-   * Starts a workflow and lets it run to its first wait. With an idempotency key already used for
-   * this workflow name, RETURN_EXISTING gives back that run, FAIL (the default) refuses with 409,
-   * FAIL_ON_RUNNING refuses only while that run is still RUNNING.
+   * Starts a workflow on a snapshot of its definition (the server's `populateTaskDefinitions`) and
+   * lets it run to its first wait. An `idempotencyKey` is not looked at: conductor-oss 3.32.3
+   * ignores it (two starts with one key and RETURN_EXISTING give two runs); Orkes honours it.
    */
-  async start(
-    def: WorkflowDef,
-    input: Record<string, unknown>,
-    correlationId: string | undefined,
-    idempotency?: { readonly key: string; readonly strategy?: string | undefined },
-  ): Promise<Execution> {
-    const slot = idempotency === undefined ? undefined : `${def.name}\u0000${idempotency.key}`;
-    const existing = slot === undefined ? undefined : this.engine.executions.get(this.idempotent.get(slot) ?? '');
-    if (existing !== undefined && idempotency !== undefined) {
-      const strategy = idempotency.strategy ?? 'FAIL';
-      if (strategy === 'RETURN_EXISTING') return existing;
-      if (strategy === 'FAIL' || existing.status === 'RUNNING') {
-        throw conflict(`Workflow ${def.name} was already started with idempotencyKey ${idempotency.key} (workflow ${existing.id}); use idempotencyStrategy RETURN_EXISTING to get it back.`);
-      }
-    }
-    const exec = this.engine.start(def, input, { correlationId });
-    if (slot !== undefined) this.idempotent.set(slot, exec.id);
+  async start(def: WorkflowDef, input: Record<string, unknown>, options: StartOptions = {}): Promise<Execution> {
+    const exec = this.engine.start(this.store.snapshot(def), input, { correlationId: options.correlationId });
+    this.workflowStates.set(exec.id, { taskToDomain: options.taskToDomain ?? {}, lastRetriedTime: 0 });
     await this.changed();
     return exec;
-  }
-
-  /**
-   * Terminates a workflow as `DELETE /api/workflow/{id}` does: no failure workflow; 409 for a
-   * COMPLETED one; nothing for one already TERMINATED.
-   */
-  async terminate(exec: Execution, reason: string | undefined): Promise<void> {
-    if (exec.status === 'COMPLETED') throw conflict('Cannot terminate a COMPLETED workflow.');
-    if (exec.status === 'TERMINATED') return;
-    if (exec.status === 'RUNNING' || exec.status === 'PAUSED') {
-      this.engine.endWorkflow(exec, 'TERMINATED', reason, { byApi: true });
-    } else {
-      // FAILED or TIMED_OUT: the server records the termination over the earlier end.
-      exec.status = 'TERMINATED';
-      exec.reasonForIncompletion = reason;
-      exec.doc['workflow'] = exec.workflowView();
-    }
-    await this.changed();
-  }
-
-  /**
-   * Retries a failed workflow as `POST /api/workflow/{id}/retry` does: every FAILED, TIMED_OUT or
-   * CANCELED task whose reference has no later successful attempt gets a new attempt
-   * (retryCount + 1); a CANCELED JOIN or DO_WHILE goes back to IN_PROGRESS; the workflow is
-   * RUNNING again.
-   */
-  async retry(exec: Execution): Promise<void> {
-    if (!isFinished(exec)) throw notFound(`Workflow is still running.  status=${exec.status}`);
-    if (exec.tasks.length === 0) throw conflict('Workflow has not started yet');
-    const retriable = new Map<string, TaskRun>();
-    const reopen: TaskRun[] = [];
-    for (const run of exec.tasks) {
-      switch (run.status) {
-        case 'FAILED':
-        case 'FAILED_WITH_TERMINAL_ERROR':
-        case 'TIMED_OUT':
-          retriable.set(run.referenceTaskName, run);
-          break;
-        case 'CANCELED':
-          if (run.taskType === 'JOIN' || run.taskType === 'DO_WHILE') reopen.push(run);
-          else retriable.set(run.referenceTaskName, run);
-          break;
-        default:
-          retriable.delete(run.referenceTaskName);
-      }
-    }
-    if (retriable.size === 0) throw conflict('There are no retryable tasks! Use restart if you want to attempt entire workflow execution again.');
-    exec.status = 'RUNNING';
-    exec.reasonForIncompletion = undefined;
-    exec.endTime = 0;
-    exec.failedTaskId = undefined;
-    exec.permissiveFailure = undefined;
-    exec.doc['workflow'] = exec.workflowView();
-    for (const run of reopen) {
-      run.status = 'IN_PROGRESS';
-      run.endTime = 0;
-      exec.publish(run);
-      if (run.taskType === 'JOIN') exec.joins.add(run);
-    }
-    for (const run of [...retriable.values()].sort((a, b) => a.seq - b.seq)) {
-      // As the server: the old input, with the task's parameters resolved again over it.
-      const resolved = resolveParameters(run.workflowTask.inputParameters ?? {}, exec.doc);
-      this.engine.schedule(exec, run.workflowTask, run, { ...run.inputData, ...(isObject(resolved) ? resolved : {}) });
-    }
-    await this.changed();
-  }
-
-  /**
-   * Restarts a finished workflow as `POST /api/workflow/{id}/restart` does: from the first task,
-   * with the same input and the same id; 409 while it still runs.
-   */
-  async restart(exec: Execution, useLatestDefinitions: boolean): Promise<Execution> {
-    const label = `${exec.def.name}.${exec.def.version ?? 1}/${exec.id}.${exec.status}`;
-    if (!isFinished(exec)) throw conflict(`Workflow: ${label} is not in terminal state, unable to restart.`);
-    const def = useLatestDefinitions ? this.registry.workflow(exec.def.name) : exec.def;
-    if (def === undefined) throw notFound(`Unable to find latest definition for ${exec.id}`);
-    if (def.restartable === false && exec.status === 'COMPLETED') throw notFound(`Workflow: ${label} is non-restartable`);
-    const fresh = this.engine.start(def, exec.input, { correlationId: exec.correlationId, parent: exec.parent, workflowId: exec.id });
-    await this.changed();
-    return fresh;
-  }
-
-  /** Removes a workflow run (terminating it first when it still runs). */
-  async remove(exec: Execution): Promise<void> {
-    if (!isFinished(exec)) this.engine.endWorkflow(exec, 'TERMINATED', 'Removed through the API.', { byApi: true });
-    this.engine.executions.delete(exec.id);
-    await this.changed();
   }
 
   /** Resolves once the workflow finished, or after `timeoutMs`. */
@@ -228,34 +197,49 @@ export class DevRuntime {
     return undefined;
   }
 
-  /** Worker tasks waiting in the queue (SCHEDULED), oldest first; of one type when given. */
-  queued(taskType?: string): LocatedTask[] {
+  /**
+   * Worker tasks a poll can get now: SCHEDULED, not postponed by a callback, in the asked domain
+   * (none: the default queue), of a RUNNING or PAUSED workflow (pausing schedules nothing new but
+   * leaves the queue as it is), oldest first; of one type when given.
+   */
+  queued(taskType?: string, domain?: string): LocatedTask[] {
+    const now = Date.now();
     const found: LocatedTask[] = [];
     for (const exec of this.engine.executions.values()) {
-      if (exec.status !== 'RUNNING') continue;
+      if (isFinished(exec)) continue;
       for (const run of exec.tasks) {
-        if (run.status === 'SCHEDULED' && isWorkerTask(run) && (taskType === undefined || apiTaskType(run) === taskType)) found.push({ exec, run });
+        if (run.status !== 'SCHEDULED' || !isWorkerTask(run) || (taskType !== undefined && apiTaskType(run) !== taskType)) continue;
+        const state = this.taskState(exec, run);
+        if (state.domain === domain && state.visibleAt <= now) found.push({ exec, run });
       }
     }
-    return found.sort((a, b) => a.run.seq - b.run.seq);
+    return found.sort((a, b) => a.run.scheduledTime - b.run.scheduledTime || a.run.seq - b.run.seq);
   }
 
-  /** Takes up to `count` tasks of a type from the queue and marks them IN_PROGRESS for `workerId`. */
-  take(taskType: string, count: number, workerId: string | undefined): LocatedTask[] {
-    const taken = this.queued(taskType).slice(0, Math.max(1, count));
+  /** Takes up to `count` tasks of a type from a domain's queue and marks them IN_PROGRESS for `workerId`. */
+  take(taskType: string, count: number, workerId: string | undefined, domain: string | undefined): LocatedTask[] {
+    this.polls.polled(taskType, domain, workerId);
+    const taken = this.queued(taskType, domain).slice(0, Math.max(1, count));
     for (const { exec, run } of taken) {
+      // The server keeps the first startTime when a task is polled again after IN_PROGRESS.
+      const firstStart = run.startTime;
       this.engine.startRun(exec, run);
-      this.extras.set(run.taskId, { ...(workerId !== undefined && { workerId }) });
+      if (firstStart > 0) run.startTime = firstStart;
+      const state = this.taskState(exec, run);
+      state.workerId = workerId;
+      state.updateTime = Date.now();
+      // The server hands a polled task out with its callback cleared.
+      state.callbackAfterSeconds = 0;
     }
     return taken;
   }
 
   /** A (batch) poll: tasks at once, or the first ones queued within `timeoutMs` (at most 30 s). */
-  async poll(taskType: string, count: number, timeoutMs: number, workerId: string | undefined, signal: AbortSignal): Promise<LocatedTask[]> {
+  async poll(taskType: string, count: number, timeoutMs: number, workerId: string | undefined, domain: string | undefined, signal: AbortSignal): Promise<LocatedTask[]> {
     const deadline = Date.now() + Math.max(0, Math.min(timeoutMs, MAX_POLL_TIMEOUT_MS));
     for (;;) {
       if (signal.aborted || this.closed) return [];
-      const taken = this.take(taskType, count, workerId);
+      const taken = this.take(taskType, count, workerId, domain);
       if (taken.length > 0) {
         await this.changed();
         return taken;
@@ -276,8 +260,8 @@ export class DevRuntime {
     const taskId = body['taskId'];
     const workflowId = body['workflowInstanceId'];
     const missing = [
-      ...(typeof workflowId !== 'string' || workflowId === '' ? [{ path: 'updateTask.taskResult.workflowInstanceId', message: 'Workflow Id cannot be null or empty', invalidValue: null }] : []),
-      ...(typeof taskId !== 'string' || taskId === '' ? [{ path: 'updateTask.taskResult.taskId', message: 'Task ID cannot be null or empty', invalidValue: null }] : []),
+      ...(typeof workflowId !== 'string' || workflowId === '' ? [{ path: 'updateTask.arg0.workflowInstanceId', message: 'Workflow Id cannot be null or empty' }] : []),
+      ...(typeof taskId !== 'string' || taskId === '' ? [{ path: 'updateTask.arg0.taskId', message: 'Task ID cannot be null or empty' }] : []),
     ];
     if (missing.length > 0) throw new HttpError(400, 'Validation failed, check below errors for detail.', missing);
     // The server looks the workflow up first: an unknown one is a 404 before the task is.
@@ -304,24 +288,42 @@ export class DevRuntime {
     return this.applyResult({ exec, run }, status as TaskOutcome['status'], { outputData: output, workerId });
   }
 
+  /**
+   * A result as conductor-oss 3.32.3 applies it (`WorkflowExecutorOps.updateTask`): the output is
+   * replaced, not merged; `workerId`, `reasonForIncompletion` and `callbackAfterSeconds` are the
+   * result's; IN_PROGRESS puts a worker task back in the queue as SCHEDULED, postponed by
+   * `callbackAfterSeconds`, without counting a poll; a result for a PAUSED workflow is recorded and
+   * acted on at resume.
+   */
   private async applyResult(task: LocatedTask, status: TaskOutcome['status'], body: Record<string, unknown>): Promise<LocatedTask> {
     const { exec, run } = task;
-    if (isTerminal(run.status) || exec.status !== 'RUNNING') return task;
+    if (isTerminal(run.status) || isFinished(exec)) return task;
     const output = isObject(body['outputData']) ? body['outputData'] : {};
     const reason = typeof body['reasonForIncompletion'] === 'string' ? body['reasonForIncompletion'] : undefined;
     const callback = typeof body['callbackAfterSeconds'] === 'number' && body['callbackAfterSeconds'] > 0 ? body['callbackAfterSeconds'] : 0;
-    const workerId = typeof body['workerId'] === 'string' ? body['workerId'] : this.extrasOf(run).workerId;
+    const state = this.taskState(exec, run);
     if (Array.isArray(body['logs'])) {
-      run.logs.push(...body['logs'].map((entry: unknown) => (isObject(entry) ? String(entry['log'] ?? '') : String(entry))));
-    }
-    this.extras.set(run.taskId, { ...(workerId !== undefined && { workerId }), callbackAfterSeconds: callback });
-    if (status === 'IN_PROGRESS' && isWorkerTask(run)) {
-      // The server puts a worker task back in the queue, to be polled again after the callback.
-      this.engine.update(exec, run, 'IN_PROGRESS', output, reason, callback > 0 ? callback : undefined);
-      if (callback === 0 && run.status === 'IN_PROGRESS') {
-        run.status = 'SCHEDULED';
-        exec.publish(run);
+      for (const entry of body['logs'] as unknown[]) {
+        const createdTime = isObject(entry) && typeof entry['createdTime'] === 'number' ? entry['createdTime'] : Date.now();
+        state.logs.push({ log: isObject(entry) ? String(entry['log'] ?? '') : String(entry), createdTime });
       }
+    }
+    state.workerId = typeof body['workerId'] === 'string' ? body['workerId'] : undefined;
+    state.callbackAfterSeconds = callback;
+    state.updateTime = Date.now();
+    if (status === 'IN_PROGRESS') {
+      run.outputData = output;
+      run.reasonForIncompletion = reason;
+      if (isWorkerTask(run)) {
+        run.status = 'SCHEDULED';
+        state.visibleAt = Date.now() + callback * 1000;
+      }
+      exec.publish(run);
+    } else if (exec.status === 'PAUSED') {
+      this.engine.markDone(exec, run, status, output, reason);
+      state.deferred = { status, output, reason };
+    } else if (run.status === 'SCHEDULED') {
+      this.engine.finishTask(exec, run, status, output, reason);
     } else {
       this.engine.update(exec, run, status, output, reason);
     }
@@ -330,8 +332,28 @@ export class DevRuntime {
   }
 
   /** Logs of a task, in the server's `TaskExecLog` shape. */
-  logsOf(run: TaskRun): { log: string; taskId: string; createdTime: number }[] {
-    return run.logs.map((log) => ({ log, taskId: run.taskId, createdTime: run.startTime }));
+  logsOf({ exec, run }: LocatedTask): { log: string; taskId: string; createdTime: number }[] {
+    return this.taskState(exec, run).logs.map(({ log, createdTime }) => ({ log, taskId: run.taskId, createdTime }));
+  }
+
+  /** `GET /api/tasks/queue/polldata`: who polled a task type last, per domain (the server's `PollData`). */
+  pollData(taskType: string): { queueName: string; domain?: string; workerId?: string; lastPollTime: number }[] {
+    return this.polls.of(taskType).map(({ domain, workerId, lastPollTime }) => ({ queueName: taskType, ...(domain !== undefined && { domain }), ...(workerId !== undefined && { workerId }), lastPollTime }));
+  }
+
+  /**
+   * `POST /api/workflow/{id}/resetcallbacks`: worker tasks waiting out a callback can be polled at
+   * once, their `callbackAfterSeconds` 0; 409 for an ended workflow (the server's wording).
+   */
+  resetCallbacks(exec: Execution): void {
+    if (isFinished(exec)) throw new HttpError(409, `Workflow is in terminal state. Status = ${exec.status}`);
+    for (const run of exec.tasks) {
+      const state = this.taskState(exec, run);
+      if (run.status !== 'SCHEDULED' || !isWorkerTask(run) || state.callbackAfterSeconds <= 0) continue;
+      state.callbackAfterSeconds = 0;
+      state.visibleAt = 0;
+    }
+    this.wake();
   }
 }
 

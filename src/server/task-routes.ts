@@ -1,17 +1,23 @@
 import { apiTaskType, toApiTask, toApiWorkflow } from './api-model.ts';
-import { badRequest, clientGone, intParam, sendEmpty, sendJson, sendText } from './http.ts';
+import { badRequest, clientGone, intParam, notFound, sendEmpty, sendJson, sendText } from './http.ts';
 import type { Router } from './router.ts';
 import type { DevRuntime, LocatedTask } from './runtime.ts';
+
+/** The queue a poll asks for: `?domain=` (blank is the default queue). */
+function domainParam(query: URLSearchParams): string | undefined {
+  const domain = query.get('domain');
+  return domain === null || domain === '' ? undefined : domain;
+}
 
 /** How long a single poll waits for a task, as the server's `poll` does. */
 const SINGLE_POLL_TIMEOUT_MS = 100;
 
 /**
  * The worker endpoints: (batch) poll, task updates (`POST /api/tasks`, `update-v2`, by reference
- * name), a task by id, its logs, and queue sizes.
+ * name), a task by id, its logs (read and add), queue sizes and poll data.
  */
 export function addTaskRoutes(router: Router, runtime: DevRuntime): void {
-  const json = ({ exec, run }: LocatedTask): Record<string, unknown> => toApiTask(runtime.engine, exec, run, runtime.extrasOf(run));
+  const json = ({ exec, run }: LocatedTask): Record<string, unknown> => toApiTask(runtime, exec, run);
   const countParam = (query: URLSearchParams): number => {
     const count = intParam(query, 'count') ?? 1;
     if (count < 1) throw badRequest(`count=${count}: ask for at least one task.`);
@@ -19,14 +25,14 @@ export function addTaskRoutes(router: Router, runtime: DevRuntime): void {
   };
 
   router
-    // 200 with a list of Task JSON ([] when none came within `timeout` ms).
+    // 200 with a list of Task JSON ([] when none came within `timeout` ms); ?domain= polls that domain's queue.
     .add('GET', '/api/tasks/poll/batch/{taskType}', async ({ res, params, query }) => {
-      const tasks = await runtime.poll(params['taskType'] as string, countParam(query), intParam(query, 'timeout') ?? 100, query.get('workerid') ?? undefined, clientGone(res));
+      const tasks = await runtime.poll(params['taskType'] as string, countParam(query), intParam(query, 'timeout') ?? 100, query.get('workerid') ?? undefined, domainParam(query), clientGone(res));
       sendJson(res, 200, tasks.map(json));
     })
     // 200 Task JSON, or 204 when none is queued.
     .add('GET', '/api/tasks/poll/{taskType}', async ({ res, params, query }) => {
-      const [task] = await runtime.poll(params['taskType'] as string, 1, SINGLE_POLL_TIMEOUT_MS, query.get('workerid') ?? undefined, clientGone(res));
+      const [task] = await runtime.poll(params['taskType'] as string, 1, SINGLE_POLL_TIMEOUT_MS, query.get('workerid') ?? undefined, domainParam(query), clientGone(res));
       if (task === undefined) sendEmpty(res, 204);
       else sendJson(res, 200, json(task));
     })
@@ -42,7 +48,7 @@ export function addTaskRoutes(router: Router, runtime: DevRuntime): void {
       const updated = await runtime.updateTask(payload);
       if (updated === undefined) return sendEmpty(res, 204);
       const workerId = (payload as { workerId?: unknown }).workerId;
-      const [next] = runtime.take(apiTaskType(updated.run), 1, typeof workerId === 'string' ? workerId : undefined);
+      const [next] = runtime.take(apiTaskType(updated.run), 1, typeof workerId === 'string' ? workerId : undefined, runtime.taskState(updated.exec, updated.run).domain);
       if (next === undefined) return sendEmpty(res, 204);
       await runtime.changed();
       sendJson(res, 200, json(next));
@@ -55,9 +61,9 @@ export function addTaskRoutes(router: Router, runtime: DevRuntime): void {
     // Same, answering the workflow after the update.
     .add('POST', '/api/tasks/{workflowId}/{taskRefName}/{status}/sync', async ({ res, body, params, query }) => {
       const task = await runtime.updateTaskByRef(params['workflowId'] as string, params['taskRefName'] as string, params['status'] as string, await body(), query.get('workerid') ?? undefined);
-      sendJson(res, 200, toApiWorkflow(runtime.engine, task.exec, true, runtime.extrasOf.bind(runtime)));
+      sendJson(res, 200, toApiWorkflow(runtime, task.exec, true));
     })
-    // {taskType: count of queued tasks}, for the types asked (every type when none is).
+    // {taskType: count of tasks in its default-domain queue}, for the types asked (every type when none is).
     .add('GET', '/api/tasks/queue/sizes', ({ res, query }) => {
       const asked = query.getAll('taskType').flatMap((t) => t.split(',')).filter((t) => t !== '');
       const queued = runtime.queued();
@@ -71,18 +77,31 @@ export function addTaskRoutes(router: Router, runtime: DevRuntime): void {
     })
     .add('GET', '/api/tasks/queue/all', ({ res }) => {
       const sizes: Record<string, number> = {};
-      for (const def of runtime.registry.allTasks()) sizes[def.name] = 0;
+      for (const def of runtime.store.registry.allTasks()) sizes[def.name] = 0;
       for (const { run } of runtime.queued()) sizes[apiTaskType(run)] = (sizes[apiTaskType(run)] ?? 0) + 1;
       sendJson(res, 200, sizes);
     })
-    // 200 Task JSON, or 204 for an unknown id (the server's answer, kept for 2.x clients).
+    // 200 Task JSON, or 404 for an unknown id.
     .add('GET', '/api/tasks/{taskId}', ({ res, params }) => {
       const task = runtime.findTask(params['taskId'] as string);
-      if (task === undefined) sendEmpty(res, 204);
-      else sendJson(res, 200, json(task));
+      if (task === undefined) throw notFound(`Task not found for taskId: ${params['taskId'] as string}`);
+      sendJson(res, 200, json(task));
     })
     .add('GET', '/api/tasks/{taskId}/log', ({ res, params }) => {
       const task = runtime.findTask(params['taskId'] as string);
-      sendJson(res, 200, task === undefined ? [] : runtime.logsOf(task.run));
+      sendJson(res, 200, task === undefined ? [] : runtime.logsOf(task));
+    })
+    // Body = the log line as text (a JSON string keeps its quotes, as on the server). 200; an unknown task is not an error there either.
+    .add('POST', '/api/tasks/{taskId}/log', async ({ res, params, text }) => {
+      const task = runtime.findTask(params['taskId'] as string);
+      const line = await text();
+      if (task !== undefined) runtime.taskState(task.exec, task.run).logs.push({ log: line, createdTime: Date.now() });
+      sendEmpty(res, 200);
+    })
+    // [{queueName, domain?, workerId, lastPollTime}]: the last poll of a task type in each domain.
+    .add('GET', '/api/tasks/queue/polldata', ({ res, query }) => {
+      const taskType = query.get('taskType');
+      if (taskType === null || taskType === '') throw badRequest('Query parameter taskType is required: the task type whose polls to list.');
+      sendJson(res, 200, runtime.pollData(taskType));
     });
 }

@@ -95,3 +95,11 @@ export function storedTaskDef(def: TaskDef): TaskDef {
 export function storedWorkflowDef(def: WorkflowDef): WorkflowDef {
   return fill(def, LEARNED_DEFAULTS.workflowDef, false) as WorkflowDef;
 }
+
+/**
+ * A TaskDef embedded in a workflow task as the real server writes it: what it puts into a
+ * workflow's `workflowDefinition` at start for a task nobody registered (no `createdBy`, times 0).
+ */
+export function storedEmbeddedTaskDef(def: TaskDef): TaskDef {
+  return fill(def, LEARNED_DEFAULTS.embeddedTaskDef, false) as TaskDef;
+}

@@ -82,7 +82,7 @@ describe('the typed client on the dev server', () => {
   });
 });
 
-describe('idempotent starts on the dev server', () => {
+describe('idempotency keys on the dev server', () => {
   let server: DevServer;
   let client: Client;
   beforeAll(async () => {
@@ -91,12 +91,10 @@ describe('idempotent starts on the dev server', () => {
   });
   afterAll(async () => server?.close());
 
-  it('the same idempotency key gives back the same run instead of starting a second', async () => {
+  it('the same idempotency key starts a second run, as conductor-oss 3.32.3 does (Orkes gives back the first)', async () => {
     const input = { repo: 'K1.node1', branch: 'main', commit_sha: COMMIT, device_ip: DEVICE_IP };
     const first = await startWorkflow(client, firmwareCiCdPipeline, input, { idempotencyKey: `push-${COMMIT}` });
     const again = await startWorkflow(client, firmwareCiCdPipeline, input, { idempotencyKey: `push-${COMMIT}` });
-    const other = await startWorkflow(client, firmwareCiCdPipeline, input, { idempotencyKey: 'push-other' });
-    expect(again).toBe(first);
-    expect(other).not.toBe(first);
+    expect(again).not.toBe(first);
   });
 });

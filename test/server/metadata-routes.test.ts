@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/server/index.ts';
 import { client, simple, taskDef, wf } from './support.ts';
@@ -50,18 +51,31 @@ describe('workflow definitions', () => {
     expect(missing.json).toEqual(expect.objectContaining({ status: 404, message: 'No such workflow found by name: md_nope, version: 3' }));
   });
 
-  it('rejects an invalid definition with 400 and validationErrors, on register and on validate', async () => {
+  it('rejects an invalid definition with 400 and the validationErrors conductor-oss 3.32.3 words, on register and on validate', async () => {
     const bad = wf('md_bad', [simple('md_a'), simple('md_a')], { ownerEmail: undefined });
-    for (const path of ['/api/metadata/workflow', '/api/metadata/workflow/validate']) {
-      const answer = await api.post(path, bad);
+    for (const [path, argument] of [
+      ['/api/metadata/workflow', 'registerWorkflowDef.arg0'],
+      ['/api/metadata/workflow/validate', 'validateWorkflowDef.arg0'],
+    ]) {
+      const answer = await api.post(path as string, bad);
       expect(answer.status).toBe(400);
-      expect(answer.json.status).toBe(400);
-      expect(answer.json.message).toBe('Validation failed, check below errors for detail.');
       // conductor-oss as shipped (ownerEmailMandatory=false) does not ask for ownerEmail; the dev server's default is the same.
-      expect(answer.json.validationErrors.map((e: { code: string }) => e.code).sort()).toEqual(['REF_DUPLICATE']);
-      for (const error of answer.json.validationErrors) expect(error).toEqual({ path: expect.any(String), message: expect.any(String), invalidValue: null, code: expect.any(String) });
+      // Failed bean validation: no `instance`, unlike the server's other errors.
+      expect(Object.keys(answer.json).sort()).toEqual(['message', 'retryable', 'status', 'validationErrors']);
+      expect(answer.json).toMatchObject({ status: 400, message: 'Validation failed, check below errors for detail.', retryable: false });
+      expect(answer.json.validationErrors).toEqual(
+        expect.arrayContaining([
+          { path: argument, message: 'taskReferenceName: md_a should be unique across tasks for a given workflowDefinition: md_bad' },
+        ]),
+      );
+      expect(answer.json.validationErrors).toHaveLength(1);
     }
     expect((await api.get('/api/metadata/workflow/md_bad')).status).toBe(404);
+    // A list names each definition by its place, as PUT's updateWorkflowDef does.
+    const listed = await api.put('/api/metadata/workflow', [wf('md_ok', [simple('md_a')]), wf('md_empty', [])]);
+    expect(listed.json.validationErrors).toEqual([{ path: 'updateWorkflowDef.arg0[1].tasks', message: 'WorkflowTask list cannot be empty' }]);
+    const schema = await api.post('/api/metadata/workflow/validate', wf('md_v1', [simple('md_a')], { schemaVersion: 1 }));
+    expect(schema.json.validationErrors).toEqual([{ path: 'validateWorkflowDef.arg0.schemaVersion', message: 'workflowDef schemaVersion: 2 is only supported', invalidValue: '1' }]);
   });
 
   // conductor-oss 3.32.3 registers a JOIN with an empty joinOn and a nested dangling reference (200): warnings refuse nothing.
@@ -80,7 +94,7 @@ describe('workflow definitions', () => {
       expect((await strictApi.post('/api/metadata/taskdefs', [taskDef('md_a')])).status).toBe(200);
       const answer = await strictApi.post('/api/metadata/workflow/validate', wf('md_owner', [simple('md_a')], { ownerEmail: undefined }));
       expect(answer.status).toBe(400);
-      expect(answer.json.validationErrors.map((e: { code: string }) => e.code)).toEqual(['OWNER_EMAIL_MISSING']);
+      expect(answer.json.validationErrors).toEqual([{ path: 'validateWorkflowDef.arg0.ownerEmail', message: 'ownerEmail cannot be empty' }]);
     } finally {
       await strict.close();
     }
@@ -92,6 +106,7 @@ describe('workflow definitions', () => {
 
     const unregistered = await api.post('/api/metadata/workflow/validate', wf('md_valid', [simple('md_unknown_task')]));
     expect(unregistered.status).toBe(400);
+    // A rule the server does not have keeps the validator's code and the message that says how to fix it.
     expect(unregistered.json.validationErrors[0]).toMatchObject({ code: 'TASK_NO_CONTRACT', message: expect.stringContaining('POST /api/metadata/taskdefs') });
   });
 
@@ -112,7 +127,7 @@ describe('task definitions', () => {
 
     const fresh = await api.put('/api/metadata/taskdefs', taskDef('md_never_created'));
     expect(fresh.status).toBe(404);
-    expect(fresh.json.message).toContain('No such task by name md_never_created');
+    expect(fresh.json).toEqual({ status: 404, message: 'No such task by name md_never_created', instance: hostname(), retryable: false });
 
     expect((await api.get('/api/metadata/taskdefs')).json.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['md_a', 'md_b', 'md_defaults']));
     const unknown = await api.get('/api/metadata/taskdefs/md_nope');
@@ -123,20 +138,23 @@ describe('task definitions', () => {
   it('rejects invalid task definitions and a body that is not a list', async () => {
     const invalid = await api.post('/api/metadata/taskdefs', [taskDef('md_invalid', { responseTimeoutSeconds: 0 })]);
     expect(invalid.status).toBe(400);
-    expect(invalid.json.validationErrors[0]).toMatchObject({ code: 'TASKDEF_RESPONSE_TIMEOUT', path: expect.stringContaining('responseTimeoutSeconds') });
+    expect(invalid.json.validationErrors).toEqual([{ path: 'registerTaskDef.arg0[0].responseTimeoutSeconds', message: 'TaskDef responseTimeoutSeconds: 0 should be minimum 1 second', invalidValue: '0' }]);
     expect((await api.get('/api/metadata/taskdefs/md_invalid')).status).toBe(404);
 
+    // conductor-oss 3.32.3 answers a single definition where it takes a list with Jackson's 500.
     const notList = await api.post('/api/metadata/taskdefs', taskDef('md_single'));
-    expect(notList.status).toBe(400);
-    expect(notList.json.message).toContain('JSON array of task definitions');
+    expect(notList.status).toBe(500);
+    expect(notList.json.message).toBe(
+      'JSON parse error: Cannot deserialize value of type `java.util.ArrayList<com.netflix.conductor.common.metadata.tasks.TaskDef>` from Object value (token `JsonToken.START_OBJECT`)',
+    );
   });
 });
 
 describe('requests the server cannot take', () => {
-  it('answers malformed JSON with 400 naming the problem', async () => {
+  it('answers malformed JSON with 500 "JSON parse error", as conductor-oss 3.32.3 does', async () => {
     const answer = await api.postRaw('/api/metadata/workflow', '{"name": "x",');
-    expect(answer.status).toBe(400);
-    expect(answer.json).toMatchObject({ status: 400, message: expect.stringContaining('not valid JSON') });
+    expect(answer.status).toBe(500);
+    expect(answer.json).toMatchObject({ status: 500, message: expect.stringMatching(/^JSON parse error: /), retryable: false });
   });
 
   it('answers a body over the size limit with 413', async () => {

@@ -128,9 +128,12 @@ describe('starting, polling and completing', () => {
     expect(executed.status).toBe(200);
     expect(executed.json).toMatchObject({ responseType: 'TARGET_WORKFLOW', status: 'COMPLETED', output: { sum: 7 } });
 
-    const invalid = await api.post('/api/workflow', { workflowDef: wf('wr_inline_bad', []) });
+    const invalid = await api.post('/api/workflow', { name: 'wr_inline_bad', workflowDef: wf('wr_inline_bad', []) });
     expect(invalid.status).toBe(400);
-    expect(invalid.json.validationErrors[0].code).toBe('WORKFLOW_TASKS_EMPTY');
+    expect(invalid.json.validationErrors).toEqual([{ path: 'startWorkflow.arg0.workflowDef.tasks', message: 'WorkflowTask list cannot be empty' }]);
+    // conductor-oss 3.32.3 wants a name even with the definition inline.
+    const nameless = await api.post('/api/workflow', { workflowDef: wf('wr_inline_adhoc', [inline('calc', '1')]) });
+    expect(nameless.json.validationErrors).toEqual([{ path: 'startWorkflow.arg0.name', message: 'Workflow name cannot be null or empty' }]);
   });
 
   it('answers 404 for unknown workflows and tasks, 400 for a TaskResult without ids', async () => {
@@ -139,7 +142,9 @@ describe('starting, polling and completing', () => {
     expect(unknownRun.json).toMatchObject({ status: 404, message: 'No such workflow found by id: no-such-id' });
     const unknownDef = await api.post('/api/workflow/wr_nope', {});
     expect(unknownDef.status).toBe(404);
-    expect(unknownDef.json.message).toContain('No such workflow found by name: wr_nope');
+    expect(unknownDef.json.message).toBe('No such workflow found by name: wr_nope, version: null');
+    const unknownRequest = await api.post('/api/workflow', { name: 'wr_nope' });
+    expect(unknownRequest.json.message).toBe('No such workflow defined. name=wr_nope, version=null');
 
     const id = await start('wr_one_step', { n: 1 });
     const unknownTask = await api.post('/api/tasks', { taskId: 'no-such-task', workflowInstanceId: id, status: 'COMPLETED' });
@@ -147,12 +152,16 @@ describe('starting, polling and completing', () => {
     expect(unknownTask.json.message).toBe('No such task found by id: no-such-task');
     const unknownWorkflow = await api.post('/api/tasks', { taskId: 'x', workflowInstanceId: 'no-such-id', status: 'COMPLETED' });
     expect(unknownWorkflow.status).toBe(404);
-    // The server answers 204 (no content) for an unknown task id here.
-    expect((await api.get('/api/tasks/no-such-task')).status).toBe(204);
+    const unknownTaskRead = await api.get('/api/tasks/no-such-task');
+    expect(unknownTaskRead.status).toBe(404);
+    expect(unknownTaskRead.json.message).toBe('Task not found for taskId: no-such-task');
 
     const noIds = await api.post('/api/tasks', { status: 'COMPLETED' });
     expect(noIds.status).toBe(400);
-    expect(noIds.json.validationErrors.map((e: { message: string }) => e.message)).toEqual(['Workflow Id cannot be null or empty', 'Task ID cannot be null or empty']);
+    expect(noIds.json.validationErrors).toEqual([
+      { path: 'updateTask.arg0.workflowInstanceId', message: 'Workflow Id cannot be null or empty' },
+      { path: 'updateTask.arg0.taskId', message: 'Task ID cannot be null or empty' },
+    ]);
     await api.del(`/api/workflow/${id}`);
   });
 });
@@ -301,7 +310,7 @@ describe('worker protocol details', () => {
     expect((await workflow(b)).status).toBe('COMPLETED');
   });
 
-  it('IN_PROGRESS puts a worker task back in the queue (after callbackAfterSeconds), keeping its output', async () => {
+  it('IN_PROGRESS puts a worker task back in the queue (after callbackAfterSeconds); a lease extension changes nothing', async () => {
     const id = await start('wr_requeue_flow');
     const first = await pollOne('wr_requeue');
     await complete(first, { progress: 50 }, 'IN_PROGRESS');

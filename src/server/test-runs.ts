@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowDef } from '../conductor-types.ts';
+import { Engine } from '../runner/engine.ts';
+import type { Execution } from '../runner/execution.ts';
+import type { TaskMocks } from '../runner/types.ts';
+import { VirtualClock } from '../runner/virtual-clock.ts';
+import { HttpError, isObject } from './http.ts';
+import { SnapshotRegistry } from './definitions.ts';
+import type { DevRuntime } from './runtime.ts';
+
+/**
+ * `POST /api/workflow/test` (a StartWorkflowRequest plus `taskRefToMockOutput`): runs the workflow
+ * at once with the mocks, on its own engine and a virtual clock that starts now, and keeps the run
+ * so that `GET /api/workflow/{id}` finds it, as the real server does. Like conductor-oss 3.32.3, it
+ * maps every worker task to a domain of its own (`taskToDomain: {"*": <uuid>}`) so that no worker
+ * polls them, and answers 500 when a mock has no `output` (the server's
+ * `Cannot invoke "java.util.Map.size()" because "m" is null`). `subWorkflowTestRequest` is not
+ * supported: sub-workflows run with the same mocks.
+ */
+export async function runTest(runtime: DevRuntime, def: WorkflowDef, request: Record<string, unknown>): Promise<Execution> {
+  const mocks = mocksOf(request['taskRefToMockOutput']);
+  const engine = new Engine({
+    registry: new SnapshotRegistry(runtime.store),
+    executors: new Map(),
+    mocks,
+    clock: new VirtualClock(Date.now()),
+    onWorkflowEnd: (exec) => runtime.recordEnd(exec),
+  });
+  const input = isObject(request['input']) ? request['input'] : {};
+  const correlationId = typeof request['correlationId'] === 'string' ? request['correlationId'] : undefined;
+  const exec = engine.start(runtime.store.snapshot(def), input, { correlationId });
+  runtime.adoptTestRun(exec, { '*': randomUUID() });
+  await engine.settle();
+  return exec;
+}
+
+function mocksOf(value: unknown): TaskMocks {
+  if (!isObject(value)) return {};
+  for (const list of Object.values(value)) {
+    if (!Array.isArray(list) || list.some((mock) => !isObject(mock) || !isObject(mock['output']))) {
+      throw new HttpError(500, 'Cannot invoke "java.util.Map.size()" because "m" is null');
+    }
+  }
+  return value as TaskMocks;
+}
