@@ -30,6 +30,17 @@ export interface TaskMock {
 /** Mocks by task reference name (`ref`, or `ref__2` for one loop iteration), consumed in order. */
 export type TaskMocks = Readonly<Record<string, readonly TaskMock[]>>;
 
+/**
+ * Mocks for the child workflow a SUB_WORKFLOW task starts: the server's `subWorkflowTestRequest`
+ * entry for that task's reference (a nested WorkflowTestRequest of which the server reads only these two fields).
+ */
+export interface SubWorkflowMocks {
+  /** Mocked results of the child's own tasks, by their references. */
+  readonly taskRefToMockOutput?: TaskMocks;
+  /** Mocks for the child's own SUB_WORKFLOW tasks, by their references. */
+  readonly subWorkflowTestRequest?: Readonly<Record<string, SubWorkflowMocks>>;
+}
+
 /** The task a worker receives, in the shape of the SDK's `Task`. */
 export interface WorkerTask {
   readonly taskId: string;
