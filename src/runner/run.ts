@@ -1,13 +1,14 @@
 import { NonRetryableException, type ConductorWorker, type Task } from '@io-orkes/conductor-javascript';
 import { compileWorkflow, visit } from '../compiler/compile-workflow.ts';
-import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
+import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { toTaskDef } from '../contract/task-def.ts';
 import { readGenerated } from '../gen/read-generated.ts';
 import { isWorkflow, type AnyWorkflow } from '../dsl/workflow.ts';
 import { Engine, type TaskExecutor } from './engine.ts';
 import { snapshotOf, type Execution } from './execution.ts';
 import { Registry } from './registry.ts';
-import type { RunEvent, TaskMocks, TaskOutcome, TaskRun, WorkerTask, WorkflowStatus } from './types.ts';
+import { checkMocks, MockQueues } from './mocks.ts';
+import type { RunEvent, SubWorkflowMocks, TaskMocks, TaskOutcome, TaskRun, WorkerTask, WorkflowStatus } from './types.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 /**
@@ -22,8 +23,15 @@ export interface RunOptions {
   readonly handlers?: Readonly<Record<string, TaskHandler>>;
   /** Workers in the SDK's `ConductorWorker` shape: the same objects that poll a real server. */
   readonly workers?: readonly ConductorWorker[];
-  /** Mocked results by task reference, Conductor's `POST /api/workflow/test` shape. */
+  /**
+   * Mocked results by exact task reference (`ref__2` inside a loop), the real server's
+   * `POST /api/workflow/test` shape (`taskRefToMockOutput`): each with an `output`. They serve
+   * this workflow's own tasks; see {@link RunOptions.subWorkflowMocks} for its children's.
+   * Mocks the server would refuse or ignore are refused (see `checkMocks`).
+   */
   readonly mocks?: TaskMocks;
+  /** Mocks for the children of SUB_WORKFLOW tasks, by the SUB_WORKFLOW task's reference (the server's `subWorkflowTestRequest`). */
+  readonly subWorkflowMocks?: Readonly<Record<string, SubWorkflowMocks>>;
   /** Workflow and task definitions: sub-workflows, failure workflows, retry settings. */
   readonly registry?: Registry | { readonly workflows?: readonly (WorkflowDef | AnyWorkflow)[]; readonly tasks?: readonly TaskDef[] };
   /** The virtual clock, or the epoch milliseconds it starts at. @default 2026-01-01T00:00:00Z */
@@ -68,6 +76,14 @@ function executors(options: RunOptions): Map<string, TaskExecutor> {
     });
   }
   return map;
+}
+
+/** The definition a SUB_WORKFLOW task starts, when its name (or inline definition) is written out. */
+function staticChildOf(task: WorkflowTask, registry: Registry): WorkflowDef | undefined {
+  const param = task.subWorkflowParam;
+  if (param?.workflowDefinition !== undefined && typeof param.workflowDefinition === 'object') return param.workflowDefinition as WorkflowDef;
+  if (param?.name === undefined || param.name.includes('${')) return undefined;
+  return registry.workflow(param.name, typeof param.version === 'number' && param.version > 0 ? param.version : undefined);
 }
 
 /** Adds a DSL workflow, its failure workflow, its sub-workflows and its contracts' TaskDefs. */
@@ -238,8 +254,10 @@ export async function run(workflow: WorkflowDef | AnyWorkflow | string, input: R
     def = workflow;
   }
   const clock = options.clock instanceof VirtualClock ? options.clock : new VirtualClock(options.clock);
-  const engine = new Engine({ registry, executors: executors(options), mocks: options.mocks, clock, scriptTimeoutMs: options.scriptTimeoutMs, maxTasks: options.maxTasks });
-  const execution = engine.start(def, input, { correlationId: options.correlationId });
+  checkMocks(def, options.mocks, options.subWorkflowMocks, (task) => staticChildOf(task, registry));
+  const engine = new Engine({ registry, executors: executors(options), clock, scriptTimeoutMs: options.scriptTimeoutMs, maxTasks: options.maxTasks });
+  const mocks = new MockQueues(options.mocks, options.subWorkflowMocks);
+  const execution = engine.start(def, input, { correlationId: options.correlationId, mocks });
   await engine.settle();
   return new WorkflowRun(engine, execution);
 }

@@ -169,7 +169,7 @@ export class DevRuntime {
     exec.reasonForIncompletion = undefined;
     exec.endTime = 0;
     exec.failedTaskId = undefined;
-    exec.permissiveFailure = undefined;
+    exec.completionDue = false;
     exec.doc['workflow'] = exec.workflowView();
     for (const run of reopen) {
       run.status = 'IN_PROGRESS';

@@ -95,3 +95,8 @@ export function storedTaskDef(def: TaskDef): TaskDef {
 export function storedWorkflowDef(def: WorkflowDef): WorkflowDef {
   return fill(def, LEARNED_DEFAULTS.workflowDef, false) as WorkflowDef;
 }
+
+/** A WorkflowTask as the real server stores and echoes it (a dynamic fork's `forkedTaskDefs`), nested tasks included. */
+export function storedWorkflowTask(task: WorkflowTask): WorkflowTask {
+  return fill(task, LEARNED_DEFAULTS.workflowTask, true) as WorkflowTask;
+}

@@ -70,10 +70,7 @@ async function compare(scenario: RunnerScenario): Promise<Comparison> {
   const server = await runTest(url, toTestRequest(scenario.def, scenario.input, options));
   let local: WorkflowRun | Error;
   try {
-    const flat: Record<string, unknown[]> = { ...scenario.mocks } as never;
-    const add = (sub: Record<string, any> | undefined): void => { for (const m of Object.values(sub ?? {})) { for (const [k, v] of Object.entries(m.taskRefToMockOutput ?? {})) flat[k] = [...(flat[k] ?? []), ...(v as unknown[])]; add(m.subWorkflowTestRequest); } };
-    add(scenario.subWorkflowMocks as never);
-    local = await run(scenario.def, scenario.input, { mocks: flat as never, registry: { workflows: scenario.needs ?? [], tasks: taskDefs } });
+    local = await run(scenario.def, scenario.input, { ...options, registry: { workflows: scenario.needs ?? [], tasks: taskDefs } });
   } catch (error) {
     local = error as Error;
   }

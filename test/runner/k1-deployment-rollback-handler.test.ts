@@ -125,7 +125,7 @@ describe('deployment-rollback-handler (generated JSON, local runner)', () => {
   it('no firmware to roll back to: get_last_good_artifact fails with a terminal error, no retry, FAILED; nothing is flashed', async () => {
     const result = await run('deployment-rollback-handler', rollbackInput(), {
       registry,
-      mocks: rollbackMocks({ get_last_good_artifact: [{ status: 'FAILED_WITH_TERMINAL_ERROR' }] }),
+      mocks: rollbackMocks({ get_last_good_artifact: [{ status: 'FAILED_WITH_TERMINAL_ERROR', output: {} }] }),
     });
     expect(result.status).toBe('FAILED');
     expect(result.attempts('get_last_good_artifact')).toHaveLength(1);

@@ -56,7 +56,7 @@ describe('firmware-build-failure-handler (generated JSON, local runner)', () => 
   });
 
   it('the webhook cannot be reached (no response): notified is null, the handler COMPLETES', async () => {
-    const result = await run('firmware-build-failure-handler', input, { registry, mocks: mocks({ notify_failure: [{ status: 'FAILED' }] }) });
+    const result = await run('firmware-build-failure-handler', input, { registry, mocks: mocks({ notify_failure: [{ status: 'FAILED', output: {} }] }) });
     expect(result.status).toBe('COMPLETED');
     expect(result.task('notify_failure')?.status).toBe('COMPLETED_WITH_ERRORS');
     expect(result.output).toEqual({ failed_workflow_id: input['workflowId'], failed_task: 'stop_on_failed_gate', notified: null });

@@ -139,8 +139,8 @@ export function completed<T extends Record<string, unknown>>(taskName: string, o
   return { status: 'COMPLETED', output, ...timing };
 }
 
-/** A failed attempt (retried per the TaskDef), as a worker that threw reports it: no output. */
-export const failedAttempt = (): TaskMock => ({ status: 'FAILED' });
+/** A failed attempt (retried per the TaskDef), as a worker that threw reports it: an empty output (the server's test endpoint refuses a mock without one). */
+export const failedAttempt = (): TaskMock => ({ status: 'FAILED', output: {} });
 
 /** `n` failed attempts. */
 export const failedAttempts = (n: number): TaskMock[] => Array.from({ length: n }, failedAttempt);
