@@ -618,11 +618,13 @@ function joinVerdict(exec: Execution, join: TaskRun): JoinVerdict | undefined {
   const runs = refs.map((ref) => exec.byRef.get(ref));
   if (join.taskType === 'EXCLUSIVE_JOIN') return exclusiveVerdict(exec, join, runs);
   const allTerminal = runs.every((r) => r !== undefined && isTerminal(r.status));
-  const output: Record<string, unknown> = {};
+  // The server adds each joined output as it looks (every decide), so what it saw before stays.
+  const output = join.outputData;
   const optionalFailures: string[] = [];
   for (const [i, run] of runs.entries()) {
     if (run === undefined) continue;
     if (Object.keys(run.outputData).length > 0) output[refs[i] as string] = run.outputData;
+    exec.publish(join);
     const wt = run.workflowTask;
     if (failedRun(run) && wt.optional !== true && (wt.permissive !== true || allTerminal)) {
       const reasons = runs.filter((r): r is TaskRun => r !== undefined && failedRun(r) && r.reasonForIncompletion !== undefined);

@@ -127,7 +127,6 @@ export const FORK_JOIN: SystemTask = {
   expands: true,
   start(ctx, run) {
     const exec = ctx.execution;
-    run.inputData = {};
     ctx.engine.markDone(exec, run, 'COMPLETED', {});
     for (const branch of run.workflowTask.forkTasks ?? []) {
       const first = branch[0];

@@ -175,9 +175,9 @@ export class WorkflowRun {
     const exec = id === undefined ? undefined : this.engine.executions.get(id);
     return exec === undefined ? undefined : new WorkflowRun(this.engine, exec);
   }
-  /** The child run of a SUB_WORKFLOW task. */
-  subWorkflow(ref: string): WorkflowRun | undefined {
-    const id = this.task(ref)?.subWorkflowId;
+  /** The child run of a SUB_WORKFLOW task: of its latest attempt by reference, or of the attempt given. */
+  subWorkflow(task: string | TaskRun): WorkflowRun | undefined {
+    const id = (typeof task === 'string' ? this.task(task) : task)?.subWorkflowId;
     const exec = id === undefined ? undefined : this.engine.executions.get(id);
     return exec === undefined ? undefined : new WorkflowRun(this.engine, exec);
   }

@@ -61,7 +61,7 @@ for (;;) {
     context.__result = undefined;
   } catch (e) {
     status = ${FAILED};
-    const line = /\bscript:(\d+)/.exec(String(e && e.stack))?.[1];
+    const line = /\\bscript:(\\d+)/.exec(String(e && e.stack))?.[1];
     out = JSON.stringify({ name: (e && e.name) || 'Error', message: String((e && e.message) || e), line: line === undefined ? null : Number(line) });
   }
   const written = encoder.encodeInto(out, bytes);

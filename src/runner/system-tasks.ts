@@ -5,7 +5,7 @@
 import { EVENT } from './event-task.ts';
 import { EXCLUSIVE_JOIN, FORK_JOIN, FORK_JOIN_DYNAMIC, JOIN } from './fork-tasks.ts';
 import { HTTP } from './http-task.ts';
-import { DO_WHILE } from './loop.ts';
+import { DO_WHILE, recordIteration } from './loop.ts';
 import { INLINE, JSON_JQ_TRANSFORM, LAMBDA } from './script-tasks.ts';
 import { START_WORKFLOW, SUB_WORKFLOW } from './sub-workflow-task.ts';
 import { DECISION, SWITCH } from './switch-tasks.ts';
@@ -32,6 +32,8 @@ const TERMINATE: SystemTask = {
     const output = given === undefined || given === null ? {} : typeof given === 'object' && !Array.isArray(given) ? { ...(given as Record<string, unknown>) } : { output: given };
     const reason = typeof run.inputData['terminationReason'] === 'string' ? run.inputData['terminationReason'] : `Workflow is ${status} by TERMINATE task: ${run.taskId}`;
     ctx.engine.markDone(exec, run, 'COMPLETED', output);
+    // The server looks at a loop around it once more before the workflow ends.
+    recordIteration(exec, run);
     ctx.engine.endWorkflow(exec, status as 'COMPLETED' | 'FAILED' | 'TERMINATED', reason, status === 'FAILED' ? { failedTask: run } : {});
   },
 };

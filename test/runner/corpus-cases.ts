@@ -638,6 +638,9 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     mocks: {
       dt1: [done({ dynamicTasks: DYNAMIC_TASKS, dynamicTasksInput: { xdt1: { k1: 'v1' }, xdt2: { k2: 'v2' } } })],
       xdt1: [F],
+      // The server's test endpoint stops before it applies any mock while one running task has
+      // none: xdt2 needs one for xdt1's to be used (it is never applied: the workflow has failed).
+      xdt2: [done({ ok2: 'ov2' })],
     },
     taskDefs: { ...harness('integration_task_1', 'integration_task_3', 'integration_task_4'), integration_task_2: { ...INTEGRATION_TASK, retryCount: 0 } },
     expect: {
