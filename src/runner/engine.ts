@@ -9,6 +9,7 @@ import type { Registry } from './registry.ts';
 import { retryDelaySeconds } from './retry-delay.ts';
 import { ScriptSandbox } from './script-sandbox.ts';
 import type { SystemTaskContext } from './system-task.ts';
+import { startProblem, StartRefused } from './start-checks.ts';
 import { SYSTEM_TASKS } from './system-tasks.ts';
 import type { RunEvent, TaskMock, TaskOutcome, TaskRun, TaskRunStatus, WorkerTask, WorkflowStatus } from './types.ts';
 import { VirtualClock, type Clock } from './virtual-clock.ts';
@@ -30,6 +31,9 @@ export interface EngineOptions {
   readonly onWorkflowEnd?: (execution: Execution) => void;
 }
 
+/** System tasks the server runs inside the decide that schedules them. */
+const SYNCHRONOUS: ReadonlySet<string> = new Set(['INLINE', 'LAMBDA', 'JSON_JQ_TRANSFORM', 'SET_VARIABLE', 'TERMINATE', 'SWITCH', 'DECISION', 'EXCLUSIVE_JOIN']);
+
 /** Task types the server never retries, whatever their TaskDef says (`TaskType.isBuiltIn`). */
 const BUILT_IN: ReadonlySet<string> = new Set(['DECISION', 'SWITCH', 'FORK', 'JOIN', 'EXCLUSIVE_JOIN', 'DO_WHILE']);
 
@@ -47,6 +51,7 @@ export class Engine {
   private wake: (() => void) | undefined;
   private seq = 0;
   private settling: Promise<void> | undefined;
+  private readonly runtimeTasks = new WeakSet<WorkflowTask>();
 
   constructor(private readonly options: EngineOptions) {
     this.clock = options.clock ?? new VirtualClock();
@@ -110,12 +115,17 @@ export class Engine {
 
   // ---- workflows --------------------------------------------------------------------------
 
-  /** Starts a workflow; it runs on the next {@link settle}. `mocks` serve its own tasks. */
+  /**
+   * Starts a workflow; it runs on the next {@link settle}. `mocks` serve its own tasks.
+   * @throws StartRefused with the server's message when the server would refuse to start it (see `startProblem`).
+   */
   start(
     def: WorkflowDef,
     input: Record<string, unknown>,
     options: { correlationId?: string | undefined; parent?: Execution['parent']; workflowId?: string; mocks?: MockQueues | undefined } = {},
   ): Execution {
+    const problem = startProblem(def, this.options.registry);
+    if (problem !== undefined) throw new StartRefused(problem);
     const exec = new Execution(def, { ...(def.inputTemplate ?? {}), ...input }, this.clock.now(), options.correlationId, options.parent, options.workflowId);
     exec.mocks = options.mocks;
     this.executions.set(exec.id, exec);
@@ -253,8 +263,12 @@ export class Engine {
       ...(exec.failedTaskId !== undefined && { failureTaskId: exec.failedTaskId }),
       failedWorkflow: snapshotOf(exec),
     };
-    exec.failureWorkflowId = this.start(def, input, { correlationId: exec.correlationId }).id;
-    exec.output = { ...exec.output, 'conductor.failure_workflow': exec.failureWorkflowId };
+    try {
+      exec.failureWorkflowId = this.start(def, input, { correlationId: exec.correlationId }).id;
+      exec.output = { ...exec.output, 'conductor.failure_workflow': exec.failureWorkflowId };
+    } catch (e) {
+      exec.output = { ...exec.output, 'conductor.failure_workflow': `Error workflow ${name} failed to start.  reason: ${(e as Error).message}` };
+    }
   }
 
   // ---- tasks ------------------------------------------------------------------------------
@@ -262,14 +276,22 @@ export class Engine {
   /**
    * The TaskDef that governs a task, every field the server fills in filled (learned from
    * conductor-oss 3.32.3, `learned-defaults.ts`): the embedded `taskDefinition`, else the
-   * registered one, else for a worker task the ad-hoc one the server makes for a name nobody
-   * registered (its defaults are the same: retryCount 3, retryDelaySeconds 60, FIXED,
-   * responseTimeoutSeconds 3600, TIME_OUT_WF). System tasks without one get none (no retries).
+   * registered one, else the ad-hoc one the server gives every named task of a definition when
+   * the workflow starts (`MetadataMapperService`): a SIMPLE task's has the TaskDef defaults
+   * (retryCount 3, retryDelaySeconds 60, FIXED, responseTimeoutSeconds 3600, TIME_OUT_WF), any
+   * other type's retryCount 0 and responseTimeoutSeconds 0. A task a dynamic fork made has only a
+   * registered one (so an unregistered one is never retried).
    */
   taskDefOf(wt: WorkflowTask): TaskDef | undefined {
     const given = wt.taskDefinition ?? this.options.registry.task(wt.name);
     if (given !== undefined) return filledTaskDef(given, wt.taskDefinition === given ? LEARNED_DEFAULTS.embeddedTaskDef : LEARNED_DEFAULTS.taskDef);
-    return SYSTEM_TASKS[wt.type ?? 'SIMPLE'] === undefined ? filledTaskDef(adHocTaskDef(wt.name), LEARNED_DEFAULTS.taskDef) : undefined;
+    if (this.runtimeTasks.has(wt) || !wt.name) return undefined;
+    return adHocTaskDef(wt.name, (wt.type ?? 'SIMPLE') === 'SIMPLE');
+  }
+
+  /** Records a task a dynamic fork made at run time (see {@link taskDefOf}). */
+  markRuntime(wt: WorkflowTask): void {
+    this.runtimeTasks.add(wt);
   }
 
   /**
@@ -517,6 +539,8 @@ export class Engine {
   finishTask(exec: Execution, run: TaskRun, status: TaskRunStatus, output: Record<string, unknown>, reason?: string): void {
     if (isTerminal(run.status) || exec.status !== 'RUNNING') return;
     this.markDone(exec, run, status, output, reason);
+    // A task the server runs inside its decide fails there after the loop around it looked at it.
+    if (!SUCCESSFUL.has(status) && SYNCHRONOUS.has(run.taskType)) recordIteration(exec, run);
     if (!SUCCESSFUL.has(status) && !this.failed(exec, run)) return;
     recordIteration(exec, run);
     if (exec.status !== 'RUNNING') return;
@@ -678,22 +702,27 @@ export function failureSentence(taskId: string, status: string, reason: string |
   return `Task ${taskId} failed with status: ${status} and reason: '${reason ?? 'null'}'`;
 }
 
-/** The ad-hoc TaskDef the server makes for a worker task nobody registered: the name, every other field at its default. */
-function adHocTaskDef(name: string): TaskDef {
-  return { name } as TaskDef;
+const adHoc = new Map<string, TaskDef>();
+
+/** The ad-hoc TaskDef `MetadataMapperService` makes for a task nobody registered (cached by name and kind). */
+function adHocTaskDef(name: string, simple: boolean): TaskDef {
+  const key = `${simple ? 'simple' : 'system'}:${name}`;
+  let def = adHoc.get(key);
+  if (def === undefined) {
+    def = { ...structuredClone(LEARNED_DEFAULTS.taskDef), name, ...(!simple && { retryCount: 0, responseTimeoutSeconds: 0 }) } as TaskDef;
+    adHoc.set(key, def);
+  }
+  return def;
 }
 
 const filled = new WeakMap<TaskDef, TaskDef>();
-const adHoc = new Map<string, TaskDef>();
 
 /** `def` with every field it leaves out at the server's default (cached per definition object). */
 function filledTaskDef(def: TaskDef, defaults: Readonly<Record<string, unknown>>): TaskDef {
-  if (Object.keys(def).length === 1 && adHoc.has(def.name)) return adHoc.get(def.name) as TaskDef;
   let full = filled.get(def);
   if (full === undefined) {
     full = { ...structuredClone(defaults), ...Object.fromEntries(Object.entries(def).filter(([, v]) => v !== undefined && v !== null)) } as TaskDef;
     filled.set(def, full);
-    if (Object.keys(def).length === 1) adHoc.set(def.name, full);
   }
   return full;
 }

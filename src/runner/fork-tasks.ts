@@ -48,6 +48,13 @@ function notAMap(value: unknown): string {
   return `class ${type} cannot be cast to class java.util.Map (${type} and java.util.Map are in module java.base of loader 'bootstrap')`;
 }
 
+/** The properties of conductor-oss 3.32.3's WorkflowTask that a forked item can set. */
+const WORKFLOW_TASK_FIELDS: ReadonlySet<string> = new Set([
+  'description', 'dynamicTaskNameParam', 'caseValueParam', 'caseExpression', 'scriptExpression', 'dynamicForkTasksParam',
+  'dynamicForkTasksInputParamName', 'startDelay', 'sink', 'optional', 'rateLimited', 'asyncComplete', 'loopCondition', 'items',
+  'retryCount', 'evaluatorType', 'expression', 'permissive', 'joinMode', 'metadata',
+]);
+
 const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The tasks a dynamic fork forks, each with the input the server gives it, or the reason the workflow fails. */
@@ -74,10 +81,13 @@ function simpleFork(ctx: SystemTaskContext, run: TaskRun, items: unknown[]): Wor
   return items.map((item, i) => {
     const inputParameters: Record<string, unknown> = { ...(isMap(item) ? item : { input: item }), __index: i };
     const ref = laterFork ? `_${wt.taskReferenceName}_${name}_${i}` : `_${name}_${i}`;
+    // The server reads a map item as a WorkflowTask first (objectMapper.convertValue): the
+    // fields a WorkflowTask has (evaluatorType, expression, sink, optional ...) are kept.
+    const fields = isMap(item) ? Object.fromEntries(Object.entries(item).filter(([key]) => WORKFLOW_TASK_FIELDS.has(key))) : {};
     const task: WorkflowTask =
       workflow !== undefined
-        ? ({ name: workflow, taskReferenceName: ref, type: 'SUB_WORKFLOW', inputParameters, subWorkflowParam: { name: workflow, ...(version !== undefined && { version }) } } as WorkflowTask)
-        : ({ name, taskReferenceName: ref, type: type ?? 'SIMPLE', inputParameters } as WorkflowTask);
+        ? ({ ...fields, name: workflow, taskReferenceName: ref, type: 'SUB_WORKFLOW', inputParameters, subWorkflowParam: { name: workflow, ...(version !== undefined && { version }) } } as WorkflowTask)
+        : ({ ...fields, name, taskReferenceName: ref, type: type ?? 'SIMPLE', inputParameters } as WorkflowTask);
     if (wt.optional === true) task.optional = true;
     const def = workflow === undefined ? ctx.registry.task(name) : undefined;
     if (def !== undefined) task.taskDefinition = def;
@@ -160,6 +170,7 @@ export const FORK_JOIN_DYNAMIC: SystemTask = {
     exec.dynamicJoinOn.set(join, forked.tasks.map((t) => t.taskReferenceName));
     for (const task of forked.tasks) {
       exec.index.adopt(task, wt);
+      ctx.engine.markRuntime(task);
       ctx.engine.schedule(exec, task);
     }
     ctx.engine.schedule(exec, join);

@@ -8,6 +8,7 @@ import { Engine, type TaskExecutor } from './engine.ts';
 import { snapshotOf, type Execution } from './execution.ts';
 import { Registry } from './registry.ts';
 import { checkMocks, MockQueues } from './mocks.ts';
+import { startProblem, StartRefused } from './start-checks.ts';
 import type { RunEvent, SubWorkflowMocks, TaskMocks, TaskOutcome, TaskRun, WorkerTask, WorkflowStatus } from './types.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
@@ -77,6 +78,12 @@ function executors(options: RunOptions): Map<string, TaskExecutor> {
   }
   return map;
 }
+
+/** How to fix a definition the server will not start. */
+const START_FIXES = {
+  schema: 'Set schemaVersion: 2.',
+  subWorkflow: "Register that workflow (add it to run()'s registry), or give the SUB_WORKFLOW task a subWorkflowParam.version.",
+} as const;
 
 /** The definition a SUB_WORKFLOW task starts, when its name (or inline definition) is written out. */
 function staticChildOf(task: WorkflowTask, registry: Registry): WorkflowDef | undefined {
@@ -254,6 +261,8 @@ export async function run(workflow: WorkflowDef | AnyWorkflow | string, input: R
     def = workflow;
   }
   const clock = options.clock instanceof VirtualClock ? options.clock : new VirtualClock(options.clock);
+  const problem = startProblem(def, registry);
+  if (problem !== undefined) throw new StartRefused(`${def.name} cannot start: conductor-oss 3.32.3 refuses it: ${problem.trim()}. ${START_FIXES[problem.startsWith('workflowDef') ? 'schema' : 'subWorkflow']}`);
   checkMocks(def, options.mocks, options.subWorkflowMocks, (task) => staticChildOf(task, registry));
   const engine = new Engine({ registry, executors: executors(options), clock, scriptTimeoutMs: options.scriptTimeoutMs, maxTasks: options.maxTasks });
   const mocks = new MockQueues(options.mocks, options.subWorkflowMocks);

@@ -21,10 +21,13 @@ export class ScriptError extends Error {
 /** V8's wording of common errors, and GraalJS's (what the server says). */
 const GRAAL_WORDING: readonly (readonly [RegExp, string])[] = [[/^Cannot read properties of (undefined|null) \(reading '(.*)'\)$/, "Cannot read property '$2' of $1"]];
 
+/** Errors the engine raises (GraalJS gives them a source line; a value the script throws has none). */
+const ENGINE_ERRORS: ReadonlySet<string> = new Set(['TypeError', 'ReferenceError', 'RangeError', 'SyntaxError']);
+
 /** The server's sentence for a script that threw. */
 function scriptFailure(name: string, text: string, line: number | null): string {
   const graal = GRAAL_WORDING.reduce((m, [pattern, replacement]) => m.replace(pattern, replacement), text);
-  return `Error evaluating the script \`${name}: ${graal}\`${line === null ? '' : ` at line ${line}`}`;
+  return `Error evaluating the script \`${name}: ${graal}\`${line === null || !ENGINE_ERRORS.has(name) ? '' : ` at line ${line}`}`;
 }
 
 function timedOut(ms: number): ScriptError {

@@ -5,7 +5,7 @@
 import type { WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { storedWorkflowDef } from '../sync/server-defaults.ts';
 import { resolveParameters } from './parameters.ts';
-import type { SystemTask, SystemTaskContext } from './system-task.ts';
+import { message, type SystemTask, type SystemTaskContext } from './system-task.ts';
 
 const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -59,7 +59,8 @@ function javaName(value: unknown): string {
 export const SUB_WORKFLOW: SystemTask = {
   start(ctx, run) {
     const exec = ctx.execution;
-    const input = subWorkflowInput(ctx, run.workflowTask, run.inputData);
+    // A retry keeps the failed attempt's input, which already is the server's bookkeeping.
+    const input = run.retryCount > 0 && 'subWorkflowName' in run.inputData ? run.inputData : subWorkflowInput(ctx, run.workflowTask, run.inputData);
     if (typeof input === 'string') {
       exec.unschedule(run);
       return ctx.engine.endWorkflow(exec, 'FAILED', input);
@@ -78,7 +79,13 @@ export const SUB_WORKFLOW: SystemTask = {
     let childInput = Object.keys(given).length > 0 ? given : input;
     if (inline !== null) childInput = { ...childInput, _systemMetadata: { ...(isMap(childInput['_systemMetadata']) ? childInput['_systemMetadata'] : {}), dynamic: true } };
     ctx.engine.startRun(exec, run);
-    const child = ctx.engine.start(def, childInput, { correlationId: exec.correlationId, parent: { execution: exec, task: run }, mocks: exec.mocks?.child(run.referenceTaskName) });
+    let child;
+    try {
+      child = ctx.engine.start(def, childInput, { correlationId: exec.correlationId, parent: { execution: exec, task: run }, mocks: exec.mocks?.child(run.referenceTaskName) });
+    } catch (e) {
+      // SubWorkflow.start: a child the server refuses to start fails the task with its message.
+      return ctx.finish(run, 'FAILED', run.outputData, message(e));
+    }
     run.subWorkflowId = child.id;
     run.outputData = { subWorkflowId: child.id };
     exec.publish(run);
@@ -94,7 +101,11 @@ export const START_WORKFLOW: SystemTask = {
     const request = (run.inputData['startWorkflow'] ?? {}) as { name?: string; version?: number; input?: Record<string, unknown>; correlationId?: string };
     const def = ctx.registry.workflow(request.name ?? '', request.version);
     if (def === undefined) return ctx.finish(run, 'FAILED', {}, `No such workflow defined. name=${request.name ?? null}, version=${request.version ?? null}`);
-    const child = ctx.engine.start(def, request.input ?? {}, { correlationId: request.correlationId });
-    ctx.finish(run, 'COMPLETED', { workflowId: child.id });
+    try {
+      const child = ctx.engine.start(def, request.input ?? {}, { correlationId: request.correlationId });
+      ctx.finish(run, 'COMPLETED', { workflowId: child.id });
+    } catch (e) {
+      ctx.finish(run, 'FAILED', {}, message(e));
+    }
   },
 };

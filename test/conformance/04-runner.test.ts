@@ -11,6 +11,8 @@ import { corpusPresent, readCorpus } from '../support/corpus.ts';
 import { judge, verdictProblems, type Disagreement } from './allowlist.ts';
 import { printSummary, printTable } from './report.ts';
 import { corpusScenarios, type RunnerScenario } from './runner-scenarios.ts';
+import { startHttpTarget } from './http-target.ts';
+import { variantScenarios } from './runner-variants.ts';
 import { firstDifference, viewOf, type ApiWorkflow, type RunView } from './runner-view.ts';
 import { conductorUrl } from './support.ts';
 import { deleteTaskDefs, putTaskDefs, putWorkflows, runTest, type TestAnswer } from './test-endpoint.ts';
@@ -24,7 +26,8 @@ const fileAgreesCoarse = new Map<string, boolean>();
 /** Task definitions the previous scenarios put on the server: removed again unless the next one sets them. */
 const registeredTaskDefs = new Set<string>();
 
-afterAll(() => {
+afterAll(async () => {
+  await target.close();
   printTable('Part 4: runner vs server (POST /api/workflow/test)', ['file', 'verdict', 'first difference'], rows);
   const verdict = judge('runner', disagreements);
   const files = corpusPresent ? readCorpus().length : 0;
@@ -72,7 +75,12 @@ async function compare(scenario: RunnerScenario): Promise<Comparison & { readonl
   registeredTaskDefs.clear();
   await putTaskDefs(url, taskDefs);
   for (const def of taskDefs) registeredTaskDefs.add(def.name);
-  await putWorkflows(url, [...(scenario.needs ?? []), scenario.def]);
+  let refused: TestAnswer | undefined;
+  try {
+    await putWorkflows(url, [...(scenario.needs ?? []), scenario.def]);
+  } catch (error) {
+    refused = { ok: false, status: 400, body: (error as Error).message };
+  }
 
   const options = { mocks: scenario.mocks, subWorkflowMocks: scenario.subWorkflowMocks };
   let local: WorkflowRun | Error;
@@ -84,7 +92,7 @@ async function compare(scenario: RunnerScenario): Promise<Comparison & { readonl
   const outcomes = new Set<string>();
   let first: Comparison | undefined;
   for (let attempt = 0; attempt < SERVER_TRIES; attempt++) {
-    const server = await runTest(url, toTestRequest(scenario.def, scenario.input, options));
+    const server = refused ?? (await runTest(url, toTestRequest(scenario.def, scenario.input, options)));
     const comparison = compareRuns(server, local);
     outcomes.add(comparison.serverView);
     first ??= comparison;
@@ -105,8 +113,10 @@ function compareRuns(server: TestAnswer, local: WorkflowRun | Error): Comparison
   return { full: firstDifference(serverView, runnerView), coarse: firstDifference(coarseOf(serverView), coarseOf(runnerView)), serverView: JSON.stringify(serverView) };
 }
 
-describe.skipIf(!corpusPresent)('part 4: runner vs server', () => {
-  const scenarios = corpusPresent ? corpusScenarios(readCorpus()) : [];
+const target = await startHttpTarget();
+
+describe('part 4: runner vs server', () => {
+  const scenarios = [...(corpusPresent ? corpusScenarios(readCorpus()) : []), ...variantScenarios(target)];
 
   it.each(scenarios.map((s) => [s.key, s] as const))('%s', async (_key, scenario) => {
     if (scenario.leftOut !== undefined) {

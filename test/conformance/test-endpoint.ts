@@ -44,24 +44,32 @@ export async function getWorkflow(url: string, id: string): Promise<ApiWorkflow>
 /** What the server answered a test request: the run, or the HTTP error it gave instead. */
 export type TestAnswer = { readonly ok: true; readonly workflow: ApiWorkflow; readonly children: Map<string, ApiWorkflow> } | { readonly ok: false; readonly status: number; readonly body: string };
 
+/** Task types the server's own workers run after the test endpoint has answered: while one is open the run still moves. */
+const SERVER_WORKED: ReadonlySet<string> = new Set(['HTTP', 'START_WORKFLOW', 'EVENT']);
+
+/** Longest wait for an HTTP call, a started workflow or an event the server's workers still run. */
+const MAX_WAIT_MS = 15_000;
+
 /**
  * Runs `request` through `POST /api/workflow/test`, then reads the run back until two reads
- * `settleMs` apart are the same (the server finishes some steps after it answers: a JOIN, a
- * parent woken by its child), with the children of its SUB_WORKFLOW tasks.
+ * `settleMs` apart are the same and nothing the server's own workers run is open (the server
+ * finishes some steps after it answers: a JOIN, a parent woken by its child, an HTTP call), with
+ * the children of its SUB_WORKFLOW tasks.
  */
 export async function runTest(url: string, request: WorkflowTestRequest, settleMs = 400): Promise<TestAnswer> {
   const answer = await call(url, 'POST', '/workflow/test', request);
   if (answer.status >= 300) return { ok: false, status: answer.status, body: answer.text };
   const id = (JSON.parse(answer.text) as ApiWorkflow).workflowId;
+  const deadline = Date.now() + MAX_WAIT_MS;
   let previous = '';
-  for (let read = 0; read < 20; read++) {
+  for (;;) {
     const state = await readTree(url, id);
     const text = JSON.stringify([state.workflow, [...state.children.values()]].map(stripTimes));
-    if (text === previous) return { ok: true, ...state };
+    const open = [state.workflow, ...state.children.values()].some((w) => w.tasks.some((t) => SERVER_WORKED.has(t.taskType) && (t.status === 'SCHEDULED' || t.status === 'IN_PROGRESS')));
+    if ((text === previous && !open) || Date.now() > deadline) return { ok: true, ...state };
     previous = text;
     await new Promise((resolve) => setTimeout(resolve, settleMs));
   }
-  return { ok: true, ...(await readTree(url, id)) };
 }
 
 async function readTree(url: string, id: string): Promise<{ workflow: ApiWorkflow; children: Map<string, ApiWorkflow> }> {
