@@ -408,9 +408,6 @@ export class Engine {
     run.pollCount++;
     exec.publish(run);
     this.event(exec, 'task.started', run);
-    // A worker that polled a task must report within responseTimeoutSeconds, as on the server;
-    // tasks the server runs itself (HUMAN, WAIT, HTTP ...) have no worker to hear from.
-    if (SYSTEM_TASKS[run.workflowTask.type ?? 'SIMPLE'] === undefined) this.armResponseTimeout(exec, run);
     const def = this.taskDefOf(run.workflowTask);
     const timeout = def?.timeoutSeconds ?? 0;
     if (def !== undefined && timeout > 0) {
@@ -421,6 +418,10 @@ export class Engine {
         this.timeOut(exec, run, def, `Task timed out after ${elapsed} seconds. Timeout configured as ${timeout} seconds. Timeout policy configured to ${def.timeoutPolicy}`);
       }, 'deadline');
     }
+    // A worker that polled a task must report within responseTimeoutSeconds, as on the server;
+    // tasks the server runs itself (HUMAN, WAIT, HTTP ...) have no worker to hear from. Armed
+    // after the task timeout: when both are due, the decider checks the task timeout first.
+    if (SYSTEM_TASKS[run.workflowTask.type ?? 'SIMPLE'] === undefined) this.armResponseTimeout(exec, run);
   }
 
   private armResponseTimeout(exec: Execution, run: TaskRun): void {

@@ -12,6 +12,8 @@ import { judge, verdictProblems, type Disagreement } from './allowlist.ts';
 import { printSummary, printTable } from './report.ts';
 import { corpusScenarios, type RunnerScenario } from './runner-scenarios.ts';
 import { startHttpTarget } from './http-target.ts';
+import { maskFigures, TIMING_SCENARIOS, type TimingScenario } from './runner-timing.ts';
+import { runWithWorkers } from './worker-runs.ts';
 import { variantScenarios } from './runner-variants.ts';
 import { firstDifference, viewOf, type ApiWorkflow, type RunView } from './runner-view.ts';
 import { conductorUrl } from './support.ts';
@@ -59,8 +61,31 @@ interface Comparison {
   readonly coarse: string | undefined;
 }
 
+/** Seconds a retry may start later on the server than its delay says (polling, the sweep's granularity). */
+const GAP_TOLERANCE_S = 1.5;
+
+/** A run's view with the figures of its reasons masked (the server's sweep makes timeouts late). */
+function timingView(workflow: ApiWorkflow): RunView {
+  const view = viewOf(workflow, new Map());
+  const mask = (reason: string | null): string | null => (reason === null ? null : maskFigures(reason));
+  return { ...view, reason: mask(view.reason), tasks: view.tasks.map((t) => ({ ...t, reason: mask(t.reason) })) };
+}
+
+/** Where the starts of consecutive attempts differ from the TaskDef's delays by more than the tolerance on either side. */
+function gapDifference(timing: TimingScenario, server: ApiWorkflow, runner: ApiWorkflow): string | undefined {
+  if (timing.gaps === undefined) return undefined;
+  const gaps = (w: ApiWorkflow): number[] => {
+    const starts = w.tasks.filter((t) => t.referenceTaskName === timing.gaps?.ref).map((t) => t.startTime ?? 0);
+    return starts.slice(1).map((start, i) => (start - (starts[i] as number)) / 1000);
+  };
+  const [onServer, inRunner] = [gaps(server), gaps(runner)];
+  const off = (seen: number[]): boolean => seen.length !== timing.gaps!.seconds.length || seen.some((g, i) => Math.abs(g - (timing.gaps!.seconds[i] as number)) > GAP_TOLERANCE_S);
+  if (!off(onServer) && !off(inRunner)) return undefined;
+  return `seconds between attempts: TaskDef ${JSON.stringify(timing.gaps.seconds)}, server ${JSON.stringify(onServer.map((g) => Math.round(g * 10) / 10))}, runner ${JSON.stringify(inRunner)}`;
+}
+
 /** Server runs of a scenario the runner disagrees with before the difference counts: some outcomes on the server are races. */
-const SERVER_TRIES = 3;
+const SERVER_TRIES = 5;
 
 /**
  * Runs one scenario on both sides. Where the runner differs from the server's run, the server
@@ -136,6 +161,24 @@ describe('part 4: runner vs server', () => {
     disagreements.push({ key: scenario.key, detail: `${difference}${variation}` });
     rows.push([scenario.key, 'DISAGREE', `${difference}${variation}`]);
   });
+
+  it('agrees on retry delays and timeouts with real polling workers on the server', async () => {
+    const url = conductorUrl();
+    await putTaskDefs(url, TIMING_SCENARIOS.map((t) => t.taskDef));
+    await putWorkflows(url, TIMING_SCENARIOS.map((t) => t.def));
+    // Side by side: the timeouts wait for the server's sweep (about 30 s) once, not once each.
+    const served = await Promise.all(TIMING_SCENARIOS.map((t) => runWithWorkers(url, t.def, { n: 1 }, t.mocks, t.maxMs)));
+    for (const [i, timing] of TIMING_SCENARIOS.entries()) {
+      const local = await run(timing.def, { n: 1 }, { mocks: timing.mocks, registry: { tasks: [timing.taskDef] } });
+      await local.advance(timing.maxMs);
+      const runnerJson = local.toJSON() as unknown as ApiWorkflow;
+      const server = served[i] as ApiWorkflow;
+      const difference = firstDifference(timingView(server), timingView(runnerJson)) ?? gapDifference(timing, server, runnerJson);
+      const key = `timing/${timing.name}`;
+      rows.push([key, difference === undefined ? 'agree' : 'DISAGREE', difference ?? `attempts ${server.tasks.length}, ${server.status}`]);
+      if (difference !== undefined) disagreements.push({ key, detail: difference });
+    }
+  }, 180_000);
 
   it('has no disagreement outside the allowlist', () => {
     expect(verdictProblems('runner', judge('runner', disagreements))).toEqual([]);

@@ -28,6 +28,8 @@ export interface ApiTask {
   readonly outputData?: Record<string, unknown>;
   readonly reasonForIncompletion?: string | null;
   readonly subWorkflowId?: string | null;
+  /** Epoch ms the attempt started (0: never). */
+  readonly startTime?: number;
 }
 
 /** One task as both sides must show it. */
