@@ -349,9 +349,10 @@ export class Engine {
       const { subWorkflowId: _dropped, ...kept } = retryOf.inputData;
       run.inputData = { ...kept, ...this.inputOf(exec, wt) };
     } else run.inputData = this.inputOf(exec, wt);
+    const system = SYSTEM_TASKS[wt.type ?? 'SIMPLE'];
+    if (system?.mapInput !== undefined && retryOf === undefined && input === undefined) run.inputData = system.mapInput(wt, run.inputData);
     exec.publish(run);
     this.event(exec, 'task.scheduled', run);
-    const system = SYSTEM_TASKS[wt.type ?? 'SIMPLE'];
     // Forks and switches are laid out with their first tasks at once, as the server's task mappers
     // do (so an inner fork and its JOIN come before the outer JOIN).
     if (system?.expands === true) {

@@ -20,13 +20,11 @@ function queueName(sink: string, workflowName: string, ref: string): string {
  * `asyncComplete` the task waits to be completed through the API.
  */
 export const EVENT: SystemTask = {
+  mapInput: (wt, input) => ({ ...input, sink: wt.sink ?? null, asyncComplete: wt.asyncComplete === true }),
   start(ctx, run) {
     const exec = ctx.execution;
-    const wt = run.workflowTask;
-    const sink = String(wt.sink ?? run.inputData['sink'] ?? '');
-    const asyncComplete = wt.asyncComplete === true;
-    run.inputData = { ...run.inputData, sink, asyncComplete };
-    exec.publish(run);
+    const sink = String(run.inputData['sink'] ?? '');
+    const asyncComplete = run.inputData['asyncComplete'] === true;
     const queue = queueName(sink, exec.def.name, run.referenceTaskName);
     const output = {
       ...run.inputData,

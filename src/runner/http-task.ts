@@ -104,8 +104,8 @@ async function call(request: Record<string, unknown>): Promise<HttpOutcome> {
 
 /** HTTP: `http_request` (or the whole input) is the request; the call is real. Its input gets `asyncComplete`, as the server's mapper writes it. */
 export const HTTP: SystemTask = {
+  mapInput: (wt, input) => ({ ...input, asyncComplete: wt.asyncComplete === true }),
   start(ctx, run) {
-    run.inputData = { ...run.inputData, asyncComplete: run.workflowTask.asyncComplete === true };
     ctx.engine.startRun(ctx.execution, run);
     const request = (run.inputData['http_request'] ?? run.inputData) as Record<string, unknown>;
     ctx.track(

@@ -1,3 +1,4 @@
+import type { WorkflowTask } from '../conductor-types.ts';
 import type { Engine } from './engine.ts';
 import type { Execution } from './execution.ts';
 import type { Registry } from './registry.ts';
@@ -22,6 +23,8 @@ export interface SystemTaskContext {
 export interface SystemTask {
   /** Laid out with its first child tasks when scheduled (forks, switches), as the server's mappers do. */
   readonly expands?: boolean;
+  /** What the server's task mapper writes into the input besides the resolved inputParameters (even when a mock then answers). */
+  readonly mapInput?: (wt: WorkflowTask, input: Record<string, unknown>) => Record<string, unknown>;
   readonly start: (ctx: SystemTaskContext, run: TaskRun) => void;
 }
 
