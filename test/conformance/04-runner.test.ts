@@ -11,7 +11,7 @@ import { corpusPresent, readCorpus } from '../support/corpus.ts';
 import { judge, verdictProblems, type Disagreement } from './allowlist.ts';
 import { printSummary, printTable } from './report.ts';
 import { corpusScenarios, type RunnerScenario } from './runner-scenarios.ts';
-import { startHttpTarget } from './http-target.ts';
+import { startHttpTarget } from '../support/http-target.ts';
 import { maskFigures, TIMING_SCENARIOS, type TimingScenario } from './runner-timing.ts';
 import { runWithWorkers } from './worker-runs.ts';
 import { variantScenarios } from './runner-variants.ts';
