@@ -8,4 +8,7 @@ export type { RunOptions, TaskHandler } from './runner/run.ts';
 export { Registry } from './runner/registry.ts';
 export { VirtualClock } from './runner/virtual-clock.ts';
 export { resolveParameters } from './runner/parameters.ts';
-export type { RunEvent, TaskMock, TaskMocks, TaskOutcome, TaskRun, TaskRunStatus, WorkerTask, WorkflowStatus } from './runner/types.ts';
+export type { RunEvent, SubWorkflowMocks, TaskMock, TaskMocks, TaskOutcome, TaskRun, TaskRunStatus, WorkerTask, WorkflowStatus } from './runner/types.ts';
+export { toTestRequest } from './runner/test-request.ts';
+export type { WorkflowTestRequest } from './runner/test-request.ts';
+export { StartRefused } from './runner/start-checks.ts';

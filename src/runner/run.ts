@@ -237,6 +237,9 @@ export class WorkflowRun {
 /**
  * Runs a workflow in process, with Conductor's semantics, until it ends or waits on something
  * from outside. `workflow` is generated JSON, a name in the registry, or a DSL workflow.
+ * @throws StartRefused when conductor-oss 3.32.3 would refuse to start it (a schemaVersion other
+ * than 2; a SUB_WORKFLOW without a version whose workflow is not registered), and Error for
+ * mocks the server would refuse or ignore (see `checkMocks`); both messages say how to fix it.
  *
  * @example
  * ```ts

@@ -317,6 +317,13 @@ const VARIANTS: readonly Variant[] = [
   { name: 'schema-version-1', def: { ...wf('schema_v1', [inline('x', '1')]), schemaVersion: 1 } },
 ];
 
+/** The definition of a variant, by name (the runner's own tests assert the server's answers for some of them). */
+export function variantDefinition(name: string): WorkflowDef {
+  const found = VARIANTS.find((v) => v.name === name);
+  if (found === undefined) throw new Error(`no variant ${name} in runner-variants.ts`);
+  return found.def;
+}
+
 /** Where the HTTP variants call: a target the part starts, and a port nothing listens on. */
 export interface HttpTarget {
   readonly base: string;

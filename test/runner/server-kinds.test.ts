@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../../src/conductor-types.ts';
 import { run, type TaskMock } from '../../src/testing.ts';
+import { variantDefinition } from '../conformance/runner-variants.ts';
 import { startHttpTarget, type RunningTarget } from '../support/http-target.ts';
 
 const done = (output: Record<string, unknown>): TaskMock => ({ status: 'COMPLETED', output });
@@ -22,18 +23,8 @@ const statuses = (result: Awaited<ReturnType<typeof run>>): string[] => result.t
 
 describe('SWITCH and DECISION', () => {
   it('the default path: selectedCase is the evaluated value; the input holds case and hasChildren (../shared/cases/01)', async () => {
-    const result = await run(
-      wf('route_parcel', [
-        task('pick_route', 'SWITCH', {
-          evaluatorType: 'value-param',
-          expression: 'kind',
-          inputParameters: { kind: '${workflow.input.kind}' },
-          decisionCases: { express: [inline('fast_lane', "'fast'")] },
-          defaultCase: [inline('slow_lane', "'slow'")],
-        }),
-      ]),
-      { kind: 'bulk' },
-    );
+    // The definition part 4 of the conformance suite runs on the server.
+    const result = await run(variantDefinition('switch-default-selected-case'), { kind: 'bulk' });
     expect(statuses(result)).toEqual(['pick_route COMPLETED', 'slow_lane COMPLETED']);
     expect(result.task('pick_route')?.outputData).toEqual({ evaluationResult: ['bulk'], selectedCase: 'bulk' });
     expect(result.task('pick_route')?.inputData).toEqual({ kind: 'bulk', case: 'bulk', hasChildren: 'true' });
@@ -94,23 +85,9 @@ describe('INLINE evaluatorType (../shared/cases/03)', () => {
 });
 
 describe('DO_WHILE', () => {
-  const items = (tags: string[]) =>
-    run(
-      wf('label_each_tag', [
-        task('each_tag', 'DO_WHILE', {
-          items: '${workflow.input.tags}',
-          loopCondition: '',
-          inputParameters: {},
-          loopOver: [inline('label', "$.tag + '#' + $.index", { tag: '${each_tag.output.loopItem}', index: '${each_tag.output.loopIndex}' }, 'graaljs')],
-        } as Partial<WorkflowTask>),
-        inline('after', "'after'"),
-      ]),
-      { tags },
-    );
-
   it('items: loopItem and loopIndex per iteration (../shared/cases/02)', async () => {
-    const result = await items(['red', 'green', 'blue']);
-    expect(result.taskRefs).toEqual(['each_tag', 'label__1', 'label__2', 'label__3', 'after']);
+    const result = await run(variantDefinition('do-while-items'), { tags: ['red', 'green', 'blue'] });
+    expect(result.taskRefs).toEqual(['each_tag', 'label__1', 'label__2', 'label__3']);
     expect(result.task('label__2')?.inputData).toMatchObject({ tag: 'green', index: 1 });
     expect(result.task('each_tag')?.outputData).toEqual({
       '1': { label: { result: 'red#0' } },
@@ -123,7 +100,7 @@ describe('DO_WHILE', () => {
   });
 
   it('items: an empty list runs nothing (iteration 0)', async () => {
-    const result = await items([]);
+    const result = await run(variantDefinition('do-while-items-empty'), { tags: [] });
     expect(statuses(result)).toEqual(['each_tag COMPLETED', 'after COMPLETED']);
     expect(result.task('each_tag')?.outputData).toEqual({ iteration: 0 });
   });
