@@ -23,7 +23,7 @@ export interface EngineOptions {
   /** Executors by task name (SIMPLE tasks and task types without a built-in implementation). */
   readonly executors: ReadonlyMap<string, TaskExecutor>;
   readonly clock?: Clock;
-  /** Time limit of one JavaScript evaluation. @default 1000 */
+  /** Time limit of one JavaScript evaluation, ms (the server's ScriptEvaluator allows 4 s). @default 4000 */
   readonly scriptTimeoutMs?: number;
   /** Most tasks one workflow may schedule before it is failed as runaway. @default 1_000_000 */
   readonly maxTasks?: number;
@@ -392,8 +392,14 @@ export class Engine {
         if (isTerminal(run.status) || exec.status !== 'RUNNING') return;
         const status = mock.status ?? 'COMPLETED';
         if (status === 'IN_PROGRESS') {
-          run.outputData = { ...run.outputData, ...mock.output };
+          // As the server takes an IN_PROGRESS update: the output replaced, the task back in the
+          // queue (SCHEDULED), where the next mock of its reference (or a worker) takes it again.
+          run.outputData = { ...mock.output };
+          run.status = 'SCHEDULED';
           exec.publish(run);
+          const next = exec.mocks?.take(run.referenceTaskName);
+          if (next !== undefined) this.applyMock(exec, run, next);
+          else this.dispatch(exec, run);
           return;
         }
         // A mock carries no reason: the server's reason for a mocked failure is null.

@@ -38,7 +38,7 @@ export interface RunOptions {
   /** The virtual clock, or the epoch milliseconds it starts at. @default 2026-01-01T00:00:00Z */
   readonly clock?: VirtualClock | number;
   readonly correlationId?: string;
-  /** Time limit of one JavaScript evaluation (SWITCH, DO_WHILE, INLINE). @default 1000 */
+  /** Time limit of one JavaScript evaluation (SWITCH, DO_WHILE, INLINE, LAMBDA), ms: conductor-oss 3.32.3's ScriptEvaluator allows 4 s. @default 4000 */
   readonly scriptTimeoutMs?: number;
   /** Most tasks one workflow may schedule before it is failed as runaway. @default 1_000_000 */
   readonly maxTasks?: number;

@@ -57,8 +57,8 @@ export class ScriptSandbox {
   private context: Context | undefined;
   private readonly scripts = new Map<string, Script>();
 
-  /** @param timeoutMs time limit of one evaluation. @default 1000 */
-  constructor(private readonly timeoutMs = 1000) {}
+  /** @param timeoutMs time limit of one evaluation, ms (the server's ScriptEvaluator allows 4 s). @default 4000 */
+  constructor(private readonly timeoutMs = 4000) {}
 
   /** Evaluates `source` with `$` = `input`; returns its JSON result (undefined becomes null). */
   evaluate(source: string, input: unknown): unknown {

@@ -85,7 +85,7 @@ function gapDifference(timing: TimingScenario, server: ApiWorkflow, runner: ApiW
 }
 
 /** Server runs of a scenario the runner disagrees with before the difference counts: some outcomes on the server are races. */
-const SERVER_TRIES = 5;
+const SERVER_TRIES = 10;
 
 /**
  * Runs one scenario on both sides. Where the runner differs from the server's run, the server
@@ -135,7 +135,9 @@ function compareRuns(server: TestAnswer, local: WorkflowRun | Error): Comparison
   const serverView = viewOf(server.workflow, server.children);
   if (local instanceof Error) return both(`server ran it ${server.workflow.status}, runner threw: ${local.message.slice(0, 90)}`, JSON.stringify(serverView));
   const runnerView = viewOf(local.toJSON() as unknown as ApiWorkflow, runnerChildren(local));
-  return { full: firstDifference(serverView, runnerView), coarse: firstDifference(coarseOf(serverView), coarseOf(runnerView)), serverView: JSON.stringify(serverView) };
+  // A status that differs is told with both reasons: that is where to look.
+  const full = serverView.status !== runnerView.status ? `status: server ${serverView.status} (${serverView.reason}) ≠ runner ${runnerView.status} (${runnerView.reason})` : firstDifference(serverView, runnerView);
+  return { full, coarse: firstDifference(coarseOf(serverView), coarseOf(runnerView)), serverView: JSON.stringify(serverView) };
 }
 
 const target = await startHttpTarget();

@@ -27,15 +27,20 @@ export interface RunnerScenario {
 /** Corpus files part 4 does not run, and why. */
 const LEFT_OUT: Readonly<Record<string, string>> = {
   'do_while_cleanup_demo.json': "its INLINE scripts return Math.random() and Date.now(), which no two runs share (variant/keep-last-n runs it with fixed values)",
+  'terminate_task_parent_workflow.json':
+    "a race on the server: its system-task worker starts the parallel SUB_WORKFLOW before or after the test endpoint's mock lets the TERMINATE end the workflow (mostly after, on an idle server: the SUB_WORKFLOW ends CANCELED without a child); the runner starts it at once. test/runner/corpus.test.ts checks the spec's outcome",
 };
 
-/** One scenario per corpus case, and one left-out row per corpus file without a case. */
+/**
+ * One scenario per corpus case, and one left-out row (with its reason) per file in {@link LEFT_OUT}.
+ * @throws Error for a corpus file with neither a case nor a reason.
+ */
 export function corpusScenarios(corpus: readonly { file: string; def: WorkflowDef }[]): RunnerScenario[] {
   const byFile = new Map(corpus.map((c) => [c.file, c.def]));
   const seen = new Map<string, number>();
   const scenarios: RunnerScenario[] = [];
   for (const c of CORPUS_CASES) {
-    if (LEFT_OUT[c.file] !== undefined) throw new Error(`${c.file} has a corpus case and is also left out of part 4; drop one.`);
+    if (LEFT_OUT[c.file] !== undefined) continue;
     const def = byFile.get(c.file);
     if (def === undefined) throw new Error(`corpus case names ${c.file}, which is not in the corpus.`);
     const n = (seen.get(c.file) ?? 0) + 1;
@@ -53,7 +58,8 @@ export function corpusScenarios(corpus: readonly { file: string; def: WorkflowDe
   }
   for (const { file, def } of corpus) {
     if (seen.has(file)) continue;
-    const leftOut = LEFT_OUT[file] ?? 'no case in test/runner/corpus-cases.ts: add one';
+    const leftOut = LEFT_OUT[file];
+    if (leftOut === undefined) throw new Error(`${file} has no case in test/runner/corpus-cases.ts and is not left out of part 4 with a reason: add one of the two.`);
     scenarios.push({ key: `corpus/${file}`, def, input: {}, mocks: {}, leftOut });
   }
   return scenarios;
