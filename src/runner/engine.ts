@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LEARNED_DEFAULTS } from '../conductor/learned-defaults.ts';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
-import { baseRef, Execution, isTerminal, snapshotOf, SUCCESSFUL } from './execution.ts';
+import { Execution, isTerminal, snapshotOf, SUCCESSFUL } from './execution.ts';
 import { DO_WHILE, loopRun, recordIteration } from './loop.ts';
 import { RUN_BY_SERVER, type MockQueues } from './mocks.ts';
 import { resolveParameters } from './parameters.ts';

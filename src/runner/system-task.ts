@@ -25,6 +25,7 @@ export interface SystemTask {
   readonly expands?: boolean;
   /** What the server's task mapper writes into the input besides the resolved inputParameters (even when a mock then answers). */
   readonly mapInput?: (wt: WorkflowTask, input: Record<string, unknown>) => Record<string, unknown>;
+  /** Runs the task once it is scheduled (a DO_WHILE is started again each time an iteration's tasks are done). */
   readonly start: (ctx: SystemTaskContext, run: TaskRun) => void;
 }
 

@@ -19,7 +19,6 @@ import {
   STAGING_IP,
   WEBHOOK,
   compiled,
-  each,
   failedAttempts,
   healthy,
   lastGoodFound,
