@@ -167,8 +167,6 @@ export function mocksAsHandlers(mocks: TaskMocks): Record<string, TaskHandler> {
   );
 }
 
-/** `count` mocks made by `make(i)`, for tasks that run once per device or per loop iteration. */
-export const each = (count: number, make: (i: number) => TaskMock): TaskMock[] => Array.from({ length: count }, (_, i) => make(i));
 
 // ---- the K1 firmware build -----------------------------------------------------------------------
 
