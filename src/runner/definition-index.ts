@@ -33,6 +33,15 @@ export class DefinitionIndex {
     return this.places.get(task);
   }
 
+  /**
+   * Records a task made at run time (a dynamic fork's) as living where `parent` lives, so that
+   * inside a loop it is named and counted in the loop's iteration.
+   */
+  adopt(task: WorkflowTask, parent: WorkflowTask): void {
+    const loop = this.loops.get(parent);
+    if (loop !== undefined) this.loops.set(task, loop);
+  }
+
   /** The innermost DO_WHILE whose body holds `task`. */
   enclosingLoop(task: WorkflowTask): WorkflowTask | undefined {
     return this.loops.get(task);

@@ -1,12 +1,17 @@
-import { allWorkflowTasks } from '../conductor-tasks.ts';
-import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { randomUUID } from 'node:crypto';
-import { baseRef, Execution, isTerminal, snapshotOf, SUCCESSFUL } from './execution.ts';
+import { LEARNED_DEFAULTS } from '../conductor/learned-defaults.ts';
+import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
+import { Execution, isTerminal, snapshotOf, SUCCESSFUL } from './execution.ts';
+import { DO_WHILE, loopRun, recordIteration } from './loop.ts';
+import { RUN_BY_SERVER, type MockQueues } from './mocks.ts';
 import { resolveParameters } from './parameters.ts';
 import type { Registry } from './registry.ts';
-import { ScriptError, ScriptSandbox } from './script-sandbox.ts';
-import { SYSTEM_TASKS, type SystemTaskContext } from './system-tasks.ts';
-import type { RunEvent, TaskMock, TaskMocks, TaskOutcome, TaskRun, TaskRunStatus, WorkerTask, WorkflowStatus } from './types.ts';
+import { retryDelaySeconds } from './retry-delay.ts';
+import { ScriptSandbox } from './script-sandbox.ts';
+import type { SystemTaskContext } from './system-task.ts';
+import { startProblem, StartRefused } from './start-checks.ts';
+import { SYSTEM_TASKS } from './system-tasks.ts';
+import type { RunEvent, TaskMock, TaskOutcome, TaskRun, TaskRunStatus, WorkerTask, WorkflowStatus } from './types.ts';
 import { VirtualClock, type Clock } from './virtual-clock.ts';
 
 /** A function that does a task's work: gets the task, returns its output or a full outcome. */
@@ -17,9 +22,8 @@ export interface EngineOptions {
   readonly registry: Registry;
   /** Executors by task name (SIMPLE tasks and task types without a built-in implementation). */
   readonly executors: ReadonlyMap<string, TaskExecutor>;
-  readonly mocks?: TaskMocks;
   readonly clock?: Clock;
-  /** Time limit of one JavaScript evaluation. @default 1000 */
+  /** Time limit of one JavaScript evaluation, ms (the server's ScriptEvaluator allows 4 s). @default 4000 */
   readonly scriptTimeoutMs?: number;
   /** Most tasks one workflow may schedule before it is failed as runaway. @default 1_000_000 */
   readonly maxTasks?: number;
@@ -33,17 +37,11 @@ export interface EngineOptions {
   readonly isSkipped?: (execution: Execution, task: WorkflowTask) => boolean;
 }
 
-/** The ad-hoc TaskDef the server makes for a SIMPLE task nobody registered. */
-const AD_HOC_TASK_DEF: TaskDef = {
-  name: '',
-  retryCount: 3,
-  retryDelaySeconds: 60,
-  retryLogic: 'FIXED',
-  responseTimeoutSeconds: 3600,
-  timeoutSeconds: 0,
-  totalTimeoutSeconds: 0,
-  timeoutPolicy: 'TIME_OUT_WF',
-};
+/** System tasks the server runs inside the decide that schedules them. */
+const SYNCHRONOUS: ReadonlySet<string> = new Set(['INLINE', 'LAMBDA', 'JSON_JQ_TRANSFORM', 'SET_VARIABLE', 'TERMINATE', 'SWITCH', 'DECISION', 'EXCLUSIVE_JOIN']);
+
+/** Task types the server never retries, whatever their TaskDef says (`TaskType.isBuiltIn`). */
+const BUILT_IN: ReadonlySet<string> = new Set(['DECISION', 'SWITCH', 'FORK', 'JOIN', 'EXCLUSIVE_JOIN', 'DO_WHILE']);
 
 /**
  * The decider: executes Conductor workflow JSON with the server's semantics, one event at a time,
@@ -53,18 +51,17 @@ export class Engine {
   readonly clock: Clock;
   readonly executions = new Map<string, Execution>();
   private readonly sandbox: ScriptSandbox;
-  private readonly mocks = new Map<string, TaskMock[]>();
   private readonly actions: (() => void)[] = [];
   private head = 0;
   private inflight = 0;
   private wake: (() => void) | undefined;
   private seq = 0;
   private settling: Promise<void> | undefined;
+  private readonly runtimeTasks = new WeakSet<WorkflowTask>();
 
   constructor(private readonly options: EngineOptions) {
     this.clock = options.clock ?? new VirtualClock();
     this.sandbox = new ScriptSandbox(options.scriptTimeoutMs);
-    for (const [ref, list] of Object.entries(options.mocks ?? {})) this.mocks.set(ref, [...list]);
   }
 
   // ---- the loop ---------------------------------------------------------------------------
@@ -124,21 +121,35 @@ export class Engine {
 
   // ---- workflows --------------------------------------------------------------------------
 
-  /** Starts a workflow; it runs on the next {@link settle}. */
-  start(def: WorkflowDef, input: Record<string, unknown>, options: { correlationId?: string | undefined; parent?: Execution['parent']; workflowId?: string } = {}): Execution {
+  /**
+   * Starts a workflow; it runs on the next {@link settle}. `mocks` serve its own tasks.
+   * @throws StartRefused with the server's message when the server would refuse to start it (see `startProblem`).
+   */
+  start(
+    def: WorkflowDef,
+    input: Record<string, unknown>,
+    options: { correlationId?: string | undefined; parent?: Execution['parent']; workflowId?: string; mocks?: MockQueues | undefined } = {},
+  ): Execution {
+    const problem = startProblem(def, this.options.registry);
+    if (problem !== undefined) throw new StartRefused(problem);
     const exec = new Execution(def, { ...(def.inputTemplate ?? {}), ...input }, this.clock.now(), options.correlationId, options.parent, options.workflowId);
+    exec.mocks = options.mocks;
     this.executions.set(exec.id, exec);
     this.event(exec, 'workflow.started');
     if ((def.timeoutSeconds ?? 0) > 0) {
       this.clock.schedule(def.timeoutSeconds * 1000, () => {
         if (exec.status !== 'RUNNING') return;
-        if (def.timeoutPolicy === 'ALERT_ONLY') return this.event(exec, 'workflow.timed_out', undefined, 'ALERT_ONLY: still running');
-        this.endWorkflow(exec, 'TIMED_OUT', `Workflow timed out after ${def.timeoutSeconds} seconds (timeoutPolicy ${def.timeoutPolicy ?? 'TIME_OUT_WF'}).`);
+        // conductor-oss 3.32.3's DeciderService.checkWorkflowTimeout words it so.
+        const policy = def.timeoutPolicy ?? LEARNED_DEFAULTS.workflowDef['timeoutPolicy'];
+        const reason = `Workflow timed out after ${Math.floor((this.clock.now() - exec.startTime) / 1000)} seconds. Timeout configured as ${def.timeoutSeconds} seconds. Timeout policy configured to ${String(policy)}`;
+        if (policy === 'ALERT_ONLY') return this.event(exec, 'workflow.timed_out', undefined, `ALERT_ONLY: ${reason}`);
+        this.endWorkflow(exec, 'TIMED_OUT', reason);
       }, 'deadline');
     }
     this.enqueue(() => {
       const first = def.tasks[0];
-      if (first === undefined) this.completeWorkflow(exec);
+      // conductor-oss 3.32.3: "No tasks found to be executed" ends an empty workflow COMPLETED.
+      if (first === undefined) this.endWorkflow(exec, 'COMPLETED', 'No tasks found to be executed');
       else this.schedule(exec, first);
     });
     return exec;
@@ -155,77 +166,159 @@ export class Engine {
     });
   }
 
-  private completeWorkflow(exec: Execution): void {
+  /**
+   * Completes the workflow once its task list is done, as `DeciderService.checkForWorkflowCompletion`
+   * decides: only when every task is terminal (a JOIN that completed early does not end a workflow
+   * whose branches still run). A permissive task that failed fails it instead.
+   */
+  private tryComplete(exec: Execution): void {
     if (exec.status !== 'RUNNING') return;
-    if (exec.permissiveFailure !== undefined) return this.failWorkflowBy(exec, exec.permissiveFailure);
-    this.resolveOutput(exec, exec.tasks[exec.tasks.length - 1]);
+    exec.completionDue = true;
+    if (exec.tasks.some((t) => !isTerminal(t.status))) return;
+    const failures = permissiveFailures(exec);
+    if (failures.length > 0) {
+      const reason = failures.map((t) => failureSentence(t.taskId, t.status, t.reasonForIncompletion)).join('. ');
+      return this.endWorkflow(exec, 'FAILED', reason);
+    }
     this.endWorkflow(exec, 'COMPLETED', undefined);
   }
 
   /**
-   * Ends a workflow: cancels what still runs, tells the parent, and starts the failure workflow
-   * when it failed or timed out by itself (`byApi` terminations do not).
+   * The workflow output as `DeciderService.updateWorkflowOutput(workflow, null)` computes it: a
+   * successful TERMINATE task's output; else the resolved outputParameters; else the output of
+   * the last task in the list.
+   */
+  resolveOutput(exec: Execution): void {
+    const terminate = exec.tasks.find((t) => t.taskType === 'TERMINATE' && SUCCESSFUL.has(t.status));
+    if (terminate !== undefined) {
+      exec.output = { ...terminate.outputData };
+      return;
+    }
+    const params = exec.def.outputParameters;
+    if (params !== undefined && Object.keys(params).length > 0) {
+      exec.output = resolveParameters(params, exec.doc) as Record<string, unknown>;
+      return;
+    }
+    const last = exec.tasks[exec.tasks.length - 1];
+    exec.output = { ...(last?.outputData ?? {}) };
+  }
+
+  /**
+   * Ends a workflow as the server's `terminateWorkflow`/`completeWorkflow` do: its output, its
+   * reason, every task still open CANCELED (a child workflow TERMINATED), the parent told, and
+   * the failure workflow started when it did not complete by itself (`byApi` terminations do not).
    */
   endWorkflow(exec: Execution, status: Exclude<WorkflowStatus, 'RUNNING' | 'PAUSED'>, reason: string | undefined, options: { byApi?: boolean; failedTask?: TaskRun } = {}): void {
     if (exec.status !== 'RUNNING' && exec.status !== 'PAUSED') return;
     exec.status = status;
+    this.resolveOutput(exec);
     exec.reasonForIncompletion = reason;
     exec.endTime = this.clock.now();
-    exec.failedTaskId = options.failedTask?.taskId;
+    exec.failedTaskId ??= options.failedTask?.taskId;
     for (const run of exec.tasks) {
       if (isTerminal(run.status)) continue;
       run.status = 'CANCELED';
       run.endTime = exec.endTime;
       exec.publish(run);
-      if (run.subWorkflowId !== undefined) {
-        const child = this.executions.get(run.subWorkflowId);
-        if (child !== undefined) this.endWorkflow(child, 'TERMINATED', `Parent workflow ${exec.id} ended ${status}.`, { byApi: true });
+      const child = run.subWorkflowId === undefined ? undefined : this.executions.get(run.subWorkflowId);
+      if (child !== undefined) {
+        // conductor-oss 3.32.3, SubWorkflow.cancel.
+        const why = reason === undefined || reason === '' ? `Parent workflow has been terminated with status ${status}` : `Parent workflow has been terminated with reason: ${reason}`;
+        this.endWorkflow(child, 'TERMINATED', why, { byApi: true });
       }
     }
     exec.joins.clear();
     exec.doc['workflow'] = exec.workflowView();
     this.event(exec, `workflow.${status.toLowerCase()}` as RunEvent['type'], undefined, reason);
-    if ((status === 'FAILED' || status === 'TIMED_OUT') && !options.byApi) this.startFailureWorkflow(exec);
+    if (status !== 'COMPLETED' && !options.byApi) this.startFailureWorkflow(exec);
     const parent = exec.parent;
     if (parent !== undefined && !isTerminal(parent.task.status)) {
       const taskStatus: TaskRunStatus = status === 'COMPLETED' ? 'COMPLETED' : status === 'TERMINATED' ? 'CANCELED' : status === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED';
-      const output = status === 'COMPLETED' ? { ...exec.output, subWorkflowId: exec.id } : { subWorkflowId: exec.id };
-      this.enqueue(() => this.finishTask(parent.execution, parent.task, taskStatus, output, reason));
+      // conductor-oss 3.32.3, SubWorkflow.updateTaskStatus: the child's output is added in every
+      // terminal case, and a failure's reason names the child.
+      const output = { ...parent.task.outputData, ...exec.output };
+      const childReason = status === 'COMPLETED' ? undefined : `Sub workflow ${exec.def.name}.${exec.def.version ?? 1}/${exec.id} failure reason: ${reason ?? 'null'}`;
+      this.enqueue(() => this.finishTask(parent.execution, parent.task, taskStatus, output, childReason));
     }
     this.options.onWorkflowEnd?.(exec);
   }
 
+  /**
+   * Starts the failure workflow as `WorkflowExecutorOps.terminateWorkflow` does: the failed
+   * workflow's input plus workflowId, reason, failureStatus, failureTaskId (when known) and
+   * failedWorkflow; a name given as `$workflow.input.<key>` is read from that input key.
+   */
   private startFailureWorkflow(exec: Execution): void {
-    const name = exec.def.failureWorkflow;
-    if (name === undefined || name === '') return;
-    const resolved = name.startsWith('$') ? resolveParameters(`\${${name.slice(1)}}`, exec.doc) : name;
-    if (typeof resolved !== 'string' || resolved === '') return;
-    const def = this.options.registry.workflow(resolved);
+    let name = exec.def.failureWorkflow;
+    if (name?.startsWith('$') === true) {
+      const key = name.split('.')[2];
+      const value = key === undefined ? undefined : exec.input[key];
+      name = typeof value === 'string' ? value : undefined;
+    }
+    if (name === undefined || name.trim() === '') return;
+    const def = this.options.registry.workflow(name);
     if (def === undefined) {
-      this.event(exec, 'workflow.failed', undefined, `failure workflow "${name}" is not registered; it was not started`);
+      exec.output = { ...exec.output, 'conductor.failure_workflow': `Error workflow ${name} failed to start.  reason: No such workflow defined. name=${name}, version=null` };
       return;
     }
     const input = {
       ...exec.input,
       workflowId: exec.id,
-      reason: exec.reasonForIncompletion ?? '',
+      reason: exec.reasonForIncompletion ?? null,
       failureStatus: exec.status,
-      failureTaskId: exec.failedTaskId ?? null,
+      ...(exec.failedTaskId !== undefined && { failureTaskId: exec.failedTaskId }),
       failedWorkflow: snapshotOf(exec),
     };
-    exec.failureWorkflowId = this.start(def, input, { correlationId: exec.correlationId }).id;
-    exec.output = { ...exec.output, 'conductor.failure_workflow': exec.failureWorkflowId };
+    try {
+      exec.failureWorkflowId = this.start(def, input, { correlationId: exec.correlationId }).id;
+      exec.output = { ...exec.output, 'conductor.failure_workflow': exec.failureWorkflowId };
+    } catch (e) {
+      exec.output = { ...exec.output, 'conductor.failure_workflow': `Error workflow ${name} failed to start.  reason: ${(e as Error).message}` };
+    }
   }
 
   // ---- tasks ------------------------------------------------------------------------------
 
-  /** The TaskDef that governs a task: registered, inline, or the server's ad-hoc one for SIMPLE tasks. */
+  /**
+   * The TaskDef that governs a task, every field the server fills in filled (learned from
+   * conductor-oss 3.32.3, `learned-defaults.ts`): the embedded `taskDefinition`, else the
+   * registered one, else the ad-hoc one the server gives every named task of a definition when
+   * the workflow starts (`MetadataMapperService`): a SIMPLE task's has the TaskDef defaults
+   * (retryCount 3, retryDelaySeconds 60, FIXED, responseTimeoutSeconds 3600, TIME_OUT_WF), any
+   * other type's retryCount 0 and responseTimeoutSeconds 0. A task a dynamic fork made has only a
+   * registered one (so an unregistered one is never retried).
+   */
   taskDefOf(wt: WorkflowTask): TaskDef | undefined {
-    return wt.taskDefinition ?? this.options.registry.task(wt.name) ?? ((wt.type ?? 'SIMPLE') === 'SIMPLE' ? { ...AD_HOC_TASK_DEF, name: wt.name } : undefined);
+    const given = wt.taskDefinition ?? this.options.registry.task(wt.name);
+    if (given !== undefined) return filledTaskDef(given, wt.taskDefinition === given ? LEARNED_DEFAULTS.embeddedTaskDef : LEARNED_DEFAULTS.taskDef);
+    if (this.runtimeTasks.has(wt) || !wt.name) return undefined;
+    return adHocTaskDef(wt.name, (wt.type ?? 'SIMPLE') === 'SIMPLE');
   }
 
-  /** Creates and starts a task from its definition, in the current loop iteration. */
-  schedule(exec: Execution, wt: WorkflowTask, retryOf?: TaskRun, input?: Record<string, unknown>): TaskRun | undefined {
+  /** Records a task a dynamic fork made at run time (see {@link taskDefOf}). */
+  markRuntime(wt: WorkflowTask): void {
+    this.runtimeTasks.add(wt);
+  }
+
+  /**
+   * A task's input as `ParametersUtils.getTaskInputV2` makes it: the inputParameters resolved,
+   * with the TaskDef's `inputTemplate` filling keys they leave out or that resolve to null.
+   * Copied, so that later changes (a loop's output) never show in what the task was given.
+   */
+  inputOf(exec: Execution, wt: WorkflowTask, def: TaskDef | undefined = this.taskDefOf(wt)): Record<string, unknown> {
+    const template = (def?.inputTemplate ?? {}) as Record<string, unknown>;
+    const params = { ...template, ...(wt.inputParameters ?? {}) };
+    const resolved = structuredClone((resolveParameters(params, exec.doc) ?? {}) as Record<string, unknown>);
+    for (const [key, value] of Object.entries(resolved)) if (value === null && template[key] !== undefined) resolved[key] = structuredClone(template[key]);
+    return resolved;
+  }
+
+  /**
+   * Creates and starts a task from its definition, in the current loop iteration. A retry
+   * (`retryOf`) keeps the failed attempt's input with the parameters resolved again over it, as
+   * `DeciderService.retry` does, and starts after `delaySeconds`.
+   */
+  schedule(exec: Execution, wt: WorkflowTask, retryOf?: TaskRun, input?: Record<string, unknown>, delaySeconds = 0): TaskRun | undefined {
     const limit = this.options.maxTasks ?? 1_000_000;
     if (exec.tasks.length >= limit) {
       this.endWorkflow(exec, 'FAILED', `The workflow scheduled ${limit} tasks and was stopped: a loop whose condition never turns false? Fix the loop, or raise the runner's maxTasks.`);
@@ -236,14 +329,13 @@ export class Engine {
       return undefined;
     }
     const loop = exec.index.enclosingLoop(wt);
-    const iteration = loop === undefined ? 0 : (exec.loopIteration.get(loop.taskReferenceName) ?? 1);
+    const iteration = retryOf?.iteration ?? (loop === undefined ? 0 : (exec.loopIteration.get(loop.taskReferenceName) ?? 1));
     const ref = retryOf?.referenceTaskName ?? (iteration > 0 ? `${wt.taskReferenceName}__${iteration}` : wt.taskReferenceName);
     const now = this.clock.now();
     const run: TaskRun = {
       taskId: randomUUID(),
       referenceTaskName: ref,
-      // The server records both kinds of fork as a FORK task.
-      taskType: wt.type === 'FORK_JOIN' || wt.type === 'FORK_JOIN_DYNAMIC' ? 'FORK' : (wt.type ?? 'SIMPLE'),
+      taskType: taskTypeOf(wt),
       taskDefName: wt.name,
       status: 'SCHEDULED',
       inputData: {},
@@ -252,19 +344,25 @@ export class Engine {
       iteration,
       seq: ++this.seq,
       scheduledTime: now,
+      firstScheduledTime: retryOf?.firstScheduledTime ?? now,
       startTime: 0,
       endTime: 0,
       pollCount: 0,
+      callbackAfterSeconds: delaySeconds,
       workflowTask: wt,
       logs: [],
     };
     exec.tasks.push(run);
     exec.doc['CPEWF_TASK_ID'] = run.taskId;
-    run.inputData = input ?? ((resolveParameters(wt.inputParameters ?? {}, exec.doc) ?? {}) as Record<string, unknown>);
+    if (input !== undefined) run.inputData = input;
+    else if (retryOf !== undefined) {
+      const { subWorkflowId: _dropped, ...kept } = retryOf.inputData;
+      run.inputData = { ...kept, ...this.inputOf(exec, wt) };
+    } else run.inputData = this.inputOf(exec, wt);
+    const system = SYSTEM_TASKS[wt.type ?? 'SIMPLE'];
+    if (system?.mapInput !== undefined && retryOf === undefined && input === undefined) run.inputData = system.mapInput(wt, run.inputData);
     exec.publish(run);
     this.event(exec, 'task.scheduled', run);
-    const system = SYSTEM_TASKS[wt.type ?? 'SIMPLE'];
-    const mock = system?.mockable === false ? undefined : this.takeMock(ref);
     // Forks and switches are laid out with their first tasks at once, as the server's task mappers
     // do (so an inner fork and its JOIN come before the outer JOIN).
     if (system?.expands === true) {
@@ -272,12 +370,15 @@ export class Engine {
       return run;
     }
     // Everything else starts from the queue: a long chain of tasks that finish at once must not grow the stack.
-    this.enqueue(() => {
+    const begin = (): void => {
       if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
+      const mock = RUN_BY_SERVER.has(wt.type ?? 'SIMPLE') ? undefined : exec.mocks?.take(ref);
       if (mock !== undefined) this.applyMock(exec, run, mock);
       else if (system !== undefined) system.start(this.systemContext(exec), run);
       else this.dispatch(exec, run);
-    });
+    };
+    if (delaySeconds > 0) this.clock.schedule(delaySeconds * 1000, () => this.enqueue(begin));
+    else this.enqueue(begin);
     return run;
   }
 
@@ -293,22 +394,26 @@ export class Engine {
     };
   }
 
-  private takeMock(ref: string): TaskMock | undefined {
-    return (this.mocks.get(ref) ?? this.mocks.get(baseRef(ref)))?.shift();
-  }
-
   private applyMock(exec: Execution, run: TaskRun, mock: TaskMock): void {
     this.clock.schedule(mock.queueWaitTime ?? 0, () => {
       if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
       this.startRun(exec, run);
       this.clock.schedule(mock.executionTime ?? 0, () => {
         if (isTerminal(run.status) || exec.status !== 'RUNNING') return;
-        if (mock.status === 'IN_PROGRESS') {
-          run.outputData = { ...run.outputData, ...(mock.output ?? {}) };
+        const status = mock.status ?? 'COMPLETED';
+        if (status === 'IN_PROGRESS') {
+          // As the server takes an IN_PROGRESS update: the output replaced, the task back in the
+          // queue (SCHEDULED), where the next mock of its reference (or a worker) takes it again.
+          run.outputData = { ...mock.output };
+          run.status = 'SCHEDULED';
           exec.publish(run);
+          const next = exec.mocks?.take(run.referenceTaskName);
+          if (next !== undefined) this.applyMock(exec, run, next);
+          else this.dispatch(exec, run);
           return;
         }
-        this.finishTask(exec, run, mock.status, mock.output ?? {}, mock.status === 'COMPLETED' ? undefined : `mocked ${mock.status}`);
+        // A mock carries no reason: the server's reason for a mocked failure is null.
+        this.finishTask(exec, run, status, { ...mock.output });
       });
     });
   }
@@ -320,16 +425,20 @@ export class Engine {
     run.pollCount++;
     exec.publish(run);
     this.event(exec, 'task.started', run);
-    // A worker that polled a task must report within responseTimeoutSeconds, as on the server;
-    // tasks the server runs itself (HUMAN, WAIT, HTTP ...) have no worker to hear from.
-    if (SYSTEM_TASKS[run.workflowTask.type ?? 'SIMPLE'] === undefined) this.armResponseTimeout(exec, run);
     const def = this.taskDefOf(run.workflowTask);
     const timeout = def?.timeoutSeconds ?? 0;
-    if (timeout > 0) {
+    if (def !== undefined && timeout > 0) {
       this.clock.schedule(timeout * 1000, () => {
-        if (!isTerminal(run.status) && exec.status === 'RUNNING') this.timeOut(exec, run, def as TaskDef, `Task timed out after ${timeout} seconds (timeoutSeconds).`);
+        if (isTerminal(run.status) || exec.status !== 'RUNNING') return;
+        // conductor-oss 3.32.3, DeciderService.checkTaskTimeout.
+        const elapsed = Math.floor((this.clock.now() - run.startTime) / 1000);
+        this.timeOut(exec, run, def, `Task timed out after ${elapsed} seconds. Timeout configured as ${timeout} seconds. Timeout policy configured to ${def.timeoutPolicy}`);
       }, 'deadline');
     }
+    // A worker that polled a task must report within responseTimeoutSeconds, as on the server;
+    // tasks the server runs itself (HUMAN, WAIT, HTTP ...) have no worker to hear from. Armed
+    // after the task timeout: when both are due, the decider checks the task timeout first.
+    if (SYSTEM_TASKS[run.workflowTask.type ?? 'SIMPLE'] === undefined) this.armResponseTimeout(exec, run);
   }
 
   private armResponseTimeout(exec: Execution, run: TaskRun): void {
@@ -338,30 +447,37 @@ export class Engine {
     if (seconds <= 0) return;
     const poll = run.pollCount;
     this.clock.schedule(seconds * 1000, () => {
-      if (run.status === 'IN_PROGRESS' && run.pollCount === poll && exec.status === 'RUNNING') {
-        this.timeOut(exec, run, { ...(def as TaskDef), timeoutPolicy: 'RETRY' }, `Task was not updated within ${seconds} seconds (responseTimeoutSeconds).`);
-      }
+      if (run.status !== 'IN_PROGRESS' || run.pollCount !== poll || exec.status !== 'RUNNING') return;
+      // conductor-oss 3.32.3, DeciderService.timeoutTask: TIMED_OUT whatever the timeoutPolicy, then retried.
+      this.finishTask(exec, run, 'TIMED_OUT', run.outputData, `responseTimeout: ${seconds} exceeded for the taskId: ${run.taskId} with Task Definition: ${run.taskDefName}`);
     }, 'deadline');
   }
 
+  /** Applies a TaskDef's timeoutPolicy to a timed-out attempt (`timeoutTaskWithTimeoutPolicy`). */
   private timeOut(exec: Execution, run: TaskRun, def: TaskDef, reason: string): void {
     if (def.timeoutPolicy === 'ALERT_ONLY') return this.event(exec, 'task.failed', run, `ALERT_ONLY: ${reason}`);
-    if (def.timeoutPolicy === 'TIME_OUT_WF') {
-      run.status = 'TIMED_OUT';
-      run.reasonForIncompletion = reason;
-      run.endTime = this.clock.now();
-      exec.publish(run);
-      this.event(exec, 'task.failed', run, reason);
-      return this.endWorkflow(exec, 'TIMED_OUT', reason, { failedTask: run });
-    }
-    this.finishTask(exec, run, 'TIMED_OUT', run.outputData, reason);
+    if (def.timeoutPolicy === 'RETRY') return this.finishTask(exec, run, 'TIMED_OUT', run.outputData, reason);
+    this.markDone(exec, run, 'TIMED_OUT', run.outputData, reason);
+    this.endWorkflow(exec, 'TIMED_OUT', reason, { failedTask: run });
   }
 
   private dispatch(exec: Execution, run: TaskRun): void {
     const executor = this.options.executors.get(run.taskDefName);
-    if (executor === undefined) return; // Waits, as on a server with no worker polling for it.
+    if (executor === undefined) return this.armPollTimeout(exec, run); // Waits, as on a server with no worker polling for it.
     this.startRun(exec, run);
     this.callWorker(exec, run, executor);
+  }
+
+  /** `pollTimeoutSeconds`: a worker task nobody polls times out (`DeciderService.checkTaskPollTimeout`). */
+  private armPollTimeout(exec: Execution, run: TaskRun): void {
+    const def = this.taskDefOf(run.workflowTask);
+    const seconds = (def as { pollTimeoutSeconds?: number } | undefined)?.pollTimeoutSeconds ?? 0;
+    if (def === undefined || seconds <= 0) return;
+    this.clock.schedule(seconds * 1000, () => {
+      if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
+      const elapsed = Math.floor((this.clock.now() - run.scheduledTime) / 1000);
+      this.timeOut(exec, run, def, `Task poll timed out after ${elapsed} seconds. Poll timeout configured as ${seconds} seconds. Timeout policy configured to ${def.timeoutPolicy}`);
+    }, 'deadline');
   }
 
   private callWorker(exec: Execution, run: TaskRun, executor: TaskExecutor): void {
@@ -441,62 +557,50 @@ export class Engine {
   finishTask(exec: Execution, run: TaskRun, status: TaskRunStatus, output: Record<string, unknown>, reason?: string): void {
     if (isTerminal(run.status) || exec.status !== 'RUNNING') return;
     this.markDone(exec, run, status, output, reason);
-    if (SUCCESSFUL.has(status)) {
-      this.next(exec, run.workflowTask);
-      this.checkJoins(exec);
-    } else {
-      this.failed(exec, run);
-    }
+    // A task the server runs inside its decide fails there after the loop around it looked at it.
+    if (!SUCCESSFUL.has(status) && SYNCHRONOUS.has(run.taskType)) recordIteration(exec, run);
+    if (!SUCCESSFUL.has(status) && !this.failed(exec, run)) return;
+    recordIteration(exec, run);
+    if (exec.status !== 'RUNNING') return;
+    this.next(exec, run.workflowTask);
+    this.checkJoins(exec);
+    if (exec.completionDue) this.tryComplete(exec);
   }
 
-  private failed(exec: Execution, run: TaskRun): void {
+  /**
+   * What follows a failed attempt, as `DeciderService.retry` decides: a retry (scheduled at once,
+   * started after the delay), or for an optional task COMPLETED_WITH_ERRORS and for a permissive
+   * one FAILED, both moving the workflow on (true), or the end of the workflow (false).
+   */
+  private failed(exec: Execution, run: TaskRun): boolean {
     const wt = run.workflowTask;
     const def = this.taskDefOf(wt);
-    const allowed = wt.retryCount ?? def?.retryCount ?? 0;
-    if (run.status !== 'FAILED_WITH_TERMINAL_ERROR' && run.status !== 'CANCELED' && run.retryCount < allowed) {
-      const delay = retryDelaySeconds(def, run.retryCount);
-      exec.pendingRetries.add(run.referenceTaskName);
-      this.event(exec, 'task.retry_scheduled', run, `retry ${run.retryCount + 1} of ${allowed} in ${delay} s`);
-      this.clock.schedule(delay * 1000, () => {
-        exec.pendingRetries.delete(run.referenceTaskName);
-        if (exec.status === 'RUNNING') this.schedule(exec, wt, run);
-      });
-      return;
+    const allowed = def === undefined ? 0 : (wt.retryCount ?? def.retryCount ?? 0);
+    const retriable = (run.status === 'FAILED' || run.status === 'TIMED_OUT') && !BUILT_IN.has(run.taskType);
+    if (!retriable || allowed <= run.retryCount) {
+      if (wt.optional === true || wt.permissive === true) {
+        if (wt.optional === true) {
+          run.status = 'COMPLETED_WITH_ERRORS';
+          exec.publish(run);
+        }
+        return true;
+      }
+      const status = run.status === 'CANCELED' ? 'TERMINATED' : run.status === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED';
+      this.endWorkflow(exec, status, failureSentence(run.taskId, status, run.reasonForIncompletion), { failedTask: run });
+      return false;
     }
-    if (wt.optional === true) {
-      run.status = 'COMPLETED_WITH_ERRORS';
-      exec.publish(run);
-      this.next(exec, wt);
-      this.checkJoins(exec);
-      return;
+    const total = def?.totalTimeoutSeconds ?? 0;
+    const elapsed = Math.floor((this.clock.now() - run.firstScheduledTime) / 1000);
+    if (total > 0 && elapsed >= total) {
+      // conductor-oss 3.32.3's wording (DeciderService.retry).
+      const reason = `Task ${run.taskId}/${run.taskDefName} exceeded total timeout of ${total} seconds (elapsed ${elapsed} seconds across all attempts). No further retries will be attempted.`;
+      this.endWorkflow(exec, run.status === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED', reason, { failedTask: run });
+      return false;
     }
-    if (wt.permissive === true) {
-      // Permissive: the rest of the workflow runs; a JOIN over it fails, and so does the workflow
-      // where it would have completed.
-      exec.permissiveFailure ??= run;
-      this.next(exec, wt);
-      this.checkJoins(exec);
-      return;
-    }
-    this.failWorkflowBy(exec, run);
-  }
-
-  /** Fails (or times out, or terminates) the workflow because of one task, as the decider words it. */
-  private failWorkflowBy(exec: Execution, run: TaskRun): void {
-    const status = run.status === 'TIMED_OUT' ? 'TIMED_OUT' : run.status === 'CANCELED' ? 'TERMINATED' : 'FAILED';
-    const reason = `Task ${run.taskId} failed with status: ${status} and reason: '${run.reasonForIncompletion ?? run.status}'`;
-    this.resolveOutput(exec, run);
-    this.endWorkflow(exec, status, reason, { failedTask: run });
-  }
-
-  /** The workflow output: outputParameters resolved, or else the output of `last`. */
-  resolveOutput(exec: Execution, last: TaskRun | undefined): void {
-    const params = exec.def.outputParameters;
-    if (params !== undefined && Object.keys(params).length > 0) {
-      exec.output = resolveParameters(params, exec.doc) as Record<string, unknown>;
-    } else {
-      exec.output = { ...(last?.outputData ?? {}) };
-    }
+    const delay = retryDelaySeconds(def, run.retryCount);
+    this.event(exec, 'task.retry_scheduled', run, `retry ${run.retryCount + 1} of ${allowed} in ${delay} s`);
+    this.schedule(exec, wt, run, undefined, delay);
+    return false;
   }
 
   /** Schedules what runs after `wt` finished: the next task of its list, or what its container does. */
@@ -510,7 +614,7 @@ export class Engine {
         this.schedule(exec, following);
         return;
       }
-      if (place.container === 'top') return this.completeWorkflow(exec);
+      if (place.container === 'top') return this.tryComplete(exec);
       if (place.container === 'branch') return;
       if (place.container === 'loop') return this.loopBodyDone(exec, place.parent as WorkflowTask);
       current = place.parent as WorkflowTask;
@@ -519,92 +623,134 @@ export class Engine {
 
   /** Evaluates a DO_WHILE after its body ran once more: another iteration, or on to the next task. */
   loopBodyDone(exec: Execution, loop: WorkflowTask): void {
-    const loopRun = exec.byRef.get(loopRefOf(exec, loop));
-    if (loopRun === undefined || isTerminal(loopRun.status)) return;
-    const iteration = exec.loopIteration.get(loop.taskReferenceName) ?? 1;
-    const outputs: Record<string, unknown> = {};
-    const latest: Record<string, unknown> = {};
-    for (const body of allWorkflowTasks(loop.loopOver ?? [])) {
-      const run = exec.byRef.get(`${body.taskReferenceName}__${iteration}`);
-      if (run === undefined) continue;
-      outputs[body.taskReferenceName] = run.outputData;
-      latest[body.taskReferenceName] = run.outputData;
-    }
-    // In place: copying the output (which keeps every iteration) each time would be quadratic.
-    loopRun.outputData['iteration'] = iteration;
-    loopRun.outputData[String(iteration)] = outputs;
-    exec.publish(loopRun);
-    let again: unknown;
-    try {
-      const input = resolveParameters(loop.inputParameters ?? {}, exec.doc) as Record<string, unknown>;
-      const condition = loop.loopCondition ?? 'false';
-      // Only a condition that indexes the loop's output by iteration needs all of it in the sandbox.
-      const loopView = condition.includes(`${loop.taskReferenceName}[`) ? loopRun.outputData : { iteration };
-      again = this.sandbox.evaluate(condition, { ...input, [loop.taskReferenceName]: loopView, ...latest });
-    } catch (e) {
-      return this.finishTask(exec, loopRun, 'FAILED_WITH_TERMINAL_ERROR', loopRun.outputData, `loopCondition failed: ${(e as ScriptError).message}`);
-    }
-    if (again === true || again === 'true') {
-      exec.loopIteration.set(loop.taskReferenceName, iteration + 1);
-      loopRun.outputData['iteration'] = iteration + 1;
-      exec.publish(loopRun);
-      const first = loop.loopOver?.[0];
-      if (first !== undefined) this.schedule(exec, first);
-      return;
-    }
-    this.finishTask(exec, loopRun, 'COMPLETED', loopRun.outputData);
+    const run = loopRun(exec, loop);
+    if (run !== undefined) DO_WHILE.start(this.systemContext(exec), run);
   }
 
-  /** Completes every JOIN whose tasks have all finished. */
+  /** Completes every JOIN whose tasks have all finished (or fails it), as the server's `Join` does. */
   checkJoins(exec: Execution): void {
     for (const join of exec.joins) {
       if (exec.status !== 'RUNNING') return;
-      const refs = (join.inputData['joinOn'] as string[] | undefined) ?? [];
-      const runs = refs.map((ref) => exec.byRef.get(ref));
-      const exclusive = join.taskType === 'EXCLUSIVE_JOIN';
-      if (exclusive) {
-        const done = runs.find((r) => r !== undefined && SUCCESSFUL.has(r.status));
-        if (done === undefined) continue;
-        exec.joins.delete(join);
-        this.finishTask(exec, join, 'COMPLETED', { ...done.outputData });
-        continue;
-      }
-      const ready = runs.every((r, i) => r !== undefined && isTerminal(r.status) && !exec.pendingRetries.has(refs[i] as string));
-      if (!ready) continue;
+      const verdict = joinVerdict(exec, join);
+      if (verdict === undefined) continue;
       exec.joins.delete(join);
-      const output: Record<string, unknown> = {};
-      refs.forEach((ref, i) => {
-        const data = (runs[i] as TaskRun).outputData;
-        // The server leaves out joined tasks that produced no output.
-        if (Object.keys(data).length > 0) output[baseRef(ref)] = data;
-      });
-      const failedRun = runs.find((r) => r !== undefined && !SUCCESSFUL.has(r.status));
-      if (failedRun !== undefined) {
-        this.finishTask(exec, join, 'FAILED', output, failedRun.reasonForIncompletion ?? `${failedRun.referenceTaskName} ended ${failedRun.status}`);
-      } else {
-        const withErrors = runs.some((r) => r?.status === 'COMPLETED_WITH_ERRORS');
-        this.finishTask(exec, join, withErrors ? 'COMPLETED_WITH_ERRORS' : 'COMPLETED', output);
-      }
+      this.finishTask(exec, join, verdict.status, verdict.output, verdict.reason);
     }
   }
 }
 
-/** The current reference of a loop task (`loop`, or `loop__n` inside an outer loop). */
-function loopRefOf(exec: Execution, loop: WorkflowTask): string {
-  const outer = exec.index.enclosingLoop(loop);
-  const iteration = outer === undefined ? 0 : (exec.loopIteration.get(outer.taskReferenceName) ?? 1);
-  return iteration > 0 ? `${loop.taskReferenceName}__${iteration}` : loop.taskReferenceName;
+/** What a JOIN does now: undefined while it waits. */
+interface JoinVerdict {
+  readonly status: TaskRunStatus;
+  readonly output: Record<string, unknown>;
+  readonly reason?: string;
 }
 
-/** Seconds before retry number `attempt + 1`: FIXED d, LINEAR_BACKOFF d·scale·(n+1), EXPONENTIAL_BACKOFF d·2ⁿ. */
-export function retryDelaySeconds(def: TaskDef | undefined, attempt: number): number {
-  const delay = def?.retryDelaySeconds ?? 0;
-  switch (def?.retryLogic) {
-    case 'LINEAR_BACKOFF':
-      return delay * (def.backoffScaleFactor ?? 1) * (attempt + 1);
-    case 'EXPONENTIAL_BACKOFF':
-      return delay * 2 ** attempt;
-    default:
-      return delay;
+/**
+ * conductor-oss 3.32.3's `Join.execute`: inside a loop the joined refs get the iteration suffix
+ * (so do the output keys); a failed task that is neither optional nor permissive fails the JOIN
+ * at once, a permissive one once all are terminal (reason: their reasons joined by a space); an
+ * optional one that failed makes it COMPLETED_WITH_ERRORS with `<taskDefName>/<taskId> ... completed
+ * with errors`. Joined tasks without output are left out of its output. EXCLUSIVE_JOIN takes the
+ * output of the first joined task that completed.
+ */
+function joinVerdict(exec: Execution, join: TaskRun): JoinVerdict | undefined {
+  const given = (join.inputData['joinOn'] as string[] | undefined) ?? [];
+  const refs = join.iteration > 0 ? given.map((r) => `${r}__${join.iteration}`) : given;
+  const runs = refs.map((ref) => exec.byRef.get(ref));
+  if (join.taskType === 'EXCLUSIVE_JOIN') return exclusiveVerdict(exec, join, runs);
+  const allTerminal = runs.every((r) => r !== undefined && isTerminal(r.status));
+  // The server adds each joined output as it looks (every decide), so what it saw before stays.
+  const output = join.outputData;
+  const optionalFailures: string[] = [];
+  for (const [i, run] of runs.entries()) {
+    if (run === undefined) continue;
+    if (Object.keys(run.outputData).length > 0) output[refs[i] as string] = run.outputData;
+    exec.publish(join);
+    const wt = run.workflowTask;
+    if (failedRun(run) && wt.optional !== true && (wt.permissive !== true || allTerminal)) {
+      const reasons = runs.filter((r): r is TaskRun => r !== undefined && failedRun(r) && r.reasonForIncompletion !== undefined);
+      const realFailure = runs.some((r) => r !== undefined && failedRun(r) && r.workflowTask.optional !== true && r.status !== 'CANCELED');
+      return { status: realFailure ? 'FAILED' : 'CANCELED', output, reason: reasons.map((r) => r.reasonForIncompletion).join(' ') };
+    }
+    if (wt.optional === true && run.status === 'COMPLETED_WITH_ERRORS') optionalFailures.push(`${run.taskDefName}/${run.taskId}`);
   }
+  if (!allTerminal) return undefined;
+  if (optionalFailures.length > 0) return { status: 'COMPLETED_WITH_ERRORS', output, reason: `${optionalFailures.join(' ')} completed with errors` };
+  return { status: 'COMPLETED', output };
+}
+
+const failedRun = (run: TaskRun): boolean => isTerminal(run.status) && !SUCCESSFUL.has(run.status);
+
+/**
+ * conductor-oss 3.32.3's `ExclusiveJoin.execute`: the first joinOn task that was scheduled
+ * decides (else the first scheduled of `defaultExclusiveJoinTask`): once it is terminal the
+ * EXCLUSIVE_JOIN takes its output, or fails with its reason.
+ */
+function exclusiveVerdict(exec: Execution, join: TaskRun, runs: readonly (TaskRun | undefined)[]): JoinVerdict | undefined {
+  const scheduled = (r: TaskRun | undefined): r is TaskRun => r !== undefined && r.status !== 'SKIPPED';
+  let chosen = runs.find(scheduled);
+  let failure: string | undefined;
+  if (chosen !== undefined && failedRun(chosen) && (chosen.workflowTask.permissive !== true || runs.every((r) => r !== undefined && isTerminal(r.status)))) {
+    failure = runs.filter((r): r is TaskRun => r !== undefined && failedRun(r)).map((r) => r.reasonForIncompletion ?? 'null').join(' ');
+  }
+  if (chosen === undefined || !isTerminal(chosen.status)) {
+    const defaults = ((join.inputData['defaultExclusiveJoinTask'] as string[] | undefined) ?? []).map((ref) => exec.byRef.get(ref));
+    chosen = defaults.find(scheduled);
+    if (chosen !== undefined && failedRun(chosen)) failure = `${chosen.reasonForIncompletion ?? 'null'} `;
+  }
+  if (failure !== undefined) return { status: 'FAILED', output: {}, reason: failure };
+  if (chosen === undefined || !isTerminal(chosen.status)) return undefined;
+  return { status: 'COMPLETED', output: { ...chosen.outputData } };
+}
+
+/** Permissive, non-optional tasks whose latest attempt failed: they fail the workflow where it would complete. */
+function permissiveFailures(exec: Execution): TaskRun[] {
+  const latest = new Map<string, TaskRun>();
+  for (const run of exec.tasks) {
+    if (run.workflowTask.permissive !== true || run.workflowTask.optional === true) continue;
+    const seen = latest.get(run.referenceTaskName);
+    if (seen === undefined || run.retryCount > seen.retryCount) latest.set(run.referenceTaskName, run);
+  }
+  return [...latest.values()].filter((t) => isTerminal(t.status) && !SUCCESSFUL.has(t.status));
+}
+
+/** The decider's sentence for a task that ends a workflow; the status is the workflow's, a missing reason reads `null`. */
+export function failureSentence(taskId: string, status: string, reason: string | undefined): string {
+  return `Task ${taskId} failed with status: ${status} and reason: '${reason ?? 'null'}'`;
+}
+
+const adHoc = new Map<string, TaskDef>();
+
+/** The ad-hoc TaskDef `MetadataMapperService` makes for a task nobody registered (cached by name and kind). */
+function adHocTaskDef(name: string, simple: boolean): TaskDef {
+  const key = `${simple ? 'simple' : 'system'}:${name}`;
+  let def = adHoc.get(key);
+  if (def === undefined) {
+    def = { ...structuredClone(LEARNED_DEFAULTS.taskDef), name, ...(!simple && { retryCount: 0, responseTimeoutSeconds: 0 }) } as TaskDef;
+    adHoc.set(key, def);
+  }
+  return def;
+}
+
+const filled = new WeakMap<TaskDef, TaskDef>();
+
+/** `def` with every field it leaves out at the server's default (cached per definition object). */
+function filledTaskDef(def: TaskDef, defaults: Readonly<Record<string, unknown>>): TaskDef {
+  let full = filled.get(def);
+  if (full === undefined) {
+    full = { ...structuredClone(defaults), ...Object.fromEntries(Object.entries(def).filter(([, v]) => v !== undefined && v !== null)) } as TaskDef;
+    filled.set(def, full);
+  }
+  return full;
+}
+
+/**
+ * A task's `taskType` as the server records it: the task name for SIMPLE tasks (the queue a
+ * worker polls), FORK for both kinds of fork, the type for everything else.
+ */
+export function taskTypeOf(wt: WorkflowTask): string {
+  const type = wt.type ?? 'SIMPLE';
+  if (type === 'SIMPLE') return wt.name;
+  return type === 'FORK_JOIN' || type === 'FORK_JOIN_DYNAMIC' ? 'FORK' : type;
 }

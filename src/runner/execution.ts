@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { DefinitionIndex } from './definition-index.ts';
+import type { MockQueues } from './mocks.ts';
 import type { RunEvent, TaskRun, TaskRunStatus, WorkflowStatus } from './types.ts';
 
 const TERMINAL: ReadonlySet<TaskRunStatus> = new Set(['COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'FAILED_WITH_TERMINAL_ERROR', 'TIMED_OUT', 'CANCELED', 'SKIPPED']);
@@ -33,14 +34,15 @@ export class Execution {
   readonly doc: Record<string, unknown> = {};
   readonly byRef = new Map<string, TaskRun>();
   readonly loopIteration = new Map<string, number>();
-  readonly pendingRetries = new Set<string>();
   readonly joins = new Set<TaskRun>();
   /** joinOn of the JOIN after a dynamic fork, set when the fork runs. */
   readonly dynamicJoinOn = new Map<WorkflowTask, string[]>();
   failureWorkflowId: string | undefined;
+  /** Mocked results for this run's own tasks (a sub-workflow gets its parent task's share). */
+  mocks: MockQueues | undefined;
   failedTaskId: string | undefined;
-  /** The first permissive task that failed: the workflow fails with it where it would complete. */
-  permissiveFailure: TaskRun | undefined;
+  /** The last task of the definition is done: the workflow completes once every task is terminal. */
+  completionDue = false;
 
   constructor(
     readonly def: WorkflowDef,

@@ -115,7 +115,7 @@ function parsePath(path: string): ParsedPath | undefined {
       if (bracket === undefined) return undefined;
       if (bracket.step === undefined) indefinite = true;
       else steps.push(bracket.step);
-      normalized += path.slice(at, bracket.end);
+      normalized += typeof bracket.step === 'string' && bracket.step !== plusName(bracket.step) ? `['${plusName(bracket.step).replaceAll("'", "\\'")}']` : path.slice(at, bracket.end);
       at = bracket.end;
     } else if (char === '*') {
       indefinite = true;
@@ -130,7 +130,7 @@ function parsePath(path: string): ParsedPath | undefined {
         return length ? { steps, indefinite, length, normalized } : undefined;
       }
       steps.push(name);
-      normalized += name;
+      normalized += plusName(name);
       at = end;
     }
     // After a token Jayway stops when one character is left (CharacterIndex.currentIsTail),
@@ -138,6 +138,14 @@ function parsePath(path: string): ParsedPath | undefined {
     if (at === path.length - 1) break;
   }
   return { steps, indefinite, length: false, normalized };
+}
+
+/**
+ * A property name as jsonpath-plus must be given it to read it as Jayway does: a name starting
+ * with `@` or `$` (its own syntax there) escaped with a backtick.
+ */
+function plusName(name: string): string {
+  return /^[@$]/.test(name) ? `\`${name}` : name;
 }
 
 interface Bracket {

@@ -1,13 +1,15 @@
 import { NonRetryableException, type ConductorWorker, type Task } from '@io-orkes/conductor-javascript';
 import { compileWorkflow, visit } from '../compiler/compile-workflow.ts';
-import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
+import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { toTaskDef } from '../contract/task-def.ts';
 import { readGenerated } from '../gen/read-generated.ts';
 import { isWorkflow, type AnyWorkflow } from '../dsl/workflow.ts';
 import { Engine, type TaskExecutor } from './engine.ts';
 import { snapshotOf, type Execution } from './execution.ts';
 import { Registry } from './registry.ts';
-import type { RunEvent, TaskMocks, TaskOutcome, TaskRun, WorkerTask, WorkflowStatus } from './types.ts';
+import { checkMocks, MockQueues } from './mocks.ts';
+import { startProblem, StartRefused } from './start-checks.ts';
+import type { RunEvent, SubWorkflowMocks, TaskMocks, TaskOutcome, TaskRun, WorkerTask, WorkflowStatus } from './types.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 /**
@@ -22,14 +24,21 @@ export interface RunOptions {
   readonly handlers?: Readonly<Record<string, TaskHandler>>;
   /** Workers in the SDK's `ConductorWorker` shape: the same objects that poll a real server. */
   readonly workers?: readonly ConductorWorker[];
-  /** Mocked results by task reference, Conductor's `POST /api/workflow/test` shape. */
+  /**
+   * Mocked results by exact task reference (`ref__2` inside a loop), the real server's
+   * `POST /api/workflow/test` shape (`taskRefToMockOutput`): each with an `output`. They serve
+   * this workflow's own tasks; see {@link RunOptions.subWorkflowMocks} for its children's.
+   * Mocks the server would refuse or ignore are refused (see `checkMocks`).
+   */
   readonly mocks?: TaskMocks;
+  /** Mocks for the children of SUB_WORKFLOW tasks, by the SUB_WORKFLOW task's reference (the server's `subWorkflowTestRequest`). */
+  readonly subWorkflowMocks?: Readonly<Record<string, SubWorkflowMocks>>;
   /** Workflow and task definitions: sub-workflows, failure workflows, retry settings. */
   readonly registry?: Registry | { readonly workflows?: readonly (WorkflowDef | AnyWorkflow)[]; readonly tasks?: readonly TaskDef[] };
   /** The virtual clock, or the epoch milliseconds it starts at. @default 2026-01-01T00:00:00Z */
   readonly clock?: VirtualClock | number;
   readonly correlationId?: string;
-  /** Time limit of one JavaScript evaluation (SWITCH, DO_WHILE, INLINE). @default 1000 */
+  /** Time limit of one JavaScript evaluation (SWITCH, DO_WHILE, INLINE, LAMBDA), ms: conductor-oss 3.32.3's ScriptEvaluator allows 4 s. @default 4000 */
   readonly scriptTimeoutMs?: number;
   /** Most tasks one workflow may schedule before it is failed as runaway. @default 1_000_000 */
   readonly maxTasks?: number;
@@ -68,6 +77,20 @@ function executors(options: RunOptions): Map<string, TaskExecutor> {
     });
   }
   return map;
+}
+
+/** How to fix a definition the server will not start. */
+const START_FIXES = {
+  schema: 'Set schemaVersion: 2.',
+  subWorkflow: "Register that workflow (add it to run()'s registry), or give the SUB_WORKFLOW task a subWorkflowParam.version.",
+} as const;
+
+/** The definition a SUB_WORKFLOW task starts, when its name (or inline definition) is written out. */
+function staticChildOf(task: WorkflowTask, registry: Registry): WorkflowDef | undefined {
+  const param = task.subWorkflowParam;
+  if (param?.workflowDefinition !== undefined && typeof param.workflowDefinition === 'object') return param.workflowDefinition as WorkflowDef;
+  if (param?.name === undefined || param.name.includes('${')) return undefined;
+  return registry.workflow(param.name, typeof param.version === 'number' && param.version > 0 ? param.version : undefined);
 }
 
 /** Adds a DSL workflow, its failure workflow, its sub-workflows and its contracts' TaskDefs. */
@@ -159,9 +182,9 @@ export class WorkflowRun {
     const exec = id === undefined ? undefined : this.engine.executions.get(id);
     return exec === undefined ? undefined : new WorkflowRun(this.engine, exec);
   }
-  /** The child run of a SUB_WORKFLOW task. */
-  subWorkflow(ref: string): WorkflowRun | undefined {
-    const id = this.task(ref)?.subWorkflowId;
+  /** The child run of a SUB_WORKFLOW task: of its latest attempt by reference, or of the attempt given. */
+  subWorkflow(task: string | TaskRun): WorkflowRun | undefined {
+    const id = (typeof task === 'string' ? this.task(task) : task)?.subWorkflowId;
     const exec = id === undefined ? undefined : this.engine.executions.get(id);
     return exec === undefined ? undefined : new WorkflowRun(this.engine, exec);
   }
@@ -214,6 +237,9 @@ export class WorkflowRun {
 /**
  * Runs a workflow in process, with Conductor's semantics, until it ends or waits on something
  * from outside. `workflow` is generated JSON, a name in the registry, or a DSL workflow.
+ * @throws StartRefused when conductor-oss 3.32.3 would refuse to start it (a schemaVersion other
+ * than 2; a SUB_WORKFLOW without a version whose workflow is not registered), and Error for
+ * mocks the server would refuse or ignore (see `checkMocks`); both messages say how to fix it.
  *
  * @example
  * ```ts
@@ -238,8 +264,12 @@ export async function run(workflow: WorkflowDef | AnyWorkflow | string, input: R
     def = workflow;
   }
   const clock = options.clock instanceof VirtualClock ? options.clock : new VirtualClock(options.clock);
-  const engine = new Engine({ registry, executors: executors(options), mocks: options.mocks, clock, scriptTimeoutMs: options.scriptTimeoutMs, maxTasks: options.maxTasks });
-  const execution = engine.start(def, input, { correlationId: options.correlationId });
+  const problem = startProblem(def, registry);
+  if (problem !== undefined) throw new StartRefused(`${def.name} cannot start: conductor-oss 3.32.3 refuses it: ${problem.trim()}. ${START_FIXES[problem.startsWith('workflowDef') ? 'schema' : 'subWorkflow']}`);
+  checkMocks(def, options.mocks, options.subWorkflowMocks, (task) => staticChildOf(task, registry));
+  const engine = new Engine({ registry, executors: executors(options), clock, scriptTimeoutMs: options.scriptTimeoutMs, maxTasks: options.maxTasks });
+  const mocks = new MockQueues(options.mocks, options.subWorkflowMocks);
+  const execution = engine.start(def, input, { correlationId: options.correlationId, mocks });
   await engine.settle();
   return new WorkflowRun(engine, execution);
 }

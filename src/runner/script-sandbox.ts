@@ -1,9 +1,37 @@
 import { createContext, Script, type Context } from 'node:vm';
 import { ScriptWorker } from './script-worker.ts';
 
-/** Thrown when a script fails, times out, or returns something that is not JSON. */
+/**
+ * Thrown when a script fails or times out, worded as conductor-oss 3.32.3's `ScriptEvaluator`
+ * words it: ``Error evaluating the script `TypeError: ...` at line 1`` (the engine's message
+ * translated to GraalJS's wording where they differ), or `Script not evaluated within N seconds,
+ * interrupted.`
+ */
 export class ScriptError extends Error {
   override readonly name = 'ScriptError';
+  /** A script that ran too long: the server fails such a task without TERMINAL (it may be retried). */
+  readonly timedOut: boolean;
+
+  constructor(message: string, timedOut = false) {
+    super(message);
+    this.timedOut = timedOut;
+  }
+}
+
+/** V8's wording of common errors, and GraalJS's (what the server says). */
+const GRAAL_WORDING: readonly (readonly [RegExp, string])[] = [[/^Cannot read properties of (undefined|null) \(reading '(.*)'\)$/, "Cannot read property '$2' of $1"]];
+
+/** Errors the engine raises (GraalJS gives them a source line; a value the script throws has none). */
+const ENGINE_ERRORS: ReadonlySet<string> = new Set(['TypeError', 'ReferenceError', 'RangeError', 'SyntaxError']);
+
+/** The server's sentence for a script that threw. */
+function scriptFailure(name: string, text: string, line: number | null): string {
+  const graal = GRAAL_WORDING.reduce((m, [pattern, replacement]) => m.replace(pattern, replacement), text);
+  return `Error evaluating the script \`${name}: ${graal}\`${line === null || !ENGINE_ERRORS.has(name) ? '' : ` at line ${line}`}`;
+}
+
+function timedOut(ms: number): ScriptError {
+  return new ScriptError(`Script not evaluated within ${ms / 1000} seconds, interrupted.`, true);
 }
 
 const SETUP = new Script('globalThis.$ = JSON.parse(globalThis.__input); delete globalThis.__input;');
@@ -29,16 +57,19 @@ export class ScriptSandbox {
   private context: Context | undefined;
   private readonly scripts = new Map<string, Script>();
 
-  /** @param timeoutMs time limit of one evaluation. @default 1000 */
-  constructor(private readonly timeoutMs = 1000) {}
+  /** @param timeoutMs time limit of one evaluation, ms (the server's ScriptEvaluator allows 4 s). @default 4000 */
+  constructor(private readonly timeoutMs = 4000) {}
 
   /** Evaluates `source` with `$` = `input`; returns its JSON result (undefined becomes null). */
   evaluate(source: string, input: unknown): unknown {
     const inputJson = JSON.stringify(input ?? null);
     const answer = sharedWorker.evaluate(source, inputJson, this.timeoutMs);
     if (answer.ok === true) return JSON.parse(answer.json) as unknown;
-    if (answer.ok === false) throw new ScriptError(`script failed: ${answer.error}`);
-    if (answer.ok === 'timeout') throw new ScriptError(`script timed out after ${this.timeoutMs} ms`);
+    if (answer.ok === false) {
+      const { name, message, line } = JSON.parse(answer.error) as { name: string; message: string; line: number | null };
+      throw new ScriptError(scriptFailure(name, message, line));
+    }
+    if (answer.ok === 'timeout') throw timedOut(this.timeoutMs);
     return this.inProcess(source, inputJson);
   }
 
@@ -50,7 +81,7 @@ export class ScriptSandbox {
     let script = this.scripts.get(source);
     const ctx = this.context as Record<string, unknown>;
     try {
-      script ??= new Script(source);
+      script ??= new Script(source, { filename: 'script' });
       this.scripts.set(source, script);
       ctx['__input'] = inputJson;
       SETUP.runInContext(this.context);
@@ -58,8 +89,10 @@ export class ScriptSandbox {
       READ.runInContext(this.context, { timeout: this.timeoutMs });
       return JSON.parse(ctx['__output'] as string) as unknown;
     } catch (e) {
-      const message = (e as Error).message ?? String(e);
-      throw new ScriptError(/timed out/i.test(message) ? `script timed out after ${this.timeoutMs} ms` : `script failed: ${message}`);
+      const error = e as Error;
+      if (/timed out/i.test(error.message ?? '')) throw timedOut(this.timeoutMs);
+      const line = /\bscript:(\d+)/.exec(String(error.stack))?.[1];
+      throw new ScriptError(scriptFailure(error.name ?? 'Error', error.message ?? String(e), line === undefined ? null : Number(line)));
     } finally {
       ctx['__result'] = undefined;
     }

@@ -51,7 +51,7 @@ for (;;) {
     context.__input = decoder.decode(bytes.slice(sourceLength, ctl[${LENGTH}]));
     let script = scripts.get(source);
     if (script === undefined) {
-      script = new vm.Script(source);
+      script = new vm.Script(source, { filename: 'script' });
       if (scripts.size > 1000) scripts.clear();
       scripts.set(source, script);
     }
@@ -61,7 +61,8 @@ for (;;) {
     context.__result = undefined;
   } catch (e) {
     status = ${FAILED};
-    out = String((e && e.message) || e);
+    const line = /\\bscript:(\\d+)/.exec(String(e && e.stack))?.[1];
+    out = JSON.stringify({ name: (e && e.name) || 'Error', message: String((e && e.message) || e), line: line === undefined ? null : Number(line) });
   }
   const written = encoder.encodeInto(out, bytes);
   if (written.read < out.length) status = ${TOO_BIG};
@@ -72,7 +73,7 @@ for (;;) {
 }
 `;
 
-/** What one evaluation in the worker gave. */
+/** What one evaluation in the worker gave; a failure's `error` is JSON `{ name, message, line }`. */
 export type WorkerAnswer = { readonly ok: true; readonly json: string } | { readonly ok: false; readonly error: string } | { readonly ok: 'timeout' } | { readonly ok: 'too-big' };
 
 /**

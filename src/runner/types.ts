@@ -17,18 +17,38 @@ export interface TaskOutcome {
   readonly logs?: readonly string[];
 }
 
-/** One mocked result, Conductor's own `POST /api/workflow/test` shape. */
+/**
+ * One mocked result, the real server's `POST /api/workflow/test` shape (`WorkflowTestRequest.TaskMock`).
+ * conductor-oss 3.32.3 answers 500 to a mock without `output`, and refuses any status but these.
+ */
 export interface TaskMock {
-  readonly status: 'COMPLETED' | 'FAILED' | 'FAILED_WITH_TERMINAL_ERROR' | 'IN_PROGRESS' | 'TIMED_OUT';
-  readonly output?: Record<string, unknown>;
+  /** @default 'COMPLETED' */
+  readonly status?: 'COMPLETED' | 'FAILED' | 'FAILED_WITH_TERMINAL_ERROR' | 'IN_PROGRESS' | 'CANCELED';
+  /** The task's output; `{}` for none. */
+  readonly output: Record<string, unknown>;
   /** Milliseconds the task takes (virtual time). */
   readonly executionTime?: number;
   /** Milliseconds before a worker picks it up (virtual time). */
   readonly queueWaitTime?: number;
 }
 
-/** Mocks by task reference name (`ref`, or `ref__2` for one loop iteration), consumed in order. */
+/**
+ * Mocks by the exact task reference name, consumed in order: `ref`, or `ref__2` for a task's
+ * second loop iteration (the server matches no other way). A workflow's mocks serve its own tasks
+ * only; a sub-workflow's come from {@link SubWorkflowMocks}.
+ */
 export type TaskMocks = Readonly<Record<string, readonly TaskMock[]>>;
+
+/**
+ * Mocks for the child workflow a SUB_WORKFLOW task starts: the server's `subWorkflowTestRequest`
+ * entry for that task's reference (a nested WorkflowTestRequest of which the server reads only these two fields).
+ */
+export interface SubWorkflowMocks {
+  /** Mocked results of the child's own tasks, by their references. */
+  readonly taskRefToMockOutput?: TaskMocks;
+  /** Mocks for the child's own SUB_WORKFLOW tasks, by their references. */
+  readonly subWorkflowTestRequest?: Readonly<Record<string, SubWorkflowMocks>>;
+}
 
 /** The task a worker receives, in the shape of the SDK's `Task`. */
 export interface WorkerTask {
@@ -62,6 +82,10 @@ export interface TaskRun {
   readonly seq: number;
   reasonForIncompletion?: string | undefined;
   scheduledTime: number;
+  /** When the first attempt of this task was scheduled: `totalTimeoutSeconds` counts from it. */
+  readonly firstScheduledTime: number;
+  /** Seconds after scheduledTime before it may start (a retry's delay); a worker polls it only then. */
+  callbackAfterSeconds: number;
   startTime: number;
   endTime: number;
   pollCount: number;

@@ -115,7 +115,7 @@ export function toApiTask(view: RunView, exec: Execution, run: TaskRun, order = 
     ...(!skipped && { workflowType: exec.def.name }),
     taskId: run.taskId,
     ...(run.reasonForIncompletion !== undefined && { reasonForIncompletion: run.reasonForIncompletion }),
-    callbackAfterSeconds: state.callbackAfterSeconds,
+    callbackAfterSeconds: state.callbackAfterSeconds || run.callbackAfterSeconds,
     ...(state.workerId !== undefined && { workerId: state.workerId }),
     outputData: run.outputData,
     workflowTask: run.workflowTask,

@@ -210,7 +210,9 @@ export class DevRuntime implements RunView {
       for (const run of exec.tasks) {
         if (run.status !== 'SCHEDULED' || !isWorkerTask(run) || (taskType !== undefined && apiTaskType(run) !== taskType)) continue;
         const state = this.taskState(exec, run);
-        if (state.domain === domain && state.visibleAt <= now) found.push({ exec, run });
+        // A retry waits out its delay in the queue (the runner schedules it at once, delayed by callbackAfterSeconds).
+        const due = run.scheduledTime + run.callbackAfterSeconds * 1000 <= now;
+        if (state.domain === domain && state.visibleAt <= now && due) found.push({ exec, run });
       }
     }
     return found.sort((a, b) => a.run.scheduledTime - b.run.scheduledTime || a.run.seq - b.run.seq);
@@ -230,6 +232,7 @@ export class DevRuntime implements RunView {
       state.updateTime = Date.now();
       // The server hands a polled task out with its callback cleared.
       state.callbackAfterSeconds = 0;
+      run.callbackAfterSeconds = 0;
     }
     return taken;
   }

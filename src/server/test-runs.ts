@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowDef } from '../conductor-types.ts';
 import { Engine } from '../runner/engine.ts';
 import type { Execution } from '../runner/execution.ts';
-import type { TaskMocks } from '../runner/types.ts';
+import { MockQueues } from '../runner/mocks.ts';
+import type { SubWorkflowMocks, TaskMocks } from '../runner/types.ts';
 import { VirtualClock } from '../runner/virtual-clock.ts';
 import { HttpError, isObject } from './http.ts';
 import { SnapshotRegistry } from './definitions.ts';
@@ -14,21 +15,20 @@ import type { DevRuntime } from './runtime.ts';
  * so that `GET /api/workflow/{id}` finds it, as the real server does. Like conductor-oss 3.32.3, it
  * maps every worker task to a domain of its own (`taskToDomain: {"*": <uuid>}`) so that no worker
  * polls them, and answers 500 when a mock has no `output` (the server's
- * `Cannot invoke "java.util.Map.size()" because "m" is null`). `subWorkflowTestRequest` is not
- * supported: sub-workflows run with the same mocks.
+ * `Cannot invoke "java.util.Map.size()" because "m" is null`). A sub-workflow's mocks come from
+ * `subWorkflowTestRequest`, keyed by the SUB_WORKFLOW task's reference, as on the server.
  */
 export async function runTest(runtime: DevRuntime, def: WorkflowDef, request: Record<string, unknown>): Promise<Execution> {
-  const mocks = mocksOf(request['taskRefToMockOutput']);
+  const mocks = new MockQueues(mocksOf(request['taskRefToMockOutput']), subWorkflowMocksOf(request['subWorkflowTestRequest']));
   const engine = new Engine({
     registry: new SnapshotRegistry(runtime.store),
     executors: new Map(),
-    mocks,
     clock: new VirtualClock(Date.now()),
     onWorkflowEnd: (exec) => runtime.recordEnd(exec),
   });
   const input = isObject(request['input']) ? request['input'] : {};
   const correlationId = typeof request['correlationId'] === 'string' ? request['correlationId'] : undefined;
-  const exec = engine.start(runtime.store.snapshot(def), input, { correlationId });
+  const exec = engine.start(runtime.store.snapshot(def), input, { correlationId, mocks });
   runtime.adoptTestRun(exec, { '*': randomUUID() });
   await engine.settle();
   return exec;
@@ -42,4 +42,14 @@ function mocksOf(value: unknown): TaskMocks {
     }
   }
   return value as TaskMocks;
+}
+
+function subWorkflowMocksOf(value: unknown): Record<string, SubWorkflowMocks> {
+  if (!isObject(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value).map(([ref, sub]) => {
+      const child = isObject(sub) ? sub : {};
+      return [ref, { taskRefToMockOutput: mocksOf(child['taskRefToMockOutput']), subWorkflowTestRequest: subWorkflowMocksOf(child['subWorkflowTestRequest']) }];
+    }),
+  );
 }

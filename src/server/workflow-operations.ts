@@ -56,7 +56,7 @@ export class WorkflowOperations {
     if (exec.status === 'COMPLETED') throw conflict('Cannot terminate a COMPLETED workflow.');
     if (exec.status === 'TERMINATED') return;
     // conductor-oss 3.32.3 resolves the workflow's output when it terminates it.
-    this.engine.resolveOutput(exec, exec.tasks[exec.tasks.length - 1]);
+    this.engine.resolveOutput(exec);
     if (!isFinished(exec)) {
       this.engine.endWorkflow(exec, 'TERMINATED', reason, { byApi: true });
     } else {
@@ -269,7 +269,7 @@ export class WorkflowOperations {
     exec.status = 'RUNNING';
     exec.reasonForIncompletion = undefined;
     exec.failedTaskId = undefined;
-    exec.permissiveFailure = undefined;
+    exec.completionDue = false;
     exec.doc['workflow'] = exec.workflowView();
   }
 
@@ -349,6 +349,8 @@ function skippedTask(wt: WorkflowTask): TaskRun {
     iteration: 0,
     seq: 0,
     scheduledTime: now,
+    firstScheduledTime: now,
+    callbackAfterSeconds: 0,
     startTime: 0,
     endTime: now,
     pollCount: 0,

@@ -103,3 +103,8 @@ export function storedWorkflowDef(def: WorkflowDef): WorkflowDef {
 export function storedEmbeddedTaskDef(def: TaskDef): TaskDef {
   return fill(def, LEARNED_DEFAULTS.embeddedTaskDef, false) as TaskDef;
 }
+
+/** A WorkflowTask as the real server stores and echoes it (a dynamic fork's `forkedTaskDefs`), nested tasks included. */
+export function storedWorkflowTask(task: WorkflowTask): WorkflowTask {
+  return fill(task, LEARNED_DEFAULTS.workflowTask, true) as WorkflowTask;
+}

@@ -1,3 +1,6 @@
+import type { TaskDef } from '../../src/conductor-types.ts';
+import type { SubWorkflowMocks, TaskMock, TaskMocks } from '../../src/runner/types.ts';
+
 /**
  * Acceptance cases for the local runner: workflow definitions from the conductor-oss server's own
  * integration-test resources (`/work/shared/corpus/conductor-oss/test-harness/*.json`, commit
@@ -15,12 +18,11 @@
  *   after each completion, exactly as the specs poll and complete them. A task whose ref has no mock
  *   left is not completed: it stays SCHEDULED/IN_PROGRESS and is CANCELED if the workflow ends
  *   (e.g. `t3` in the fork failure case, the child's `t3` in the terminate-in-fork case).
- * - `mocks` are keyed by the task reference name without the loop suffix (`integration_task_1`
- *   serves `integration_task_1__1` and `integration_task_1__2`, in order), and they are shared by the
- *   workflow and every sub-workflow it starts. Cases were chosen so the outcome never depends on the
- *   interleaving of a parent and a child consuming the same ref (hierarchical_fork_join_swf and
- *   nested_fork_join_swf were left out for that reason: their parent and leaf both run
- *   `integration_task_2` with different outcomes).
+ * - `mocks` are keyed by the exact task reference name, as the real server's test endpoint matches
+ *   them (`integration_task_1__1` and `integration_task_1__2` inside a loop; a mock keyed by the bare
+ *   `integration_task_1` serves no iteration there), and they serve the started workflow only: the
+ *   tasks of a sub-workflow take theirs from `subWorkflowMocks[<SUB_WORKFLOW task ref>]`, as the
+ *   server's `subWorkflowTestRequest` gives them (conductor-oss 3.32.3, observed).
  * - Besides SIMPLE tasks, WAIT tasks take mocks: the mock stands for the external task update
  *   (`workflowExecutor.updateTask(...)` / `POST /api/tasks`) the spec performs. Everything else
  *   (SWITCH, DECISION, FORK, JOIN, DO_WHILE, SET_VARIABLE, INLINE, LAMBDA, JSON_JQ_TRANSFORM,
@@ -156,23 +158,17 @@ export interface CorpusCase {
   /** Workflow input. */
   readonly input: Record<string, unknown>;
   /**
-   * Mocked results by task reference name, consumed in order (Conductor's POST /api/workflow/test shape):
-   * retries and loop iterations (`ref__2`) scripted by listing several. SIMPLE tasks, plus WAIT tasks (the
-   * mock stands for the external task update the spec makes); system tasks (SWITCH, DECISION, FORK, JOIN,
-   * DO_WHILE, SET_VARIABLE, INLINE, LAMBDA, JSON_JQ_TRANSFORM, TERMINATE, SUB_WORKFLOW) run for real.
+   * Mocked results by the exact task reference name, consumed in order (the real server's
+   * `POST /api/workflow/test` shape, `taskRefToMockOutput`): retries scripted by listing several,
+   * each loop iteration under its own `ref__N`. SIMPLE tasks, plus WAIT tasks (the mock stands for
+   * the external task update the spec makes); system tasks (SWITCH, DECISION, FORK, JOIN, DO_WHILE,
+   * SET_VARIABLE, INLINE, LAMBDA, JSON_JQ_TRANSFORM, TERMINATE, SUB_WORKFLOW) run for real.
    */
-  readonly mocks: Record<string, readonly { status: 'COMPLETED' | 'FAILED' | 'FAILED_WITH_TERMINAL_ERROR'; output?: Record<string, unknown> }[]>;
-  /** Task definitions the spec registers that matter (retryCount etc.), name → partial TaskDef. Tasks not listed get ad-hoc defaults. */
-  readonly taskDefs?: Record<
-    string,
-    {
-      retryCount?: number;
-      retryLogic?: 'FIXED' | 'LINEAR_BACKOFF' | 'EXPONENTIAL_BACKOFF';
-      retryDelaySeconds?: number;
-      timeoutSeconds?: number;
-      responseTimeoutSeconds?: number;
-    }
-  >;
+  readonly mocks: TaskMocks;
+  /** Mocks for the children of SUB_WORKFLOW tasks, by the SUB_WORKFLOW task's reference (`subWorkflowTestRequest`). */
+  readonly subWorkflowMocks?: Readonly<Record<string, SubWorkflowMocks>>;
+  /** Task definitions the spec registers that matter (retryCount etc.), name → the fields it sets. Tasks not listed get the server's ad-hoc defaults. */
+  readonly taskDefs?: Record<string, Partial<Omit<TaskDef, 'name'>>>;
   /** What the spec asserts at the end. */
   readonly expect: {
     readonly status: 'COMPLETED' | 'FAILED' | 'TERMINATED' | 'TIMED_OUT' | 'RUNNING';
@@ -188,12 +184,14 @@ export interface CorpusCase {
   };
 }
 
-type Mock = { status: 'COMPLETED' | 'FAILED' | 'FAILED_WITH_TERMINAL_ERROR'; output?: Record<string, unknown> };
 type TaskDefPart = NonNullable<CorpusCase['taskDefs']>[string];
 
-const C: Mock = { status: 'COMPLETED' };
-const F: Mock = { status: 'FAILED' };
-const done = (output: Record<string, unknown>): Mock => ({ status: 'COMPLETED', output });
+/** The server's test endpoint refuses a mock without `output` (500): every mock carries one. */
+const done = (output: Record<string, unknown>): TaskMock => ({ status: 'COMPLETED', output });
+const C: TaskMock = done({});
+const F: TaskMock = { status: 'FAILED', output: {} };
+/** Mocks of the child a SUB_WORKFLOW task starts. */
+const child = (mocks: TaskMocks): SubWorkflowMocks => ({ taskRefToMockOutput: mocks });
 
 /**
  * What `WorkflowTestUtil.taskDefinitions()` registers for `integration_task_0` … `integration_task_20`:
@@ -223,6 +221,9 @@ const DYNAMIC_TASKS = [
 ];
 
 const SIMPLE_WF_INPUT = { param1: 'p1 value', param2: 'p2 value' };
+
+/** The source of the cases no server spec asserts: what the real server answered with the case's mocks. */
+const OBSERVED = 'observed: conductor-oss 3.32.3, POST /api/workflow/test with these mocks';
 
 export const CORPUS_CASES: readonly CorpusCase[] = [
   // ───────────────────────────── simple workflows, retries, optional, permissive ─────────────────────────────
@@ -554,7 +555,8 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     source: 'ForkJoinSpec: "Test nested workflow which contains a sub workflow task" (JUnit port ForkJoinTest)',
     needs: ['simple_workflow_1_integration_test.json'],
     input: { case: 'a' },
-    mocks: { t11: [C], t12: [C], t13: [C], t14: [C], t16: [C], t19: [C], t20: [C], t15: [C], t1: [C], t2: [C] },
+    mocks: { t11: [C], t12: [C], t13: [C], t14: [C], t16: [C], t19: [C], t20: [C], t15: [C] },
+    subWorkflowMocks: { sw1: child({ t1: [C], t2: [C] }) },
     taskDefs: harness(
       'integration_task_1',
       'integration_task_2',
@@ -580,7 +582,8 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     source: 'ForkJoinSpec: "Test fork join with sub workflows containing optional tasks" (state before the rerun)',
     needs: ['simple_one_task_sub_workflow_integration_test.json'],
     input: SIMPLE_WF_INPUT,
-    mocks: { t1: [F, F] },
+    mocks: {},
+    subWorkflowMocks: { st1: child({ t1: [F] }), st2: child({ t1: [F] }) },
     taskDefs: { simple_task_in_sub_wf: SIMPLE_TASK_IN_SUB_WF },
     expect: {
       status: 'COMPLETED',
@@ -596,7 +599,8 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     source: 'ForkJoinSpec: "Test fork join with sub workflow task using task definition"',
     needs: ['simple_one_task_sub_workflow_integration_test.json'],
     input: SIMPLE_WF_INPUT,
-    mocks: { t1: [F, C], t2: [C] },
+    mocks: { t2: [C] },
+    subWorkflowMocks: { st1: child({ t1: [F, C] }) },
     taskDefs: { sub_workflow_task: SUB_WORKFLOW_TASK, simple_task_in_sub_wf: SIMPLE_TASK_IN_SUB_WF, ...harness('integration_task_2') },
     expect: {
       status: 'COMPLETED',
@@ -634,6 +638,9 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     mocks: {
       dt1: [done({ dynamicTasks: DYNAMIC_TASKS, dynamicTasksInput: { xdt1: { k1: 'v1' }, xdt2: { k2: 'v2' } } })],
       xdt1: [F],
+      // The server's test endpoint stops before it applies any mock while one running task has
+      // none: xdt2 needs one for xdt1's to be used (it is never applied: the workflow has failed).
+      xdt2: [done({ ok2: 'ov2' })],
     },
     taskDefs: { ...harness('integration_task_1', 'integration_task_3', 'integration_task_4'), integration_task_2: { ...INTEGRATION_TASK, retryCount: 0 } },
     expect: {
@@ -663,7 +670,7 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     file: 'do_while_five_loop_over_integration_test.json',
     source: 'DoWhileSpec: "Test workflow with 2 iterations of five tasks"',
     input: { loop: 2 },
-    mocks: { integration_task_1: [C, C], integration_task_2: [C, C], integration_task_3: [C] },
+    mocks: { integration_task_1__1: [C], integration_task_2__1: [C], integration_task_1__2: [C], integration_task_2__2: [C], integration_task_3: [C] },
     taskDefs: harness('integration_task_1', 'integration_task_2', 'integration_task_3'),
     expect: {
       status: 'COMPLETED',
@@ -712,7 +719,7 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     file: 'do_while_integration_test.json',
     source: 'DoWhileSpec: "Test workflow with a single iteration Do While task"',
     input: { loop: 1 },
-    mocks: { integration_task_0: [C], integration_task_1: [C], integration_task_2: [C] },
+    mocks: { integration_task_0__1: [C], integration_task_1__1: [C], integration_task_2__1: [C] },
     taskDefs: harness('integration_task_0', 'integration_task_1', 'integration_task_2'),
     expect: {
       status: 'COMPLETED',
@@ -726,7 +733,15 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     file: 'do_while_multiple_integration_test.json',
     source: 'DoWhileSpec: "Test workflow with multiple Do While tasks with multiple iterations"',
     input: { loop: 2, loop2: 1 },
-    mocks: { integration_task_0: [C, C], integration_task_1: [C, C], integration_task_2: [C, C], integration_task_3: [C] },
+    mocks: {
+      integration_task_0__1: [C],
+      integration_task_1__1: [C],
+      integration_task_2__1: [C],
+      integration_task_0__2: [C],
+      integration_task_1__2: [C],
+      integration_task_2__2: [C],
+      integration_task_3__1: [C],
+    },
     taskDefs: harness('integration_task_0', 'integration_task_1', 'integration_task_2', 'integration_task_3'),
     expect: {
       status: 'COMPLETED',
@@ -755,7 +770,8 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     source: 'DoWhileSpec: "Test workflow with a single iteration Do While task with Sub workflow"',
     needs: ['simple_one_task_sub_workflow_integration_test.json'],
     input: { loop: 1 },
-    mocks: { integration_task_0: [C], integration_task_1: [C], integration_task_2: [C], t1: [C] },
+    mocks: { integration_task_0__1: [C], integration_task_1__1: [C], integration_task_2__1: [C] },
+    subWorkflowMocks: { st1__1: child({ t1: [C] }) },
     taskDefs: {
       ...harness('integration_task_0', 'integration_task_1', 'integration_task_2'),
       sub_workflow_task: SUB_WORKFLOW_TASK,
@@ -772,7 +788,7 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     file: 'do_while_integration_test.json',
     source: 'DoWhileSpec: "Test retrying a failed do while workflow" (state before workflowExecutor.retry)',
     input: { loop: 1 },
-    mocks: { integration_task_0: [F] },
+    mocks: { integration_task_0__1: [F] },
     taskDefs: { ...harness('integration_task_1', 'integration_task_2'), integration_task_0: { ...INTEGRATION_TASK, retryCount: 0 } },
     expect: {
       status: 'FAILED',
@@ -786,7 +802,7 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     file: 'do_while_integration_test.json',
     source: 'DoWhileSpec: "Test auto retrying a failed do while workflow"',
     input: { loop: 1 },
-    mocks: { integration_task_0: [F, C], integration_task_1: [C], integration_task_2: [C] },
+    mocks: { integration_task_0__1: [F, C], integration_task_1__1: [C], integration_task_2__1: [C] },
     taskDefs: { ...harness('integration_task_1', 'integration_task_2'), integration_task_0: { ...INTEGRATION_TASK, retryCount: 1, retryDelaySeconds: 0 } },
     expect: {
       status: 'COMPLETED',
@@ -800,7 +816,7 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     file: 'do_while_as_subtask_integration_test.json',
     source: 'DoWhileSpec: "Test workflow with a iteration Do While task as subtask of a forkjoin task"',
     input: { loop: 1 },
-    mocks: { integration_task_0: [C], integration_task_1: [C], integration_task_2: [C] },
+    mocks: { integration_task_0__1: [C], integration_task_1__1: [C], integration_task_2: [C] },
     taskDefs: harness('integration_task_0', 'integration_task_1', 'integration_task_2'),
     expect: {
       status: 'COMPLETED',
@@ -843,7 +859,7 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     file: 'do_while_with_decision_task.json',
     source: 'DoWhileSpec: "Test workflow with Do While task contains decision task"',
     input: { list: [1, 2] },
-    mocks: { WaitTask: [C, C] },
+    mocks: { WaitTask__1: [C], WaitTask__2: [C] },
     expect: {
       status: 'COMPLETED',
       taskRefs: [
@@ -896,7 +912,8 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     source: 'SubWorkflowSpec: "Test retrying a subworkflow where parent workflow timed out due to workflowTimeout" (final state, reached without the timeout)',
     needs: ['simple_one_task_sub_workflow_integration_test.json'],
     input: { ...SIMPLE_WF_INPUT, subwf: 'sub_workflow' },
-    mocks: { t1: [done({ op: 'task1.done' }), done({ op: 'simple_task_in_sub_wf.done' })] },
+    mocks: { t1: [done({ op: 'task1.done' })] },
+    subWorkflowMocks: { t2: child({ t1: [done({ op: 'simple_task_in_sub_wf.done' })] }) },
     taskDefs: { ...harness('integration_task_1'), simple_task_in_sub_wf: SIMPLE_TASK_IN_SUB_WF, sub_workflow_task: SUB_WORKFLOW_TASK },
     expect: {
       status: 'COMPLETED',
@@ -912,7 +929,8 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     source: 'SubWorkflowSpec: "Test retrying a workflow with subworkflow resume" (state before workflowExecutor.retry)',
     needs: ['simple_workflow_1_integration_test.json'],
     input: { ...SIMPLE_WF_INPUT, subwf: 'integration_test_wf' },
-    mocks: { t1: [done({ op: 'task1.done' }), done({ op: 'task1.done' })], t2: [F] },
+    mocks: { t1: [done({ op: 'task1.done' })] },
+    subWorkflowMocks: { t2: child({ t1: [done({ op: 'task1.done' })], t2: [F] }) },
     taskDefs: { ...harness('integration_task_1'), integration_task_2: { ...INTEGRATION_TASK, retryCount: 0 }, sub_workflow_task: SUB_WORKFLOW_TASK },
     expect: {
       status: 'FAILED',
@@ -1162,5 +1180,279 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
       taskStatuses: { json_jq_1: 'COMPLETED', decide_1: 'COMPLETED', json_jq_2: 'COMPLETED', decide_2: 'COMPLETED' },
       output: { caseOutput: ['true'] },
     },
+  },
+
+  // ───────────────────── the rest of the corpus: no spec asserts them; the expectations are what ─────────────────────
+  // ───────────────────── conductor-oss 3.32.3 answered POST /api/workflow/test with these mocks  ─────────────────────
+  {
+    // A task type the server does not know is a worker task like SIMPLE; its taskType is the type, not the name.
+    file: 'blocking_system_task_workflow_integration_test.json',
+    source: OBSERVED,
+    input: {},
+    mocks: { blocking_system_task: [done({ unblocked: true })] },
+    expect: { status: 'COMPLETED', taskRefs: ['blocking_system_task'], taskStatuses: { blocking_system_task: 'COMPLETED' }, output: { unblocked: true } },
+  },
+  {
+    file: 'concurrency_limited_task_workflow_integration_test.json',
+    source: OBSERVED,
+    input: {},
+    mocks: { test_task_with_concurrency_limit: [done({ n: 1 })] },
+    taskDefs: { test_task_with_concurrency_limit: { concurrentExecLimit: 1 } },
+    expect: { status: 'COMPLETED', taskRefs: ['test_task_with_concurrency_limit'], output: { n: 1 } },
+  },
+  {
+    file: 'conditional_system_task_workflow_integration_test.json',
+    source: OBSERVED,
+    input: SIMPLE_WF_INPUT,
+    mocks: { t1: [done({ case: 'two', op: 'user input' })], user_task: [done({ uuid: 'u-1' })], t3: [done({ op: 't3 done' })] },
+    expect: { status: 'COMPLETED', taskRefs: ['t1', 'decision', 'user_task', 't3'], output: { o2: 'user input' } },
+  },
+  {
+    // The INLINE in the default case reads $.do_while_switch_ref['iteration'], which its own inputs do not hold: it fails.
+    file: 'do_while_timeline_ui_demo.json',
+    source: OBSERVED,
+    input: {},
+    mocks: {},
+    expect: {
+      status: 'FAILED',
+      taskRefs: ['do_while_switch_ref', 'switch_ref__1', 'default_case_ref__1'],
+      taskStatuses: { do_while_switch_ref: 'CANCELED', switch_ref__1: 'COMPLETED', default_case_ref__1: 'FAILED_WITH_TERMINAL_ERROR' },
+      reasonContains: "TypeError: Cannot read property 'iteration' of undefined",
+    },
+  },
+  {
+    file: 'event_workflow_integration_test.json',
+    source: OBSERVED,
+    input: {},
+    mocks: { t1: [done({ after: 'event' })] },
+    expect: { status: 'COMPLETED', taskRefs: ['wait0', 't1'], taskStatuses: { wait0: 'COMPLETED', t1: 'COMPLETED' }, output: { after: 'event' } },
+  },
+  {
+    file: 'exclusive_join_integration_test.json',
+    source: OBSERVED,
+    input: { payload: 'p0', decision_1: 'true', decision_2: 'true' },
+    mocks: { task1: [done({ payload: 'p1' })], task2: [done({ payload: 'p2' })], task3: [done({ payload: 'p3' })] },
+    expect: {
+      status: 'COMPLETED',
+      taskRefs: ['task1', 'decision1', 'task2', 'decision2', 'task3', 'exclusiveJoin'],
+      taskStatuses: { exclusiveJoin: 'COMPLETED' },
+      output: { payload: 'p3' },
+    },
+  },
+  {
+    file: 'failure_workflow_for_terminate_task_workflow.json',
+    source: OBSERVED,
+    input: { a: 1 },
+    mocks: {},
+    expect: { status: 'COMPLETED', taskRefs: ['lambda0'], output: { result: { testvalue: true } } },
+  },
+  {
+    file: 'fork_join_sync_mode_integration_test.json',
+    source: OBSERVED,
+    input: { param1: 'v1' },
+    mocks: { branch_a: [done({ r: 'a' })], branch_b: [done({ r: 'b' })], branch_c: [done({ r: 'c' })], postJoinTask: [done({ r: 'post' })] },
+    expect: {
+      status: 'COMPLETED',
+      taskRefs: ['forkTask', 'branch_a', 'branch_b', 'branch_c', 'joinTask', 'postJoinTask'],
+      output: { branchAOutput: { r: 'a' }, branchBOutput: { r: 'b' }, branchCOutput: { r: 'c' } },
+    },
+  },
+  {
+    file: 'fork_join_sync_nested_integration_test.json',
+    source: OBSERVED,
+    input: {},
+    mocks: { inner_a: [done({ r: 'a' })], inner_b: [done({ r: 'b' })], outer_c: [done({ r: 'c' })], postJoinTask: [done({ r: 'post' })] },
+    expect: {
+      status: 'COMPLETED',
+      taskRefs: ['outer_fork', 'inner_fork', 'inner_a', 'inner_b', 'inner_join', 'outer_c', 'outer_join', 'postJoinTask'],
+      output: { r: 'post' },
+    },
+  },
+  {
+    // A JOIN over an optional task that failed: COMPLETED_WITH_ERRORS, reason `<taskDefName>/<taskId> completed with errors`.
+    file: 'fork_join_sync_optional_fail_integration_test.json',
+    source: OBSERVED,
+    input: {},
+    mocks: { branch_required: [done({ r: 'req' })], branch_optional: [F], postJoinTask: [done({ r: 'post' })] },
+    taskDefs: { integration_task_2: { retryCount: 0 } },
+    expect: {
+      status: 'COMPLETED',
+      taskRefs: ['forkTask', 'branch_required', 'branch_optional', 'joinTask', 'postJoinTask'],
+      taskStatuses: { branch_optional: 'COMPLETED_WITH_ERRORS', joinTask: 'COMPLETED_WITH_ERRORS' },
+      output: { r: 'post' },
+    },
+  },
+  {
+    // t1 is permissive and not joined on: the branch goes on to t3, the JOIN completes, t4 runs, then the workflow fails with t1's reason.
+    file: 'fork_join_with_no_permissive_task_retry_integration_test.json',
+    source: OBSERVED,
+    input: SIMPLE_WF_INPUT,
+    mocks: { t1: [F], t3: [done({ r: 3 })], t2: [done({ r: 2 })], t4: [done({ r: 4 })] },
+    expect: {
+      status: 'FAILED',
+      taskRefs: ['fanouttask', 't1', 't2', 'fanouttask_join', 't3', 't4'],
+      taskStatuses: { t1: 'FAILED', fanouttask_join: 'COMPLETED', t4: 'COMPLETED' },
+      output: { r: 4 },
+      reasonContains: "failed with status: FAILED and reason: 'null'",
+    },
+  },
+  {
+    // Unregistered tasks: the ad-hoc TaskDef retries t2 (the test endpoint completes the retry at once, whatever the delay).
+    file: 'fork_join_with_no_task_retry_integration_test.json',
+    source: OBSERVED,
+    input: SIMPLE_WF_INPUT,
+    mocks: { t1: [done({ r: 1 })], t3: [done({ r: 3 })], t2: [F, done({ r: 2 })], t4: [done({ r: 4 })] },
+    expect: { status: 'COMPLETED', taskRefs: ['fanouttask', 't1', 't2', 'fanouttask_join', 't3', 't2', 't4'], output: { r: 4 } },
+  },
+  {
+    file: 'fork_join_with_permissive_sub_workflow_forks_integration_test.json',
+    source: OBSERVED,
+    needs: ['simple_one_task_sub_workflow_integration_test.json'],
+    input: SIMPLE_WF_INPUT,
+    mocks: {},
+    subWorkflowMocks: { st1: child({ t1: [F] }), st2: child({ t1: [done({ r: 'st2' })] }) },
+    taskDefs: { simple_task_in_sub_wf: SIMPLE_TASK_IN_SUB_WF },
+    expect: { status: 'FAILED', taskStatuses: { st1: 'FAILED', st2: 'COMPLETED' } },
+  },
+  {
+    file: 'hierarchical_fork_join_swf.json',
+    source: OBSERVED,
+    needs: ['simple_one_task_sub_workflow_integration_test.json'],
+    input: { ...SIMPLE_WF_INPUT, subwf: 'sub_workflow' },
+    mocks: { t2: [done({ r: 't2' })] },
+    subWorkflowMocks: { st1: child({ t1: [done({ r: 'leaf' })] }) },
+    expect: { status: 'COMPLETED', taskRefs: ['fanouttask', 'st1', 't2', 'fanouttask_join'], output: { t2: { r: 't2' } } },
+  },
+  {
+    file: 'nested_fork_join_swf.json',
+    source: OBSERVED,
+    needs: ['simple_one_task_sub_workflow_integration_test.json'],
+    input: { ...SIMPLE_WF_INPUT, subwf: 'sub_workflow' },
+    mocks: { t2: [done({ r: 't2' })], t3: [done({ r: 't3' })] },
+    subWorkflowMocks: { st1: child({ t1: [done({ r: 'leaf' })] }) },
+    expect: { status: 'COMPLETED', taskRefs: ['outer_fork', 'inner_fork', 'st1', 't2', 'inner_join', 't3', 'outer_join'], output: { t3: { r: 't3' } } },
+  },
+  {
+    file: 'rate_limited_simple_task_workflow_integration_test.json',
+    source: OBSERVED,
+    input: {},
+    mocks: { test_simple_task_with_rateLimits: [done({ n: 1 })] },
+    expect: { status: 'COMPLETED', taskRefs: ['test_simple_task_with_rateLimits'], output: { n: 1 } },
+  },
+  {
+    file: 'rate_limited_system_task_workflow_integration_test.json',
+    source: OBSERVED,
+    input: {},
+    mocks: { test_task_with_rateLimits: [done({ n: 1 })] },
+    expect: { status: 'COMPLETED', taskRefs: ['test_task_with_rateLimits'], output: { n: 1 } },
+  },
+  {
+    file: 'signal_sub_wf_child_integration_test.json',
+    source: OBSERVED,
+    input: {},
+    mocks: { wait_in_sub_ref: [done({ signal: 'go' })] },
+    expect: { status: 'COMPLETED', taskRefs: ['wait_in_sub_ref'], output: { signal: 'go' } },
+  },
+  {
+    file: 'signal_sub_wf_parent_integration_test.json',
+    source: OBSERVED,
+    needs: ['signal_sub_wf_child_integration_test.json'],
+    input: {},
+    mocks: {},
+    subWorkflowMocks: { sub_wf_ref: child({ wait_in_sub_ref: [done({ signal: 'go' })] }) },
+    expect: { status: 'COMPLETED', taskRefs: ['sub_wf_ref'], output: { signal: 'go' } },
+  },
+  {
+    file: 'simple_one_task_sub_workflow_integration_test.json',
+    source: OBSERVED,
+    input: {},
+    mocks: { t1: [done({ op: 'one task' })] },
+    expect: { status: 'COMPLETED', taskRefs: ['t1'], output: { op: 'one task' } },
+  },
+  {
+    file: 'simple_wait_task_workflow_integration_test.json',
+    source: OBSERVED,
+    input: {},
+    mocks: { wait0: [done({ waited: true })], t1: [done({ op: 'after wait' })] },
+    expect: { status: 'COMPLETED', taskRefs: ['wait0', 't1'], output: { op: 'after wait' } },
+  },
+  {
+    file: 'simple_workflow_3_integration_test.json',
+    source: OBSERVED,
+    input: SIMPLE_WF_INPUT,
+    mocks: { t1: [done({ op: 'o1' })], t2: [done({ op: 'o2' })], t3: [done({ op: 'o3' })] },
+    expect: { status: 'COMPLETED', taskRefs: ['t1', 't2', 't3'], output: { op: 'o3' } },
+  },
+  {
+    file: 'simple_workflow_with_async_complete_system_task_integration_test.json',
+    source: OBSERVED,
+    input: SIMPLE_WF_INPUT,
+    mocks: { t1: [done({ op: 'o1' })], user_task: [done({ uuid: 'u-1' })] },
+    expect: { status: 'COMPLETED', taskRefs: ['t1', 'user_task'], output: { o1: 'p1 value', o2: 'u-1', o3: 'o1' } },
+  },
+  {
+    file: 'simple_workflow_with_resp_time_out_integration_test.json',
+    source: OBSERVED,
+    input: SIMPLE_WF_INPUT,
+    mocks: { t1: [done({ op: 'o1' })], t2: [done({ uuid: 'u-2' })] },
+    expect: { status: 'COMPLETED', taskRefs: ['t1', 't2'], output: { o1: 'p1 value', o2: 'u-2', o3: 'o1' } },
+  },
+  {
+    file: 'simple_workflow_with_sub_workflow_inline_def_integration_test.json',
+    source: OBSERVED,
+    input: SIMPLE_WF_INPUT,
+    mocks: { t1: [done({ op: 'o1', imageType: 'png' })], t2: [done({ op: 'o2' })] },
+    subWorkflowMocks: { swt: child({ t3: [done({ op: 'inline child' })] }) },
+    expect: { status: 'COMPLETED', taskRefs: ['t1', 'swt', 't2'], output: { o3: 'o1' } },
+  },
+  {
+    // conductor-oss 3.32.3 has no sqs event queue: the EVENT task fails, and with it the workflow.
+    file: 'sqs-test-workflow.json',
+    source: OBSERVED,
+    input: {},
+    mocks: {},
+    expect: {
+      status: 'FAILED',
+      taskRefs: ['send_sqs_event_ref'],
+      taskStatuses: { send_sqs_event_ref: 'FAILED' },
+      reasonContains: 'Error loading queue:sqs:conductor-test-sqs-COMPLETED, for task:',
+    },
+  },
+  {
+    file: 'switch_and_terminate_integration_test.json',
+    source: OBSERVED,
+    input: { ...SIMPLE_WF_INPUT, case: 'two' },
+    mocks: { t1: [done({ op: 'stop here' })] },
+    expect: { status: 'FAILED', taskRefs: ['t1', 'switch', 'terminate0'], output: { output: 'stop here' }, reasonContains: 'Workflow is FAILED by TERMINATE task' },
+  },
+  {
+    file: 'terminate_task_sub_workflow.json',
+    source: OBSERVED,
+    input: {},
+    mocks: { t3: [done({ op: 't3' })] },
+    expect: { status: 'COMPLETED', taskRefs: ['t3'], output: { op: 't3' } },
+  },
+  {
+    file: 'test_task_failed_sub_workflow.json',
+    source: OBSERVED,
+    input: { a: 1 },
+    mocks: {},
+    expect: { status: 'FAILED', taskRefs: ['lambda0', 'terminate0'], output: { result: { testvalue: true } }, reasonContains: 'Workflow is FAILED by TERMINATE task' },
+  },
+  {
+    // START_WORKFLOW runs on the server's system-task worker even under the test endpoint: it completes with the new id.
+    file: 'workflow_that_starts_another_workflow.json',
+    source: OBSERVED,
+    needs: ['simple_one_task_sub_workflow_integration_test.json'],
+    input: { startWorkflow: { name: 'sub_workflow', input: { from: 'parent' } } },
+    mocks: {},
+    expect: { status: 'COMPLETED', taskRefs: ['st'], taskStatuses: { st: 'COMPLETED' } },
+  },
+  {
+    file: 'workflow_with_synchronous_system_task.json',
+    source: OBSERVED,
+    input: { param1: 'p1' },
+    mocks: { t1: [done({ op: { TEST_SAMPLE: [1, 2, 3] } })] },
+    expect: { status: 'COMPLETED', taskRefs: ['t1', 'jsonjq'], output: { data: null } },
   },
 ];

@@ -14,16 +14,12 @@ describe.skipIf(skipCorpus)('conductor-oss corpus workflows run with the outcome
   });
 
   it.each(CORPUS_CASES.map((c, i) => [`${i + 1}. ${c.file} (${c.source})`, c] as const))('%s', async (_name, c) => {
-    const tasks: TaskDef[] = Object.entries(c.taskDefs ?? {}).map(([name, def]) => ({
-      name,
-      retryDelaySeconds: 60,
-      timeoutSeconds: 0,
-      totalTimeoutSeconds: 0,
-      ...def,
-    }));
+    // Fields a case leaves out get the server's defaults, in the runner as on the server.
+    const tasks = Object.entries(c.taskDefs ?? {}).map(([name, def]) => ({ name, ...def }) as TaskDef);
     const result = await run(read(c.file), c.input, {
       registry: { workflows: (c.needs ?? []).map(read), tasks },
       mocks: c.mocks,
+      ...(c.subWorkflowMocks !== undefined && { subWorkflowMocks: c.subWorkflowMocks }),
     });
     expect({ status: result.status, reason: result.reasonForIncompletion }).toMatchObject({ status: c.expect.status });
     if (c.expect.taskRefs !== undefined) expect(result.taskRefs).toEqual(c.expect.taskRefs);

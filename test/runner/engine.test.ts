@@ -51,10 +51,10 @@ describe('SIMPLE tasks, handlers and mocks', () => {
     expect(result.output).toEqual({ got: 'default' });
   });
 
-  it('consumes mocks in order: a failure is retried per the TaskDef after the delay, then succeeds', async () => {
+  it('consumes mocks in order: a failure is retried at once and started after the TaskDef delay (conductor-oss 3.32.3), then succeeds', async () => {
     const result = await run(wf([simple('deploy')]), {}, {
       registry: { tasks: [taskDef('deploy', { retryCount: 3, retryLogic: 'FIXED', retryDelaySeconds: 60 })] },
-      mocks: { deploy: [{ status: 'FAILED' }, { status: 'FAILED' }, { status: 'COMPLETED', output: { ok: true } }] },
+      mocks: { deploy: [{ status: 'FAILED', output: {} }, { status: 'FAILED', output: {} }, { status: 'COMPLETED', output: { ok: true } }] },
     });
     expect(result.status).toBe('COMPLETED');
     expect(result.attempts('deploy').map((t) => [t.status, t.retryCount])).toEqual([
@@ -62,8 +62,10 @@ describe('SIMPLE tasks, handlers and mocks', () => {
       ['FAILED', 1],
       ['COMPLETED', 2],
     ]);
-    const starts = result.attempts('deploy').map((t) => t.scheduledTime - result.attempts('deploy')[0]!.scheduledTime);
-    expect(starts).toEqual([0, 60_000, 120_000]);
+    const [first, ...retries] = result.attempts('deploy');
+    expect(result.attempts('deploy').map((t) => t.startTime - first!.startTime)).toEqual([0, 60_000, 120_000]);
+    // Each retry is scheduled the moment its predecessor failed; only its start waits.
+    expect(retries.map((t, i) => t.scheduledTime - result.attempts('deploy')[i]!.endTime)).toEqual([0, 0]);
   });
 
   it.each([
@@ -72,11 +74,21 @@ describe('SIMPLE tasks, handlers and mocks', () => {
   ] as const)('%s retry delays', async (retryLogic, expected) => {
     const result = await run(wf([simple('t')]), {}, {
       registry: { tasks: [taskDef('t', { retryCount: 2, retryLogic, retryDelaySeconds: 10, backoffScaleFactor: 2 })] },
-      mocks: { t: [{ status: 'FAILED' }, { status: 'FAILED' }, { status: 'COMPLETED' }] },
+      mocks: { t: [{ status: 'FAILED', output: {} }, { status: 'FAILED', output: {} }, { status: 'COMPLETED', output: {} }] },
     });
-    const first = result.attempts('t')[0]!.scheduledTime;
+    const first = result.attempts('t')[0]!.startTime;
     // LINEAR: 10 s x 2 x (n+1) = 20 s then 40 s; EXPONENTIAL: 10 s x 2^n = 10 s then 20 s.
-    expect(result.attempts('t').map((a) => a.scheduledTime - first)).toEqual(expected);
+    expect(result.attempts('t').map((a) => a.startTime - first)).toEqual(expected);
+  });
+
+  it('maxRetryDelaySeconds caps every backoff', async () => {
+    const result = await run(wf([simple('t')]), {}, {
+      registry: { tasks: [taskDef('t', { retryCount: 3, retryLogic: 'EXPONENTIAL_BACKOFF', retryDelaySeconds: 10, maxRetryDelaySeconds: 15 } as Partial<TaskDef>)] },
+      mocks: { t: [{ status: 'FAILED', output: {} }, { status: 'FAILED', output: {} }, { status: 'FAILED', output: {} }, { status: 'COMPLETED', output: {} }] },
+    });
+    const starts = result.attempts('t').map((a) => a.startTime);
+    // 10 s, then 20 s and 40 s capped to 15 s.
+    expect(starts.slice(1).map((s, i) => s - starts[i]!)).toEqual([10_000, 15_000, 15_000]);
   });
 
   it('FAILED_WITH_TERMINAL_ERROR is never retried and fails the workflow with its reason', async () => {
@@ -98,7 +110,7 @@ describe('SIMPLE tasks, handlers and mocks', () => {
   it('an optional task that fails for good ends COMPLETED_WITH_ERRORS and the workflow goes on', async () => {
     const result = await run(wf([simple('opt', {}, { optional: true }), simple('next')]), {}, {
       registry: { tasks: [taskDef('opt')] },
-      mocks: { opt: [{ status: 'FAILED' }], next: [{ status: 'COMPLETED' }] },
+      mocks: { opt: [{ status: 'FAILED', output: {} }], next: [{ status: 'COMPLETED', output: {} }] },
     });
     expect(result.status).toBe('COMPLETED');
     expect(result.task('opt')?.status).toBe('COMPLETED_WITH_ERRORS');
@@ -107,7 +119,7 @@ describe('SIMPLE tasks, handlers and mocks', () => {
   it('a task that outlives timeoutSeconds times out the workflow (TIME_OUT_WF) in virtual time', async () => {
     const result = await run(wf([simple('slow')]), {}, {
       registry: { tasks: [taskDef('slow', { timeoutSeconds: 300, responseTimeoutSeconds: 300, timeoutPolicy: 'TIME_OUT_WF' })] },
-      mocks: { slow: [{ status: 'COMPLETED', executionTime: 400_000 }] },
+      mocks: { slow: [{ status: 'COMPLETED', output: {}, executionTime: 400_000 }] },
     });
     expect(result.status).toBe('TIMED_OUT');
     expect(result.task('slow')?.status).toBe('TIMED_OUT');
@@ -116,7 +128,7 @@ describe('SIMPLE tasks, handlers and mocks', () => {
   it('with timeoutPolicy RETRY a timed-out attempt is retried', async () => {
     const result = await run(wf([simple('slow')]), {}, {
       registry: { tasks: [taskDef('slow', { retryCount: 1, timeoutSeconds: 10, responseTimeoutSeconds: 10, timeoutPolicy: 'RETRY' })] },
-      mocks: { slow: [{ status: 'COMPLETED', executionTime: 20_000 }, { status: 'COMPLETED', output: { ok: 1 }, executionTime: 1000 }] },
+      mocks: { slow: [{ status: 'COMPLETED', output: {}, executionTime: 20_000 }, { status: 'COMPLETED', output: { ok: 1 }, executionTime: 1000 }] },
     });
     expect(result.status).toBe('COMPLETED');
     expect(result.attempts('slow').map((a) => a.status)).toEqual(['TIMED_OUT', 'COMPLETED']);
@@ -125,10 +137,12 @@ describe('SIMPLE tasks, handlers and mocks', () => {
   it('a worker that does not report within responseTimeoutSeconds times the attempt out, and it is retried', async () => {
     const result = await run(wf([simple('quiet')]), {}, {
       registry: { tasks: [taskDef('quiet', { retryCount: 1, responseTimeoutSeconds: 60 })] },
-      mocks: { quiet: [{ status: 'COMPLETED', executionTime: 200_000 }, { status: 'COMPLETED', output: { ok: true }, executionTime: 1_000 }] },
+      mocks: { quiet: [{ status: 'COMPLETED', output: {}, executionTime: 200_000 }, { status: 'COMPLETED', output: { ok: true }, executionTime: 1_000 }] },
     });
+    const [first] = result.attempts('quiet');
+    // conductor-oss 3.32.3's wording (DeciderService.timeoutTask).
     expect(result.attempts('quiet').map((a) => [a.status, a.reasonForIncompletion])).toEqual([
-      ['TIMED_OUT', 'Task was not updated within 60 seconds (responseTimeoutSeconds).'],
+      ['TIMED_OUT', `responseTimeout: 60 exceeded for the taskId: ${first?.taskId} with Task Definition: quiet`],
       ['COMPLETED', undefined],
     ]);
     expect(result.status).toBe('COMPLETED');
@@ -140,14 +154,17 @@ describe('SIMPLE tasks, handlers and mocks', () => {
     expect(result.task('unhandled')?.status).toBe('SCHEDULED');
   });
 
-  it('a waiting run stays RUNNING; the workflow timeout fires when the test lets time pass', async () => {
-    const result = await run(wf([{ name: 'w8', taskReferenceName: 'w8', type: 'WAIT' }], { timeoutSeconds: 30 }), {});
+  it('a waiting run stays RUNNING; the workflow timeout fires when the test lets time pass (TIME_OUT_WF; the default ALERT_ONLY only alerts)', async () => {
+    const result = await run(wf([{ name: 'w8', taskReferenceName: 'w8', type: 'WAIT' }], { timeoutSeconds: 30, timeoutPolicy: 'TIME_OUT_WF' }), {});
     expect(result.status).toBe('RUNNING');
     await result.advance(29_999);
     expect(result.status).toBe('RUNNING');
     await result.advance(1);
     expect(result.status).toBe('TIMED_OUT');
-    expect(result.reasonForIncompletion).toContain('30 seconds');
+    expect(result.reasonForIncompletion).toBe('Workflow timed out after 30 seconds. Timeout configured as 30 seconds. Timeout policy configured to TIME_OUT_WF');
+    const alertOnly = await run(wf([{ name: 'w8', taskReferenceName: 'w8', type: 'WAIT' }], { timeoutSeconds: 30 }), {});
+    await alertOnly.advance(60_000);
+    expect(alertOnly.status).toBe('RUNNING');
   });
 });
 
@@ -207,7 +224,7 @@ describe('control flow', () => {
       { name: 'f', taskReferenceName: 'f', type: 'FORK_JOIN', forkTasks: [[simple('a')], [simple('b')]] },
       { name: 'j', taskReferenceName: 'j', type: 'JOIN', joinOn: ['a', 'b'] },
     ]);
-    const result = await run(def, {}, { registry: { tasks: [taskDef('a'), taskDef('b')] }, mocks: { a: [{ status: 'FAILED' }], b: [{ status: 'COMPLETED' }] } });
+    const result = await run(def, {}, { registry: { tasks: [taskDef('a'), taskDef('b')] }, mocks: { a: [{ status: 'FAILED', output: {} }], b: [{ status: 'COMPLETED', output: {} }] } });
     expect(result.status).toBe('FAILED');
   });
 
@@ -301,7 +318,7 @@ describe('control flow', () => {
     expect(escape.status).toBe('FAILED');
     expect(escape.task('i')?.status).toBe('FAILED_WITH_TERMINAL_ERROR');
     const loop = await run(wf([{ name: 'i', taskReferenceName: 'i', type: 'INLINE', inputParameters: { evaluatorType: 'javascript', expression: 'while(true){}' } }]), {}, { scriptTimeoutMs: 50 });
-    expect(loop.task('i')?.reasonForIncompletion).toBe('script timed out after 50 ms');
+    expect([loop.task('i')?.status, loop.task('i')?.reasonForIncompletion]).toEqual(['FAILED', 'Script not evaluated within 0.05 seconds, interrupted.']);
   });
 
   it('JSON_JQ_TRANSFORM runs jq: result and resultList', async () => {
@@ -334,9 +351,13 @@ describe('control flow', () => {
     expect(ok.status).toBe('COMPLETED');
     expect(ok.task('sub')?.outputData).toMatchObject({ doubled: 8 });
     expect(ok.subWorkflow('sub')?.status).toBe('COMPLETED');
-    const bad = await run(parent, {}, { registry: { workflows: [child], tasks: [taskDef('c')] }, mocks: { c: [{ status: 'FAILED' }] } });
+    const bad = await run(parent, {}, { registry: { workflows: [child], tasks: [taskDef('c')] }, subWorkflowMocks: { sub: { taskRefToMockOutput: { c: [{ status: 'FAILED', output: {} }] } } } });
     expect(bad.task('sub')?.status).toBe('FAILED');
     expect(bad.status).toBe('FAILED');
+    const childId = bad.subWorkflow('sub')?.workflowId;
+    const childReason = `Task ${bad.subWorkflow('sub')?.task('c')?.taskId} failed with status: FAILED and reason: 'null'`;
+    // conductor-oss 3.32.3 (SubWorkflow.updateTaskStatus) names the child in the task's reason.
+    expect(bad.task('sub')?.reasonForIncompletion).toBe(`Sub workflow child.1/${childId} failure reason: ${childReason}`);
   });
 
   it('a failed workflow starts its failureWorkflow with Conductor input shape; an API terminate does not', async () => {
@@ -344,14 +365,14 @@ describe('control flow', () => {
     const main = wf([simple('boom')], { failureWorkflow: 'on-failure' });
     const result = await run(main, { repo: 'K1' }, {
       registry: { workflows: [handler], tasks: [taskDef('boom')] },
-      mocks: { boom: [{ status: 'FAILED' }] },
+      mocks: { boom: [{ status: 'FAILED', output: {} }] },
       handlers: { h: (t) => t.inputData },
     });
     expect(result.status).toBe('FAILED');
     const failure = result.failureWorkflow;
     expect(failure?.status).toBe('COMPLETED');
     expect(failure?.input).toMatchObject({ repo: 'K1', workflowId: result.workflowId, failureStatus: 'FAILED', failureTaskId: result.task('boom')?.taskId });
-    expect(failure?.input['reason']).toContain("reason: 'mocked FAILED'");
+    expect(failure?.input['reason']).toBe(`Task ${result.task('boom')?.taskId} failed with status: FAILED and reason: 'null'`);
     expect(failure?.output).toEqual({ id: result.workflowId });
     expect(result.output).toEqual({ 'conductor.failure_workflow': failure?.workflowId });
     const waiting = await run(wf([{ name: 'x', taskReferenceName: 'x', type: 'HUMAN' }], { failureWorkflow: 'on-failure' }), {}, { registry: { workflows: [handler] } });

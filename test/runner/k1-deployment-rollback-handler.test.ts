@@ -46,7 +46,7 @@ describe('deployment-rollback-handler (generated JSON, local runner)', () => {
     // The deploy flashes the chosen artifact, signed with its version; the check expects that version.
     expect(result.task('deploy_firmware_ota')?.inputData).toEqual({ device_ip: DEVICE_IP, environment: ENVIRONMENT, firmware_bin_path: good.firmware_bin_path, build_signature: LAST_GOOD });
     expect(result.task('device_health_check')?.inputData).toEqual({ device_ip: DEVICE_IP, expected_build_signature: LAST_GOOD, min_free_heap_bytes: MIN_FREE_HEAP });
-    expect(result.task('rollback_health_gate')?.outputData).toEqual({ evaluationResult: ['true'], selectedCase: 'defaultCase' });
+    expect(result.task('rollback_health_gate')?.outputData).toEqual({ evaluationResult: ['true'], selectedCase: 'true' });
     expect(result.task('notify')?.inputData).toEqual({
       webhook_url: WEBHOOK,
       severity: 'info',
@@ -125,7 +125,7 @@ describe('deployment-rollback-handler (generated JSON, local runner)', () => {
   it('no firmware to roll back to: get_last_good_artifact fails with a terminal error, no retry, FAILED; nothing is flashed', async () => {
     const result = await run('deployment-rollback-handler', rollbackInput(), {
       registry,
-      mocks: rollbackMocks({ get_last_good_artifact: [{ status: 'FAILED_WITH_TERMINAL_ERROR' }] }),
+      mocks: rollbackMocks({ get_last_good_artifact: [{ status: 'FAILED_WITH_TERMINAL_ERROR', output: {} }] }),
     });
     expect(result.status).toBe('FAILED');
     expect(result.attempts('get_last_good_artifact')).toHaveLength(1);

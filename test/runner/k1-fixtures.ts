@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TaskOutput } from '../../src/index.ts';
-import type { TaskMock, WorkflowRun } from '../../src/testing.ts';
+import type { TaskHandler, TaskMock, TaskMocks, WorkflowRun } from '../../src/testing.ts';
 import type { storeArtifact } from '../../definitions/tasks/artifact-tasks.ts';
 import type {
   aggregateFeatures,
@@ -139,14 +139,34 @@ export function completed<T extends Record<string, unknown>>(taskName: string, o
   return { status: 'COMPLETED', output, ...timing };
 }
 
-/** A failed attempt (retried per the TaskDef), as a worker that threw reports it: no output. */
-export const failedAttempt = (): TaskMock => ({ status: 'FAILED' });
+/** A failed attempt (retried per the TaskDef), as a worker that threw reports it: an empty output (the server's test endpoint refuses a mock without one). */
+export const failedAttempt = (): TaskMock => ({ status: 'FAILED', output: {} });
 
 /** `n` failed attempts. */
 export const failedAttempts = (n: number): TaskMock[] => Array.from({ length: n }, failedAttempt);
 
-/** `count` mocks made by `make(i)`, for tasks that run once per device or per loop iteration. */
-export const each = (count: number, make: (i: number) => TaskMock): TaskMock[] => Array.from({ length: count }, (_, i) => make(i));
+/**
+ * Handlers (workers, by task name) that answer with these mocks in order: for the tasks of a
+ * failure workflow, which no mock reaches (conductor-oss 3.32.3's test endpoint mocks the started
+ * workflow and the sub-workflows it is given mocks for, never a failure workflow).
+ */
+export function mocksAsHandlers(mocks: TaskMocks): Record<string, TaskHandler> {
+  return Object.fromEntries(
+    Object.entries(mocks).map(([name, list]) => {
+      const queue = [...list];
+      return [
+        name,
+        () => {
+          const mock = queue.shift();
+          if (mock === undefined) throw new Error(`no answer left for ${name}`);
+          if (mock.status !== undefined && mock.status !== 'COMPLETED') throw new Error(`${name} ${mock.status}`);
+          return mock.output;
+        },
+      ];
+    }),
+  );
+}
+
 
 // ---- the K1 firmware build -----------------------------------------------------------------------
 
@@ -433,9 +453,12 @@ export const featuresAggregated = (): Completed<TaskOutput<typeof aggregateFeatu
 
 // ---- virtual time ----------------------------------------------------------------------------------
 
-/** Milliseconds of virtual time from the first attempt of `ref` to each attempt (retry spacing). */
+/**
+ * Milliseconds of virtual time from the start of the first attempt of `ref` to each attempt's
+ * start (retry spacing: conductor-oss 3.32.3 schedules a retry at once and starts it after the delay).
+ */
 export function attemptOffsets(result: WorkflowRun, ref: string): number[] {
   const attempts = result.attempts(ref);
-  const first = attempts[0]?.scheduledTime ?? 0;
-  return attempts.map((a) => a.scheduledTime - first);
+  const first = attempts[0]?.startTime ?? 0;
+  return attempts.map((a) => a.startTime - first);
 }

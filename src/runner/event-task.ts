@@ -1,0 +1,48 @@
+/** EVENT as conductor-oss 3.32.3 runs it (`EventTaskMapper`, `Event`). */
+import type { SystemTask } from './system-task.ts';
+
+/**
+ * The queue an EVENT task publishes to (`Event.computeQueueName`): `conductor` becomes
+ * `conductor:<workflow name>:<task reference>`, `conductor:<name>` becomes
+ * `conductor:<workflow name>:<name>`; any other sink is its own queue name.
+ */
+function queueName(sink: string, workflowName: string, ref: string): string {
+  if (sink === 'conductor') return `conductor:${workflowName}:${ref}`;
+  if (sink.startsWith('conductor:')) return `conductor:${workflowName}:${sink.replaceAll('conductor:', '')}`;
+  return sink;
+}
+
+/**
+ * EVENT: its input is the resolved inputParameters plus `sink` and `asyncComplete`; its output
+ * that input plus the workflow's `workflowInstanceId`, `workflowType`, `workflowVersion`,
+ * `correlationId`, `taskToDomain` and `event_produced` (the queue). The server as shipped has
+ * only `conductor` queues: a sink of another type fails the task as it words it. With
+ * `asyncComplete` the task waits to be completed through the API.
+ */
+export const EVENT: SystemTask = {
+  mapInput: (wt, input) => ({ ...input, sink: wt.sink ?? null, asyncComplete: wt.asyncComplete === true }),
+  start(ctx, run) {
+    const exec = ctx.execution;
+    const sink = String(run.inputData['sink'] ?? '');
+    const asyncComplete = run.inputData['asyncComplete'] === true;
+    const queue = queueName(sink, exec.def.name, run.referenceTaskName);
+    const output = {
+      ...run.inputData,
+      workflowInstanceId: exec.id,
+      workflowType: exec.def.name,
+      workflowVersion: exec.def.version ?? 1,
+      correlationId: exec.correlationId ?? null,
+      taskToDomain: {},
+      event_produced: queue,
+    };
+    const type = queue.includes(':') ? queue.slice(0, queue.indexOf(':')) : queue;
+    if (type !== 'conductor') return ctx.finish(run, 'FAILED', output, `Error loading queue:${queue}, for task:${run.taskId}, error: Unknown queue type ${type}`);
+    if (asyncComplete) {
+      ctx.engine.startRun(exec, run);
+      run.outputData = output;
+      exec.publish(run);
+      return;
+    }
+    ctx.finish(run, 'COMPLETED', output);
+  },
+};
