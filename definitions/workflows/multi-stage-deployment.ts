@@ -87,16 +87,15 @@ const DEPLOYMENT_PLAN_QUERY = [
 ].join(' ');
 
 /**
- * jq: the unhealthy devices of the verification JOIN. Conductor names the i-th forked task
- * `_device_health_check_<i>`, so the name gives back the device it checked.
+ * jq: the unhealthy devices among the production checks. `results` is the dynamic fork's list of
+ * `{input, output}` (output null for a check that failed for good and left none), matched to the
+ * devices by the device address each check was given, never by a forked task's reference name.
  */
 const VERIFICATION_SUMMARY_QUERY = [
-  // By device, not by result: a check that failed for good leaves no output, and the JOIN leaves
-  // out empty outputs, so a device without a healthy result counts as unhealthy.
-  '.devices as $devices | .results as $results',
-  '| [range(0; $devices | length) | . as $i | ($results["_device_health_check_\\($i)"] // {}) as $r | select($r.healthy != true)',
-  '| $devices[$i] as $device',
-  '| {device_ip: $device.device_ip, environment: $device.environment, summary: ($r.summary // "no health report")}] as $failed',
+  '.devices as $devices',
+  '| [.results[] | select(.output.healthy != true) | . as $r',
+  '| ($devices | map(select(.device_ip == $r.input.device_ip)) | first) as $device',
+  '| {device_ip: $r.input.device_ip, environment: $device.environment, summary: ($r.output.summary // "no health report")}] as $failed',
   '| {all_healthy: ($failed | length == 0), failed_devices: $failed, failed_summary: ($failed | map(.device_ip + ": " + .summary) | join("; "))}',
 ].join(' ');
 
@@ -170,7 +169,7 @@ export const multiStageDeployment = workflow(
       .task(aggregateArtifacts, (s) => ({
         release_version: s.input.commit_sha,
         environments: s.input.environments,
-        firmware_builds: s.firmware_builds_join.output,
+        firmware_builds: s.firmware_builds_results.output.result,
         webapp_build: s.build_webapp.output,
       }))
       .jq('deployment_plan', {
@@ -255,7 +254,7 @@ export const multiStageDeployment = workflow(
         description: 'Checks every production device; optional so that a device that does not answer is reported as unhealthy and rolled back instead of failing the join.',
       })
       .jq('verification_summary', {
-        input: (s) => ({ results: s.production_verification_join.output, devices: s.input.production_devices }),
+        input: (s) => ({ results: s.production_verification_results.output.result, devices: s.input.production_devices }),
         query: VERIFICATION_SUMMARY_QUERY,
         result: verificationSummary,
       })

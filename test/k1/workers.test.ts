@@ -401,7 +401,7 @@ describe('build_webapp and aggregate_artifacts', () => {
     const out = await completed('aggregate_artifacts', {
       release_version: repo.webapp,
       environments: [ENV],
-      firmware_builds: { _platformio_compile_0: build },
+      firmware_builds: [{ input: { environment: ENV }, output: build }],
       webapp_build: webapp,
     });
     const fw = (out['firmware'] as Record<string, { artifact_id: string; firmware_bin_path: string }>)[ENV]!;
@@ -423,12 +423,16 @@ describe('build_webapp and aggregate_artifacts', () => {
     const result = await run('aggregate_artifacts', {
       release_version: 'abcdef0',
       environments: [ENV, 'esp32-s3-psram'],
-      firmware_builds: { _platformio_compile_0: { success: false, firmware_bin_path: '', error_message: 'src/a.cpp:1:1: error: boom' } },
+      // Found by the environment each build was asked for, in any order; a build that left no output counts as missing.
+      firmware_builds: [
+        { input: { environment: 'esp32-s3-psram' }, output: null },
+        { input: { environment: ENV }, output: { success: false, firmware_bin_path: '', error_message: 'src/a.cpp:1:1: error: boom' } },
+      ],
       webapp_build: { success: true, bundle_path: '/nowhere.tar.gz', size_bytes: 1, error_message: '' },
     });
     expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
     expect(result.reasonForIncompletion).toBe(
-      'Release abcdef0 is incomplete, nothing was stored: esp32-s3-devkitc-1: src/a.cpp:1:1: error: boom; esp32-s3-psram: no build result (_platformio_compile_1 missing from the join)',
+      'Release abcdef0 is incomplete, nothing was stored: esp32-s3-devkitc-1: src/a.cpp:1:1: error: boom; esp32-s3-psram: no build result',
     );
     expect(readdirSync(join(dir, 'artifacts')).length).toBe(before);
   });

@@ -69,7 +69,9 @@ const UP_TO_APPROVAL = [
   '_platformio_compile_1',
   'firmware_builds_join',
   'build_webapp',
+  // Scheduled with the fork; the results task only once the dynamic JOIN is done.
   'parallel_builds_join',
+  'firmware_builds_results',
   'aggregate_artifacts',
   'deployment_plan',
   'deploy_staging',
@@ -85,11 +87,13 @@ const PRODUCTION_STEPS = [
   '_deploy_firmware_ota_1',
   '_deploy_firmware_ota_2',
   'production_deploys_join',
+  'production_deploys_results',
   'production_verification',
   '_device_health_check_0',
   '_device_health_check_1',
   '_device_health_check_2',
   'production_verification_join',
+  'production_verification_results',
   'verification_summary',
   'production_verification_gate',
 ];
@@ -122,7 +126,11 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
     expect(result.task('aggregate_artifacts')?.inputData).toEqual({
       release_version: COMMIT,
       environments: [ENVIRONMENT, ENV_C3],
-      firmware_builds: { _platformio_compile_0: compiled({ environment: ENVIRONMENT }).output, _platformio_compile_1: compiled({ environment: ENV_C3 }).output },
+      // By value: each build's input with its output, whatever the server named the forked tasks.
+      firmware_builds: [ENVIRONMENT, ENV_C3].map((environment) => ({
+        input: { repo: REPO, branch: 'release/1.4', commit_sha: COMMIT, environment },
+        output: compiled({ environment }).output,
+      })),
       webapp_build: webappBuilt().output,
     });
     // Staging gets the stored firmware of its environment, signed with the commit.
