@@ -9,8 +9,11 @@
  *    completed, retried ...) for a 1,000-task linear workflow, a 100-branch fork and a
  *    10,000-iteration loop, and the memory one waiting workflow holds.
  * 4. dev server: tasks per second end to end, with the SDK's own TaskManager polling it over HTTP.
+ * 5. worker: the contract binding's overhead.
+ * 6. vs-server: the runner and the dev server side by side with the real conductor-oss server
+ *    (bench-vs-server.ts).
  *
- * `npm run bench -- gen|types|runner|server` runs one part.
+ * `npm run bench -- gen|types|runner|server|worker|vs-server` runs one part.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -332,3 +335,4 @@ if (only === undefined || only === 'types') benchTypes();
 if (only === undefined || only === 'runner') await benchRunner();
 if (only === undefined || only === 'server') await benchServer();
 if (only === undefined || only === 'worker') await benchWorker();
+if (only === undefined || only === 'vs-server') await (await import('./bench-vs-server.ts')).benchVsServer();

@@ -9,3 +9,6 @@ export { Registry } from './runner/registry.ts';
 export { VirtualClock } from './runner/virtual-clock.ts';
 export { resolveParameters } from './runner/parameters.ts';
 export type { RunEvent, TaskMock, TaskMocks, TaskOutcome, TaskRun, TaskRunStatus, WorkerTask, WorkflowStatus } from './runner/types.ts';
+export { startConductor } from './conductor/start-conductor.ts';
+export type { RunningConductor, StartConductorOptions } from './conductor/start-conductor.ts';
+export { CONDUCTOR_VERSION } from './conductor/version.ts';

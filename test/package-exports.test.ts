@@ -42,6 +42,6 @@ describe('the published package', () => {
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['workflows', 'firmwareCiCdPipeline', 'createK1Workers', 'k1ServicesFromConfig', 'createGithubWebhookHandler']));
     expect((k1.workflows as { name: string }[]).map((w) => w.name)).toHaveLength(6);
     const testing = await import(pathToFileURL(entry('./testing')).href);
-    expect(Object.keys(testing).sort()).toEqual(['Registry', 'VirtualClock', 'WorkflowRun', 'loadGenerated', 'resolveParameters', 'run']);
+    expect(Object.keys(testing).sort()).toEqual(['CONDUCTOR_VERSION', 'Registry', 'VirtualClock', 'WorkflowRun', 'loadGenerated', 'resolveParameters', 'run', 'startConductor']);
   }, 60_000);
 });

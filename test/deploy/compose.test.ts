@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONDUCTOR_VERSION } from '../../src/conductor/version.ts';
 import { parseWebhookEnv } from '../../src/webhook/webhook-env.ts';
 import { parseWorkerEnv, WORKER_ENV_VARIABLES } from '../../src/worker/worker-env.ts';
 import {
@@ -86,7 +87,9 @@ describe('the compose file', () => {
 
   it('has Conductor (server and UI), Redis, Elasticsearch, Prometheus, Grafana, the workers and the webhook', () => {
     expect(Object.keys(services).sort()).toEqual(['conductor-server', 'elasticsearch', 'grafana', 'k1-webhook', 'k1-workers', 'prometheus', 'redis']);
-    expect(resolved['conductor-server']?.image).toMatch(/^conductoross\/conductor:\d+\.\d+\.\d+$/);
+    // The version the conformance suite runs is the version deployed: one setting, src/conductor/version.ts.
+    expect(resolved['conductor-server']?.image).toBe(`conductoross/conductor:${CONDUCTOR_VERSION}`);
+    expect(readFileSync('deploy/.env.example', 'utf8')).toContain(`CONDUCTOR_IMAGE=conductoross/conductor:${CONDUCTOR_VERSION}\n`);
     // 3.30.2 fixed the unauthenticated code execution through INLINE tasks reported for 3.21.21 and later
     const [major = 0, minor = 0, patch = 0] = (resolved['conductor-server']?.image ?? '').split(':')[1]?.split('.').map(Number) ?? [];
     expect(major * 1e6 + minor * 1e3 + patch, 'pin conductoross/conductor 3.30.2 or later').toBeGreaterThanOrEqual(3_030_002);
