@@ -125,6 +125,7 @@ export function k1ServicesFromConfig(config: K1Config): K1Services {
     platformio: createPlatformIO({
       projectDir,
       pioPath: c.pioBin,
+      deviceApiPort: c.devicePort,
       ...(c.buildTimeoutMs && { buildTimeoutMs: c.buildTimeoutMs }),
       ...(c.uploadTimeoutMs && { uploadTimeoutMs: c.uploadTimeoutMs }),
     }),

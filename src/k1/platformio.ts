@@ -48,6 +48,8 @@ export interface PlatformIOOptions {
   readonly logCapBytes?: number;
   /** Extra environment variables for pio. */
   readonly env?: Readonly<Record<string, string>>;
+  /** HTTP API port of devices whose address names none, for `K1_DEVICE_ADDRESS` (see `upload`). @default 80 */
+  readonly deviceApiPort?: number;
 }
 
 /** One `pio run -e <env>`. */
@@ -80,8 +82,11 @@ export interface PlatformIO {
   clean(environment: string): Promise<{ removedPaths: string[] }>;
   /**
    * Uploads `firmwarePath` over the air: copies it to `.pio/build/<environment>-ota/firmware.bin`
-   * and runs `pio run -e <environment>-ota -t nobuild -t upload --upload-port <device>` (nobuild:
-   * upload that exact binary, never rebuild the checkout). Throws {@link UploadError}.
+   * and runs `pio run -e <environment>-ota -t nobuild -t upload --upload-port <host>` (nobuild:
+   * upload that exact binary, never rebuild the checkout). `device` is a device address
+   * (`host` or `host:port`): espota gets the host (its own OTA port comes from platformio.ini),
+   * and pio's environment gets `K1_DEVICE_ADDRESS`, the device API's `host:port` (PlatformIO ignores it;
+   * an `extra_scripts` hook or the rig's fake pio reads it). Throws {@link UploadError}.
    */
   upload(environment: string, firmwarePath: string, device: string, options?: { signal?: AbortSignal }): Promise<UploadResult>;
   /** Where `pio run -e <environment>` leaves firmware.bin. */
@@ -162,7 +167,8 @@ export function createPlatformIO(options: PlatformIOOptions): PlatformIO {
       assertEnvironment(environment);
       const otaEnvironment = `${environment}-ota`;
       assertEnvironment(otaEnvironment);
-      assertDeviceAddress(device);
+      const { host, port } = assertDeviceAddress(device);
+      const apiPort = port ?? options.deviceApiPort ?? 80;
       if (!(await isFile(firmware))) throw new UploadError(`Firmware ${firmware} does not exist or is not a file`, '');
       // One upload per OTA environment at a time: they share .pio/build/<env>-ota/firmware.bin.
       return uploads.run(otaEnvironment, async () => {
@@ -172,10 +178,10 @@ export function createPlatformIO(options: PlatformIOOptions): PlatformIO {
         await copyFile(firmware, temp);
         await rename(temp, target);
         const scanner = new BuildLogScanner();
-        const run = await runProcess(pio, ['run', '-e', otaEnvironment, '-t', 'nobuild', '-t', 'upload', '--upload-port', device], {
+        const run = await runProcess(pio, ['run', '-e', otaEnvironment, '-t', 'nobuild', '-t', 'upload', '--upload-port', host], {
           cwd: projectDir,
           timeoutMs: uploadTimeoutMs,
-          env,
+          env: { ...env, K1_DEVICE_ADDRESS: `${host}:${apiPort}` },
           maxOutputBytes: logCap,
           onLine: (line) => scanner.line(line),
           ...(runOptions.signal && { signal: runOptions.signal }),

@@ -17,10 +17,9 @@ import { createConductorRuns, RunNotFoundError } from '../../src/k1/conductor-ru
 import type { WorkerEnv } from '../../src/worker/worker-env.ts';
 import { createK1Workers, k1ServicesFromConfig, type K1Config, type K1Services } from '../../definitions/workers/index.ts';
 import { MIN_FREE_HEAP_BYTES } from '../../definitions/workflows/device-limits.ts';
-import { closedPort, execute, FAKE_PIO, git, makeFirmwareRepo, pioCalls, removeDir, startFakeDevice, startJsonServer, tempDir, workerOf, type Execution, type FakeDevice } from './support.ts';
+import { closedPort, execute, FAKE_NPM, FAKE_PIO, git, makeFirmwareRepo, pioCalls, removeDir, startFakeDevice, startJsonServer, tempDir, workerOf, type Execution, type FakeDevice } from './support.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const FAKE_NPM = join(import.meta.dirname, '..', 'fixtures', 'bin', 'npm');
 const ENV = 'esp32-s3-devkitc-1';
 
 let dir: string;
@@ -84,14 +83,14 @@ function useMode(pioMode = 'success', npmMode = 'ok'): void {
   pioLog = join(dir, `pio-${Math.random().toString(36).slice(2)}.jsonl`);
   services = {
     ...base,
-    platformio: createPlatformIO({ projectDir: repo.projectDir, pioPath: FAKE_PIO, env: { FAKE_PIO_MODE: pioMode, FAKE_PIO_LOG: pioLog } }),
+    platformio: createPlatformIO({ projectDir: repo.projectDir, pioPath: FAKE_PIO, deviceApiPort: device.port, env: { FAKE_PIO_MODE: pioMode, FAKE_PIO_LOG: pioLog } }),
     webapp: createWebappBuilder({ repoDir, workDir: base.workDir, npmPath: FAKE_NPM, env: { FAKE_NPM_MODE: npmMode } }),
   };
   workers = createK1Workers(services);
 }
 beforeEach(() => {
   useMode();
-  Object.assign(device.state, { mode: 'online', build_signature: 'K1.node1 0000000 2025-01-01', free_heap: 120_000 });
+  Object.assign(device.state, { mode: 'online', build_signature: 'K1.node1 0000000 2025-01-01', free_heap: 120_000, uptime_seconds: 42 });
   webhookStatus = 200;
 });
 
