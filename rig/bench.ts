@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { noopLogger, orkesConductorClient, WorkflowExecutor, type Client, type Workflow } from '@io-orkes/conductor-javascript';
 import { createK1Workers, k1ServicesFromConfig, type K1Services } from '../definitions/workers/index.ts';
+import { inBuildTree } from '../definitions/workers/k1-worker.ts';
 import type { StoredArtifact } from '../src/k1/artifact-store.ts';
 import { runWorkers, silentLogger, type RunningWorkers, type WorkerLogger } from '../src/worker/index.ts';
 import { startFakeDevice, type FakeDevice, type FakeDeviceState } from './fake-device.ts';
@@ -142,9 +143,11 @@ export async function startBench(options: BenchOptions): Promise<Bench> {
     async seedGoodFirmware(commit) {
       const stored: StoredArtifact[] = [];
       for (const environment of RIG_ENVIRONMENTS) {
-        const build = await (services.checkout ?? noCheckout()).withCommit(commit, () => services.platformio.build(environment));
-        if (!build.success) throw new Error(`The rig could not build ${commit} for ${environment}: ${build.errorMessage}`);
-        const artifact = await services.artifacts.put(build.firmwareBinPath, { category: 'firmware', version: commit, environment });
+        const artifact = await inBuildTree(services, commit, async (tree) => {
+          const build = await services.platformio.build(environment, { projectDir: tree.projectDir });
+          if (!build.success) throw new Error(`The rig could not build ${commit} for ${environment}: ${build.errorMessage}`);
+          return services.artifacts.put(build.firmwareBinPath, { category: 'firmware', version: commit, environment });
+        });
         stored.push(await services.artifacts.markGood(artifact.id));
       }
       return stored;
@@ -181,8 +184,4 @@ export async function startBench(options: BenchOptions): Promise<Bench> {
     },
   };
   return bench;
-}
-
-function noCheckout(): never {
-  throw new Error('The rig builds commits in its own checkout: checkoutCommits must stay on');
 }

@@ -27,6 +27,8 @@ export interface RigOptions {
   readonly generatedDir?: string;
   /** Keep the bench's temporary directory. @default false */
   readonly keepDir?: boolean;
+  /** Replace changed workflows at a version the server has (a development server only, as `register --allow-overwrite`). @default false */
+  readonly allowOverwrite?: boolean;
 }
 
 /** How one scenario went. */
@@ -53,7 +55,8 @@ const GENERATED = join(import.meta.dirname, '..', 'generated');
 export async function runRig(options: RigOptions): Promise<ScenarioResult[]> {
   const out = options.out ?? ((line: string) => console.log(line));
   const api = await connectMetadataApi({ serverUrl: options.serverUrl });
-  const outcomes = await registerDefinitions(api, await planSync(api, await readGenerated(options.generatedDir ?? GENERATED)));
+  const plan = await planSync(api, await readGenerated(options.generatedDir ?? GENERATED));
+  const outcomes = await registerDefinitions(api, plan, { allowOverwrite: options.allowOverwrite === true });
   if (!registeredCleanly(outcomes)) {
     const bad = outcomes.filter((o) => !['registered', 'updated', 'unchanged'].includes(o.result));
     throw new Error(`The K1 definitions could not all be registered on ${options.serverUrl}: ${bad.map((o) => `${o.result} ${o.kind} ${o.label}${o.reason ? ` (${o.reason})` : ''}`).join('; ')}`);

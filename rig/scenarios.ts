@@ -51,6 +51,17 @@ class Checks {
   }
 }
 
+/** Checks `test` every 100 ms (calling `refresh` before each new look) until it holds (true) or `timeoutMs` passes (false). */
+async function waitUntil(test: () => boolean, timeoutMs: number, refresh?: () => Promise<void>): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+    await refresh?.();
+  }
+  return true;
+}
+
 const taskOf = (run: Workflow, ref: string) => run.tasks?.find((t) => t.referenceTaskName === ref);
 const output = (run: Workflow): Record<string, unknown> => (run.output ?? {}) as Record<string, unknown>;
 const shortSha = (sha: string) => sha.slice(0, 12);
@@ -62,7 +73,13 @@ function runsArtifact(checks: Checks, label: string, device: FakeDevice, commit:
 }
 
 /** The failure workflow the server started for a failed run, checked against what Conductor passes it. */
-async function failureHandler(bench: Bench, checks: Checks, failed: Workflow): Promise<void> {
+async function failureHandler(bench: Bench, checks: Checks, failedRun: Workflow): Promise<void> {
+  // conductor-oss 3.32.3 stores the run as FAILED first and adds conductor.failure_workflow to its
+  // output once it has started the failure workflow, so a poller can see FAILED without the id.
+  let failed = failedRun;
+  await waitUntil(() => output(failed)['conductor.failure_workflow'] !== undefined, 15_000, async () => {
+    failed = await bench.run(failedRun.workflowId ?? '');
+  });
   const id = output(failed)['conductor.failure_workflow'];
   checks.that(typeof id === 'string', `the failed run names no failure workflow (output conductor.failure_workflow is ${JSON.stringify(id)})`);
   if (typeof id !== 'string') return;
@@ -169,15 +186,38 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'ota-retry',
     workflow: 'firmware-ci-cd-pipeline',
     expected: 'COMPLETED',
-    description: 'The device refuses the first OTA upload; deploy_firmware_ota is retried (60 s later) and the second upload works.',
+    description:
+      'The device refuses the first OTA upload; deploy_firmware_ota is retried 60 s later and flashes the same stored build, although another pipeline built another commit meanwhile.',
     async run(bench) {
       const checks = new Checks();
       const device = await bench.device({ otaFailures: 1 });
-      const run = await pipeline(bench, bench.repo.commits.release, 'main', device);
+      const id = await bench.start('firmware-ci-cd-pipeline', { repo: REPO, branch: 'main', commit_sha: bench.repo.commits.release, device_ip: device.address });
+      // During the retry delay, another pipeline builds and deploys the hotfix elsewhere.
+      const refused = await waitUntil(() => device.requests.some((r) => r.startsWith('POST /fake/ota')), RUN_TIMEOUT_MS);
+      checks.that(refused, 'the first upload never reached the device');
+      const other = await pipeline(bench, bench.repo.commits.hotfix, 'main', await bench.device());
+      checks.that(other.status === 'COMPLETED', `the pipeline in between ended ${other.status}: ${other.reasonForIncompletion ?? ''}`);
+      const run = await bench.wait(id, RUN_TIMEOUT_MS);
       const attempts = run.tasks?.filter((t) => t.referenceTaskName === 'deploy_firmware_ota').map((t) => t.status) ?? [];
       checks.that(attempts.join(',') === 'FAILED,COMPLETED', `deploy_firmware_ota attempts: ${attempts.join(', ') || 'none'}`);
       runsArtifact(checks, 'the device', device, bench.repo.commits.release, output(run)['artifact_id']);
       return checks.outcome(run);
+    },
+  },
+  {
+    name: 'two-pipelines-at-once',
+    workflow: 'firmware-ci-cd-pipeline',
+    expected: 'COMPLETED',
+    description: 'Two pushes build and deploy at the same time, to two devices: each device runs its own commit, byte for byte the artifact its run stored.',
+    async run(bench) {
+      const checks = new Checks();
+      const { release: first, hotfix: second } = bench.repo.commits;
+      const devices = [await bench.device(), await bench.device()] as const;
+      const [a, b] = await Promise.all([pipeline(bench, first, 'main', devices[0]), pipeline(bench, second, 'main', devices[1])]);
+      checks.that(b.status === 'COMPLETED', `the second pipeline ended ${b.status}: ${b.reasonForIncompletion ?? ''}`);
+      runsArtifact(checks, 'the first device', devices[0], first, output(a)['artifact_id']);
+      runsArtifact(checks, 'the second device', devices[1], second, output(b)['artifact_id']);
+      return checks.outcome(a);
     },
   },
   {

@@ -11,7 +11,7 @@ import { runRig } from '../rig/run-rig.ts';
 import { SCENARIOS } from '../rig/scenarios.ts';
 import { consoleLogger } from '../src/worker/index.ts';
 
-const USAGE = `Usage: npm run rig -- --server URL (--scenario NAME ... | --all) [--verbose] [--keep]
+const USAGE = `Usage: npm run rig -- --server URL (--scenario NAME ... | --all) [--verbose] [--keep] [--allow-overwrite]
        npm run rig -- --list
 Runs K1 scenarios against a Conductor server, with fake devices, the fake pio and the K1 workers.
   --server URL     the Conductor server, e.g. http://localhost:8080 (default: CONDUCTOR_SERVER_URL)
@@ -19,7 +19,9 @@ Runs K1 scenarios against a Conductor server, with fake devices, the fake pio an
   --all            every scenario, in order
   --list           list the scenarios and exit
   --verbose        print the workers' log lines
-  --keep           keep the rig's temporary directory (repository, artifact store) afterwards`;
+  --keep           keep the rig's temporary directory (repository, artifact store) afterwards
+  --allow-overwrite  replace K1 workflows the server has at the same version with other content
+                   (a development server only: as k1-workflows register --allow-overwrite)`;
 
 async function main(): Promise<number> {
   let values;
@@ -32,6 +34,7 @@ async function main(): Promise<number> {
         list: { type: 'boolean' },
         verbose: { type: 'boolean' },
         keep: { type: 'boolean' },
+        'allow-overwrite': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -66,7 +69,7 @@ async function main(): Promise<number> {
   }
   const scenarios = values.all === true ? SCENARIOS : names.map((n) => SCENARIOS.find((s) => s.name === n)!);
   try {
-    const results = await runRig({ serverUrl: server, scenarios, ...(values.verbose === true && { logger: consoleLogger }), keepDir: values.keep === true });
+    const results = await runRig({ serverUrl: server, scenarios, ...(values.verbose === true && { logger: consoleLogger }), keepDir: values.keep === true, allowOverwrite: values['allow-overwrite'] === true });
     return results.every((r) => r.asExpected) ? 0 : 1;
   } catch (error) {
     console.error(`rig: ${error instanceof Error ? error.message : String(error)}`);

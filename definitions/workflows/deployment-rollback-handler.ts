@@ -70,7 +70,7 @@ export const deploymentRollbackHandler = workflow(
       .task(deployFirmwareOta, (s) => ({
         device_ip: s.input.device_ip,
         environment: s.input.environment,
-        firmware_bin_path: s.get_last_good_artifact.output.firmware_bin_path,
+        artifact_id: s.get_last_good_artifact.output.artifact_id,
         build_signature: s.get_last_good_artifact.output.version,
       }))
       .task(deviceHealthCheck, (s) => ({

@@ -60,7 +60,7 @@ function releaseReport(s: ReleaseScope) {
 
 /** What `deployment_plan` computes up front: the input of every deploy and verification task. */
 const deploymentPlan = z.object({
-  staging_firmware_bin_path: z.string(),
+  staging_artifact_id: z.string(),
   production_deploys: z.array(deployFirmwareOta.input),
   production_checks: z.array(deviceHealthCheck.input),
 });
@@ -80,8 +80,8 @@ const verificationSummary = z
  */
 const DEPLOYMENT_PLAN_QUERY = [
   '.firmware as $fw | .release_version as $version | .min_free_heap_bytes as $heap | {',
-  'staging_firmware_bin_path: ($fw[.staging_environment].firmware_bin_path // error("no firmware was built for the staging environment " + .staging_environment)),',
-  'production_deploys: [.production_devices[] | {device_ip: .device_ip, environment: .environment, firmware_bin_path: ($fw[.environment].firmware_bin_path // error("no firmware was built for environment " + .environment + " of device " + .device_ip)), build_signature: $version}],',
+  'staging_artifact_id: ($fw[.staging_environment].artifact_id // error("no firmware was built for the staging environment " + .staging_environment)),',
+  'production_deploys: [.production_devices[] | {device_ip: .device_ip, environment: .environment, artifact_id: ($fw[.environment].artifact_id // error("no firmware was built for environment " + .environment + " of device " + .device_ip)), build_signature: $version}],',
   'production_checks: [.production_devices[] | {device_ip: .device_ip, expected_build_signature: $version, min_free_heap_bytes: $heap}]',
   '}',
 ].join(' ');
@@ -186,7 +186,7 @@ export const multiStageDeployment = workflow(
       .task('deploy_staging', deployFirmwareOta, (s) => ({
         device_ip: s.input.staging_device_ip,
         environment: s.input.staging_environment,
-        firmware_bin_path: s.deployment_plan.output.result.staging_firmware_bin_path,
+        artifact_id: s.deployment_plan.output.result.staging_artifact_id,
         build_signature: s.input.commit_sha,
       }))
       .task('staging_health_check', deviceHealthCheck, (s) => ({

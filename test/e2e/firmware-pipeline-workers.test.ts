@@ -128,6 +128,6 @@ describe('firmware-ci-cd-pipeline with the K1 workers on the dev server', () => 
     expect(report).toMatchObject({ trigger: 'SIGTERM', handedBack: [], unreported: [], clean: true });
     const compile = await compileTask();
     expect(compile?.status).toBe('COMPLETED');
-    expect(compile?.outputData).toMatchObject({ success: true, firmware_bin_path: expect.stringContaining(`.pio/build/${ENV}/firmware.bin`) });
+    expect(compile?.outputData).toMatchObject({ success: true, firmware_bin_path: expect.stringContaining(`/work/firmware/${ENV}/`) });
   }, 30_000);
 });

@@ -1,6 +1,6 @@
 /** The PlatformIO service against the fake `pio` executable: real processes, real files. */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scanBuildLog } from '../../src/k1/build-log.ts';
@@ -98,18 +98,21 @@ describe('clean', () => {
 });
 
 describe('upload', () => {
-  it('uploads exactly the given binary: copies it to the -ota build dir, runs nobuild + upload to the host, and the device runs it', async () => {
+  it('uploads exactly the given binary from a build directory of its own, runs nobuild + upload to the host, and the device runs it', async () => {
     const device = await startFakeDevice();
     try {
       const firmware = join(dir, 'chosen.bin');
       writeFileSync(firmware, 'K1BUILD:K1.node1 0a1b2c3d 2026-01-01T00:00:00Z\nthe rollback firmware');
-      const result = await pio('success').upload(ENV, firmware, device.address);
+      const sha256 = createHash('sha256').update(readFileSync(firmware)).digest('hex');
+      const result = await pio('success', { scratchDir: join(dir, 'scratch') }).upload(ENV, firmware, device.address, { sha256 });
       expect(pioCalls(log)).toEqual([['run', '-e', `${ENV}-ota`, '-t', 'nobuild', '-t', 'upload', '--upload-port', '127.0.0.1']]);
-      expect(readFileSync(join(dir, '.pio', 'build', `${ENV}-ota`, 'firmware.bin'), 'utf8')).toContain('the rollback firmware');
+      // Nothing written into the project; the staging directory is gone afterwards.
+      expect(existsSync(join(dir, '.pio'))).toBe(false);
+      expect(readdirSync(join(dir, 'scratch'))).toEqual([]);
       expect(result.log).toContain('Sending invitation to 127.0.0.1');
       expect(result.durationMs).toBeGreaterThanOrEqual(0);
       // The fake device took those bytes and reports the signature they carry.
-      expect(device.state.firmware_sha256).toBe(createHash('sha256').update(readFileSync(firmware)).digest('hex'));
+      expect(device.state.firmware_sha256).toBe(sha256);
       expect(device.state.build_signature).toBe('K1.node1 0a1b2c3d 2026-01-01T00:00:00Z');
     } finally {
       await device.close();

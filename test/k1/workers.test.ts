@@ -4,7 +4,7 @@
  * runs them (`worker.execute(task)`), so input validation, error policy and output checks are the
  * real ones.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConductorWorker } from '@io-orkes/conductor-javascript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -210,13 +210,19 @@ describe('validate_commit', () => {
 });
 
 describe('platformio_compile, extract_build_metrics, validate_build', () => {
-  it('checks the commit out, builds it, and reports RAM and Flash in their own fields', async () => {
+  it("builds the commit in a worktree of its own, leaves the user's checkout alone, and reports RAM and Flash in their own fields", async () => {
+    const headBefore = git(repoDir, 'rev-parse', 'HEAD');
     const out = await completed('platformio_compile', { repo: 'K1.node1', branch: 'main', commit_sha: repo.first.slice(0, 10), environment: ENV });
-    expect(git(repoDir, 'rev-parse', 'HEAD')).toBe(repo.first);
+    // The checkout keeps its branch, HEAD and files: no detached HEAD, no .pio in the project.
+    expect(git(repoDir, 'symbolic-ref', 'HEAD')).toBe('refs/heads/main');
+    expect(git(repoDir, 'rev-parse', 'HEAD')).toBe(headBefore);
+    expect(existsSync(join(repo.projectDir, '.pio'))).toBe(false);
+    expect(git(repoDir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
     expect(pioCalls(pioLog)).toEqual([['run', '-e', ENV]]);
+    expect(readFileSync(out['firmware_bin_path'] as string, 'utf8')).toContain(`K1BUILD:K1.node1 ${repo.first} `);
     expect(out).toMatchObject({
       success: true,
-      firmware_bin_path: join(repo.projectDir, '.pio', 'build', ENV, 'firmware.bin'),
+      firmware_bin_path: expect.stringMatching(new RegExp(`^${join(dir, 'work', 'firmware', ENV)}/${repo.first.slice(0, 12)}-[0-9a-f]{8}/firmware\\.bin$`)),
       error_message: '',
       metrics: { flash_bytes: 931261, flash_total_bytes: 3342336, flash_percent: 27.9, ram_bytes: 49812, ram_total_bytes: 327680, ram_percent: 15.2, warning_count: 0 },
     });
@@ -253,9 +259,29 @@ describe('platformio_compile, extract_build_metrics, validate_build', () => {
     expect(pioCalls(pioLog)).toEqual([]);
   });
 
-  it('clean_build_env removes the build directory', async () => {
-    await completed('platformio_compile', { repo: 'K1.node1', branch: 'main', commit_sha: repo.second, environment: ENV });
-    expect(await completed('clean_build_env', { environment: ENV })).toEqual({ cleaned: true, removed_paths: [join(repo.projectDir, '.pio', 'build', ENV)] });
+  it('two builds of different commits at once each build their own commit', async () => {
+    const [a, b] = await Promise.all(
+      [repo.first, repo.second].map((commit) => completed('platformio_compile', { repo: 'K1.node1', branch: 'main', commit_sha: commit, environment: ENV })),
+    );
+    expect(readFileSync(a!['firmware_bin_path'] as string, 'utf8')).toContain(`K1BUILD:K1.node1 ${repo.first} `);
+    expect(readFileSync(b!['firmware_bin_path'] as string, 'utf8')).toContain(`K1BUILD:K1.node1 ${repo.second} `);
+    // Each in its own directory.
+    const cwds = readFileSync(pioLog, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { cwd: string }).cwd);
+    expect(cwds).toHaveLength(2);
+    expect(new Set(cwds).size).toBe(2);
+  });
+
+  it("clean_build_env removes a crashed build's worktree and day-old kept firmware, nothing of the checkout or of fresh builds", async () => {
+    const fresh = await completed('platformio_compile', { repo: 'K1.node1', branch: 'main', commit_sha: repo.second, environment: ENV });
+    const stale = join(dir, 'work', 'worktrees', 'crashed-build');
+    git(repoDir, 'worktree', 'add', '--detach', '--quiet', stale, repo.first);
+    const old = join(dir, 'work', 'firmware', ENV, 'deadbeef0000-00000000');
+    mkdirSync(old, { recursive: true });
+    writeFileSync(join(old, 'firmware.bin'), 'old');
+    utimesSync(old, new Date(Date.now() - 2 * 24 * 3600 * 1000), new Date(Date.now() - 2 * 24 * 3600 * 1000));
+    expect(await completed('clean_build_env', { environment: ENV })).toEqual({ cleaned: true, removed_paths: [stale, old] });
+    expect(existsSync(fresh['firmware_bin_path'] as string)).toBe(true);
+    expect(git(repoDir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
     expect(await completed('clean_build_env', { environment: ENV })).toEqual({ cleaned: false, removed_paths: [] });
   });
 });
@@ -263,39 +289,59 @@ describe('platformio_compile, extract_build_metrics, validate_build', () => {
 // ---- devices ----------------------------------------------------------------------------------------
 
 describe('deploy_firmware_ota', () => {
-  const firmware = (): string => {
-    const path = join(services.workDir, 'deploy', 'firmware.bin');
+  /** Stores firmware with these bytes and returns its artifact id. */
+  const storedFirmware = async (bytes: string): Promise<string> => {
+    const path = join(services.workDir, 'deploy', `${Math.random().toString(36).slice(2)}.bin`);
     mkdirSync(join(services.workDir, 'deploy'), { recursive: true });
-    writeFileSync(path, 'firmware to deploy');
-    return path;
+    writeFileSync(path, bytes);
+    return (await services.artifacts.put(path, { category: 'firmware', version: 'a1b2c3d', environment: ENV })).id;
   };
 
   it('is idempotent: a device already running the build signature is not flashed (pio not called)', async () => {
     device.state.build_signature = 'K1.node1 a1b2c3d4e5f60718 2025-01-10T12:00:00Z';
-    const out = await completed('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, firmware_bin_path: firmware(), build_signature: 'a1b2c3d' });
+    const out = await completed('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, artifact_id: await storedFirmware('firmware to deploy'), build_signature: 'a1b2c3d' });
     expect(out).toEqual({ status: 'already_deployed', device_ip: '127.0.0.1', duration_ms: 0 });
     expect(pioCalls(pioLog)).toEqual([]);
   });
 
-  it('uploads when the device runs another build', async () => {
-    const path = firmware();
-    const out = await completed('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, firmware_bin_path: path, build_signature: 'a1b2c3d' });
+  it('flashes exactly the stored artifact, whatever another build left in the project since', async () => {
+    const id = await storedFirmware('K1BUILD:K1.node1 a1b2c3d 2026-01-01\nthe stored build');
+    // Another workflow's build during the retry delay: the project's build output changes.
+    mkdirSync(join(repo.projectDir, '.pio', 'build', ENV), { recursive: true });
+    writeFileSync(join(repo.projectDir, '.pio', 'build', ENV, 'firmware.bin'), 'K1BUILD:K1.node1 bbbbbbb 2026-01-02\nanother build');
+    const out = await completed('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, artifact_id: id, build_signature: 'a1b2c3d' });
     expect(out).toMatchObject({ status: 'deployed', device_ip: '127.0.0.1' });
     expect(pioCalls(pioLog)).toEqual([['run', '-e', `${ENV}-ota`, '-t', 'nobuild', '-t', 'upload', '--upload-port', '127.0.0.1']]);
-    expect(readFileSync(join(repo.projectDir, '.pio', 'build', `${ENV}-ota`, 'firmware.bin'), 'utf8')).toBe('firmware to deploy');
+    expect(device.state.firmware_sha256).toBe(id);
+    expect(device.state.build_signature).toBe('K1.node1 a1b2c3d 2026-01-01');
+    // The upload staged the firmware in a build directory of its own, not in the project.
+    expect(existsSync(join(repo.projectDir, '.pio', 'build', `${ENV}-ota`))).toBe(false);
+    rmSync(join(repo.projectDir, '.pio'), { recursive: true, force: true });
+  });
+
+  it('refuses a stored artifact whose bytes no longer match its content address, and flashes nothing', async () => {
+    const id = await storedFirmware('K1BUILD:K1.node1 a1b2c3d x\nstored');
+    writeFileSync(services.artifacts.path(id), 'K1BUILD:K1.node1 bbbbbbb y\nreplaced on disk');
+    const uploads = device.uploads.length;
+    const result = await run('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, artifact_id: id, build_signature: 'a1b2c3d' });
+    expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
+    expect(result.reasonForIncompletion).toMatch(new RegExp(`^Firmware ${services.artifacts.path(id)} has sha256 [0-9a-f]{64}, not ${id}: the stored artifact changed or is damaged, so nothing was flashed`));
+    expect(pioCalls(pioLog)).toEqual([]);
+    expect(device.uploads.length).toBe(uploads);
   });
 
   it('an upload that fails is retryable (FAILED) with the uploader error', async () => {
     useMode('upload-fail');
-    const result = await run('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, firmware_bin_path: firmware(), build_signature: 'a1b2c3d' });
+    const result = await run('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, artifact_id: await storedFirmware('fw'), build_signature: 'a1b2c3d' });
     expect(result.status).toBe('FAILED');
     expect(result.reasonForIncompletion).toBe(`OTA upload of ${ENV} firmware to 127.0.0.1 failed: 12:00:01 [ERROR]: No response from the ESP`);
   });
 
-  it('refuses firmware outside the directories the worker reads', async () => {
-    const result = await run('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, firmware_bin_path: '/etc/passwd', build_signature: 'a1b2c3d' });
-    expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
-    expect(result.reasonForIncompletion).toMatch(/^Firmware \/etc\/passwd is outside the directories this worker reads/);
+  it('refuses an artifact the store does not have, or one that is not firmware of the environment', async () => {
+    const missing = await run('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, artifact_id: 'f'.repeat(64), build_signature: 'a1b2c3d' });
+    expect(missing).toMatchObject({ status: 'FAILED_WITH_TERMINAL_ERROR', reasonForIncompletion: expect.stringMatching(/^No artifact f{64} in the artifact store/) });
+    const other = await run('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: 'esp32-other', artifact_id: await storedFirmware('fw for another env'), build_signature: 'a1b2c3d' });
+    expect(other.reasonForIncompletion).toMatch(/is firmware for esp32-s3-devkitc-1, not firmware for esp32-other; nothing was flashed$/);
     expect(pioCalls(pioLog)).toEqual([]);
   });
 });
@@ -490,7 +536,7 @@ describe('the pattern tasks', () => {
     const commit = generated['commit_sha'] as string;
     const build = await completed('platformio_compile', { repo: 'K1.node1', branch: 'patterns/red_pulse', commit_sha: commit, environment: ENV });
     expect(build['success']).toBe(true);
-    expect(git(repoDir, 'rev-parse', 'HEAD')).toBe(commit);
+    expect(readFileSync(build['firmware_bin_path'] as string, 'utf8')).toContain(`K1BUILD:K1.node1 ${commit} `);
 
     device.state.build_signature = `K1.node1 ${commit.slice(0, 12)} 2025-01-10`;
     device.state.fps = 60;

@@ -137,7 +137,7 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
     expect(result.task('deploy_staging')?.inputData).toEqual({
       device_ip: STAGING_IP,
       environment: ENVIRONMENT,
-      firmware_bin_path: storedFirmware(ENVIRONMENT).firmware_bin_path,
+      artifact_id: storedFirmware(ENVIRONMENT).artifact_id,
       build_signature: COMMIT,
     });
     expect(result.task('staging_health_check')?.inputData).toEqual({ device_ip: STAGING_IP, expected_build_signature: COMMIT, min_free_heap_bytes: MIN_FREE_HEAP });
@@ -166,7 +166,7 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
       expect(forkedInput(result, `_deploy_firmware_ota_${i}`)).toEqual({
         device_ip: device.device_ip,
         environment: device.environment,
-        firmware_bin_path: storedFirmware(device.environment).firmware_bin_path,
+        artifact_id: storedFirmware(device.environment).artifact_id,
         build_signature: COMMIT,
       });
       expect(forkedInput(result, `_device_health_check_${i}`)).toEqual({ device_ip: device.device_ip, expected_build_signature: COMMIT, min_free_heap_bytes: MIN_FREE_HEAP });

@@ -235,17 +235,18 @@ describe.skipIf(!hasJq)('multi-stage-deployment jq queries, run over sample inpu
   });
 
   it('deployment_plan: whole deploy and health-check inputs per device, matching the task contracts', () => {
+    const [A1, B2] = ['a1'.repeat(32), 'b2'.repeat(32)];
     const firmware = {
-      'esp32-s3-devkitc-1': { artifact_id: 'a1', artifact_url: 'u1', firmware_bin_path: '/store/a1.bin', size_bytes: 1 },
-      'k1-v2': { artifact_id: 'b2', artifact_url: 'u2', firmware_bin_path: '/store/b2.bin', size_bytes: 2 },
+      'esp32-s3-devkitc-1': { artifact_id: A1, artifact_url: 'u1', firmware_bin_path: '/store/a1.bin', size_bytes: 1 },
+      'k1-v2': { artifact_id: B2, artifact_url: 'u2', firmware_bin_path: '/store/b2.bin', size_bytes: 2 },
     };
     const input = { firmware, release_version: 'abc1234', staging_environment: 'esp32-s3-devkitc-1', production_devices, min_free_heap_bytes: 51200 };
     const plan = runJq(queryOf('deployment_plan'), input) as { production_deploys: unknown[]; production_checks: unknown[] };
     expect(plan).toEqual({
-      staging_firmware_bin_path: '/store/a1.bin',
+      staging_artifact_id: A1,
       production_deploys: [
-        { device_ip: '192.168.1.110', environment: 'esp32-s3-devkitc-1', firmware_bin_path: '/store/a1.bin', build_signature: 'abc1234' },
-        { device_ip: '192.168.1.111', environment: 'k1-v2', firmware_bin_path: '/store/b2.bin', build_signature: 'abc1234' },
+        { device_ip: '192.168.1.110', environment: 'esp32-s3-devkitc-1', artifact_id: A1, build_signature: 'abc1234' },
+        { device_ip: '192.168.1.111', environment: 'k1-v2', artifact_id: B2, build_signature: 'abc1234' },
       ],
       production_checks: [
         { device_ip: '192.168.1.110', expected_build_signature: 'abc1234', min_free_heap_bytes: 51200 },
