@@ -79,7 +79,7 @@ export const k1ConfigSchema = z
     /** Name tasks give for this repository (e.g. K1.node1); other names are refused. Left out: any name. */
     repoName: z.string().min(1).optional(),
     /** Directories audio samples given as paths may come from. @default [<scratchDir>/samples] */
-    sampleDirs: z.array(z.string().min(1)).optional(),
+    sampleDirs: z.array(z.string().min(1)).min(1).readonly().optional(),
     buildTimeoutMs: z.number().int().positive().optional(),
     uploadTimeoutMs: z.number().int().positive().optional(),
     /** @default 'npm' */
@@ -90,7 +90,7 @@ export const k1ConfigSchema = z
      * Build each requested commit in a git worktree of its own (under scratchDir), never in the
      * project checkout; false builds the project directory as it is (a local try). @default true
      */
-    checkoutCommits: z.boolean().default(true),
+    buildInWorktrees: z.boolean().default(true),
     /** Remote fetched when a commit or branch is missing. */
     fetchRemote: z.string().min(1).optional(),
     /** Remote the pattern branches are pushed to. */
@@ -141,7 +141,7 @@ export function k1ServicesFromConfig(config: K1Config): K1Services {
     device: createDeviceApi({ port: c.devicePort, timeoutMs: c.deviceTimeoutMs }),
     artifacts,
     git,
-    worktrees: c.checkoutCommits ? createBuildWorktrees({ git, root: join(workDir, 'worktrees') }) : null,
+    worktrees: c.buildInWorktrees ? createBuildWorktrees({ git, root: join(workDir, 'worktrees') }) : null,
     buildOutputs: createBuildOutputs(join(workDir, 'firmware')),
     repoDir,
     patterns: createPatternService({ git, ...(c.patternDir && { patternDir: c.patternDir }), ...(c.pushRemote && { pushRemote: c.pushRemote }) }),

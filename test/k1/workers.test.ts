@@ -14,8 +14,8 @@ import { createPlatformIO } from '../../src/k1/platformio.ts';
 import { createWebappBuilder } from '../../src/k1/webapp.ts';
 import { encodeWav } from '../../src/k1/wav.ts';
 import { createConductorRuns, RunNotFoundError } from '../../src/k1/conductor-runs.ts';
-import type { WorkerEnv } from '../../src/worker/worker-env.ts';
-import { createK1Workers, k1ServicesFromConfig, type K1Config, type K1Services } from '../../definitions/workers/index.ts';
+import { parseWorkerEnv, WORKER_ENV_VARIABLES, type WorkerEnv } from '../../src/worker/worker-env.ts';
+import { createK1Workers, k1ConfigSchema, k1ServicesFromConfig, type K1Config, type K1Services } from '../../definitions/workers/index.ts';
 import { MIN_FREE_HEAP_BYTES } from '../../definitions/workflows/device-limits.ts';
 import { closedPort, execute, FAKE_NPM, FAKE_PIO, git, makeFirmwareRepo, pioCalls, removeDir, startFakeDevice, startJsonServer, tempDir, workerOf, type Execution, type FakeDevice } from './support.ts';
 
@@ -173,9 +173,31 @@ describe('coverage', () => {
     const config = fromEnv({
       conductor: { serverUrl: 'http://localhost:8080' },
       worker: { healthPort: 0, healthHost: '127.0.0.1', shutdownTimeoutMs: 1000 },
-      k1: { projectDir: dir, artifactDir: join(dir, 'a'), artifactBaseUrl: 'file:///srv/a/', artifactKeep: 3, pioBin: 'pio', gitBin: 'git', deviceTimeoutMs: 100, scratchDir: join(dir, 's') },
+      k1: {
+        projectDir: dir,
+        artifactDir: join(dir, 'a'),
+        artifactBaseUrl: 'file:///srv/a/',
+        artifactKeep: 3,
+        pioBin: 'pio',
+        gitBin: 'git',
+        deviceTimeoutMs: 100,
+        devicePort: 80,
+        scratchDir: join(dir, 's'),
+        buildInWorktrees: true,
+        sampleIntervalMs: 1000,
+      },
     });
     expect(createK1Workers(k1ServicesFromConfig(config)).length).toBe(workers.length);
+  });
+
+  it('every K1 service setting is an environment variable of the worker process (npm run workers -- --help lists them)', () => {
+    const env = Object.fromEntries(WORKER_ENV_VARIABLES.map((v) => [v.name, v.example]));
+    const parsed = parseWorkerEnv(env, { fs: { kind: (path) => (/\/(pio|git|npm|tar)$/.test(path) ? 'file' : 'dir') }, cwd: dir });
+    const settings = Object.keys(k1ConfigSchema.shape).filter((key) => key !== 'conductor');
+    expect(settings.filter((key) => !(key in parsed.k1))).toEqual([]);
+    // And they are the service settings, nothing else: the workers script passes them through.
+    expect(Object.keys(parsed.k1).filter((key) => !settings.includes(key))).toEqual([]);
+    expect(() => k1ServicesFromConfig({ ...parsed.k1, conductor: parsed.conductor })).not.toThrow();
   });
 
   it('builds services from a config, and lists every bad field of a bad one', () => {
