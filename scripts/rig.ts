@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { runRig } from '../rig/run-rig.ts';
 import { SCENARIOS } from '../rig/scenarios.ts';
-import { consoleLogger } from '../src/worker/index.ts';
+import { jsonLogger } from '../src/worker/index.ts';
 
 const USAGE = `Usage: npm run rig -- --server URL (--scenario NAME ... | --all) [--verbose] [--keep] [--allow-overwrite]
        npm run rig -- --list
@@ -69,7 +69,7 @@ async function main(): Promise<number> {
   }
   const scenarios = values.all === true ? SCENARIOS : names.map((n) => SCENARIOS.find((s) => s.name === n)!);
   try {
-    const results = await runRig({ serverUrl: server, scenarios, ...(values.verbose === true && { logger: consoleLogger }), keepDir: values.keep === true, allowOverwrite: values['allow-overwrite'] === true });
+    const results = await runRig({ serverUrl: server, scenarios, ...(values.verbose === true && { logger: jsonLogger }), keepDir: values.keep === true, allowOverwrite: values['allow-overwrite'] === true });
     return results.every((r) => r.asExpected) ? 0 : 1;
   } catch (error) {
     console.error(`rig: ${error instanceof Error ? error.message : String(error)}`);
