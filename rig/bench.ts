@@ -5,6 +5,7 @@
  * (`createK1Workers` under `runWorkers`) polling that server. Scenarios drive runs through the
  * server's REST API with the official SDK, as a person or CI would.
  */
+import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { noopLogger, orkesConductorClient, WorkflowExecutor, type Client, type Workflow } from '@io-orkes/conductor-javascript';
 import { createK1Workers, k1ServicesFromConfig, type K1Services } from '../definitions/workers/index.ts';
 import { inBuildTree } from '../definitions/workers/k1-worker.ts';
+import { createGithubWebhookHandler } from '../definitions/webhook.ts';
 import type { StoredArtifact } from '../src/k1/artifact-store.ts';
 import { runWorkers, silentLogger, type RunningWorkers, type WorkerLogger } from '../src/worker/index.ts';
 import { startFakeDevice, type FakeDevice, type FakeDeviceState } from './fake-device.ts';
@@ -69,6 +71,14 @@ export interface Bench {
   waitForTask(workflowId: string, ref: string, timeoutMs: number): Promise<boolean>;
   /** Completes task `ref` of the run as a person does, through the API: `POST /api/tasks/{workflowId}/{ref}/COMPLETED`. */
   completeTask(workflowId: string, ref: string, output: Record<string, unknown>): Promise<void>;
+  /**
+   * Delivers a signed GitHub push of `commit` to main to the K1 webhook (createGithubWebhookHandler
+   * on 127.0.0.1, deploying to `deviceAddress`), once per delivery id given, all at the same
+   * moment; answers the webhook's JSON answers.
+   */
+  deliverPush(deviceAddress: string, commit: string, deliveries: readonly string[]): Promise<Record<string, unknown>[]>;
+  /** The runs of workflow `name` the server lists for a commit (its correlation id), finished ones included. */
+  runsOfCommit(name: string, commit: string): Promise<unknown[]>;
   /** Stops the workers, closes the devices and removes the directory. */
   close(): Promise<void>;
 }
@@ -173,6 +183,30 @@ export async function startBench(options: BenchOptions): Promise<Bench> {
     },
     async completeTask(workflowId, ref, output) {
       await executor.updateTaskByRefName(ref, workflowId, 'COMPLETED', output);
+    },
+    async deliverPush(deviceAddress, commit, deliveries) {
+      const secret = 'rig-webhook-secret';
+      const handler = createGithubWebhookHandler({ secret, client, deviceIp: deviceAddress, notifyWebhookUrl: `http://127.0.0.1:${(notifyServer.address() as AddressInfo).port}/notify` });
+      const server = createServer((req, res) => void handler(req, res));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const body = JSON.stringify({ ref: 'refs/heads/main', after: commit, repository: { name: 'K1.node1', full_name: 'k1/K1.node1' }, head_commit: { id: commit, message: 'push' } });
+        const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+        return await Promise.all(
+          deliveries.map(async (delivery) => {
+            const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': delivery, 'x-hub-signature-256': signature } });
+            return (await response.json()) as Record<string, unknown>;
+          }),
+        );
+      } finally {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    },
+    async runsOfCommit(name, commit) {
+      const { data } = await client.get({ url: '/api/workflow/{name}/correlated/{correlationId}', path: { name, correlationId: commit }, query: { includeClosed: true }, throwOnError: true });
+      return (data ?? []) as unknown[];
     },
     async close() {
       await workers.stop();

@@ -334,4 +334,92 @@ export const SCENARIOS: readonly Scenario[] = [
       return checks.outcome(run);
     },
   },
+  {
+    name: 'staging-unhealthy',
+    workflow: 'multi-stage-deployment',
+    expected: 'FAILED',
+    description: 'The release leaves the staging device short of memory: the run fails before anyone is asked, and production is not touched.',
+    async run(bench) {
+      const staging = await bench.device({ lowHeapFirmware: [bench.repo.commits.release] });
+      const production = [await bench.device(), await bench.device()];
+      const { run, checks } = await release(bench, production, staging, undefined);
+      checks.that(taskOf(run, 'stop_on_unhealthy_staging')?.status === 'COMPLETED', 'the run did not stop at the staging health gate');
+      checks.that(taskOf(run, 'approval_gate') === undefined, 'a person was asked to approve');
+      production.forEach((device, i) => checks.that(device.uploads.length === 0, `production device ${i + 1} was flashed`));
+      return checks.outcome(run);
+    },
+  },
+  {
+    name: 'release-production-rollback',
+    workflow: 'multi-stage-deployment',
+    expected: 'FAILED',
+    description: 'Approved, the release leaves one production device unhealthy: that device alone is rolled back to the last good firmware, the other keeps the release, and the run fails naming it.',
+    async run(bench) {
+      const good = await bench.seedGoodFirmware(bench.repo.commits.released);
+      const staging = await bench.device();
+      const production = [await bench.device(), await bench.device({ lowHeapFirmware: [bench.repo.commits.release] })] as const;
+      const { run, checks, commit } = await release(bench, production, staging, { approved: true, approver: 'maria.k', comment: 'go' });
+      const failed = (output(run)['production_health'] as { failed_devices?: { device_ip: string }[] } | undefined)?.failed_devices ?? [];
+      checks.that(isDeepStrictEqual(failed.map((d) => d.device_ip), [production[1].address]), `failed devices: ${JSON.stringify(failed)}`);
+      runsArtifact(checks, 'the healthy production device', production[0], commit, stored(run, RIG_ENVIRONMENTS[0]));
+      const rolledBackTo = good.find((a) => a.environment === RIG_ENVIRONMENTS[1]);
+      runsArtifact(checks, 'the rolled back production device', production[1], bench.repo.commits.released, rolledBackTo?.id);
+      return checks.outcome(run);
+    },
+  },
+  {
+    name: 'rollback-to-target-version',
+    workflow: 'deployment-rollback-handler',
+    expected: 'COMPLETED',
+    description: 'A person rolls a device back to a chosen version (target_version) by hand.',
+    async run(bench) {
+      const checks = new Checks();
+      const [good] = await bench.seedGoodFirmware(bench.repo.commits.released);
+      await bench.seedGoodFirmware(bench.repo.commits.hotfix);
+      const device = await bench.device({ build_signature: `K1.node1 ${bench.repo.commits.release} 2026-01-06T10:00:00Z` });
+      const id = await bench.start('deployment-rollback-handler', { failed_workflow_id: 'by-hand', device_ip: device.address, environment: ENV, target_version: bench.repo.commits.released, notify_webhook_url: bench.notifyUrl });
+      const run = await bench.wait(id, RUN_TIMEOUT_MS);
+      checks.that(output(run)['rolled_back_to'] === bench.repo.commits.released, `rolled back to ${JSON.stringify(output(run)['rolled_back_to'])}`);
+      runsArtifact(checks, 'the device', device, bench.repo.commits.released, good?.id);
+      return checks.outcome(run);
+    },
+  },
+  {
+    name: 'rollback-still-unhealthy',
+    workflow: 'deployment-rollback-handler',
+    expected: 'FAILED',
+    description: 'The device stays unhealthy on the firmware it is rolled back to: the team is told (error) and the run fails naming the device.',
+    async run(bench) {
+      const checks = new Checks();
+      await bench.seedGoodFirmware(bench.repo.commits.released);
+      const device = await bench.device({ lowHeapFirmware: [bench.repo.commits.released, bench.repo.commits.release] });
+      const id = await bench.start('deployment-rollback-handler', { failed_workflow_id: 'by-hand', device_ip: device.address, environment: ENV, target_version: bench.repo.commits.released, notify_webhook_url: bench.notifyUrl });
+      const run = await bench.wait(id, RUN_TIMEOUT_MS);
+      checks.that((run.reasonForIncompletion ?? '').startsWith(`Device ${device.address} is still unhealthy after rolling back`), `reason: ${run.reasonForIncompletion}`);
+      checks.that(
+        bench.notifications.some((n) => JSON.stringify(n).includes(`Rollback of ${device.address} failed`)),
+        'nobody was told that the rollback failed',
+      );
+      return checks.outcome(run);
+    },
+  },
+  {
+    name: 'push-delivered-twice',
+    workflow: 'firmware-ci-cd-pipeline',
+    expected: 'COMPLETED',
+    description: 'GitHub delivers one push twice at the same moment to the webhook: one pipeline runs, and the device gets that commit.',
+    async run(bench) {
+      const checks = new Checks();
+      const device = await bench.device();
+      const commit = bench.repo.commits.hotfix;
+      const answers = await bench.deliverPush(device.address, commit, ['delivery-1', 'delivery-1']);
+      const ids = [...new Set(answers.map((a) => String(a['workflowId'])))];
+      checks.that(ids.length === 1, `the deliveries answered ${ids.length} different runs: ${ids.join(', ')}`);
+      const listed = await bench.runsOfCommit('firmware-ci-cd-pipeline', commit);
+      checks.that(listed.length === 1, `the server has ${listed.length} runs for ${shortSha(commit)}`);
+      const run = await bench.wait(ids[0] ?? '', RUN_TIMEOUT_MS);
+      runsArtifact(checks, 'the device', device, commit, output(run)['artifact_id']);
+      return checks.outcome(run);
+    },
+  },
 ];

@@ -36,7 +36,11 @@ export class WorkflowRunError extends Error {
 /** Options of {@link startWorkflow}. */
 export interface StartOptions {
   readonly correlationId?: string;
-  /** With the same key, the server returns the existing run instead of starting another. */
+  /**
+   * Sent with RETURN_EXISTING: Orkes then returns the existing run for a key it has seen. conductor-oss
+   * 3.32.3 ignores it (the same key twice gives two runs): do not rely on it there (the webhook
+   * dedupes by itself, see createStartOnce).
+   */
   readonly idempotencyKey?: string;
 }
 

@@ -82,6 +82,17 @@ export function addWorkflowRoutes(router: Router, runtime: DevRuntime, store: De
       const exec = runtime.execution(params['workflowId'] as string);
       sendJson(res, 200, toApiWorkflow(runtime.engine, exec, boolParam(query, 'includeTasks', true), extras));
     })
+    // 200 [Workflow] of workflow `name` with that correlationId, oldest first: running ones, and
+    // finished ones too with includeClosed=true (default false); tasks with includeTasks=true
+    // (default false). conductor-oss 3.32.3 serves it (WorkflowResource.getWorkflows).
+    .add('GET', '/api/workflow/{name}/correlated/{correlationId}', ({ res, params, query }) => {
+      const includeClosed = boolParam(query, 'includeClosed', false);
+      const matching = [...runtime.engine.executions.values()]
+        .filter((e) => e.def.name === params['name'] && e.correlationId === params['correlationId'])
+        .filter((e) => includeClosed || e.status === 'RUNNING' || e.status === 'PAUSED')
+        .sort((a, b) => a.startTime - b.startTime);
+      sendJson(res, 200, matching.map((e) => toApiWorkflow(runtime.engine, e, boolParam(query, 'includeTasks', false), extras)));
+    })
     // 200 {workflowId, correlationId, status, output?, variables?}, 404.
     .add('GET', '/api/workflow/{workflowId}/status', ({ res, params, query }) => {
       const exec = runtime.execution(params['workflowId'] as string);
