@@ -132,6 +132,15 @@ async function patternRun(bench: Bench, name: string, device: FakeDevice): Promi
   return bench.wait(id, RUN_TIMEOUT_MS);
 }
 
+/** Starts deployment-rollback-handler for `device` by hand and checks it put the released firmware (artifact `goodId`) back. */
+async function rollBack(bench: Bench, checks: Checks, device: FakeDevice, input: { failed_workflow_id: string; target_version?: string }, goodId: string | undefined): Promise<ScenarioOutcome> {
+  const id = await bench.start('deployment-rollback-handler', { ...input, device_ip: device.address, environment: ENV, notify_webhook_url: bench.notifyUrl });
+  const run = await bench.wait(id, RUN_TIMEOUT_MS);
+  checks.that(output(run)['rolled_back_to'] === bench.repo.commits.released, `rolled back to ${JSON.stringify(output(run)['rolled_back_to'])}`);
+  runsArtifact(checks, 'the device', device, bench.repo.commits.released, goodId);
+  return checks.outcome(run);
+}
+
 const stored = (run: Workflow, environment: string): unknown =>
   ((output(run)['artifacts'] as { firmware?: Record<string, { artifact_id?: string }> } | undefined)?.firmware ?? {})[environment]?.artifact_id;
 
@@ -279,11 +288,7 @@ export const SCENARIOS: readonly Scenario[] = [
       const device = await bench.device({ lowHeapFirmware: [bench.repo.commits.release] });
       const failed = await pipeline(bench, bench.repo.commits.release, 'main', device);
       checks.that(failed.status === 'FAILED', `the deploy to roll back ended ${failed.status}`);
-      const id = await bench.start('deployment-rollback-handler', { failed_workflow_id: failed.workflowId, device_ip: device.address, environment: ENV, notify_webhook_url: bench.notifyUrl });
-      const run = await bench.wait(id, RUN_TIMEOUT_MS);
-      checks.that(output(run)['rolled_back_to'] === bench.repo.commits.released, `rolled back to ${JSON.stringify(output(run)['rolled_back_to'])}`);
-      runsArtifact(checks, 'the device', device, bench.repo.commits.released, good?.id);
-      return checks.outcome(run);
+      return rollBack(bench, checks, device, { failed_workflow_id: failed.workflowId ?? '' }, good?.id);
     },
   },
   {
@@ -377,11 +382,7 @@ export const SCENARIOS: readonly Scenario[] = [
       const [good] = await bench.seedGoodFirmware(bench.repo.commits.released);
       await bench.seedGoodFirmware(bench.repo.commits.hotfix);
       const device = await bench.device({ build_signature: `K1.node1 ${bench.repo.commits.release} 2026-01-06T10:00:00Z` });
-      const id = await bench.start('deployment-rollback-handler', { failed_workflow_id: 'by-hand', device_ip: device.address, environment: ENV, target_version: bench.repo.commits.released, notify_webhook_url: bench.notifyUrl });
-      const run = await bench.wait(id, RUN_TIMEOUT_MS);
-      checks.that(output(run)['rolled_back_to'] === bench.repo.commits.released, `rolled back to ${JSON.stringify(output(run)['rolled_back_to'])}`);
-      runsArtifact(checks, 'the device', device, bench.repo.commits.released, good?.id);
-      return checks.outcome(run);
+      return rollBack(bench, checks, device, { failed_workflow_id: 'by-hand', target_version: bench.repo.commits.released }, good?.id);
     },
   },
   {
