@@ -43,6 +43,7 @@ export const firmwareCiCdPipeline = workflow(
     }),
     timeoutSeconds: 1800,
     failureWorkflow: firmwareBuildFailureHandler,
+    example: { repo: 'K1.node1', branch: 'main', commit_sha: 'a3f9c2e17b4d5e6f8091a2b3c4d5e6f708192a3b', device_ip: '192.168.1.104', notify_webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX' },
   },
   (f) =>
     f

@@ -148,6 +148,19 @@ export const multiStageDeployment = workflow(
       rollback_queue: z.array(failedDevice).default([]).describe('Devices still to roll back'),
     }),
     timeoutSeconds: 3 * 3600,
+    example: {
+      repo: 'K1.node1',
+      branch: 'release/1.4',
+      commit_sha: 'a3f9c2e17b4d5e6f8091a2b3c4d5e6f708192a3b',
+      environments: ['esp32-s3-devkitc-1', 'esp32-c3-devkitm-1'],
+      staging_device_ip: '192.168.1.50',
+      staging_environment: 'esp32-s3-devkitc-1',
+      production_devices: [
+        { device_ip: '192.168.1.101', environment: 'esp32-s3-devkitc-1' },
+        { device_ip: 'k1-hall.local:8080', environment: 'esp32-c3-devkitm-1' },
+      ],
+      notify_webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX',
+    },
   },
   (f) =>
     f
