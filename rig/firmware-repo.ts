@@ -45,6 +45,13 @@ const PLATFORMIO_INI = RIG_ENVIRONMENTS.map(
   (env) => `[env:${env}]\nplatform = espressif32\nboard = esp32-s3-devkitc-1\nframework = arduino\n\n[env:${env}-ota]\nextends = env:${env}\nupload_protocol = espota\n`,
 ).join('\n');
 
+/** Commits a change of the firmware's source to main (the rig's checkout is on main); returns the new commit. */
+export function commitToMain(repo: RigRepo, message: string): string {
+  writeFileSync(join(repo.projectDir, 'src', 'main.cpp'), `#include <Arduino.h>\n// ${message}\nvoid setup() { Serial.begin(115200); }\nvoid loop() { delay(1); }\n`);
+  git(repo.repoDir, 'commit', '--quiet', '--all', '-m', message);
+  return git(repo.repoDir, 'rev-parse', 'HEAD');
+}
+
 /** Creates the repository in `dir` (an empty directory). */
 export function makeRigRepo(dir: string): RigRepo {
   const projectDir = join(dir, 'firmware');

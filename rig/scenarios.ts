@@ -11,7 +11,7 @@ import type { Workflow } from '@io-orkes/conductor-javascript';
 import type { Bench } from './bench.ts';
 import { clickTrackWav } from './click-track.ts';
 import type { FakeDevice } from './fake-device.ts';
-import { RIG_ENVIRONMENTS } from './firmware-repo.ts';
+import { commitToMain, RIG_ENVIRONMENTS } from './firmware-repo.ts';
 
 /** What a scenario saw. */
 export interface ScenarioOutcome {
@@ -408,11 +408,12 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'push-delivered-twice',
     workflow: 'firmware-ci-cd-pipeline',
     expected: 'COMPLETED',
-    description: 'GitHub delivers one push twice at the same moment to the webhook: one pipeline runs, and the device gets that commit.',
+    description: 'GitHub delivers a new push twice at the same moment to the webhook: one pipeline runs, and the device gets that commit.',
     async run(bench) {
       const checks = new Checks();
       const device = await bench.device();
-      const commit = bench.repo.commits.hotfix;
+      // A commit no scenario built before: the webhook answers the run a commit already has.
+      const commit = commitToMain(bench.repo, `K1.node1 1.4.2: pushed at ${new Date().toISOString()}`);
       const answers = await bench.deliverPush(device.address, commit, ['delivery-1', 'delivery-1']);
       const ids = [...new Set(answers.map((a) => String(a['workflowId'])))];
       checks.that(ids.length === 1, `the deliveries answered ${ids.length} different runs: ${ids.join(', ')}`);
