@@ -21,8 +21,9 @@ import { runWorkers, silentLogger, type RunningWorkers, type WorkerLogger } from
 import { startFakeDevice, type FakeDevice, type FakeDeviceState } from './fake-device.ts';
 import { makeRigRepo, RIG_ENVIRONMENTS, type RigRepo } from './firmware-repo.ts';
 
-/** The fake PlatformIO CLI and npm the rig's workers run. */
+/** The fake PlatformIO CLI the rig's workers run (rig/bin/pio). */
 export const RIG_PIO = join(import.meta.dirname, 'bin', 'pio');
+/** The fake npm the rig's workers build the web app with (rig/bin/npm). */
 export const RIG_NPM = join(import.meta.dirname, 'bin', 'npm');
 
 /** Options of {@link startBench}. */

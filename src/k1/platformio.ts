@@ -108,8 +108,6 @@ export interface PlatformIO {
    * ignores it; an `extra_scripts` hook or the rig's fake pio reads it). Throws {@link UploadError}.
    */
   upload(environment: string, firmwarePath: string, device: string, options?: { signal?: AbortSignal; sha256?: string }): Promise<UploadResult>;
-  /** Where `pio run -e <environment>` leaves firmware.bin. */
-  firmwarePath(environment: string): string;
 }
 
 /** Why a failed pio run failed, in one line. */
@@ -141,14 +139,8 @@ export function createPlatformIO(options: PlatformIOOptions): PlatformIO {
   const scratchDir = options.scratchDir ?? tmpdir();
   const buildDir = (environment: string): string => joinInside(projectDir, '.pio', 'build', environment);
 
-  const firmwarePath = (environment: string): string => {
-    assertEnvironment(environment);
-    return joinInside(buildDir(environment), 'firmware.bin');
-  };
-
   return {
     projectDir,
-    firmwarePath,
 
     async build(environment, runOptions = {}) {
       assertEnvironment(environment);

@@ -39,6 +39,20 @@ beforeAll(async () => {
 const APPROVAL = { approved: true, approver: 'maria.k', comment: 'Staging soak looked good, ship it' };
 const REJECTION = { approved: false, approver: 'maria.k', comment: 'Heap is too close to the floor on staging' };
 
+/**
+ * The mocks of the i-th task of a production dynamic fork, under the name conductor-oss 3.32.3
+ * gives it (a run's later dynamic forks: `_<forkRef>_<task>_<i>`) and the one the local runner
+ * gives it today (`_<task>_<i>`; the runner is being taught the server's naming): the workflow
+ * itself never depends on either name, it reads `<fork>_results`.
+ */
+const forkedMocks = (fork: 'production_deploys' | 'production_verification', i: number, mocks: TaskMocks[string]): TaskMocks => {
+  const task = fork === 'production_deploys' ? 'deploy_firmware_ota' : 'device_health_check';
+  return { [`_${task}_${i}`]: mocks, [`_${fork}_${task}_${i}`]: mocks };
+};
+
+/** The reference of the i-th task of a dynamic fork in this run, as its JOIN names it. */
+const forked = (r: WorkflowRun, fork: string, i: number): string => String((r.task(`${fork}_join`)?.inputData['joinOn'] as string[] | undefined)?.[i]);
+
 /** Every worker up to the approval, and the production deploys and checks; `over` replaces some. */
 const releaseMocks = (over: TaskMocks = {}): TaskMocks => ({
   _platformio_compile_0: [compiled({ environment: ENVIRONMENT })],
@@ -48,8 +62,8 @@ const releaseMocks = (over: TaskMocks = {}): TaskMocks => ({
   deploy_staging: [otaDeployed(STAGING_IP)],
   staging_health_check: [healthy()],
   request_approval: [notified()],
-  ...Object.fromEntries(PRODUCTION.map((d, i) => [`_deploy_firmware_ota_${i}`, [otaDeployed(d.device_ip)]])),
-  ...Object.fromEntries(PRODUCTION.map((_, i) => [`_device_health_check_${i}`, [healthy()]])),
+  ...Object.assign({}, ...PRODUCTION.map((d, i) => forkedMocks('production_deploys', i, [otaDeployed(d.device_ip)]))),
+  ...Object.assign({}, ...PRODUCTION.map((_, i) => forkedMocks('production_verification', i, [healthy()]))),
   ...over,
 });
 
@@ -81,17 +95,14 @@ const UP_TO_APPROVAL = [
   'approval_gate',
   'approval_decision',
 ];
-const PRODUCTION_STEPS = [
+/** The production steps of a run, its forked tasks named as its JOINs name them. */
+const productionSteps = (r: WorkflowRun): string[] => [
   'production_deploys',
-  '_deploy_firmware_ota_0',
-  '_deploy_firmware_ota_1',
-  '_deploy_firmware_ota_2',
+  ...PRODUCTION.map((_, i) => forked(r, 'production_deploys', i)),
   'production_deploys_join',
   'production_deploys_results',
   'production_verification',
-  '_device_health_check_0',
-  '_device_health_check_1',
-  '_device_health_check_2',
+  ...PRODUCTION.map((_, i) => forked(r, 'production_verification', i)),
   'production_verification_join',
   'production_verification_results',
   'verification_summary',
@@ -161,18 +172,20 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
     await result.completeTask('approval_gate', APPROVAL);
 
     expect(result.status).toBe('COMPLETED');
-    expect(result.taskRefs).toEqual([...UP_TO_APPROVAL, ...PRODUCTION_STEPS]);
+    expect(result.taskRefs).toEqual([...UP_TO_APPROVAL, ...productionSteps(result)]);
     PRODUCTION.forEach((device, i) => {
-      expect(forkedInput(result, `_deploy_firmware_ota_${i}`)).toEqual({
+      expect(forkedInput(result, forked(result, 'production_deploys', i))).toEqual({
         device_ip: device.device_ip,
         environment: device.environment,
         artifact_id: storedFirmware(device.environment).artifact_id,
         build_signature: COMMIT,
       });
-      expect(forkedInput(result, `_device_health_check_${i}`)).toEqual({ device_ip: device.device_ip, expected_build_signature: COMMIT, min_free_heap_bytes: MIN_FREE_HEAP });
+      expect(forkedInput(result, forked(result, 'production_verification', i))).toEqual({ device_ip: device.device_ip, expected_build_signature: COMMIT, min_free_heap_bytes: MIN_FREE_HEAP });
     });
-    expect(result.task('production_deploys_join')?.inputData).toMatchObject({ joinOn: ['_deploy_firmware_ota_0', '_deploy_firmware_ota_1', '_deploy_firmware_ota_2'] });
-    expect(result.task('production_verification_join')?.inputData).toMatchObject({ joinOn: ['_device_health_check_0', '_device_health_check_1', '_device_health_check_2'] });
+    // One forked task per device, each with a name of its own.
+    for (const fork of ['production_deploys', 'production_verification']) {
+      expect(new Set(PRODUCTION.map((_, i) => forked(result, fork, i))).size).toBe(PRODUCTION.length);
+    }
     expect(result.task('approval_decision')?.outputData).toEqual({ evaluationResult: ['approved'], selectedCase: 'defaultCase' });
     expect(result.task('production_verification_gate')?.outputData).toEqual({ evaluationResult: ['true'], selectedCase: 'defaultCase' });
     expect(result.output).toEqual({
@@ -266,7 +279,7 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
 
   it('a failed production verification rolls that device back with deployment-rollback-handler, then FAILS naming it', async () => {
     const summary = 'build signature a3f9c2e ok, free heap 30720 B below 51200 B';
-    const { result } = await untilApproval({ ...releaseMocks({ _device_health_check_1: [unhealthy(summary)] }), ...rollbackMocks(1) });
+    const { result } = await untilApproval({ ...releaseMocks(forkedMocks('production_verification', 1, [unhealthy(summary)])), ...rollbackMocks(1) });
     await result.completeTask('approval_gate', APPROVAL);
     const failedDevice = { device_ip: PRODUCTION[1].device_ip, environment: ENV_C3, summary };
 
@@ -276,7 +289,7 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
     );
     expect(result.taskRefs).toEqual([
       ...UP_TO_APPROVAL,
-      ...PRODUCTION_STEPS,
+      ...productionSteps(result),
       'queue_rollbacks',
       'rollback_loop',
       'rollback_device__1',
@@ -302,7 +315,10 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
 
   it('two devices fail verification: rolled back one after the other; a failed rollback does not stop the next', async () => {
     const { result } = await untilApproval({
-      ...releaseMocks({ _device_health_check_0: [unhealthy('signature mismatch: running 77e0b1d')], _device_health_check_2: [unhealthy('fps 12.0 below 30')] }),
+      ...releaseMocks({
+        ...forkedMocks('production_verification', 0, [unhealthy('signature mismatch: running 77e0b1d')]),
+        ...forkedMocks('production_verification', 2, [unhealthy('fps 12.0 below 30')]),
+      }),
       ...rollbackMocks(2),
       // The first rollback leaves the device unhealthy (its sub-workflow FAILS); the second works.
       device_health_check: [unhealthy('still rebooting', LAST_GOOD), healthy(LAST_GOOD)],
@@ -336,23 +352,24 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
   });
 
   it('a production device that does not take the deploy at all fails its fork and the run; nothing is verified', async () => {
-    const { result } = await untilApproval(releaseMocks({ _deploy_firmware_ota_1: failedAttempts(4) }));
+    const { result } = await untilApproval(releaseMocks(forkedMocks('production_deploys', 1, failedAttempts(4))));
     await result.completeTask('approval_gate', APPROVAL);
 
     expect(result.status).toBe('FAILED');
-    expect(result.attempts('_deploy_firmware_ota_1')).toHaveLength(4);
-    expect(result.reasonForIncompletion).toMatch(new RegExp(`^Task ${result.task('_deploy_firmware_ota_1')?.taskId} failed`));
+    expect(result.attempts(forked(result, 'production_deploys', 1))).toHaveLength(4);
+    expect(result.reasonForIncompletion).toMatch(new RegExp(`^Task ${result.task(forked(result, 'production_deploys', 1))?.taskId} failed`));
     expect(result.task('production_deploys_join')?.status).toBe('CANCELED');
     expect(result.task('production_verification')).toBeUndefined();
   });
 
   // A health check that fails for good ends COMPLETED_WITH_ERRORS with no output, which the JOIN
-  // leaves out: verification_summary goes by device, so that device counts as unhealthy.
+  // leaves out: its result's output is null, so verification_summary counts that device unhealthy.
   it('a production device that does not answer the health check is reported unhealthy and rolled back', async () => {
-    const { result } = await untilApproval({ ...releaseMocks({ _device_health_check_2: failedAttempts(4) }), ...rollbackMocks(1) });
+    const { result } = await untilApproval({ ...releaseMocks(forkedMocks('production_verification', 2, failedAttempts(4))), ...rollbackMocks(1) });
     await result.completeTask('approval_gate', APPROVAL);
 
-    expect(result.task('_device_health_check_2')?.status).toBe('COMPLETED_WITH_ERRORS');
+    expect(result.task(forked(result, 'production_verification', 2))?.status).toBe('COMPLETED_WITH_ERRORS');
+    expect((result.task('production_verification_results')?.outputData['result'] as { output: unknown }[])[2]?.output).toBeNull();
     expect(result.status).toBe('FAILED');
     expect(result.task('rollback_device__1')?.inputData).toMatchObject({ device_ip: PRODUCTION[2].device_ip });
   });
