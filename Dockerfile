@@ -1,12 +1,14 @@
 # syntax=docker/dockerfile:1
 #
-# The K1 workers (`npm run workers`, the default command) and the GitHub webhook
-# (`npm run webhook`): one image, two commands. deploy/docker-compose.yml builds it and runs both;
+# The K1 workers (scripts/workers.ts, the default command) and the GitHub webhook
+# (scripts/webhook.ts): one image, two commands. Each runs as the container's own process
+# (node, not npm: npm does not pass SIGTERM on), so `docker stop` drains the workers: they stop
+# polling and let running tasks finish and report before they exit. deploy/docker-compose.yml builds it and runs both;
 # docs/deployment.md explains the environment variables.
 #
 #   docker build -t k1-workflows:local .
 #   docker run --init --env-file worker.env -v /srv/K1.node1:/srv/K1.node1 -p 9464:9464 k1-workflows:local
-#   docker run --init --env-file webhook.env -p 3001:3000 k1-workflows:local npm run webhook
+#   docker run --init --env-file webhook.env -p 3001:3000 k1-workflows:local node --import tsx scripts/webhook.ts
 FROM node:20-bookworm-slim
 
 # PlatformIO Core builds and uploads the firmware; git checks commits out in the K1.node1 project.
@@ -41,4 +43,4 @@ COPY . .
 USER node
 # /health, /status and /metrics of the workers; the webhook listens on WEBHOOK_PORT (3000)
 EXPOSE 9464 3000
-CMD ["npm", "run", "workers"]
+CMD ["node", "--import", "tsx", "scripts/workers.ts"]

@@ -21,7 +21,8 @@ export interface K1WebhookOptions {
 
 /**
  * The K1 GitHub webhook: every push to the configured branches starts `firmware-ci-cd-pipeline`
- * for the pushed commit (correlationId = the SHA; a redelivery returns the same run).
+ * for the pushed commit (correlationId = the SHA), at most once per commit on any server: a
+ * redelivery, or two deliveries at once, answer the run already started.
  */
 export function createGithubWebhookHandler(options: K1WebhookOptions): WebhookHandler {
   return createPushWebhookHandler({

@@ -6,7 +6,7 @@
  *   CONDUCTOR_SERVER_URL      Conductor server, e.g. http://conductor:8080 (required)
  *   CONDUCTOR_AUTH_KEY/SECRET Orkes credentials (both or neither)
  *   GITHUB_WEBHOOK_SECRET     the secret configured on the GitHub webhook (required)
- *   K1_DEVICE_IP              device each build deploys to (required)
+ *   K1_DEVICE_IP              device each build deploys to: host or host:port (required)
  *   WEBHOOK_BRANCHES          comma-separated branches to build (default: main)
  *   WEBHOOK_PORT / WEBHOOK_HOST  where to listen (default: 3000 / 0.0.0.0)
  *   NOTIFY_WEBHOOK_URL        where the pipeline reports failures (optional)

@@ -9,7 +9,7 @@
  * the workers could not start, 2 the configuration is wrong (every problem printed at once).
  */
 import { createK1Workers, k1ServicesFromConfig, type K1Services } from '../definitions/workers/index.ts';
-import { consoleLogger, parseWorkerEnv, runWorkers, runWorkersOptions, WORKER_ENV_VARIABLES, WorkerError, type WorkerEnv } from '../src/worker/index.ts';
+import { jsonLogger, parseWorkerEnv, runWorkers, runWorkersOptions, WORKER_ENV_VARIABLES, WorkerError, type WorkerEnv } from '../src/worker/index.ts';
 
 function help(): string {
   const width = Math.max(...WORKER_ENV_VARIABLES.map((v) => v.name.length));
@@ -43,7 +43,7 @@ async function main(): Promise<number> {
   try {
     const running = await runWorkers({
       ...runWorkersOptions(config),
-      logger: consoleLogger,
+      logger: jsonLogger,
       workers: ({ signal }) => createK1Workers(services, { signal }),
     });
     const report = await running.stopped;

@@ -21,10 +21,11 @@ export const validateCommit = defineTask({
   responseTimeoutSeconds: 60,
 });
 
-/** Removes previous build output so the build starts clean. */
+/** Removes what earlier builds of this worker left behind. */
 export const cleanBuildEnv = defineTask({
   name: 'clean_build_env',
-  description: 'Removes the PlatformIO build directory of the environment so that the next build starts clean.',
+  description:
+    "Removes what earlier builds left on this worker: build worktrees no running build holds (a crashed worker's) and kept firmware of the environment older than a day (stored artifacts are not touched). Every build works in a fresh git worktree of its commit, so nothing of a running build, and nothing of the user's checkout, is removed.",
   input: z.object({ environment: pioEnvironment }),
   output: z.object({
     cleaned: z.boolean().describe('True when build output was removed'),
@@ -38,7 +39,8 @@ export const cleanBuildEnv = defineTask({
 /** Builds the firmware with PlatformIO (`pio run -e <environment>`). */
 export const platformioCompile = defineTask({
   name: 'platformio_compile',
-  description: 'Builds the firmware of a commit with PlatformIO (pio run -e <environment>) and reports the binary and the build log.',
+  description:
+    "Builds the firmware of a commit with PlatformIO (pio run -e <environment>) in a fresh git worktree of that commit (never the user's checkout, never shared with another build), and reports where the binary is kept and the build log.",
   input: z.object({
     repo: z.string().min(1).describe('Repository, e.g. K1.node1'),
     branch: z.string().min(1).describe('Branch being built'),
@@ -47,7 +49,7 @@ export const platformioCompile = defineTask({
   }),
   output: z.object({
     success: z.boolean().describe('True when the build produced firmware.bin'),
-    firmware_bin_path: z.string().describe('Path of firmware.bin; empty when the build failed'),
+    firmware_bin_path: z.string().describe("Path of this build's firmware.bin (kept in the worker's scratch space); empty when the build failed"),
     build_log: z.string().describe('The build log, capped at 256 KiB'),
     error_message: z.string().describe('First compiler error; empty on success'),
     metrics: buildMetrics.partial().describe('Size figures when the build printed them'),

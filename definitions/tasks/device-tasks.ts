@@ -6,11 +6,14 @@ import { deviceAddress, pioEnvironment } from './fields.ts';
 export const deployFirmwareOta = defineTask({
   name: 'deploy_firmware_ota',
   description:
-    'Uploads firmware to a device over the air (pio run -t upload on the <environment>-ota environment). Idempotent: a device already running the build signature is not flashed again.',
+    'Flashes a stored firmware artifact to a device over the air (pio run -t nobuild -t upload on the <environment>-ota environment): exactly the bytes the artifact store holds under artifact_id, their sha256 checked against it before the upload (a mismatch fails the task for good and flashes nothing). Idempotent: a device already running the build signature is not flashed again.',
   input: z.object({
     device_ip: deviceAddress,
     environment: pioEnvironment,
-    firmware_bin_path: z.string().min(1).describe('Firmware binary to upload'),
+    artifact_id: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'an artifact id is the 64 hex digits of the sha256 of the stored file')
+      .describe('The firmware to flash: its artifact id (content address, sha256) in the artifact store'),
     build_signature: z.string().min(1).describe('Build signature the device reports once running this firmware (the commit SHA)'),
   }),
   output: z.object({

@@ -14,11 +14,18 @@ export const pioEnvironment = z
   .regex(/^[A-Za-z0-9_-]+$/, 'a PlatformIO environment is letters, digits, "_" and "-"')
   .describe('PlatformIO environment, e.g. esp32-s3-devkitc-1');
 
-/** The address of a K1 device: an IPv4 address or a host name. */
+/**
+ * The address of a K1 device: an IPv4 address or a host name (not all digits and dots: that is a
+ * malformed IPv4 address), optionally with its HTTP API port; `isDeviceAddress` of
+ * src/k1/device-address.ts accepts exactly these.
+ */
 export const deviceAddress = z
   .string()
-  .regex(/^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$/, 'a device address is an IPv4 address or a host name')
-  .describe('Device IP address or host name, e.g. 192.168.1.104');
+  .regex(
+    /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}|(?![\d.]+(?::|$))[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?$/,
+    'a device address is an IPv4 address or a host name, optionally with :port',
+  )
+  .describe('Device IP address or host name, optionally with the port of its HTTP API (default 80), e.g. 192.168.1.104 or 127.0.0.1:8080');
 
 /** Build size and quality figures parsed from a PlatformIO build log. */
 export const buildMetrics = z

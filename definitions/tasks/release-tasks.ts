@@ -25,14 +25,20 @@ export const buildWebapp = defineTask({
   responseTimeoutSeconds: 300,
 });
 
-/** One firmware build as aggregate_artifacts reads it from the dynamic fork's JOIN. */
+/** One firmware build as aggregate_artifacts reads it from the dynamic fork's results. */
 const firmwareBuild = z
   .object({
-    success: z.boolean().describe('True when the build produced firmware.bin'),
-    firmware_bin_path: z.string().describe('Path of firmware.bin; empty when the build failed'),
-    error_message: z.string().describe('First compiler error; empty on success'),
+    input: z.object({ environment: pioEnvironment }).describe('What the build was asked for'),
+    output: z
+      .object({
+        success: z.boolean().describe('True when the build produced firmware.bin'),
+        firmware_bin_path: z.string().describe('Path of firmware.bin; empty when the build failed'),
+        error_message: z.string().describe('First compiler error; empty on success'),
+      })
+      .nullable()
+      .describe('The platformio_compile output; null when the task left none'),
   })
-  .describe('One platformio_compile output');
+  .describe('One firmware build of the dynamic fork');
 
 /** A firmware kept in the artifact store for one environment. */
 export const storedFirmware = z
@@ -48,11 +54,11 @@ export const storedFirmware = z
 export const aggregateArtifacts = defineTask({
   name: 'aggregate_artifacts',
   description:
-    'Collects the builds of one release: pairs each firmware build of the dynamic fork (JOIN output keyed _platformio_compile_<i>) with environments[i], checks that every firmware and the web app built, stores each firmware (category firmware, version = release_version, its environment) and the web app bundle (category webapp) in the content-addressed artifact store, and writes a release manifest. Fails with a terminal error (no retry) naming the failed builds, so nothing is deployed from a partial release.',
+    "Collects the builds of one release: finds each environment's firmware build among the dynamic fork's results by the environment it was built for, checks that every firmware and the web app built, stores each firmware (category firmware, version = release_version, its environment) and the web app bundle (category webapp) in the content-addressed artifact store, and writes a release manifest. Fails with a terminal error (no retry) naming the failed builds, so nothing is deployed from a partial release.",
   input: z.object({
     release_version: commitSha.describe('Version label of the release: the commit SHA'),
-    environments: z.array(pioEnvironment).min(1).describe('The firmware environments, in the order they were forked'),
-    firmware_builds: z.record(z.string(), firmwareBuild).describe('The JOIN output of the firmware builds, keyed by forked task reference'),
+    environments: z.array(pioEnvironment).min(1).describe('The firmware environments of the release'),
+    firmware_builds: z.array(firmwareBuild).describe('The firmware builds: the dynamic fork\'s results, each build\'s input with its output'),
     webapp_build: buildWebapp.output.describe('The web app build'),
   }),
   output: z.object({

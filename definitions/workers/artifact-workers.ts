@@ -3,10 +3,9 @@ import { TerminalError, type WorkerOptions } from '../../src/worker/create-worke
 import { sameCommit } from '../../src/k1/build-signature.ts';
 import type { StoredArtifact } from '../../src/k1/artifact-store.ts';
 import { storeArtifact } from '../tasks/artifact-tasks.ts';
-import { platformioCompile } from '../tasks/build-tasks.ts';
 import { aggregateArtifacts, buildWebapp } from '../tasks/release-tasks.ts';
 import { getLastGoodArtifact } from '../tasks/rollback-tasks.ts';
-import { atCommit, checkRepo, k1Worker, readablePath, resolveCommitOrFetch } from './k1-worker.ts';
+import { checkRepo, inBuildTree, k1Worker, readablePath, resolveCommitOrFetch } from './k1-worker.ts';
 import type { K1Services } from './services.ts';
 
 const chosen = (a: StoredArtifact, selectedBy: 'target_version' | 'last_good') => ({
@@ -63,8 +62,8 @@ export function artifactWorkers(services: K1Services, options?: WorkerOptions): 
       buildWebapp,
       async (input, ctx) => {
         checkRepo(services, input.repo);
-        const full = services.checkout === null ? input.commit_sha : await resolveCommitOrFetch(services, input.commit_sha, input.repo);
-        const build = await atCommit(services, full, () => services.webapp.build(input.webapp_dir, full.slice(0, 12), ctx.signal));
+        const full = services.worktrees === null ? input.commit_sha : await resolveCommitOrFetch(services, input.commit_sha, input.repo);
+        const build = await inBuildTree(services, full, (tree) => services.webapp.build(input.webapp_dir, full.slice(0, 12), ctx.signal, tree.repoDir));
         ctx.log(build.success ? `bundle ${build.bundlePath} (${build.sizeBytes} bytes)` : `web app build failed: ${build.errorMessage}`);
         return { success: build.success, bundle_path: build.bundlePath, size_bytes: build.sizeBytes, error_message: build.errorMessage };
       },
@@ -76,12 +75,11 @@ export function artifactWorkers(services: K1Services, options?: WorkerOptions): 
       async (input, ctx) => {
         const failures: string[] = [];
         const seen = new Set<string>();
-        const builds = input.environments.map((environment, i) => {
+        const builds = input.environments.map((environment) => {
           if (seen.has(environment)) failures.push(`${environment}: listed twice in environments`);
           seen.add(environment);
-          const key = `_${platformioCompile.name}_${i}`;
-          const build = input.firmware_builds[key];
-          if (!build) failures.push(`${environment}: no build result (${key} missing from the join)`);
+          const build = input.firmware_builds.find((b) => b.input.environment === environment)?.output;
+          if (!build) failures.push(`${environment}: no build result`);
           else if (!build.success || build.firmware_bin_path === '') failures.push(`${environment}: ${build.error_message || 'build failed'}`);
           return { environment, path: build?.firmware_bin_path ?? '' };
         });

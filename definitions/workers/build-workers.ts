@@ -6,7 +6,7 @@ import { TailBuffer } from '../../src/k1/tail-buffer.ts';
 import type { ConductorRunTask } from '../../src/k1/conductor-runs.ts';
 import { recordFirmwareBuild } from '../../src/worker/worker-metrics.ts';
 import { cleanBuildEnv, collectBuildLogs, extractBuildMetrics, platformioCompile, validateBuild, validateCommit } from '../tasks/build-tasks.ts';
-import { atCommit, checkRepo, k1Worker, resolveCommitOrFetch } from './k1-worker.ts';
+import { checkRepo, inBuildTree, k1Worker, resolveCommitOrFetch } from './k1-worker.ts';
 import type { K1Services } from './services.ts';
 
 /** The contract's size figures from what the log said; only the figures the log printed. */
@@ -17,6 +17,9 @@ function partialMetrics(facts: BuildLogFacts) {
     warning_count: facts.warningCount,
   };
 }
+
+/** How long a build's kept firmware outlives it before clean_build_env removes it: a day (store_artifact copies it within minutes). */
+const KEEP_FIRMWARE_MS = 24 * 3600 * 1000;
 
 const FAILED_STATUSES = new Set(['FAILED', 'FAILED_WITH_TERMINAL_ERROR', 'TIMED_OUT', 'CANCELED']);
 const EXCERPT_BYTES = 4 * 1024;
@@ -49,7 +52,10 @@ export function buildWorkers(services: K1Services, options?: WorkerOptions): Con
     k1Worker(
       cleanBuildEnv,
       async (input, ctx) => {
-        const { removedPaths } = await services.platformio.clean(input.environment);
+        const removedPaths =
+          services.worktrees === null
+            ? (await services.platformio.clean(input.environment)).removedPaths
+            : [...(await services.worktrees.prune()), ...(await services.buildOutputs.prune(input.environment, KEEP_FIRMWARE_MS))];
         ctx.log(removedPaths.length > 0 ? `removed ${removedPaths.join(', ')}` : `nothing to clean for ${input.environment}`);
         return { cleaned: removedPaths.length > 0, removed_paths: removedPaths };
       },
@@ -60,9 +66,13 @@ export function buildWorkers(services: K1Services, options?: WorkerOptions): Con
       platformioCompile,
       async (input, ctx) => {
         checkRepo(services, input.repo);
-        const full = services.checkout === null ? input.commit_sha : await resolveCommitOrFetch(services, input.commit_sha, input.repo);
+        const full = services.worktrees === null ? input.commit_sha : await resolveCommitOrFetch(services, input.commit_sha, input.repo);
         ctx.log(`pio run -e ${input.environment} at ${full} (${input.branch})`);
-        const result = await atCommit(services, full, () => services.platformio.build(input.environment, { signal: ctx.signal }));
+        const result = await inBuildTree(services, full, async (tree) => {
+          const built = await services.platformio.build(input.environment, { signal: ctx.signal, projectDir: tree.projectDir });
+          // Kept outside the worktree, which goes when the build is done.
+          return built.success ? { ...built, firmwareBinPath: await services.buildOutputs.keep(input.environment, full, built.firmwareBinPath) } : built;
+        });
         ctx.log(result.success ? `built ${result.firmwareBinPath} in ${result.durationMs} ms` : `build failed: ${result.errorMessage}`);
         recordFirmwareBuild(result.success ? 'success' : 'failure', input.environment);
         return {

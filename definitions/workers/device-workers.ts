@@ -1,10 +1,10 @@
 import type { ConductorWorker } from '@io-orkes/conductor-javascript';
-import type { WorkerOptions } from '../../src/worker/create-worker.ts';
+import { TerminalError, type WorkerOptions } from '../../src/worker/create-worker.ts';
 import { recordDeviceHealth } from '../../src/worker/worker-metrics.ts';
 import { sameCommit, signatureMatches } from '../../src/k1/build-signature.ts';
 import { DeviceApiError } from '../../src/k1/device-api.ts';
 import { deployFirmwareOta, deviceHealthCheck } from '../tasks/device-tasks.ts';
-import { k1Worker, readablePath } from './k1-worker.ts';
+import { k1Worker } from './k1-worker.ts';
 import type { K1Services } from './services.ts';
 
 /** The workers of the device tasks: OTA deploy and health check. */
@@ -13,7 +13,11 @@ export function deviceWorkers(services: K1Services, options?: WorkerOptions): Co
     k1Worker(
       deployFirmwareOta,
       async (input, ctx) => {
-        const firmware = readablePath(services, input.firmware_bin_path, 'Firmware');
+        const artifact = await services.artifacts.get(input.artifact_id);
+        if (artifact === undefined) throw new TerminalError(`No artifact ${input.artifact_id} in the artifact store (pruned, or stored by another worker's store?); store the firmware again`);
+        if (artifact.category !== 'firmware' || (artifact.environment !== null && artifact.environment !== input.environment)) {
+          throw new TerminalError(`Artifact ${input.artifact_id} is ${artifact.category} for ${artifact.environment ?? 'no environment'}, not firmware for ${input.environment}; nothing was flashed`);
+        }
         try {
           const info = await services.device.info(input.device_ip, ctx.signal);
           if (signatureMatches(info.build_signature, input.build_signature)) {
@@ -26,8 +30,9 @@ export function deviceWorkers(services: K1Services, options?: WorkerOptions): Co
           if (!(error instanceof DeviceApiError)) throw error;
           ctx.log(`could not read the build signature (${error.message}); uploading anyway`);
         }
-        const upload = await services.platformio.upload(input.environment, firmware, input.device_ip, { signal: ctx.signal });
-        ctx.log(`uploaded in ${upload.durationMs} ms`);
+        // The content address is checked on the very copy pio uploads (FirmwareMismatchError: terminal).
+        const upload = await services.platformio.upload(input.environment, artifact.path, input.device_ip, { signal: ctx.signal, sha256: input.artifact_id });
+        ctx.log(`uploaded artifact ${input.artifact_id} (${artifact.version}) in ${upload.durationMs} ms`);
         return { status: 'deployed' as const, device_ip: input.device_ip, duration_ms: upload.durationMs };
       },
       options,

@@ -1,6 +1,7 @@
 import type { ConductorWorker } from '@io-orkes/conductor-javascript';
 import type { AnyTaskContract } from '../../src/index.ts';
 import { createWorker, TerminalError, type TaskHandler, type WorkerOptions } from '../../src/worker/create-worker.ts';
+import type { BuildTree } from '../../src/k1/build-worktrees.ts';
 import { PathEscapeError, requireInsideAny } from '../../src/k1/fs-utils.ts';
 import type { K1Services } from './services.ts';
 
@@ -19,7 +20,7 @@ const TERMINAL_CODES = new Set([
   'invalid_ref_name',
   'base_branch_not_found',
   'commit_not_found',
-  'dirty_checkout',
+  'firmware_mismatch',
   'run_not_found',
   'command_not_started',
 ]);
@@ -75,7 +76,7 @@ export async function resolveCommitOrFetch(services: K1Services, commit: string,
   return full;
 }
 
-/** Runs `fn` with the build checkout at `commit` (or as it is, when checkouts are off). */
-export function atCommit<T>(services: K1Services, commit: string, fn: () => Promise<T>): Promise<T> {
-  return services.checkout === null ? fn() : services.checkout.withCommit(commit, fn);
+/** Runs `fn` in a fresh worktree of `commit`, or in the configured checkout as it is when worktrees are off. */
+export function inBuildTree<T>(services: K1Services, commit: string, fn: (tree: BuildTree) => Promise<T>): Promise<T> {
+  return services.worktrees === null ? fn({ repoDir: services.repoDir, projectDir: services.platformio.projectDir }) : services.worktrees.withWorktree(commit, fn);
 }

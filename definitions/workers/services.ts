@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { createArtifactStore, type ArtifactStore } from '../../src/k1/artifact-store.ts';
 import { createAudioFiles, type AudioFiles } from '../../src/k1/audio-files.ts';
-import { CheckoutLease } from '../../src/k1/checkout-lease.ts';
+import { createBuildOutputs, type BuildOutputs } from '../../src/k1/build-outputs.ts';
+import { createBuildWorktrees, type BuildWorktrees } from '../../src/k1/build-worktrees.ts';
 import { createConductorRuns, type ConductorRuns } from '../../src/k1/conductor-runs.ts';
 import { createDeviceApi, type DeviceApi } from '../../src/k1/device-api.ts';
 import { createGit, type Git } from '../../src/k1/git.ts';
@@ -18,8 +19,12 @@ export interface K1Services {
   readonly device: DeviceApi;
   readonly artifacts: ArtifactStore;
   readonly git: Git;
-  /** Moves the build checkout to the commit a build asks for; null: build whatever is checked out. */
-  readonly checkout: CheckoutLease | null;
+  /** Gives each build a git worktree of the commit it builds; null: build the project directory as it is. */
+  readonly worktrees: BuildWorktrees | null;
+  /** Where builds keep their firmware once their worktree is gone. */
+  readonly buildOutputs: BuildOutputs;
+  /** The configured checkout's root (the repository holding the project). */
+  readonly repoDir: string;
   readonly patterns: PatternService;
   readonly audio: AudioFiles;
   readonly notifier: Notifier;
@@ -74,15 +79,18 @@ export const k1ConfigSchema = z
     /** Name tasks give for this repository (e.g. K1.node1); other names are refused. Left out: any name. */
     repoName: z.string().min(1).optional(),
     /** Directories audio samples given as paths may come from. @default [<scratchDir>/samples] */
-    sampleDirs: z.array(z.string().min(1)).optional(),
+    sampleDirs: z.array(z.string().min(1)).min(1).readonly().optional(),
     buildTimeoutMs: z.number().int().positive().optional(),
     uploadTimeoutMs: z.number().int().positive().optional(),
     /** @default 'npm' */
     npmBin: z.string().min(1).optional(),
     /** @default 'tar' */
     tarBin: z.string().min(1).optional(),
-    /** Check the requested commit out before a build. @default true */
-    checkoutCommits: z.boolean().default(true),
+    /**
+     * Build each requested commit in a git worktree of its own (under scratchDir), never in the
+     * project checkout; false builds the project directory as it is (a local try). @default true
+     */
+    buildInWorktrees: z.boolean().default(true),
     /** Remote fetched when a commit or branch is missing. */
     fetchRemote: z.string().min(1).optional(),
     /** Remote the pattern branches are pushed to. */
@@ -125,13 +133,17 @@ export function k1ServicesFromConfig(config: K1Config): K1Services {
     platformio: createPlatformIO({
       projectDir,
       pioPath: c.pioBin,
+      deviceApiPort: c.devicePort,
+      scratchDir: workDir,
       ...(c.buildTimeoutMs && { buildTimeoutMs: c.buildTimeoutMs }),
       ...(c.uploadTimeoutMs && { uploadTimeoutMs: c.uploadTimeoutMs }),
     }),
     device: createDeviceApi({ port: c.devicePort, timeoutMs: c.deviceTimeoutMs }),
     artifacts,
     git,
-    checkout: c.checkoutCommits ? new CheckoutLease(git) : null,
+    worktrees: c.buildInWorktrees ? createBuildWorktrees({ git, root: join(workDir, 'worktrees') }) : null,
+    buildOutputs: createBuildOutputs(join(workDir, 'firmware')),
+    repoDir,
     patterns: createPatternService({ git, ...(c.patternDir && { patternDir: c.patternDir }), ...(c.pushRemote && { pushRemote: c.pushRemote }) }),
     audio: createAudioFiles({ workDir, sampleDirs: (c.sampleDirs ?? [join(workDir, 'samples')]).map((d) => resolve(d)), artifacts }),
     notifier: createNotifier(),

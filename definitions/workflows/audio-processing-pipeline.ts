@@ -36,6 +36,7 @@ export const audioProcessingPipeline = workflow(
       summary: z.string().describe('One line summary of the features'),
     }),
     timeoutSeconds: 1800,
+    example: { sample_location: 'house-124bpm.wav', sample_rate: 16000 },
   },
   (f) =>
     f

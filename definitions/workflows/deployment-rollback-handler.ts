@@ -59,6 +59,7 @@ export const deploymentRollbackHandler = workflow(
         .describe('Device health after the rollback'),
     }),
     timeoutSeconds: 1800,
+    example: { failed_workflow_id: '5d1c7a52-8a43-4b0e-9f51-0b6f6f4c2e11', device_ip: '192.168.1.104', environment: 'esp32-s3-devkitc-1', notify_webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX' },
   },
   (f) =>
     f
@@ -70,7 +71,7 @@ export const deploymentRollbackHandler = workflow(
       .task(deployFirmwareOta, (s) => ({
         device_ip: s.input.device_ip,
         environment: s.input.environment,
-        firmware_bin_path: s.get_last_good_artifact.output.firmware_bin_path,
+        artifact_id: s.get_last_good_artifact.output.artifact_id,
         build_signature: s.get_last_good_artifact.output.version,
       }))
       .task(deviceHealthCheck, (s) => ({

@@ -27,6 +27,19 @@ export const firmwareBuildFailureHandler = workflow(
       notified: z.number().nullable().describe('HTTP status of the webhook answer, null when not sent'),
     }),
     timeoutSeconds: 900,
+    // What conductor-oss passes it: the failed run's input plus workflowId, reason, failureStatus,
+    // failureTaskId (and failedWorkflow, the whole run, which the handler does not read).
+    example: {
+      workflowId: '5d1c7a52-8a43-4b0e-9f51-0b6f6f4c2e11',
+      reason: 'Quality gates failed for a3f9c2e17b4d5e6f8091a2b3c4d5e6f708192a3b: 1 gate failed: warnings 3 > 0',
+      failureStatus: 'FAILED',
+      failureTaskId: 'c0ffee00-1111-4222-8333-944455556666',
+      repo: 'K1.node1',
+      branch: 'main',
+      commit_sha: 'a3f9c2e17b4d5e6f8091a2b3c4d5e6f708192a3b',
+      environment: 'esp32-s3-devkitc-1',
+      notify_webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX',
+    },
   },
   (f) =>
     f

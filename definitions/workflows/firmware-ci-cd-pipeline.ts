@@ -15,7 +15,7 @@ export const firmwareCiCdPipeline = workflow(
     name: 'firmware-ci-cd-pipeline',
     version: 1,
     description:
-      'Builds one commit of the K1.node1 firmware with PlatformIO, applies the quality gates (warnings, flash and RAM thresholds are inputs), stores the binary in the artifact store, deploys it over the air and checks the device. A failed gate notifies the team and ends the run FAILED with the reason; so does an unhealthy device after the deploy. Any failure starts firmware-build-failure-handler.',
+      'Builds one commit of the K1.node1 firmware with PlatformIO, applies the quality gates (warnings, flash and RAM thresholds are inputs), stores the binary in the artifact store, deploys exactly that stored artifact over the air (its content address checked before the upload, so a retry 60 s later still flashes this build) and checks the device. A failed gate notifies the team and ends the run FAILED with the reason; so does an unhealthy device after the deploy. Any failure starts firmware-build-failure-handler.',
     input: z.object({
       repo: z.string().min(1).describe('Repository, e.g. K1.node1'),
       branch: z.string().min(1).describe('Branch the commit was pushed to'),
@@ -43,6 +43,7 @@ export const firmwareCiCdPipeline = workflow(
     }),
     timeoutSeconds: 1800,
     failureWorkflow: firmwareBuildFailureHandler,
+    example: { repo: 'K1.node1', branch: 'main', commit_sha: 'a3f9c2e17b4d5e6f8091a2b3c4d5e6f708192a3b', device_ip: '192.168.1.104', notify_webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX' },
   },
   (f) =>
     f
@@ -91,7 +92,7 @@ export const firmwareCiCdPipeline = workflow(
       .task(deployFirmwareOta, (s) => ({
         device_ip: s.input.device_ip,
         environment: s.input.environment,
-        firmware_bin_path: s.platformio_compile.output.firmware_bin_path,
+        artifact_id: s.store_artifact.output.artifact_id,
         build_signature: s.input.commit_sha,
       }))
       .task(deviceHealthCheck, (s) => ({

@@ -60,7 +60,7 @@ function releaseReport(s: ReleaseScope) {
 
 /** What `deployment_plan` computes up front: the input of every deploy and verification task. */
 const deploymentPlan = z.object({
-  staging_firmware_bin_path: z.string(),
+  staging_artifact_id: z.string(),
   production_deploys: z.array(deployFirmwareOta.input),
   production_checks: z.array(deviceHealthCheck.input),
 });
@@ -80,23 +80,22 @@ const verificationSummary = z
  */
 const DEPLOYMENT_PLAN_QUERY = [
   '.firmware as $fw | .release_version as $version | .min_free_heap_bytes as $heap | {',
-  'staging_firmware_bin_path: ($fw[.staging_environment].firmware_bin_path // error("no firmware was built for the staging environment " + .staging_environment)),',
-  'production_deploys: [.production_devices[] | {device_ip: .device_ip, environment: .environment, firmware_bin_path: ($fw[.environment].firmware_bin_path // error("no firmware was built for environment " + .environment + " of device " + .device_ip)), build_signature: $version}],',
+  'staging_artifact_id: ($fw[.staging_environment].artifact_id // error("no firmware was built for the staging environment " + .staging_environment)),',
+  'production_deploys: [.production_devices[] | {device_ip: .device_ip, environment: .environment, artifact_id: ($fw[.environment].artifact_id // error("no firmware was built for environment " + .environment + " of device " + .device_ip)), build_signature: $version}],',
   'production_checks: [.production_devices[] | {device_ip: .device_ip, expected_build_signature: $version, min_free_heap_bytes: $heap}]',
   '}',
 ].join(' ');
 
 /**
- * jq: the unhealthy devices of the verification JOIN. Conductor names the i-th forked task
- * `_device_health_check_<i>`, so the name gives back the device it checked.
+ * jq: the unhealthy devices among the production checks. `results` is the dynamic fork's list of
+ * `{input, output}` (output null for a check that failed for good and left none), matched to the
+ * devices by the device address each check was given, never by a forked task's reference name.
  */
 const VERIFICATION_SUMMARY_QUERY = [
-  // By device, not by result: a check that failed for good leaves no output, and the JOIN leaves
-  // out empty outputs, so a device without a healthy result counts as unhealthy.
-  '.devices as $devices | .results as $results',
-  '| [range(0; $devices | length) | . as $i | ($results["_device_health_check_\\($i)"] // {}) as $r | select($r.healthy != true)',
-  '| $devices[$i] as $device',
-  '| {device_ip: $device.device_ip, environment: $device.environment, summary: ($r.summary // "no health report")}] as $failed',
+  '.devices as $devices',
+  '| [.results[] | select(.output.healthy != true) | . as $r',
+  '| ($devices | map(select(.device_ip == $r.input.device_ip)) | first) as $device',
+  '| {device_ip: $r.input.device_ip, environment: $device.environment, summary: ($r.output.summary // "no health report")}] as $failed',
   '| {all_healthy: ($failed | length == 0), failed_devices: $failed, failed_summary: ($failed | map(.device_ip + ": " + .summary) | join("; "))}',
 ].join(' ');
 
@@ -149,6 +148,19 @@ export const multiStageDeployment = workflow(
       rollback_queue: z.array(failedDevice).default([]).describe('Devices still to roll back'),
     }),
     timeoutSeconds: 3 * 3600,
+    example: {
+      repo: 'K1.node1',
+      branch: 'release/1.4',
+      commit_sha: 'a3f9c2e17b4d5e6f8091a2b3c4d5e6f708192a3b',
+      environments: ['esp32-s3-devkitc-1', 'esp32-c3-devkitm-1'],
+      staging_device_ip: '192.168.1.50',
+      staging_environment: 'esp32-s3-devkitc-1',
+      production_devices: [
+        { device_ip: '192.168.1.101', environment: 'esp32-s3-devkitc-1' },
+        { device_ip: 'k1-hall.local:8080', environment: 'esp32-c3-devkitm-1' },
+      ],
+      notify_webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX',
+    },
   },
   (f) =>
     f
@@ -170,7 +182,7 @@ export const multiStageDeployment = workflow(
       .task(aggregateArtifacts, (s) => ({
         release_version: s.input.commit_sha,
         environments: s.input.environments,
-        firmware_builds: s.firmware_builds_join.output,
+        firmware_builds: s.firmware_builds_results.output.result,
         webapp_build: s.build_webapp.output,
       }))
       .jq('deployment_plan', {
@@ -187,7 +199,7 @@ export const multiStageDeployment = workflow(
       .task('deploy_staging', deployFirmwareOta, (s) => ({
         device_ip: s.input.staging_device_ip,
         environment: s.input.staging_environment,
-        firmware_bin_path: s.deployment_plan.output.result.staging_firmware_bin_path,
+        artifact_id: s.deployment_plan.output.result.staging_artifact_id,
         build_signature: s.input.commit_sha,
       }))
       .task('staging_health_check', deviceHealthCheck, (s) => ({
@@ -255,7 +267,7 @@ export const multiStageDeployment = workflow(
         description: 'Checks every production device; optional so that a device that does not answer is reported as unhealthy and rolled back instead of failing the join.',
       })
       .jq('verification_summary', {
-        input: (s) => ({ results: s.production_verification_join.output, devices: s.input.production_devices }),
+        input: (s) => ({ results: s.production_verification_results.output.result, devices: s.input.production_devices }),
         query: VERIFICATION_SUMMARY_QUERY,
         result: verificationSummary,
       })

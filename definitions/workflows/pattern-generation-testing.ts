@@ -13,10 +13,15 @@ export const patternGenerationTesting = workflow(
     name: 'pattern-generation-testing',
     version: 1,
     description:
-      'Tests one LED pattern end to end: generate_pattern validates the spec, generates C++ and commits it (optimisation level in the build flags) to the branch patterns/<pattern_name>; platformio_compile builds that commit; deploy_firmware_ota flashes it; validate_pattern_on_device checks the build signature, activates the pattern and samples fps, render times, audio latency and free heap for sample_seconds; compare_performance compares with the stored baseline (fps drop > max_fps_drop_percent or average render time rise > max_render_time_rise_percent is a regression; max render time is reported, not gated); generate_test_report writes the report and store_artifact keeps it under reports. Choices: an invalid spec or a failed build ends the run FAILED with the reason (nothing is flashed); a regression is a result, not a failure: the run COMPLETES with regression=true and the report stored; with no baseline (a new pattern) nothing regresses and the stored report can become the next baseline.',
+      'Tests one LED pattern end to end: generate_pattern validates the spec, generates C++ and commits it (optimisation level in the build flags) to the branch patterns/<pattern_name>; platformio_compile builds that commit; store_firmware keeps the binary in the artifact store and deploy_firmware_ota flashes exactly that artifact; validate_pattern_on_device checks the build signature, activates the pattern and samples fps, render times, audio latency and free heap for sample_seconds; compare_performance compares with the stored baseline (fps drop > max_fps_drop_percent or average render time rise > max_render_time_rise_percent is a regression; max render time is reported, not gated); generate_test_report writes the report and store_artifact keeps it under reports. Choices: an invalid spec or a failed build ends the run FAILED with the reason (nothing is flashed); a regression is a result, not a failure: the run COMPLETES with regression=true and the report stored; with no baseline (a new pattern) nothing regresses and the stored report can become the next baseline.',
     input: z.object({
       pattern_name: patternName,
-      pattern_source: z.string().min(1).describe('The pattern spec/source to generate C++ from'),
+      pattern_source: z
+        .string()
+        .min(1)
+        .describe(
+          'The pattern spec, a JSON object in a string: {"effect": one of solid, gradient, pulse, wave, sparkle, spectrum_bars; "palette": 1-16 "#rrggbb" colours; "speed": above 0, at most 10; "audio_reactive": true or false; "brightness": 0-1, default 1; "name" and "description" optional}. Anything else fails generate_pattern with every problem listed.',
+        ),
       device_ip: deviceAddress,
       baseline_ref: z
         .string()
@@ -49,6 +54,13 @@ export const patternGenerationTesting = workflow(
       validation_errors: z.array(z.string()).optional().describe('Set when the pattern spec was invalid'),
     }),
     timeoutSeconds: 3600,
+    example: {
+      pattern_name: 'spectrum_bars',
+      pattern_source: JSON.stringify({ effect: 'spectrum_bars', palette: ['#001f3f', '#0074d9', '#7fdbff'], speed: 1.5, audio_reactive: true }),
+      device_ip: '192.168.1.104',
+      optimization_level: 'O2',
+      sample_seconds: 30,
+    },
   },
   (f) =>
     f
@@ -81,10 +93,16 @@ export const patternGenerationTesting = workflow(
             output: (s) => ({ pattern_name: s.input.pattern_name, commit_sha: s.generate_pattern.output.commit_sha }),
           }),
       })
+      .task('store_firmware', storeArtifact, (s) => ({
+        source_path: s.platformio_compile.output.firmware_bin_path,
+        category: 'firmware',
+        version: s.generate_pattern.output.commit_sha,
+        environment: s.input.environment,
+      }))
       .task(deployFirmwareOta, (s) => ({
         device_ip: s.input.device_ip,
         environment: s.input.environment,
-        firmware_bin_path: s.platformio_compile.output.firmware_bin_path,
+        artifact_id: s.store_firmware.output.artifact_id,
         build_signature: s.generate_pattern.output.commit_sha,
       }))
       .task(validatePatternOnDevice, (s) => ({

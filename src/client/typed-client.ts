@@ -37,8 +37,9 @@ export class WorkflowRunError extends Error {
 export interface StartOptions {
   readonly correlationId?: string;
   /**
-   * Sent with `idempotencyStrategy: RETURN_EXISTING`: with the same key, Orkes returns the existing
-   * run instead of starting another; conductor-oss 3.32.3 (and the dev server) ignores the key.
+   * Sent with RETURN_EXISTING: Orkes then returns the existing run for a key it has seen. conductor-oss
+   * 3.32.3 ignores it (the same key twice gives two runs): do not rely on it there (the webhook
+   * dedupes by itself, see createStartOnce).
    */
   readonly idempotencyKey?: string;
 }

@@ -91,6 +91,15 @@ function lastRef(tasks: readonly WorkflowTask[]): string {
   return last === undefined ? '' : last.taskReferenceName;
 }
 
+/**
+ * jq of a dynamic fork's `<ref>_results` task. The JOIN's `joinOn` input lists the forked tasks'
+ * reference names in item order, whatever the server named them (conductor-oss 3.32.3:
+ * `_<task>_<i>` for the first dynamic fork of a run, `_<forkRef>_<task>_<i>` for later ones), so
+ * the i-th item's output is looked up through it and no definition depends on those names. A task
+ * that left no output (an optional one that failed) gives null.
+ */
+export const FORK_RESULTS_QUERY = '[range(0; .joinOn | length) as $i | {input: .items[$i], output: .outputs[.joinOn[$i]]}]';
+
 /** One compiler per node kind; a new kind does not compile until it has one. */
 const COMPILERS: { [K in NodeKind]: Compiler<K> } = {
   Task: (node, ref) => [
@@ -134,6 +143,18 @@ const COMPILERS: { [K in NodeKind]: Compiler<K> } = {
   DynamicFork: (node, ref) => [
     system('FORK_JOIN_DYNAMIC', ref, { forkTaskName: node.contract.name, forkTaskInputs: node.items }, node),
     { name: node.joinRef, taskReferenceName: node.joinRef, type: 'JOIN', joinOn: [] },
+    {
+      name: node.resultsRef,
+      taskReferenceName: node.resultsRef,
+      type: 'JSON_JQ_TRANSFORM',
+      description: `Lists each item of ${ref} with its task's output, in item order.`,
+      inputParameters: {
+        items: `\${${ref}.input.forkTaskInputs}`,
+        joinOn: `\${${node.joinRef}.input.joinOn}`,
+        outputs: `\${${node.joinRef}.output}`,
+        queryExpression: FORK_RESULTS_QUERY,
+      },
+    },
   ],
   Wait: (node, ref) => [
     system('WAIT', ref, { ...(node.duration !== undefined && { duration: node.duration }), ...(node.until !== undefined && { until: node.until }) }, node),

@@ -47,6 +47,7 @@ export function workflowPage(wf: AnyWorkflow, def: WorkflowDef, taskDefs: Readon
     '',
     schemaTable(toJsonSchema(wf.input)),
     '',
+    ...(wf.example === undefined ? [] : ['An input it accepts (defaults fill the fields left out):', '', '```json', JSON.stringify(wf.example, null, 2), '```', '']),
     '## Output',
     '',
     schemaTable(toJsonSchema(wf.output)),

@@ -8,6 +8,7 @@ import type {
   CaseKey,
   Entry,
   FlowTypes,
+  ForkResult,
   FreshRef,
   JoinOutput,
   MaybeRan,
@@ -51,6 +52,11 @@ export interface TaskNodeOptions {
   readonly retryCount?: number;
   /** Shown in the UI and the generated docs. */
   readonly description?: string;
+}
+
+/** Output of a dynamic fork's `<ref>_results` task: each item with its task's output, in item order. */
+export interface DynamicForkResults<C extends AnyTaskContract> {
+  readonly result: ForkResult<TaskInput<C>, TaskOutput<C>>[];
 }
 
 /** Output of a SWITCH task. */
@@ -291,9 +297,13 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
   }
 
   /**
-   * Runs one `contract` task per item of a list, in parallel (FORK_JOIN_DYNAMIC), and joins them
-   * all in `<ref>_join`. Each item is that task's whole input. `optional` makes every forked task
-   * optional, so one failing item does not fail the join.
+   * Runs one `contract` task per item of a list, in parallel (FORK_JOIN_DYNAMIC), joins them all in
+   * `<ref>_join`, and lists the results in `<ref>_results` (JSON_JQ_TRANSFORM): `output.result` is
+   * `[{ input: item, output: taskOutput | null }]` in item order. Read the results there, never
+   * from the JOIN: the JOIN's output is keyed by task reference names the server makes up
+   * (conductor-oss 3.32.3 names the first dynamic fork's tasks `_<task>_<i>` and later forks'
+   * `_<forkRef>_<task>_<i>`), so `<ref>_join` has no typed output. `optional` makes every forked
+   * task optional, so one failing item does not fail the join; its `output` is then null.
    */
   dynamicFork<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, C extends AnyTaskContract>(
     this: Flow<S, A, unknown, W>,
@@ -303,8 +313,8 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
     options?: Pick<TaskNodeOptions, 'optional' | 'description'>,
   ): Flow<
     S,
-    A & Entry<R, {}> & Entry<`${R}_join`, Record<string, TaskOutput<C>>>,
-    { readonly [K in `${R}_join`]: Record<string, TaskOutput<C>> },
+    A & Entry<R, {}> & Entry<`${R}_join`, {}> & Entry<`${R}_results`, DynamicForkResults<C>>,
+    { readonly [K in `${R}_results`]: DynamicForkResults<C> },
     W
   > {
     const name = ref as string;
@@ -312,6 +322,7 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
       kind: 'DynamicFork',
       ref: name,
       joinRef: `${name}_join`,
+      resultsRef: `${name}_results`,
       contract,
       items: bind(items, `${name}.items`),
       optional: options?.optional,

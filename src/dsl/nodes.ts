@@ -84,6 +84,8 @@ export interface DynamicForkNode extends NodeBase {
   readonly contract: AnyTaskContract;
   readonly items: Template;
   readonly joinRef: string;
+  /** The JSON_JQ_TRANSFORM after the JOIN that lists `{ input, output }` per item, in item order. */
+  readonly resultsRef: string;
 }
 
 /** Waits for a duration, until a time, or until completed through the API. */

@@ -95,6 +95,16 @@ export type MaybeRan<A> = {
 /** The outputs a JOIN collects: `{ [lastRefOfEachBranch]: output }`. */
 export type JoinOutput<L> = { [K in keyof L]: L[K] };
 
+/**
+ * One item of a dynamic fork with what its task produced, as `<ref>_results` lists them in item
+ * order. `output` is null when the task left no output (an optional task that failed for good:
+ * Conductor's JOIN leaves empty outputs out).
+ */
+export interface ForkResult<I, O> {
+  readonly input: I;
+  readonly output: O | null;
+}
+
 /** Keys a SWITCH case may have for a value of type `V` (Conductor compares the value as text). */
 export type CaseKey<V> = [V] extends [string | number | boolean | null] ? `${NonNullable<V>}` : string;
 

@@ -32,6 +32,11 @@ export interface WorkflowSpec<N extends string, I extends ObjectSchema, O extend
   readonly restartable?: boolean;
   /** Started by Conductor when this workflow fails or times out. */
   readonly failureWorkflow?: AnyWorkflow;
+  /**
+   * A valid input, shown on the workflow's docs page (checked by tsc against `input` here, and by
+   * the schema in the tests). Not part of the registered JSON.
+   */
+  readonly example?: z.input<I>;
 }
 
 /** A workflow definition built with the DSL: settings, schemas and the node tree. */
@@ -48,6 +53,8 @@ export interface Workflow<N extends string, I extends ObjectSchema, O extends Ob
   readonly timeoutPolicy: 'TIME_OUT_WF' | 'ALERT_ONLY';
   readonly restartable: boolean;
   readonly failureWorkflow: AnyWorkflow | undefined;
+  /** A valid input for the docs, when the definition gives one. */
+  readonly example: z.input<I> | undefined;
   readonly nodes: readonly Node[];
   readonly outputParameters: Template;
 }
@@ -97,6 +104,7 @@ export function workflow<const N extends string, I extends ObjectSchema, O exten
     timeoutPolicy: spec.timeoutPolicy ?? WORKFLOW_DEFAULTS.timeoutPolicy,
     restartable: spec.restartable ?? WORKFLOW_DEFAULTS.restartable,
     failureWorkflow: spec.failureWorkflow,
+    example: spec.example,
     nodes: finished.nodes,
     outputParameters: finished.output,
   });

@@ -1,29 +1,57 @@
 /**
- * K1 device addresses: an IPv4 address or a DNS host name (the same rule as the task contracts'
- * `deviceAddress` field). Nothing else reaches a URL or a pio argument.
+ * K1 device addresses: an IPv4 address or a DNS host name, optionally with the port of the
+ * device's HTTP API (`192.168.1.104`, `k1-node1.local:8080`, `127.0.0.1:45123`), the same rule as
+ * the task contracts' `deviceAddress` field. Nothing else reaches a URL or a pio argument.
  */
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const PORT = /^[1-9]\d{0,4}$/;
 
-/** True for an IPv4 address or a host name. */
-export function isDeviceAddress(value: string): boolean {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 253) return false;
+/** A device address taken apart. */
+export interface DeviceAddress {
+  /** The IPv4 address or host name: what an OTA upload goes to. */
+  readonly host: string;
+  /** The HTTP API port the address names; undefined when it names none. */
+  readonly port: number | undefined;
+}
+
+function isHost(value: string): boolean {
+  if (value.length === 0 || value.length > 253) return false;
   if (IPV4.test(value)) return true;
   // All-numeric dotted names are malformed IPv4 addresses (e.g. 256.1.1.1), not host names.
   if (/^[\d.]+$/.test(value)) return false;
   return value.split('.').every((label) => LABEL.test(label));
 }
 
-/** A device address that is neither an IPv4 address nor a host name. */
+/** The host and port of a device address, or undefined when `value` is not one. */
+export function parseDeviceAddress(value: string): DeviceAddress | undefined {
+  if (typeof value !== 'string') return undefined;
+  const colon = value.indexOf(':');
+  const host = colon === -1 ? value : value.slice(0, colon);
+  const portText = colon === -1 ? undefined : value.slice(colon + 1);
+  if (!isHost(host)) return undefined;
+  if (portText === undefined) return { host, port: undefined };
+  const port = PORT.test(portText) ? Number(portText) : NaN;
+  return port >= 1 && port <= 65_535 ? { host, port } : undefined;
+}
+
+/** True for an IPv4 address or a host name, optionally followed by `:<port>` (1-65535). */
+export function isDeviceAddress(value: string): boolean {
+  return parseDeviceAddress(value) !== undefined;
+}
+
+/** A device address that is neither an IPv4 address nor a host name (with an optional port). */
 export class InvalidDeviceAddressError extends Error {
   readonly code = 'invalid_device_address';
   constructor(readonly address: string) {
-    super(`Invalid device address ${JSON.stringify(address)}: use an IPv4 address or a host name, e.g. 192.168.1.104 or k1-node1.local`);
+    super(`Invalid device address ${JSON.stringify(address)}: use an IPv4 address or a host name, optionally with the port of its HTTP API, e.g. 192.168.1.104, k1-node1.local or 127.0.0.1:8080`);
     this.name = 'InvalidDeviceAddressError';
   }
 }
 
-/** Throws {@link InvalidDeviceAddressError} unless `value` is a device address. */
-export function assertDeviceAddress(value: string): void {
-  if (!isDeviceAddress(value)) throw new InvalidDeviceAddressError(String(value));
+/** The host and port of `value`; throws {@link InvalidDeviceAddressError} unless it is a device address. */
+export function assertDeviceAddress(value: string): DeviceAddress {
+  const parsed = parseDeviceAddress(value);
+  if (parsed === undefined) throw new InvalidDeviceAddressError(String(value));
+  return parsed;
 }

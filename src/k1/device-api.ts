@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isDeviceAddress } from './device-address.ts';
+import { parseDeviceAddress } from './device-address.ts';
 
 /** `GET /api/device/info`: what the firmware reports about itself. Extra fields are kept. */
 export const deviceInfoSchema = z
@@ -57,7 +57,7 @@ export class DeviceApiError extends Error {
 
 /** Options of {@link createDeviceApi}. */
 export interface DeviceApiOptions {
-  /** HTTP port of the device API. @default 80 */
+  /** HTTP port of the device API, for addresses that name none (`host:port` wins). @default 80 */
   readonly port?: number;
   /** Per request, ms. @default 5000 */
   readonly timeoutMs?: number;
@@ -87,10 +87,12 @@ export function createDeviceApi(options: DeviceApiOptions = {}): DeviceApi {
 
   async function call<S extends z.ZodTypeAny>(device: string, method: 'GET' | 'POST', path: string, schema: S, body: unknown, signal?: AbortSignal): Promise<z.infer<S>> {
     const endpoint = `${method} ${path}`;
-    if (!isDeviceAddress(device)) {
-      throw new DeviceApiError('invalid_address', JSON.stringify(device), endpoint, 'not an IPv4 address or host name; nothing was sent');
+    const address = parseDeviceAddress(device);
+    if (address === undefined) {
+      throw new DeviceApiError('invalid_address', JSON.stringify(device), endpoint, 'not an IPv4 address or host name with an optional :port; nothing was sent');
     }
-    const where = port === 80 ? device : `${device}:${port}`;
+    const devicePort = address.port ?? port;
+    const where = devicePort === 80 ? address.host : `${address.host}:${devicePort}`;
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
     let response: Response;

@@ -66,12 +66,15 @@ export interface Git {
   /** True when `commit` is `ref` or one of its ancestors. */
   isAncestor(commit: string, ref: string): Promise<boolean>;
   commitInfo(commit: string): Promise<CommitInfo>;
-  /** Full SHA of HEAD. */
-  head(): Promise<string>;
-  /** True when tracked files have no local changes. */
-  isClean(): Promise<boolean>;
-  /** `git checkout --detach <sha>`. */
-  checkout(sha: string): Promise<void>;
+  /**
+   * `git worktree add --detach <dir> <sha>`: a new working tree of the commit in `dir` (which
+   * must not exist), sharing this repository's objects; the user's checkout is not touched.
+   */
+  addWorktree(dir: string, sha: string): Promise<void>;
+  /** `git worktree remove --force <dir>`: deletes a worktree made by {@link addWorktree}. */
+  removeWorktree(dir: string): Promise<void>;
+  /** `git worktree prune`: forgets worktrees whose directories are gone. */
+  pruneWorktrees(): Promise<void>;
   /** Path of `repoDir` relative to the repository root, `/`-terminated, or '' at the root. */
   prefix(): Promise<string>;
   /** The tree of a commit. */
@@ -153,13 +156,15 @@ export function createGit(options: GitOptions): Git {
       const [sha = '', author = '', subject = ''] = text.split('\0');
       return { sha, author, subject };
     },
-    head: () => out(['rev-parse', 'HEAD']),
-    async isClean() {
-      return (await out(['status', '--porcelain', '--untracked-files=no'])) === '';
-    },
-    async checkout(sha) {
+    async addWorktree(dir, sha) {
       assertSha(sha);
-      await git(['checkout', '--quiet', '--detach', sha]);
+      await git(['worktree', 'add', '--detach', '--quiet', '--end-of-options', dir, sha]);
+    },
+    async removeWorktree(dir) {
+      await git(['worktree', 'remove', '--force', '--end-of-options', dir]);
+    },
+    async pruneWorktrees() {
+      await git(['worktree', 'prune']);
     },
     prefix: () => out(['rev-parse', '--show-prefix']),
     async treeOf(commit) {

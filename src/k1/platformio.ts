@@ -1,9 +1,11 @@
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { BuildLogScanner, type BuildLogFacts } from './build-log.ts';
 import { assertDeviceAddress } from './device-address.ts';
 import { joinInside } from './fs-utils.ts';
-import { KeyedLock } from './keyed-lock.ts';
 import { runProcess } from './run-process.ts';
 
 /** PlatformIO environment names: the only characters ever passed to `pio -e`. */
@@ -34,6 +36,15 @@ export class UploadError extends Error {
   }
 }
 
+/** The firmware an upload was asked to flash is not the firmware it was given. */
+export class FirmwareMismatchError extends Error {
+  readonly code = 'firmware_mismatch';
+  constructor(readonly path: string, readonly expected: string, readonly actual: string) {
+    super(`Firmware ${path} has sha256 ${actual}, not ${expected}: the stored artifact changed or is damaged, so nothing was flashed; build and store it again`);
+    this.name = 'FirmwareMismatchError';
+  }
+}
+
 /** Options of {@link createPlatformIO}. */
 export interface PlatformIOOptions {
   /** The PlatformIO project (where platformio.ini is). */
@@ -48,6 +59,10 @@ export interface PlatformIOOptions {
   readonly logCapBytes?: number;
   /** Extra environment variables for pio. */
   readonly env?: Readonly<Record<string, string>>;
+  /** HTTP API port of devices whose address names none, for `K1_DEVICE_ADDRESS` (see `upload`). @default 80 */
+  readonly deviceApiPort?: number;
+  /** Where uploads stage the firmware they flash (a private build directory per upload). @default <os tmpdir> */
+  readonly scratchDir?: string;
 }
 
 /** One `pio run -e <env>`. */
@@ -74,18 +89,25 @@ export interface UploadResult {
 /** Builds, cleans and uploads firmware with the PlatformIO CLI. */
 export interface PlatformIO {
   readonly projectDir: string;
-  /** `pio run -e <environment>`; a failed compile is a result (success false), not an exception. */
-  build(environment: string, options?: { signal?: AbortSignal }): Promise<BuildResult>;
+  /**
+   * `pio run -e <environment>` in `options.projectDir` (a build's own worktree) or the configured
+   * project; a failed compile is a result (success false), not an exception.
+   */
+  build(environment: string, options?: { signal?: AbortSignal; projectDir?: string }): Promise<BuildResult>;
   /** Removes `.pio/build/<environment>`; returns the directories removed. */
   clean(environment: string): Promise<{ removedPaths: string[] }>;
   /**
-   * Uploads `firmwarePath` over the air: copies it to `.pio/build/<environment>-ota/firmware.bin`
-   * and runs `pio run -e <environment>-ota -t nobuild -t upload --upload-port <device>` (nobuild:
-   * upload that exact binary, never rebuild the checkout). Throws {@link UploadError}.
+   * Uploads `firmwarePath` over the air. The firmware is copied into a build directory of this
+   * upload's own (`PLATFORMIO_BUILD_DIR`, so the project's `.pio/` is never written and two
+   * uploads never share a file) and, when `sha256` is given, the copy's sha256 must be it or
+   * nothing is flashed ({@link FirmwareMismatchError}): the bytes uploaded are the bytes asked
+   * for. Then `pio run -e <environment>-ota -t nobuild -t upload --upload-port <host>` runs in
+   * the project (nobuild: upload that exact binary, never rebuild). `device` is a device address
+   * (`host` or `host:port`): espota gets the host (its own OTA port comes from platformio.ini),
+   * and pio's environment gets `K1_DEVICE_ADDRESS`, the device API's `host:port` (PlatformIO
+   * ignores it; an `extra_scripts` hook or the rig's fake pio reads it). Throws {@link UploadError}.
    */
-  upload(environment: string, firmwarePath: string, device: string, options?: { signal?: AbortSignal }): Promise<UploadResult>;
-  /** Where `pio run -e <environment>` leaves firmware.bin. */
-  firmwarePath(environment: string): string;
+  upload(environment: string, firmwarePath: string, device: string, options?: { signal?: AbortSignal; sha256?: string }): Promise<UploadResult>;
 }
 
 /** Why a failed pio run failed, in one line. */
@@ -114,23 +136,18 @@ export function createPlatformIO(options: PlatformIOOptions): PlatformIO {
   const uploadTimeoutMs = options.uploadTimeoutMs ?? 170_000;
   const logCap = options.logCapBytes ?? 256 * 1024;
   const env = { PLATFORMIO_DISABLE_COLOR: 'true', ...options.env };
-  const uploads = new KeyedLock();
+  const scratchDir = options.scratchDir ?? tmpdir();
   const buildDir = (environment: string): string => joinInside(projectDir, '.pio', 'build', environment);
-
-  const firmwarePath = (environment: string): string => {
-    assertEnvironment(environment);
-    return joinInside(buildDir(environment), 'firmware.bin');
-  };
 
   return {
     projectDir,
-    firmwarePath,
 
     async build(environment, runOptions = {}) {
       assertEnvironment(environment);
+      const dir = runOptions.projectDir ?? projectDir;
       const scanner = new BuildLogScanner();
       const run = await runProcess(pio, ['run', '-e', environment], {
-        cwd: projectDir,
+        cwd: dir,
         timeoutMs: buildTimeoutMs,
         env,
         maxOutputBytes: logCap,
@@ -138,7 +155,7 @@ export function createPlatformIO(options: PlatformIOOptions): PlatformIO {
         ...(runOptions.signal && { signal: runOptions.signal }),
       });
       const facts = scanner.facts();
-      const bin = firmwarePath(environment);
+      const bin = joinInside(dir, '.pio', 'build', environment, 'firmware.bin');
       const built = run.exitCode === 0 && (await isFile(bin));
       let errorMessage = '';
       if (!built) {
@@ -162,20 +179,24 @@ export function createPlatformIO(options: PlatformIOOptions): PlatformIO {
       assertEnvironment(environment);
       const otaEnvironment = `${environment}-ota`;
       assertEnvironment(otaEnvironment);
-      assertDeviceAddress(device);
+      const { host, port } = assertDeviceAddress(device);
+      const apiPort = port ?? options.deviceApiPort ?? 80;
       if (!(await isFile(firmware))) throw new UploadError(`Firmware ${firmware} does not exist or is not a file`, '');
-      // One upload per OTA environment at a time: they share .pio/build/<env>-ota/firmware.bin.
-      return uploads.run(otaEnvironment, async () => {
-        const target = firmwarePath(otaEnvironment);
+      await mkdir(scratchDir, { recursive: true });
+      const buildDir = await mkdtemp(join(scratchDir, 'k1-upload-'));
+      try {
+        const target = joinInside(buildDir, otaEnvironment, 'firmware.bin');
         await mkdir(dirname(target), { recursive: true });
-        const temp = `${target}.${process.pid}.tmp`;
-        await copyFile(firmware, temp);
-        await rename(temp, target);
+        await copyFile(firmware, target);
+        if (runOptions.sha256 !== undefined) {
+          const actual = await sha256Of(target);
+          if (actual !== runOptions.sha256) throw new FirmwareMismatchError(firmware, runOptions.sha256, actual);
+        }
         const scanner = new BuildLogScanner();
-        const run = await runProcess(pio, ['run', '-e', otaEnvironment, '-t', 'nobuild', '-t', 'upload', '--upload-port', device], {
+        const run = await runProcess(pio, ['run', '-e', otaEnvironment, '-t', 'nobuild', '-t', 'upload', '--upload-port', host], {
           cwd: projectDir,
           timeoutMs: uploadTimeoutMs,
-          env,
+          env: { ...env, PLATFORMIO_BUILD_DIR: buildDir, K1_DEVICE_ADDRESS: `${host}:${apiPort}` },
           maxOutputBytes: logCap,
           onLine: (line) => scanner.line(line),
           ...(runOptions.signal && { signal: runOptions.signal }),
@@ -185,9 +206,18 @@ export function createPlatformIO(options: PlatformIOOptions): PlatformIO {
           throw new UploadError(`OTA upload of ${environment} firmware to ${device} failed: ${reason}`, run.output);
         }
         return { durationMs: run.durationMs, log: run.output };
-      });
+      } finally {
+        await rm(buildDir, { recursive: true, force: true });
+      }
     },
   };
+}
+
+/** sha256 of a file, hex. */
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -32,8 +32,11 @@ export interface WebappBuild {
 
 /** Builds the web app and packs it. */
 export interface WebappBuilder {
-  /** `npm ci`, `npm run build` in `<repo>/<webappDir>`, then `tar -czf` of its output; a failed build is a result. */
-  build(webappDir: string, label: string, signal?: AbortSignal): Promise<WebappBuild>;
+  /**
+   * `npm ci`, `npm run build` in `<repo>/<webappDir>`, then `tar -czf` of its output; a failed
+   * build is a result. `repoDir` is the tree to build (a build's own worktree). @default options.repoDir
+   */
+  build(webappDir: string, label: string, signal?: AbortSignal, repoDir?: string): Promise<WebappBuild>;
 }
 
 const firstError = (output: string): string =>
@@ -49,8 +52,8 @@ export function createWebappBuilder(options: WebappBuilderOptions): WebappBuilde
   const timeoutMs = options.timeoutMs ?? 280_000;
   const outputDir = options.outputDir ?? 'dist';
   return {
-    async build(webappDir, label, signal) {
-      const dir = joinInside(options.repoDir, webappDir);
+    async build(webappDir, label, signal, repoDir = options.repoDir) {
+      const dir = joinInside(repoDir, webappDir);
       if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) {
         return { success: false, bundlePath: '', sizeBytes: 0, errorMessage: `Web app directory ${webappDir} does not exist in the repository`, log: '' };
       }

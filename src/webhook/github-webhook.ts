@@ -2,8 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Client } from '@io-orkes/conductor-javascript';
 import { z } from 'zod';
-import { startWorkflow, WorkflowInputError } from '../client/typed-client.ts';
+import { WorkflowInputError } from '../client/typed-client.ts';
 import type { AnyWorkflow, WorkflowInput } from '../dsl/workflow.ts';
+import { createStartOnce } from './start-once.ts';
 
 /** The part of GitHub's `push` event payload the handler reads. */
 export const pushEventSchema = z.object({
@@ -81,12 +82,15 @@ export function verifySignature(secret: string, rawBody: Buffer, header: string 
 /**
  * Handles GitHub webhook deliveries: verifies `X-Hub-Signature-256` over the raw body, accepts
  * `push` events for the configured branches, and starts `workflow` with correlationId = the commit
- * SHA and an idempotency key per commit, so a redelivered webhook does not start a second run.
- * Answers 202 with the workflow id; every refusal is a 4xx with a message saying why.
+ * SHA, at most once per commit on any server ({@link createStartOnce}: a redelivery, or two
+ * deliveries at once, get the run already started). Answers 202 with the workflow id, the commit,
+ * the delivery id (`X-GitHub-Delivery`) and `duplicate: true` when the run already existed; every
+ * refusal is a 4xx with a message saying why.
  */
 export function createPushWebhookHandler<W extends AnyWorkflow>(options: GithubWebhookOptions<W>): WebhookHandler {
   if (options.secret === '') throw new Error('the webhook handler: the secret is empty; set it to the webhook secret configured on GitHub.');
   const branches = new Set(options.branches ?? ['main']);
+  const startOnce = createStartOnce(options.client, options.workflow);
   const limit = options.maxBodyBytes ?? 1024 * 1024;
   return async (req, res) => {
     try {
@@ -116,11 +120,9 @@ export function createPushWebhookHandler<W extends AnyWorkflow>(options: GithubW
         return answer(res, 422, { error: `Push to ${push.ref} ignored: only ${[...branches].join(', ')} start builds.` });
       }
       if (push.deleted === true || /^0+$/.test(push.after)) return answer(res, 422, { error: `Push to ${push.ref} deleted the branch: nothing to build.` });
-      const workflowId = await startWorkflow(options.client, options.workflow, options.toInput(push, branch), {
-        correlationId: push.after,
-        idempotencyKey: `github-push-${push.repository.full_name ?? push.repository.name}-${push.after}`,
-      });
-      return answer(res, 202, { workflowId, commit: push.after });
+      const delivery = req.headers['x-github-delivery'];
+      const { workflowId, existing } = await startOnce(push.after, options.toInput(push, branch));
+      return answer(res, 202, { workflowId, commit: push.after, ...(typeof delivery === 'string' && { delivery }), ...(existing && { duplicate: true }) });
     } catch (error) {
       if (error instanceof WorkflowInputError) return answer(res, 422, { error: error.message });
       return answer(res, 502, { error: `Could not start the workflow on Conductor: ${error instanceof Error ? error.message : String(error)}` });

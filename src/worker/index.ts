@@ -14,5 +14,5 @@ export type { EnvFileSystem, EnvVariable, K1Settings, WorkerEnv } from './worker
 export type { InFlightPhase } from './in-flight.ts';
 export { WorkerError } from './worker-error.ts';
 export type { WorkerErrorCode, WorkerProblem } from './worker-error.ts';
-export { consoleLogger, silentLogger } from './worker-logger.ts';
-export type { WorkerLogger } from './worker-logger.ts';
+export { createJsonLogger, jsonLogger, silentLogger } from './worker-logger.ts';
+export type { JsonLoggerOptions, LogFields, WorkerLogger } from './worker-logger.ts';

@@ -13,7 +13,7 @@ import { startHealthServer, type HealthServer } from './health-server.ts';
 import { InFlightTracker, type HandBackResult, type InFlightPhase, type InFlightTask } from './in-flight.ts';
 import { ServerContact, describeError } from './server-contact.ts';
 import { WorkerError, type WorkerProblem } from './worker-error.ts';
-import { consoleLogger, displayUrl, sdkLogger, type WorkerLogger } from './worker-logger.ts';
+import { displayUrl, jsonLogger, sdkLogger, type WorkerLogger } from './worker-logger.ts';
 import { WorkerMetrics, type ExecutionStatus, type TaskTally } from './worker-metrics.ts';
 
 /** What a worker factory gets from {@link runWorkers}. */
@@ -55,7 +55,7 @@ export interface RunWorkersOptions {
    * @default 30_000
    */
   readonly shutdownTimeoutMs?: number;
-  /** Where to log. @default consoleLogger */
+  /** Where to log: the process's own lines and one line per task start and end. @default jsonLogger (pino, JSON lines on stdout) */
   readonly logger?: WorkerLogger;
   /** Signals that start a graceful stop; a second one hands back at once. @default ['SIGINT', 'SIGTERM'] */
   readonly signals?: readonly NodeJS.Signals[];
@@ -163,7 +163,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
   const shutdown = new AbortController();
   const workers = typeof options.workers === 'function' ? options.workers({ signal: shutdown.signal }) : options.workers;
   const settings = checkOptions(options, workers);
-  const logger = options.logger ?? consoleLogger;
+  const logger = options.logger ?? jsonLogger;
   const names = workers.map((w) => w.taskDefName);
   const startedAt = new Date();
 
@@ -214,7 +214,10 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
       const taskId = task.taskId ?? '';
       const execution = tracker.start(worker.taskDefName, taskId, task.workflowInstanceId ?? '');
       const started = performance.now();
+      const fields = { task: worker.taskDefName, taskId, workflowId: task.workflowInstanceId ?? '', ref: task.referenceTaskName ?? '', attempt: (task.retryCount ?? 0) + 1 };
+      logger.info('task started', fields);
       let status: ExecutionStatus = 'FAILED';
+      let reason: string | undefined;
       try {
         const result = await Promise.race([worker.execute(task), execution.handedBack]);
         if (result === handBackResult) {
@@ -222,13 +225,19 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
           getTaskContext()?.addLog(handBackWhy);
         }
         status = (result.status ?? 'COMPLETED') as ExecutionStatus;
+        reason = 'reasonForIncompletion' in result ? result.reasonForIncompletion : undefined;
         return result;
       } catch (error) {
         status = error instanceof NonRetryableException ? 'FAILED_WITH_TERMINAL_ERROR' : 'FAILED';
+        reason = describeError(error);
         throw error;
       } finally {
         tracker.executed(execution);
-        metrics.record(worker.taskDefName, status, (performance.now() - started) / 1000);
+        const seconds = (performance.now() - started) / 1000;
+        metrics.record(worker.taskDefName, status, seconds);
+        const ended = { ...fields, status, durationMs: Math.round(seconds * 1000) };
+        if (status === 'FAILED' || status === 'FAILED_WITH_TERMINAL_ERROR') logger.error('task failed', { ...ended, reason: reason ?? 'no reason given' });
+        else logger.info(status === 'IN_PROGRESS' ? 'task in progress' : 'task completed', ended);
       }
     },
   });

@@ -1,19 +1,51 @@
 import type { ConductorLogger } from '@io-orkes/conductor-javascript';
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { describeError } from './server-contact.ts';
 
-/** Where the worker process writes what it does. */
+/** Structured fields of a log line (task name, ids, status, reason, duration...). */
+export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
+
+/** Where the worker process writes what it does: one line per call, with optional fields. */
 export interface WorkerLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
 }
 
-/** Lines to stdout (info) and stderr (warnings, errors), prefixed with the time and `[workers]`. */
-export const consoleLogger: WorkerLogger = {
-  info: (message) => console.log(`${new Date().toISOString()} [workers] ${message}`),
-  warn: (message) => console.error(`${new Date().toISOString()} [workers] WARN ${message}`),
-  error: (message) => console.error(`${new Date().toISOString()} [workers] ERROR ${message}`),
-};
+/** Options of {@link createJsonLogger}. */
+export interface JsonLoggerOptions {
+  /** Lowest level written: 'info', 'warn' or 'error'. @default 'info' */
+  readonly level?: 'info' | 'warn' | 'error';
+  /** Where the JSON lines go. @default stdout */
+  readonly destination?: DestinationStream;
+}
+
+/**
+ * A {@link WorkerLogger} that writes one JSON object per line through pino (the structured logger
+ * Node services commonly ship to Loki, Elasticsearch or CloudWatch): `level` as text, `time` (ISO),
+ * `msg`, `name: "k1-workers"` and the fields given, e.g.
+ * `{"level":"error","time":"...","name":"k1-workers","task":"deploy_firmware_ota","taskId":"...","status":"FAILED","reason":"...","msg":"task failed"}`.
+ */
+export function createJsonLogger(options: JsonLoggerOptions = {}): WorkerLogger {
+  const logger: PinoLogger = pino(
+    {
+      name: 'k1-workers',
+      level: options.level ?? 'info',
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
+  );
+  return {
+    info: (message, fields) => logger.info(fields ?? {}, message),
+    warn: (message, fields) => logger.warn(fields ?? {}, message),
+    error: (message, fields) => logger.error(fields ?? {}, message),
+  };
+}
+
+/** JSON lines to stdout (pino), from level info: what `npm run workers` writes. */
+export const jsonLogger: WorkerLogger = createJsonLogger();
 
 /** Discards everything (tests, benchmarks). */
 export const silentLogger: WorkerLogger = { info() {}, warn() {}, error() {} };

@@ -168,7 +168,7 @@ describe('compiled JSON per node kind', () => {
     ]);
   });
 
-  it('dynamicFork: FORK_JOIN_DYNAMIC over a list, then a JOIN on all', () => {
+  it('dynamicFork: FORK_JOIN_DYNAMIC over a list, a JOIN on all, and the results listed by item through the JOIN\'s joinOn', () => {
     const tasks = tasksOf((f) => f.dynamicFork('deploy_all', deploy, (s) => s.input.devices).output(() => ({})));
     expect(tasks).toEqual([
       {
@@ -178,6 +178,18 @@ describe('compiled JSON per node kind', () => {
         inputParameters: { forkTaskName: 'deploy', forkTaskInputs: '${workflow.input.devices}' },
       },
       { name: 'deploy_all_join', taskReferenceName: 'deploy_all_join', type: 'JOIN', joinOn: [] },
+      {
+        name: 'deploy_all_results',
+        taskReferenceName: 'deploy_all_results',
+        type: 'JSON_JQ_TRANSFORM',
+        description: "Lists each item of deploy_all with its task's output, in item order.",
+        inputParameters: {
+          items: '${deploy_all.input.forkTaskInputs}',
+          joinOn: '${deploy_all_join.input.joinOn}',
+          outputs: '${deploy_all_join.output}',
+          queryExpression: '[range(0; .joinOn | length) as $i | {input: .items[$i], output: .outputs[.joinOn[$i]]}]',
+        },
+      },
     ]);
   });
 

@@ -233,8 +233,9 @@ describe('the K1 workers service', () => {
   const env = environmentOf(workers);
   const known = new Set(WORKER_ENV_VARIABLES.map((v) => v.name));
 
-  it('runs `npm run workers` from the image built with the repository Dockerfile', () => {
-    expect(workers.command).toEqual(['npm', 'run', 'workers']);
+  it('runs the workers script as the container\'s own process (not through npm, which does not pass SIGTERM on), from the image built with the repository Dockerfile', () => {
+    expect(workers.command).toEqual(['node', '--import', 'tsx', 'scripts/workers.ts']);
+    expect(workers.init).toBe(true);
     const scripts = record(record(readJson(join(ROOT, 'package.json')), 'package.json').scripts, 'scripts');
     expect(scripts.workers).toBeTypeOf('string');
     expect(scripts.webhook).toBeTypeOf('string');
@@ -274,8 +275,8 @@ describe('the webhook service', () => {
   const webhook = resolved['k1-webhook'] as ComposeService;
   const env = environmentOf(webhook);
 
-  it('runs `npm run webhook` with a configuration parseWebhookEnv accepts', () => {
-    expect(webhook.command).toEqual(['npm', 'run', 'webhook']);
+  it('runs the webhook script as the container\'s own process, with a configuration parseWebhookEnv accepts', () => {
+    expect(webhook.command).toEqual(['node', '--import', 'tsx', 'scripts/webhook.ts']);
     const parsed = parseWebhookEnv(env);
     if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
     expect(parsed.config.serverUrl).toBe('http://conductor-server:8080');
@@ -343,11 +344,11 @@ describe('the Dockerfile and .dockerignore', () => {
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
 
-  it('builds on Node 20 with npm ci and runs npm run workers', () => {
+  it('builds on Node 20 with npm ci and runs the workers script directly (SIGTERM reaches it)', () => {
     expect(dockerfile).toMatch(/^FROM node:20[\w.-]*$/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
     expect(dockerfile).toMatch(/^COPY package\.json package-lock\.json \.\/$/m);
-    expect(dockerfile).toMatch(/^CMD \["npm", "run", "workers"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "--import", "tsx", "scripts\/workers\.ts"\]$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/platformio==/);
   });

@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { workflow, type Ref } from '../../src/index.ts';
-import { build, store } from './fixtures.ts';
+import { build, deploy, store } from './fixtures.ts';
 
 const input = z.object({ env: z.string(), n: z.number(), flag: z.boolean() });
 const output = z.object({ id: z.string() });
@@ -107,6 +107,20 @@ describe('typed references', () => {
           expectTypeOf(s.par_join.output.left.bin).toMatchTypeOf<Ref<string>>();
           expectTypeOf(s.par_join.output.right.id).toMatchTypeOf<Ref<string>>();
           return { id: s.right.output.id };
+        }),
+    );
+  });
+
+  it('a dynamic fork gives its results as a list of { input, output | null } in item order, and the JOIN no ref-keyed output', () => {
+    workflow({ ...meta, input: z.object({ devices: z.array(z.object({ device: z.string() })) }) }, (f) =>
+      f
+        .dynamicFork('deploys', deploy, (s) => s.input.devices)
+        .output((s) => {
+          expectTypeOf(s.deploys_results.output.result).toMatchTypeOf<Ref<{ readonly input: { device: string }; readonly output: { status: string } | null }[]>>();
+          expectTypeOf(s.deploys_results.output.result[0]!.output.status).toMatchTypeOf<Ref<string | null>>();
+          // @ts-expect-error reason: the JOIN's output is keyed by names the server makes up; read deploys_results
+          void s.deploys_join.output._deploy_0;
+          return { id: 'x' };
         }),
     );
   });

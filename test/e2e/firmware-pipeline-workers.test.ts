@@ -27,7 +27,7 @@ let restoreEnv: () => void;
 
 /** Services whose pio runs in `mode` and records its calls in `log`. */
 function services(mode: string, log: string, extraEnv: Record<string, string> = {}): K1Services {
-  return { ...base, platformio: createPlatformIO({ projectDir: repo.projectDir, pioPath: FAKE_PIO, env: { FAKE_PIO_MODE: mode, FAKE_PIO_LOG: log, ...extraEnv } }) };
+  return { ...base, platformio: createPlatformIO({ projectDir: repo.projectDir, pioPath: FAKE_PIO, deviceApiPort: device.port, env: { FAKE_PIO_MODE: mode, FAKE_PIO_LOG: log, ...extraEnv } }) };
 }
 
 const pioCalls = (log: string): string[][] =>
@@ -67,10 +67,6 @@ describe('firmware-ci-cd-pipeline with the K1 workers on the dev server', () => 
   it('runs to COMPLETED: built by pio, gated, stored, flashed over the air, and the device checked', async () => {
     const log = join(dir, 'pio-happy.jsonl');
     const workers = await runWorkers({ serverUrl: server.url, workers: ({ signal }) => createK1Workers(services('success', log), { signal }), healthPort: 0, pollInterval: 2, logger: silentLogger });
-    // The device runs the new build once the OTA upload happened.
-    const flashed = setInterval(() => {
-      if (pioCalls(log).some((argv) => argv.includes('upload'))) device.state.build_signature = `K1.node1 ${repo.second} 2026-11-23T21:00:00Z`;
-    }, 5);
     try {
       const id = await startWorkflow(client, firmwareCiCdPipeline, { repo: 'K1.node1', branch: 'main', commit_sha: repo.second, device_ip: '127.0.0.1' });
       const done = await waitForWorkflow(client, id, { timeoutMs: 20_000, pollMs: 20 });
@@ -102,8 +98,9 @@ describe('firmware-ci-cd-pipeline with the K1 workers on the dev server', () => 
       expect(metrics).toContain(`k1_firmware_builds_total{status="success",environment="${ENV}"} 1`);
       expect(metrics).toContain('k1_device_up{device="127.0.0.1"} 1');
       expect(metrics).toContain('k1_device_free_heap_bytes{device="127.0.0.1"} 120000');
+      // The fake device runs what was flashed: the build of that commit.
+      expect(device.state.build_signature).toContain(`K1.node1 ${repo.second} `);
     } finally {
-      clearInterval(flashed);
       await workers.stop();
     }
   }, 30_000);
@@ -131,6 +128,6 @@ describe('firmware-ci-cd-pipeline with the K1 workers on the dev server', () => 
     expect(report).toMatchObject({ trigger: 'SIGTERM', handedBack: [], unreported: [], clean: true });
     const compile = await compileTask();
     expect(compile?.status).toBe('COMPLETED');
-    expect(compile?.outputData).toMatchObject({ success: true, firmware_bin_path: expect.stringContaining(`.pio/build/${ENV}/firmware.bin`) });
+    expect(compile?.outputData).toMatchObject({ success: true, firmware_bin_path: expect.stringContaining(`/work/firmware/${ENV}/`) });
   }, 30_000);
 });

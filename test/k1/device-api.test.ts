@@ -1,5 +1,7 @@
 /** The device API client against a fake K1 device on 127.0.0.1. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { deviceAddress } from '../../definitions/tasks/fields.ts';
+import { isDeviceAddress, parseDeviceAddress } from '../../src/k1/device-address.ts';
 import { createDeviceApi, DeviceApiError } from '../../src/k1/device-api.ts';
 import { closedPort, startFakeDevice, type FakeDevice } from './support.ts';
 
@@ -76,12 +78,36 @@ describe('failures name the device, the endpoint and the problem', () => {
     expect(error.status).toBe(500);
   });
 
-  it('an address that is neither IPv4 nor a host name is refused before any request', async () => {
+  it('a device on another port is addressed as host:port, which wins over the configured port', async () => {
+    const elsewhere = await closedPort();
+    const info = await api(1000, elsewhere).info(`127.0.0.1:${device.port}`);
+    expect(info.build_signature).toBe(device.state.build_signature);
+    const error = await failure(api(1000, device.port).info(`127.0.0.1:${elsewhere}`));
+    expect(error.message).toBe(`Device 127.0.0.1:${elsewhere} GET /api/device/info: cannot connect (ECONNREFUSED); is the device powered and on the network?`);
+  });
+
+  it('an address that is neither IPv4 nor a host name, with or without a port, is refused before any request', async () => {
     const before = device.requests.length;
-    for (const bad of ['127.0.0.1/evil', 'user@host', '127.0.0.1:80', 'a b', '999.1.1.1', '']) {
+    for (const bad of ['127.0.0.1/evil', 'user@host', '127.0.0.1:0', '127.0.0.1:65536', 'k1.local:', ':80', '127.0.0.1:80:80', 'a b', '999.1.1.1', '']) {
       const error = await failure(api().info(bad));
       expect(error.code).toBe('invalid_address');
     }
     expect(device.requests.length).toBe(before);
+  });
+});
+
+describe('device addresses', () => {
+  const samples = ['192.168.1.104', 'k1-node1.local', '127.0.0.1:45123', 'k1-node1.local:8080', 'host:65535', 'host:1', 'host:0', 'host:65536', 'host:080', '127.0.0.1:', '1.2.3.4; reboot', '--upload-port=evil', '999.1.1.1', 'a:b:c', ''];
+
+  it('the task contracts accept exactly the addresses the device API and the uploader accept', () => {
+    const byContract = samples.filter((a) => deviceAddress.safeParse(a).success);
+    expect(byContract).toEqual(samples.filter(isDeviceAddress));
+    expect(byContract).toEqual(['192.168.1.104', 'k1-node1.local', '127.0.0.1:45123', 'k1-node1.local:8080', 'host:65535', 'host:1']);
+  });
+
+  it('host:port is taken apart; the port is left undefined when none is named', () => {
+    expect(parseDeviceAddress('127.0.0.1:45123')).toEqual({ host: '127.0.0.1', port: 45123 });
+    expect(parseDeviceAddress('k1-node1.local')).toEqual({ host: 'k1-node1.local', port: undefined });
+    expect(parseDeviceAddress('host:0')).toBeUndefined();
   });
 });

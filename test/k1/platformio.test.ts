@@ -1,11 +1,12 @@
 /** The PlatformIO service against the fake `pio` executable: real processes, real files. */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scanBuildLog } from '../../src/k1/build-log.ts';
 import { createPlatformIO, InvalidEnvironmentError, UploadError, type PlatformIO } from '../../src/k1/platformio.ts';
 import { CommandStartError } from '../../src/k1/run-process.ts';
-import { FAKE_PIO, pioCalls, removeDir, tempDir } from './support.ts';
+import { FAKE_PIO, git, pioCalls, removeDir, startFakeDevice, tempDir } from './support.ts';
 
 const ENV = 'esp32-s3-devkitc-1';
 let dir: string;
@@ -97,14 +98,47 @@ describe('clean', () => {
 });
 
 describe('upload', () => {
-  it('uploads exactly the given binary: copies it to the -ota build dir and runs nobuild + upload', async () => {
-    const firmware = join(dir, 'chosen.bin');
-    writeFileSync(firmware, 'the rollback firmware');
-    const result = await pio('success').upload(ENV, firmware, '192.168.1.104');
-    expect(pioCalls(log)).toEqual([['run', '-e', `${ENV}-ota`, '-t', 'nobuild', '-t', 'upload', '--upload-port', '192.168.1.104']]);
-    expect(readFileSync(join(dir, '.pio', 'build', `${ENV}-ota`, 'firmware.bin'), 'utf8')).toBe('the rollback firmware');
-    expect(result.log).toContain('Sending invitation to 192.168.1.104');
-    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+  it('uploads exactly the given binary from a build directory of its own, runs nobuild + upload to the host, and the device runs it', async () => {
+    const device = await startFakeDevice();
+    try {
+      const firmware = join(dir, 'chosen.bin');
+      writeFileSync(firmware, 'K1BUILD:K1.node1 0a1b2c3d 2026-01-01T00:00:00Z\nthe rollback firmware');
+      const sha256 = createHash('sha256').update(readFileSync(firmware)).digest('hex');
+      const result = await pio('success', { scratchDir: join(dir, 'scratch') }).upload(ENV, firmware, device.address, { sha256 });
+      expect(pioCalls(log)).toEqual([['run', '-e', `${ENV}-ota`, '-t', 'nobuild', '-t', 'upload', '--upload-port', '127.0.0.1']]);
+      // Nothing written into the project; the staging directory is gone afterwards.
+      expect(existsSync(join(dir, '.pio'))).toBe(false);
+      expect(readdirSync(join(dir, 'scratch'))).toEqual([]);
+      expect(result.log).toContain('Sending invitation to 127.0.0.1');
+      expect(result.durationMs).toBeGreaterThanOrEqual(0);
+      // The fake device took those bytes and reports the signature they carry.
+      expect(device.state.firmware_sha256).toBe(sha256);
+      expect(device.state.build_signature).toBe('K1.node1 0a1b2c3d 2026-01-01T00:00:00Z');
+    } finally {
+      await device.close();
+    }
+  });
+
+  it('an address without a port reaches the device on deviceApiPort; a device that refuses the upload fails it', async () => {
+    const device = await startFakeDevice({ otaFailures: 1 });
+    try {
+      const firmware = join(dir, 'fw.bin');
+      writeFileSync(firmware, 'K1BUILD:K1.node1 0a1b2c3d x\n');
+      const error = await pio('success', { deviceApiPort: device.port }).upload(ENV, firmware, '127.0.0.1').catch((e: unknown) => e);
+      expect((error as Error).message).toBe(`OTA upload of ${ENV} firmware to 127.0.0.1 failed: 12:00:01 [ERROR]: No response from the ESP (it answered 503)`);
+      await pio('success', { deviceApiPort: device.port }).upload(ENV, firmware, '127.0.0.1');
+      expect(device.uploads.map((u) => u.build_signature)).toEqual(['K1.node1 0a1b2c3d x']);
+    } finally {
+      await device.close();
+    }
+  });
+
+  it('a build embeds the signature of the commit it was built from', async () => {
+    git(dir, 'init', '--quiet');
+    git(dir, 'commit', '--quiet', '--allow-empty', '-m', 'x');
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const result = await pio('success').build(ENV);
+    expect(readFileSync(result.firmwareBinPath, 'utf8')).toMatch(new RegExp(`K1BUILD:K1\\.node1 ${head} \\d{4}-`));
   });
 
   it('fails with the uploader error line', async () => {

@@ -5,14 +5,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConductorWorker, Task } from '@io-orkes/conductor-javascript';
 
-/** The fake pio executable (test/fixtures/bin/pio). */
-export const FAKE_PIO = join(import.meta.dirname, '..', 'fixtures', 'bin', 'pio');
+/** The fake pio executable (rig/bin/pio). */
+export const FAKE_PIO = join(import.meta.dirname, '..', '..', 'rig', 'bin', 'pio');
+
+/** The fake npm executable (rig/bin/npm). */
+export const FAKE_NPM = join(import.meta.dirname, '..', '..', 'rig', 'bin', 'npm');
 
 /** A temporary directory, removed by the returned cleanup. */
 export function tempDir(prefix: string): string {
@@ -32,100 +35,10 @@ export function pioCalls(logPath: string): string[][] {
     .map((l) => (JSON.parse(l) as { argv: string[] }).argv);
 }
 
-// ---- the fake device --------------------------------------------------------------------------
+// ---- the fake device (rig/fake-device.ts) -------------------------------------------------------
 
-/** How the fake device answers. */
-export type DeviceMode = 'online' | 'slow' | 'malformed' | 'wrong-shape' | 'error-500';
-
-export interface FakeDeviceState {
-  mode: DeviceMode;
-  build_signature: string;
-  free_heap: number;
-  uptime_seconds: number;
-  fps: number;
-  avg_render_time_ms: number;
-  active_pattern: string;
-  /** Delay of the slow mode, ms. */
-  slowMs: number;
-}
-
-export interface FakeDevice {
-  readonly port: number;
-  readonly state: FakeDeviceState;
-  /** `METHOD path body` of every request. */
-  readonly requests: string[];
-  close(): Promise<void>;
-}
-
-/** A K1 device API on 127.0.0.1 (random port); change `state` to change its answers. */
-export async function startFakeDevice(initial: Partial<FakeDeviceState> = {}): Promise<FakeDevice> {
-  const state: FakeDeviceState = {
-    mode: 'online',
-    build_signature: 'K1.node1 a1b2c3d4e5f6 2025-01-10T12:00:00Z',
-    free_heap: 120_000,
-    uptime_seconds: 42,
-    fps: 60,
-    avg_render_time_ms: 8,
-    active_pattern: 'idle',
-    slowMs: 2000,
-    ...initial,
-  };
-  const requests: string[] = [];
-  let sample = 0;
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let body = '';
-    for await (const chunk of req) body += String(chunk);
-    requests.push(`${req.method} ${req.url}${body ? ` ${body}` : ''}`);
-    const send = (status: number, payload: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
-    };
-    if (state.mode === 'slow') await new Promise((r) => setTimeout(r, state.slowMs));
-    if (state.mode === 'malformed') return send(200, '{"build_signature": "K1.node1 a1b2c3d", "free_heap": 12');
-    if (state.mode === 'error-500') return send(500, { error: 'internal' });
-    if (req.url === '/api/device/info' && req.method === 'GET') {
-      if (state.mode === 'wrong-shape') return send(200, { build_signature: state.build_signature, free_heap: 'plenty', uptime_seconds: 1 });
-      return send(200, {
-        build_signature: state.build_signature,
-        platform: 'ESP32-S3',
-        framework_version: '2.0.14',
-        free_heap: state.free_heap,
-        uptime_seconds: state.uptime_seconds,
-        ip_address: '127.0.0.1',
-      });
-    }
-    if (req.url === '/api/device/performance' && req.method === 'GET') {
-      sample += 1;
-      return send(200, {
-        fps: state.fps + (sample % 2 === 0 ? 1 : -1),
-        avg_render_time_ms: state.avg_render_time_ms,
-        max_render_time_ms: state.avg_render_time_ms + sample,
-        audio_latency_ms: 12,
-        free_heap: state.free_heap - sample * 100,
-      });
-    }
-    if (req.url === '/api/pattern/activate' && req.method === 'POST') {
-      const pattern = (JSON.parse(body || '{}') as { pattern?: string }).pattern ?? '';
-      state.active_pattern = pattern;
-      return send(200, { success: true, active_pattern: pattern });
-    }
-    send(404, { error: 'not found' });
-  };
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    state,
-    requests,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
+export { startFakeDevice } from '../../rig/fake-device.ts';
+export type { DeviceMode, FakeDevice, FakeDeviceState } from '../../rig/fake-device.ts';
 
 /** A port nothing listens on (listened on, then closed). */
 export async function closedPort(): Promise<number> {

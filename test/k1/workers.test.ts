@@ -4,7 +4,7 @@
  * runs them (`worker.execute(task)`), so input validation, error policy and output checks are the
  * real ones.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConductorWorker } from '@io-orkes/conductor-javascript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,13 +14,12 @@ import { createPlatformIO } from '../../src/k1/platformio.ts';
 import { createWebappBuilder } from '../../src/k1/webapp.ts';
 import { encodeWav } from '../../src/k1/wav.ts';
 import { createConductorRuns, RunNotFoundError } from '../../src/k1/conductor-runs.ts';
-import type { WorkerEnv } from '../../src/worker/worker-env.ts';
-import { createK1Workers, k1ServicesFromConfig, type K1Config, type K1Services } from '../../definitions/workers/index.ts';
+import { parseWorkerEnv, WORKER_ENV_VARIABLES, type WorkerEnv } from '../../src/worker/worker-env.ts';
+import { createK1Workers, k1ConfigSchema, k1ServicesFromConfig, type K1Config, type K1Services } from '../../definitions/workers/index.ts';
 import { MIN_FREE_HEAP_BYTES } from '../../definitions/workflows/device-limits.ts';
-import { closedPort, execute, FAKE_PIO, git, makeFirmwareRepo, pioCalls, removeDir, startFakeDevice, startJsonServer, tempDir, workerOf, type Execution, type FakeDevice } from './support.ts';
+import { closedPort, execute, FAKE_NPM, FAKE_PIO, git, makeFirmwareRepo, pioCalls, removeDir, startFakeDevice, startJsonServer, tempDir, workerOf, type Execution, type FakeDevice } from './support.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const FAKE_NPM = join(import.meta.dirname, '..', 'fixtures', 'bin', 'npm');
 const ENV = 'esp32-s3-devkitc-1';
 
 let dir: string;
@@ -84,14 +83,14 @@ function useMode(pioMode = 'success', npmMode = 'ok'): void {
   pioLog = join(dir, `pio-${Math.random().toString(36).slice(2)}.jsonl`);
   services = {
     ...base,
-    platformio: createPlatformIO({ projectDir: repo.projectDir, pioPath: FAKE_PIO, env: { FAKE_PIO_MODE: pioMode, FAKE_PIO_LOG: pioLog } }),
+    platformio: createPlatformIO({ projectDir: repo.projectDir, pioPath: FAKE_PIO, deviceApiPort: device.port, env: { FAKE_PIO_MODE: pioMode, FAKE_PIO_LOG: pioLog } }),
     webapp: createWebappBuilder({ repoDir, workDir: base.workDir, npmPath: FAKE_NPM, env: { FAKE_NPM_MODE: npmMode } }),
   };
   workers = createK1Workers(services);
 }
 beforeEach(() => {
   useMode();
-  Object.assign(device.state, { mode: 'online', build_signature: 'K1.node1 0000000 2025-01-01', free_heap: 120_000 });
+  Object.assign(device.state, { mode: 'online', build_signature: 'K1.node1 0000000 2025-01-01', free_heap: 120_000, uptime_seconds: 42 });
   webhookStatus = 200;
 });
 
@@ -174,9 +173,31 @@ describe('coverage', () => {
     const config = fromEnv({
       conductor: { serverUrl: 'http://localhost:8080' },
       worker: { healthPort: 0, healthHost: '127.0.0.1', shutdownTimeoutMs: 1000 },
-      k1: { projectDir: dir, artifactDir: join(dir, 'a'), artifactBaseUrl: 'file:///srv/a/', artifactKeep: 3, pioBin: 'pio', gitBin: 'git', deviceTimeoutMs: 100, scratchDir: join(dir, 's') },
+      k1: {
+        projectDir: dir,
+        artifactDir: join(dir, 'a'),
+        artifactBaseUrl: 'file:///srv/a/',
+        artifactKeep: 3,
+        pioBin: 'pio',
+        gitBin: 'git',
+        deviceTimeoutMs: 100,
+        devicePort: 80,
+        scratchDir: join(dir, 's'),
+        buildInWorktrees: true,
+        sampleIntervalMs: 1000,
+      },
     });
     expect(createK1Workers(k1ServicesFromConfig(config)).length).toBe(workers.length);
+  });
+
+  it('every K1 service setting is an environment variable of the worker process (npm run workers -- --help lists them)', () => {
+    const env = Object.fromEntries(WORKER_ENV_VARIABLES.map((v) => [v.name, v.example]));
+    const parsed = parseWorkerEnv(env, { fs: { kind: (path) => (/\/(pio|git|npm|tar)$/.test(path) ? 'file' : 'dir') }, cwd: dir });
+    const settings = Object.keys(k1ConfigSchema.shape).filter((key) => key !== 'conductor');
+    expect(settings.filter((key) => !(key in parsed.k1))).toEqual([]);
+    // And they are the service settings, nothing else: the workers script passes them through.
+    expect(Object.keys(parsed.k1).filter((key) => !settings.includes(key))).toEqual([]);
+    expect(() => k1ServicesFromConfig({ ...parsed.k1, conductor: parsed.conductor })).not.toThrow();
   });
 
   it('builds services from a config, and lists every bad field of a bad one', () => {
@@ -211,13 +232,19 @@ describe('validate_commit', () => {
 });
 
 describe('platformio_compile, extract_build_metrics, validate_build', () => {
-  it('checks the commit out, builds it, and reports RAM and Flash in their own fields', async () => {
+  it("builds the commit in a worktree of its own, leaves the user's checkout alone, and reports RAM and Flash in their own fields", async () => {
+    const headBefore = git(repoDir, 'rev-parse', 'HEAD');
     const out = await completed('platformio_compile', { repo: 'K1.node1', branch: 'main', commit_sha: repo.first.slice(0, 10), environment: ENV });
-    expect(git(repoDir, 'rev-parse', 'HEAD')).toBe(repo.first);
+    // The checkout keeps its branch, HEAD and files: no detached HEAD, no .pio in the project.
+    expect(git(repoDir, 'symbolic-ref', 'HEAD')).toBe('refs/heads/main');
+    expect(git(repoDir, 'rev-parse', 'HEAD')).toBe(headBefore);
+    expect(existsSync(join(repo.projectDir, '.pio'))).toBe(false);
+    expect(git(repoDir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
     expect(pioCalls(pioLog)).toEqual([['run', '-e', ENV]]);
+    expect(readFileSync(out['firmware_bin_path'] as string, 'utf8')).toContain(`K1BUILD:K1.node1 ${repo.first} `);
     expect(out).toMatchObject({
       success: true,
-      firmware_bin_path: join(repo.projectDir, '.pio', 'build', ENV, 'firmware.bin'),
+      firmware_bin_path: expect.stringMatching(new RegExp(`^${join(dir, 'work', 'firmware', ENV)}/${repo.first.slice(0, 12)}-[0-9a-f]{8}/firmware\\.bin$`)),
       error_message: '',
       metrics: { flash_bytes: 931261, flash_total_bytes: 3342336, flash_percent: 27.9, ram_bytes: 49812, ram_total_bytes: 327680, ram_percent: 15.2, warning_count: 0 },
     });
@@ -254,9 +281,29 @@ describe('platformio_compile, extract_build_metrics, validate_build', () => {
     expect(pioCalls(pioLog)).toEqual([]);
   });
 
-  it('clean_build_env removes the build directory', async () => {
-    await completed('platformio_compile', { repo: 'K1.node1', branch: 'main', commit_sha: repo.second, environment: ENV });
-    expect(await completed('clean_build_env', { environment: ENV })).toEqual({ cleaned: true, removed_paths: [join(repo.projectDir, '.pio', 'build', ENV)] });
+  it('two builds of different commits at once each build their own commit', async () => {
+    const [a, b] = await Promise.all(
+      [repo.first, repo.second].map((commit) => completed('platformio_compile', { repo: 'K1.node1', branch: 'main', commit_sha: commit, environment: ENV })),
+    );
+    expect(readFileSync(a!['firmware_bin_path'] as string, 'utf8')).toContain(`K1BUILD:K1.node1 ${repo.first} `);
+    expect(readFileSync(b!['firmware_bin_path'] as string, 'utf8')).toContain(`K1BUILD:K1.node1 ${repo.second} `);
+    // Each in its own directory.
+    const cwds = readFileSync(pioLog, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { cwd: string }).cwd);
+    expect(cwds).toHaveLength(2);
+    expect(new Set(cwds).size).toBe(2);
+  });
+
+  it("clean_build_env removes a crashed build's worktree and day-old kept firmware, nothing of the checkout or of fresh builds", async () => {
+    const fresh = await completed('platformio_compile', { repo: 'K1.node1', branch: 'main', commit_sha: repo.second, environment: ENV });
+    const stale = join(dir, 'work', 'worktrees', 'crashed-build');
+    git(repoDir, 'worktree', 'add', '--detach', '--quiet', stale, repo.first);
+    const old = join(dir, 'work', 'firmware', ENV, 'deadbeef0000-00000000');
+    mkdirSync(old, { recursive: true });
+    writeFileSync(join(old, 'firmware.bin'), 'old');
+    utimesSync(old, new Date(Date.now() - 2 * 24 * 3600 * 1000), new Date(Date.now() - 2 * 24 * 3600 * 1000));
+    expect(await completed('clean_build_env', { environment: ENV })).toEqual({ cleaned: true, removed_paths: [stale, old] });
+    expect(existsSync(fresh['firmware_bin_path'] as string)).toBe(true);
+    expect(git(repoDir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
     expect(await completed('clean_build_env', { environment: ENV })).toEqual({ cleaned: false, removed_paths: [] });
   });
 });
@@ -264,39 +311,59 @@ describe('platformio_compile, extract_build_metrics, validate_build', () => {
 // ---- devices ----------------------------------------------------------------------------------------
 
 describe('deploy_firmware_ota', () => {
-  const firmware = (): string => {
-    const path = join(services.workDir, 'deploy', 'firmware.bin');
+  /** Stores firmware with these bytes and returns its artifact id. */
+  const storedFirmware = async (bytes: string): Promise<string> => {
+    const path = join(services.workDir, 'deploy', `${Math.random().toString(36).slice(2)}.bin`);
     mkdirSync(join(services.workDir, 'deploy'), { recursive: true });
-    writeFileSync(path, 'firmware to deploy');
-    return path;
+    writeFileSync(path, bytes);
+    return (await services.artifacts.put(path, { category: 'firmware', version: 'a1b2c3d', environment: ENV })).id;
   };
 
   it('is idempotent: a device already running the build signature is not flashed (pio not called)', async () => {
     device.state.build_signature = 'K1.node1 a1b2c3d4e5f60718 2025-01-10T12:00:00Z';
-    const out = await completed('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, firmware_bin_path: firmware(), build_signature: 'a1b2c3d' });
+    const out = await completed('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, artifact_id: await storedFirmware('firmware to deploy'), build_signature: 'a1b2c3d' });
     expect(out).toEqual({ status: 'already_deployed', device_ip: '127.0.0.1', duration_ms: 0 });
     expect(pioCalls(pioLog)).toEqual([]);
   });
 
-  it('uploads when the device runs another build', async () => {
-    const path = firmware();
-    const out = await completed('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, firmware_bin_path: path, build_signature: 'a1b2c3d' });
+  it('flashes exactly the stored artifact, whatever another build left in the project since', async () => {
+    const id = await storedFirmware('K1BUILD:K1.node1 a1b2c3d 2026-01-01\nthe stored build');
+    // Another workflow's build during the retry delay: the project's build output changes.
+    mkdirSync(join(repo.projectDir, '.pio', 'build', ENV), { recursive: true });
+    writeFileSync(join(repo.projectDir, '.pio', 'build', ENV, 'firmware.bin'), 'K1BUILD:K1.node1 bbbbbbb 2026-01-02\nanother build');
+    const out = await completed('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, artifact_id: id, build_signature: 'a1b2c3d' });
     expect(out).toMatchObject({ status: 'deployed', device_ip: '127.0.0.1' });
     expect(pioCalls(pioLog)).toEqual([['run', '-e', `${ENV}-ota`, '-t', 'nobuild', '-t', 'upload', '--upload-port', '127.0.0.1']]);
-    expect(readFileSync(join(repo.projectDir, '.pio', 'build', `${ENV}-ota`, 'firmware.bin'), 'utf8')).toBe('firmware to deploy');
+    expect(device.state.firmware_sha256).toBe(id);
+    expect(device.state.build_signature).toBe('K1.node1 a1b2c3d 2026-01-01');
+    // The upload staged the firmware in a build directory of its own, not in the project.
+    expect(existsSync(join(repo.projectDir, '.pio', 'build', `${ENV}-ota`))).toBe(false);
+    rmSync(join(repo.projectDir, '.pio'), { recursive: true, force: true });
+  });
+
+  it('refuses a stored artifact whose bytes no longer match its content address, and flashes nothing', async () => {
+    const id = await storedFirmware('K1BUILD:K1.node1 a1b2c3d x\nstored');
+    writeFileSync(services.artifacts.path(id), 'K1BUILD:K1.node1 bbbbbbb y\nreplaced on disk');
+    const uploads = device.uploads.length;
+    const result = await run('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, artifact_id: id, build_signature: 'a1b2c3d' });
+    expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
+    expect(result.reasonForIncompletion).toMatch(new RegExp(`^Firmware ${services.artifacts.path(id)} has sha256 [0-9a-f]{64}, not ${id}: the stored artifact changed or is damaged, so nothing was flashed`));
+    expect(pioCalls(pioLog)).toEqual([]);
+    expect(device.uploads.length).toBe(uploads);
   });
 
   it('an upload that fails is retryable (FAILED) with the uploader error', async () => {
     useMode('upload-fail');
-    const result = await run('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, firmware_bin_path: firmware(), build_signature: 'a1b2c3d' });
+    const result = await run('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, artifact_id: await storedFirmware('fw'), build_signature: 'a1b2c3d' });
     expect(result.status).toBe('FAILED');
     expect(result.reasonForIncompletion).toBe(`OTA upload of ${ENV} firmware to 127.0.0.1 failed: 12:00:01 [ERROR]: No response from the ESP`);
   });
 
-  it('refuses firmware outside the directories the worker reads', async () => {
-    const result = await run('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, firmware_bin_path: '/etc/passwd', build_signature: 'a1b2c3d' });
-    expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
-    expect(result.reasonForIncompletion).toMatch(/^Firmware \/etc\/passwd is outside the directories this worker reads/);
+  it('refuses an artifact the store does not have, or one that is not firmware of the environment', async () => {
+    const missing = await run('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: ENV, artifact_id: 'f'.repeat(64), build_signature: 'a1b2c3d' });
+    expect(missing).toMatchObject({ status: 'FAILED_WITH_TERMINAL_ERROR', reasonForIncompletion: expect.stringMatching(/^No artifact f{64} in the artifact store/) });
+    const other = await run('deploy_firmware_ota', { device_ip: '127.0.0.1', environment: 'esp32-other', artifact_id: await storedFirmware('fw for another env'), build_signature: 'a1b2c3d' });
+    expect(other.reasonForIncompletion).toMatch(/is firmware for esp32-s3-devkitc-1, not firmware for esp32-other; nothing was flashed$/);
     expect(pioCalls(pioLog)).toEqual([]);
   });
 });
@@ -401,7 +468,7 @@ describe('build_webapp and aggregate_artifacts', () => {
     const out = await completed('aggregate_artifacts', {
       release_version: repo.webapp,
       environments: [ENV],
-      firmware_builds: { _platformio_compile_0: build },
+      firmware_builds: [{ input: { environment: ENV }, output: build }],
       webapp_build: webapp,
     });
     const fw = (out['firmware'] as Record<string, { artifact_id: string; firmware_bin_path: string }>)[ENV]!;
@@ -423,12 +490,16 @@ describe('build_webapp and aggregate_artifacts', () => {
     const result = await run('aggregate_artifacts', {
       release_version: 'abcdef0',
       environments: [ENV, 'esp32-s3-psram'],
-      firmware_builds: { _platformio_compile_0: { success: false, firmware_bin_path: '', error_message: 'src/a.cpp:1:1: error: boom' } },
+      // Found by the environment each build was asked for, in any order; a build that left no output counts as missing.
+      firmware_builds: [
+        { input: { environment: 'esp32-s3-psram' }, output: null },
+        { input: { environment: ENV }, output: { success: false, firmware_bin_path: '', error_message: 'src/a.cpp:1:1: error: boom' } },
+      ],
       webapp_build: { success: true, bundle_path: '/nowhere.tar.gz', size_bytes: 1, error_message: '' },
     });
     expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
     expect(result.reasonForIncompletion).toBe(
-      'Release abcdef0 is incomplete, nothing was stored: esp32-s3-devkitc-1: src/a.cpp:1:1: error: boom; esp32-s3-psram: no build result (_platformio_compile_1 missing from the join)',
+      'Release abcdef0 is incomplete, nothing was stored: esp32-s3-devkitc-1: src/a.cpp:1:1: error: boom; esp32-s3-psram: no build result',
     );
     expect(readdirSync(join(dir, 'artifacts')).length).toBe(before);
   });
@@ -487,7 +558,7 @@ describe('the pattern tasks', () => {
     const commit = generated['commit_sha'] as string;
     const build = await completed('platformio_compile', { repo: 'K1.node1', branch: 'patterns/red_pulse', commit_sha: commit, environment: ENV });
     expect(build['success']).toBe(true);
-    expect(git(repoDir, 'rev-parse', 'HEAD')).toBe(commit);
+    expect(readFileSync(build['firmware_bin_path'] as string, 'utf8')).toContain(`K1BUILD:K1.node1 ${commit} `);
 
     device.state.build_signature = `K1.node1 ${commit.slice(0, 12)} 2025-01-10`;
     device.state.fps = 60;

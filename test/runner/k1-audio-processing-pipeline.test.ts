@@ -23,7 +23,7 @@ beforeAll(async () => {
   registry = await loadGenerated();
 });
 
-const FEATURES_ID = 'sha256:e1d2c3b4a5968778695a4b3c2d1e0f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2';
+const FEATURES_ID = 'e1d2c3b4a5968778695a4b3c2d1e0f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2';
 
 const audioMocks = (over: TaskMocks = {}): TaskMocks => ({
   fetch_audio_sample: [sampleFetched()],
@@ -54,7 +54,7 @@ describe('audio-processing-pipeline (generated JSON, local runner)', () => {
     });
     expect(result.output).toEqual({
       features_artifact_id: FEATURES_ID,
-      features_url: `https://artifacts.k1.reinvented/firmware/${FEATURES_ID.replace('sha256:', '')}`,
+      features_url: `https://artifacts.k1.reinvented/firmware/${FEATURES_ID}`,
       duration_seconds: 30,
       tempo_bpm: 124,
       onset_count: 312,

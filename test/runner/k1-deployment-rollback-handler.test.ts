@@ -44,7 +44,7 @@ describe('deployment-rollback-handler (generated JSON, local runner)', () => {
     expect(result.taskRefs).toEqual(['get_last_good_artifact', 'deploy_firmware_ota', 'device_health_check', 'rollback_health_gate', 'notify']);
     expect(result.task('get_last_good_artifact')?.inputData).toEqual({ failed_workflow_id: FAILED_RUN, environment: ENVIRONMENT, target_version: null });
     // The deploy flashes the chosen artifact, signed with its version; the check expects that version.
-    expect(result.task('deploy_firmware_ota')?.inputData).toEqual({ device_ip: DEVICE_IP, environment: ENVIRONMENT, firmware_bin_path: good.firmware_bin_path, build_signature: LAST_GOOD });
+    expect(result.task('deploy_firmware_ota')?.inputData).toEqual({ device_ip: DEVICE_IP, environment: ENVIRONMENT, artifact_id: good.artifact_id, build_signature: LAST_GOOD });
     expect(result.task('device_health_check')?.inputData).toEqual({ device_ip: DEVICE_IP, expected_build_signature: LAST_GOOD, min_free_heap_bytes: MIN_FREE_HEAP });
     expect(result.task('rollback_health_gate')?.outputData).toEqual({ evaluationResult: ['true'], selectedCase: 'true' });
     expect(result.task('notify')?.inputData).toEqual({

@@ -81,7 +81,7 @@ describe('firmware-ci-cd-pipeline (generated JSON, local runner)', () => {
     expect(result.reasonForIncompletion).toBeUndefined();
     expect(result.taskRefs).toEqual([...BUILD_STEPS, 'store_artifact', 'deploy_firmware_ota', 'device_health_check', 'device_health_gate']);
     expect(result.output).toEqual({
-      artifact_id: 'sha256:9b1e4f7c2a0d83e5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d',
+      artifact_id: '9b1e4f7c2a0d83e5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d',
       artifact_url: 'https://artifacts.k1.reinvented/firmware/9b1e4f7c2a0d83e5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d',
       deployment_status: 'deployed',
       health: { healthy: true, summary: `running ${COMMIT.slice(0, 7)}, free heap 142336 B, 60.2 fps`, free_heap_bytes: 142_336 },
@@ -103,8 +103,8 @@ describe('firmware-ci-cd-pipeline (generated JSON, local runner)', () => {
     expect(input('extract_build_metrics')).toEqual({ build_log: compiled().output.build_log });
     expect(input('validate_build')).toEqual({ build_success: true, metrics: metricsOf(), max_warnings: 0, max_flash_percent: 70, max_ram_percent: 80 });
     expect(input('store_artifact')).toEqual({ source_path: firmwareBin(), category: 'firmware', version: COMMIT, environment: ENVIRONMENT });
-    // The deploy flashes the binary the compile produced, signed with the commit.
-    expect(input('deploy_firmware_ota')).toEqual({ device_ip: DEVICE_IP, environment: ENVIRONMENT, firmware_bin_path: firmwareBin(), build_signature: COMMIT });
+    // The deploy flashes the artifact store_artifact stored (by content address), signed with the commit.
+    expect(input('deploy_firmware_ota')).toEqual({ device_ip: DEVICE_IP, environment: ENVIRONMENT, artifact_id: stored().output.artifact_id, build_signature: COMMIT });
     // The health check expects the commit as the build signature, and the 50 KB heap floor.
     expect(input('device_health_check')).toEqual({ device_ip: DEVICE_IP, expected_build_signature: COMMIT, min_free_heap_bytes: MIN_FREE_HEAP });
   });
@@ -116,7 +116,7 @@ describe('firmware-ci-cd-pipeline (generated JSON, local runner)', () => {
     });
     expect(result.status).toBe('COMPLETED');
     expect(result.task('validate_build')?.inputData).toMatchObject({ max_flash_percent: 85, max_ram_percent: 80, max_warnings: 3 });
-    expect(result.task('deploy_firmware_ota')?.inputData).toMatchObject({ environment: 'esp32-s3-n16r8', firmware_bin_path: firmwareBin('esp32-s3-n16r8') });
+    expect(result.task('deploy_firmware_ota')?.inputData).toMatchObject({ environment: 'esp32-s3-n16r8', artifact_id: stored().output.artifact_id });
   });
 
   describe.each([
@@ -203,9 +203,9 @@ describe('firmware-ci-cd-pipeline (generated JSON, local runner)', () => {
       ['COMPLETED', 2],
     ]);
     expect(attemptOffsets(result, 'deploy_firmware_ota')).toEqual([0, 60_000, 120_000]);
-    // Every attempt flashes the same binary (inputs are re-resolved for a retry).
+    // Every attempt flashes the same stored artifact (inputs are re-resolved for a retry).
     expect(new Set(result.attempts('deploy_firmware_ota').map((t) => JSON.stringify(t.inputData)))).toEqual(
-      new Set([JSON.stringify({ build_signature: COMMIT, device_ip: DEVICE_IP, environment: ENVIRONMENT, firmware_bin_path: firmwareBin() })]),
+      new Set([JSON.stringify({ artifact_id: stored().output.artifact_id, build_signature: COMMIT, device_ip: DEVICE_IP, environment: ENVIRONMENT })]),
     );
     expect(result.taskRefs).toEqual([...BUILD_STEPS, 'store_artifact', 'deploy_firmware_ota', 'deploy_firmware_ota', 'deploy_firmware_ota', 'device_health_check', 'device_health_gate']);
     expect(result.events.filter((e) => e.type === 'task.retry_scheduled').map((e) => e.detail)).toEqual(['retry 1 of 3 in 60 s', 'retry 2 of 3 in 60 s']);

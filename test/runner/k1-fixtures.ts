@@ -248,11 +248,12 @@ export const gatesFailed = (...gates: string[]): Completed<TaskOutput<typeof val
 export const notified = (status_code = 200): Completed<TaskOutput<typeof notify>> => completed('notify', { delivered: status_code >= 200 && status_code < 300, status_code });
 
 export const stored = (over: Partial<TaskOutput<typeof storeArtifact>> = {}): Completed<TaskOutput<typeof storeArtifact>> => {
-  const artifact_id = over.artifact_id ?? 'sha256:9b1e4f7c2a0d83e5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d';
+  // As the store gives it: the 64 hex digits of the file's sha256.
+  const artifact_id = over.artifact_id ?? '9b1e4f7c2a0d83e5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d';
   return completed('store_artifact', {
     artifact_id,
-    artifact_url: `https://artifacts.k1.reinvented/firmware/${artifact_id.replace('sha256:', '')}`,
-    checksum_sha256: artifact_id.replace('sha256:', ''),
+    artifact_url: `https://artifacts.k1.reinvented/firmware/${artifact_id}`,
+    checksum_sha256: artifact_id,
     size_bytes: 1_510_432,
     ...over,
   });
@@ -303,7 +304,7 @@ export const LAST_GOOD = '77e0b1d2c3a4958676a5b4c3d2e1f00918273645';
 
 export const lastGoodFound = (version = LAST_GOOD, environment = ENVIRONMENT, selected_by: 'target_version' | 'last_good' = 'last_good'): Completed<TaskOutput<typeof getLastGoodArtifact>> =>
   completed('get_last_good_artifact', {
-    artifact_id: `sha256:${version}${'0'.repeat(24)}`,
+    artifact_id: `${version}${'0'.repeat(24)}`,
     artifact_url: `https://artifacts.k1.reinvented/firmware/${version}`,
     firmware_bin_path: `/var/lib/k1/artifacts/firmware/${environment}/${version}/firmware.bin`,
     version,
@@ -338,7 +339,7 @@ export const webappBuilt = (): Completed<TaskOutput<typeof buildWebapp>> =>
 
 /** The stored firmware of an environment in the release. */
 export const storedFirmware = (environment: string) => ({
-  artifact_id: `sha256:${(environment === ENVIRONMENT ? 'ab' : 'ef').repeat(32)}`,
+  artifact_id: (environment === ENVIRONMENT ? 'ab' : 'ef').repeat(32),
   artifact_url: `https://artifacts.k1.reinvented/firmware/${COMMIT}/${environment}`,
   firmware_bin_path: `/var/lib/k1/artifacts/firmware/${environment}/${COMMIT}/firmware.bin`,
   size_bytes: 1_510_432,
@@ -348,7 +349,7 @@ export const releaseAggregated = (environments: readonly string[] = [ENVIRONMENT
   completed('aggregate_artifacts', {
     release_version: COMMIT,
     firmware: Object.fromEntries(environments.map((env) => [env, storedFirmware(env)])),
-    webapp: { artifact_id: `sha256:${'cd'.repeat(32)}`, artifact_url: `https://artifacts.k1.reinvented/webapp/${COMMIT}`, size_bytes: 412_004 },
+    webapp: { artifact_id: 'cd'.repeat(32), artifact_url: `https://artifacts.k1.reinvented/webapp/${COMMIT}`, size_bytes: 412_004 },
     manifest_path: `/var/lib/k1/artifacts/releases/${COMMIT}/manifest.json`,
   });
 
@@ -359,7 +360,8 @@ export const PATTERN_COMMIT = '5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7081';
 
 export const patternInput = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   pattern_name: PATTERN,
-  pattern_source: 'pattern spectrum_bars { bands: 16; palette: "ocean"; decay: 0.85; }',
+  // A pattern spec is JSON (docs/workflows/pattern-generation-testing.md), as generate_pattern parses it.
+  pattern_source: JSON.stringify({ effect: 'spectrum_bars', palette: ['#001f3f', '#0074d9', '#7fdbff'], speed: 1.5, audio_reactive: true }),
   device_ip: DEVICE_IP,
   ...over,
 });
@@ -389,7 +391,7 @@ export const performance = (over: Partial<TaskOutput<typeof validatePatternOnDev
 export const patternMeasured = (metrics = performance(), signature = PATTERN_COMMIT): Completed<TaskOutput<typeof validatePatternOnDevice>> =>
   completed('validate_pattern_on_device', { activated: true, build_signature: signature, sample_count: 30, metrics });
 
-export const BASELINE_ID = 'sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
+export const BASELINE_ID = '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
 /** compare_performance against a baseline: regressions listed when thresholds were crossed. */
 export function compared(fps_change_percent: number, avg_render_time_change_percent: number, regressions: string[] = []): Completed<TaskOutput<typeof comparePerformance>> {

@@ -85,7 +85,9 @@ const UP_TO_APPROVAL = [
   '_platformio_compile_1',
   'firmware_builds_join',
   'build_webapp',
+  // Scheduled with the fork; the results task only once the dynamic JOIN is done.
   'parallel_builds_join',
+  'firmware_builds_results',
   'aggregate_artifacts',
   'deployment_plan',
   'deploy_staging',
@@ -95,17 +97,20 @@ const UP_TO_APPROVAL = [
   'approval_gate',
   'approval_decision',
 ];
+/** The production steps of a run, its forked tasks named as conductor-oss 3.32.3 names them. */
 const PRODUCTION_STEPS = [
   'production_deploys',
   deployRef(0),
   deployRef(1),
   deployRef(2),
   'production_deploys_join',
+  'production_deploys_results',
   'production_verification',
   checkRef(0),
   checkRef(1),
   checkRef(2),
   'production_verification_join',
+  'production_verification_results',
   'verification_summary',
   'production_verification_gate',
 ];
@@ -138,14 +143,18 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
     expect(result.task('aggregate_artifacts')?.inputData).toEqual({
       release_version: COMMIT,
       environments: [ENVIRONMENT, ENV_C3],
-      firmware_builds: { _platformio_compile_0: compiled({ environment: ENVIRONMENT }).output, _platformio_compile_1: compiled({ environment: ENV_C3 }).output },
+      // By value: each build's input with its output, whatever the server named the forked tasks.
+      firmware_builds: [ENVIRONMENT, ENV_C3].map((environment) => ({
+        input: { repo: REPO, branch: 'release/1.4', commit_sha: COMMIT, environment },
+        output: compiled({ environment }).output,
+      })),
       webapp_build: webappBuilt().output,
     });
     // Staging gets the stored firmware of its environment, signed with the commit.
     expect(result.task('deploy_staging')?.inputData).toEqual({
       device_ip: STAGING_IP,
       environment: ENVIRONMENT,
-      firmware_bin_path: storedFirmware(ENVIRONMENT).firmware_bin_path,
+      artifact_id: storedFirmware(ENVIRONMENT).artifact_id,
       build_signature: COMMIT,
     });
     expect(result.task('staging_health_check')?.inputData).toEqual({ device_ip: STAGING_IP, expected_build_signature: COMMIT, min_free_heap_bytes: MIN_FREE_HEAP });
@@ -164,10 +173,7 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
     });
   });
 
-  // Issue 12: verification_summary reads `_device_health_check_<i>`, a name conductor-oss 3.32.3 (and
-  // the runner, now) gives only the first dynamic fork's tasks: every production device counts as
-  // unhealthy and is rolled back. Fails until the K1 definitions read the JOIN by value (K1 branch).
-  it.fails('approved: one deploy and one health check per production device, in parallel; COMPLETED with deployed true', async () => {
+  it('approved: one deploy and one health check per production device, in parallel; COMPLETED with deployed true', async () => {
     const { result } = await untilApproval();
     await result.completeTask('approval_gate', APPROVAL);
 
@@ -177,7 +183,7 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
       expect(forkedInput(result, deployRef(i))).toEqual({
         device_ip: device.device_ip,
         environment: device.environment,
-        firmware_bin_path: storedFirmware(device.environment).firmware_bin_path,
+        artifact_id: storedFirmware(device.environment).artifact_id,
         build_signature: COMMIT,
       });
       expect(forkedInput(result, checkRef(i))).toEqual({ device_ip: device.device_ip, expected_build_signature: COMMIT, min_free_heap_bytes: MIN_FREE_HEAP });
@@ -240,10 +246,7 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
     });
   });
 
-  // Issue 12: verification_summary reads `_device_health_check_<i>`, a name conductor-oss 3.32.3 (and
-  // the runner, now) gives only the first dynamic fork's tasks: every production device counts as
-  // unhealthy and is rolled back. Fails until the K1 definitions read the JOIN by value (K1 branch).
-  it.fails('the approval can also be mocked, as POST /api/workflow/test does: an answer after 20 minutes deploys', async () => {
+  it('the approval can also be mocked, as POST /api/workflow/test does: an answer after 20 minutes deploys', async () => {
     const result = await run('multi-stage-deployment', releaseInput(), {
       registry,
       mocks: releaseMocks({ approval_gate: [{ status: 'COMPLETED', output: APPROVAL, executionTime: 20 * MINUTE }] }),
@@ -256,10 +259,7 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
 
   // Virtual time never runs on towards a timeout by itself: the run waits for the person.
   //
-  // Issue 12: verification_summary reads `_device_health_check_<i>`, a name conductor-oss 3.32.3 (and
-  // the runner, now) gives only the first dynamic fork's tasks: every production device counts as
-  // unhealthy and is rolled back. Fails until the K1 definitions read the JOIN by value (K1 branch).
-  it.fails('run() stops while approval_gate waits for a person', async () => {
+  it('run() stops while approval_gate waits for a person', async () => {
     const result = await run('multi-stage-deployment', releaseInput(), { registry, mocks: releaseMocks() });
     expect(result.status).toBe('RUNNING');
     expect(result.task('approval_gate')?.status).toBe('IN_PROGRESS');
@@ -282,10 +282,7 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
     });
   });
 
-  // Issue 12: verification_summary reads `_device_health_check_<i>`, a name conductor-oss 3.32.3 (and
-  // the runner, now) gives only the first dynamic fork's tasks: every production device counts as
-  // unhealthy and is rolled back. Fails until the K1 definitions read the JOIN by value (K1 branch).
-  it.fails('a failed production verification rolls that device back with deployment-rollback-handler, then FAILS naming it', async () => {
+  it('a failed production verification rolls that device back with deployment-rollback-handler, then FAILS naming it', async () => {
     const summary = 'build signature a3f9c2e ok, free heap 30720 B below 51200 B';
     const { result } = await untilApproval(releaseMocks({ [checkRef(1)]: [unhealthy(summary)] }), rollbackMocks());
     await result.completeTask('approval_gate', APPROVAL);
@@ -306,7 +303,7 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
       'stop_on_failed_verification',
     ]);
     expect(result.task('verification_summary')?.outputData['result']).toEqual({ all_healthy: false, failed_devices: [failedDevice], failed_summary: `${PRODUCTION[1].device_ip}: ${summary}` });
-    expect(result.task('rollback_device__1')?.inputData).toEqual({ failed_workflow_id: result.workflowId, device_ip: PRODUCTION[1].device_ip, environment: ENV_C3, notify_webhook_url: WEBHOOK });
+    expect(result.task('rollback_device__1')?.inputData['workflowInput']).toEqual({ failed_workflow_id: result.workflowId, device_ip: PRODUCTION[1].device_ip, environment: ENV_C3, notify_webhook_url: WEBHOOK });
     expect(result.task('rollback_loop')?.outputData).toMatchObject({ iteration: 1 });
     expect(result.variables).toEqual({ rollback_queue: [] });
 
@@ -321,10 +318,7 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
     expect(result.output).toMatchObject({ deployed: false, approval: APPROVAL, production_health: { all_healthy: false, failed_devices: [failedDevice] } });
   });
 
-  // Issue 12: verification_summary reads `_device_health_check_<i>`, a name conductor-oss 3.32.3 (and
-  // the runner, now) gives only the first dynamic fork's tasks: every production device counts as
-  // unhealthy and is rolled back. Fails until the K1 definitions read the JOIN by value (K1 branch).
-  it.fails('two devices fail verification: rolled back one after the other; a failed rollback does not stop the next', async () => {
+  it('two devices fail verification: rolled back one after the other; a failed rollback does not stop the next', async () => {
     const { result } = await untilApproval(
       releaseMocks({ [checkRef(0)]: [unhealthy('signature mismatch: running 77e0b1d')], [checkRef(2)]: [unhealthy('fps 12.0 below 30')] }),
       // The first rollback leaves the device unhealthy (its sub-workflow FAILS); the second works.
@@ -336,8 +330,8 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
     expect(result.reasonForIncompletion).toBe(
       `Production verification of ${COMMIT} failed on ${PRODUCTION[0].device_ip}: signature mismatch: running 77e0b1d; ${PRODUCTION[2].device_ip}: fps 12.0 below 30; those devices were rolled back with deployment-rollback-handler.`,
     );
-    expect(result.task('rollback_device__1')?.inputData).toMatchObject({ device_ip: PRODUCTION[0].device_ip, environment: ENVIRONMENT });
-    expect(result.task('rollback_device__2')?.inputData).toMatchObject({ device_ip: PRODUCTION[2].device_ip, environment: ENVIRONMENT });
+    expect(result.task('rollback_device__1')?.inputData['workflowInput']).toMatchObject({ device_ip: PRODUCTION[0].device_ip, environment: ENVIRONMENT });
+    expect(result.task('rollback_device__2')?.inputData['workflowInput']).toMatchObject({ device_ip: PRODUCTION[2].device_ip, environment: ENVIRONMENT });
     expect(result.subWorkflow('rollback_device__1')?.status).toBe('FAILED');
     expect(result.subWorkflow('rollback_device__1')?.reasonForIncompletion).toBe(`Device ${PRODUCTION[0].device_ip} is still unhealthy after rolling back to ${LAST_GOOD}: still rebooting`);
     expect(result.task('rollback_device__1')?.status).toBe('COMPLETED_WITH_ERRORS');
@@ -370,15 +364,12 @@ describe('multi-stage-deployment (generated JSON, local runner)', () => {
 
   // A health check that fails for good ends COMPLETED_WITH_ERRORS with no output, which the JOIN
   // leaves out: verification_summary goes by device, so that device counts as unhealthy.
-  // Issue 12: verification_summary reads `_device_health_check_<i>`, a name conductor-oss 3.32.3 (and
-  // the runner, now) gives only the first dynamic fork's tasks: every production device counts as
-  // unhealthy and is rolled back. Fails until the K1 definitions read the JOIN by value (K1 branch).
-  it.fails('a production device that does not answer the health check is reported unhealthy and rolled back', async () => {
+  it('a production device that does not answer the health check is reported unhealthy and rolled back', async () => {
     const { result } = await untilApproval(releaseMocks({ [checkRef(2)]: failedAttempts(4) }), rollbackMocks());
     await result.completeTask('approval_gate', APPROVAL);
 
     expect(result.task(checkRef(2))?.status).toBe('COMPLETED_WITH_ERRORS');
     expect(result.status).toBe('FAILED');
-    expect(result.task('rollback_device__1')?.inputData).toMatchObject({ device_ip: PRODUCTION[2].device_ip });
+    expect(result.task('rollback_device__1')?.inputData['workflowInput']).toMatchObject({ device_ip: PRODUCTION[2].device_ip });
   });
 });

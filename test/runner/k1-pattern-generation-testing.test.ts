@@ -30,11 +30,13 @@ beforeAll(async () => {
   registry = await loadGenerated();
 });
 
-const REPORT_ID = 'sha256:4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c';
+const REPORT_ID = '4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c';
+const FIRMWARE_ID = '5e'.repeat(32);
 
 const patternMocks = (over: TaskMocks = {}): TaskMocks => ({
   generate_pattern: [patternGenerated()],
   platformio_compile: [compiled({ commit: PATTERN_COMMIT })],
+  store_firmware: [stored({ artifact_id: FIRMWARE_ID })],
   deploy_firmware_ota: [otaDeployed()],
   validate_pattern_on_device: [patternMeasured()],
   compare_performance: [compared(-3.2, 2.5)],
@@ -48,6 +50,7 @@ const ALL_STEPS = [
   'pattern_validation_gate',
   'platformio_compile',
   'pattern_build_gate',
+  'store_firmware',
   'deploy_firmware_ota',
   'validate_pattern_on_device',
   'compare_performance',
@@ -71,7 +74,7 @@ describe('pattern-generation-testing (generated JSON, local runner)', () => {
       avg_render_time_change_percent: 2.5,
       commit_sha: PATTERN_COMMIT,
       report_artifact_id: REPORT_ID,
-      report_url: `https://artifacts.k1.reinvented/firmware/${REPORT_ID.replace('sha256:', '')}`,
+      report_url: `https://artifacts.k1.reinvented/firmware/${REPORT_ID}`,
     });
   });
 
@@ -87,7 +90,8 @@ describe('pattern-generation-testing (generated JSON, local runner)', () => {
       base_branch: 'main',
     });
     expect(input('platformio_compile')).toEqual({ repo: REPO, branch: `patterns/${PATTERN}`, commit_sha: PATTERN_COMMIT, environment: ENVIRONMENT });
-    expect(input('deploy_firmware_ota')).toEqual({ device_ip: DEVICE_IP, environment: ENVIRONMENT, firmware_bin_path: firmwareBin(ENVIRONMENT, PATTERN_COMMIT), build_signature: PATTERN_COMMIT });
+    expect(input('store_firmware')).toEqual({ source_path: firmwareBin(ENVIRONMENT, PATTERN_COMMIT), category: 'firmware', version: PATTERN_COMMIT, environment: ENVIRONMENT });
+    expect(input('deploy_firmware_ota')).toEqual({ device_ip: DEVICE_IP, environment: ENVIRONMENT, artifact_id: FIRMWARE_ID, build_signature: PATTERN_COMMIT });
     expect(input('validate_pattern_on_device')).toEqual({ device_ip: DEVICE_IP, pattern_name: PATTERN, expected_build_signature: PATTERN_COMMIT, sample_seconds: 30 });
     expect(input('compare_performance')).toEqual({
       pattern_name: PATTERN,

@@ -40,23 +40,67 @@ async function deliver(body: string, headers: Record<string, string>): Promise<{
 }
 
 describe('GitHub webhook', () => {
-  // Fails on this branch, and is marked so: the webhook relies on the server honouring
-  // idempotencyKey, which conductor-oss 3.32.3 (and now the dev server) ignores; the webhook is
-  // being made idempotent by itself on another branch. Once merged with it this passes: turn
-  // `it.fails` back into `it`.
-  it.fails('a signed push to main starts exactly one pipeline run (202 with its id); the same delivery again starts none', async () => {
+  // The dev server ignores idempotencyKey as conductor-oss 3.32.3 does: the webhook dedupes by itself.
+  it('a signed push to main starts exactly one pipeline run (202 with its id); the same delivery again starts none', async () => {
     const body = push();
     const headers = { 'x-github-event': 'push', 'x-hub-signature-256': sign(body), 'x-github-delivery': 'd-1' };
     const first = await deliver(body, headers);
     expect(first.status).toBe(202);
     expect(started()).toHaveLength(1);
     const run = started()[0]!;
-    expect(first.json).toEqual({ workflowId: run.id, commit: COMMIT });
+    expect(first.json).toEqual({ workflowId: run.id, commit: COMMIT, delivery: 'd-1' });
     expect(run.correlationId).toBe(COMMIT);
     expect(run.input).toMatchObject({ repo: 'K1.node1', branch: 'main', commit_sha: COMMIT, device_ip: '192.168.1.104', environment: 'esp32-s3-devkitc-1' });
     const again = await deliver(body, headers);
-    expect(again).toEqual({ status: 202, json: { workflowId: run.id, commit: COMMIT } });
+    expect(again).toEqual({ status: 202, json: { workflowId: run.id, commit: COMMIT, delivery: 'd-1', duplicate: true } });
     expect(started()).toHaveLength(1);
+    // The run is what the server lists for the commit (GET /api/workflow/{name}/correlated/{sha}).
+    const listed = (await (await fetch(`${conductor.url}/api/workflow/firmware-ci-cd-pipeline/correlated/${COMMIT}?includeClosed=true`)).json()) as { workflowId: string }[];
+    expect(listed.map((w) => w.workflowId)).toEqual([run.id]);
+  });
+
+  it('two deliveries of one push at the same moment start one run, without idempotencyKey (conductor-oss ignores it)', async () => {
+    const commit = '1'.repeat(40);
+    const body = push({ after: commit });
+    const runsOf = () => started().filter((e) => e.correlationId === commit);
+    const answers = await Promise.all(['d-2', 'd-3'].map((id) => deliver(body, { 'x-github-event': 'push', 'x-hub-signature-256': sign(body), 'x-github-delivery': id })));
+    expect(answers.map((a) => a.status)).toEqual([202, 202]);
+    expect(runsOf()).toHaveLength(1);
+    expect(answers.map((a) => a.json['workflowId'])).toEqual([runsOf()[0]!.id, runsOf()[0]!.id]);
+    expect(answers.filter((a) => a.json['duplicate'] === true)).toHaveLength(1);
+  });
+
+  it('two webhook processes that start the same push at once agree on one run; the other start is terminated', async () => {
+    const commit = '2'.repeat(40);
+    const body = push({ after: commit });
+    const client = await orkesConductorClient({ serverUrl: conductor.url, logger: noopLogger, useEnvVars: false });
+    const handlers = [0, 1].map(() => createGithubWebhookHandler({ secret: SECRET, client, deviceIp: '192.168.1.104' }));
+    const servers = await Promise.all(
+      handlers.map(async (handler) => {
+        const server = createServer((req, res) => void handler(req, res));
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+        return server;
+      }),
+    );
+    try {
+      const answers = await Promise.all(
+        servers.map(async (server) => {
+          const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': sign(body), 'x-github-delivery': 'd-4' },
+          });
+          return (await response.json()) as Record<string, unknown>;
+        }),
+      );
+      const runs = started().filter((e) => e.correlationId === commit);
+      const alive = runs.filter((e) => e.status !== 'TERMINATED');
+      expect(alive).toHaveLength(1);
+      expect(answers.map((a) => a['workflowId'])).toEqual([alive[0]!.id, alive[0]!.id]);
+      for (const dup of runs.filter((e) => e.status === 'TERMINATED')) expect(dup.reasonForIncompletion).toBe(`Duplicate start for ${commit}: run ${alive[0]!.id} builds it.`);
+    } finally {
+      await Promise.all(servers.map((server) => new Promise<void>((r) => server.close(() => r()))));
+    }
   });
 
   it.each([

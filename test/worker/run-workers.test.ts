@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createWorker, recordFirmwareBuild, runWorkers, silentLogger, WorkerError, type RunningWorkers } from '../../src/worker/index.ts';
+import { createJsonLogger, createWorker, recordFirmwareBuild, runWorkers, silentLogger, WorkerError, type RunningWorkers } from '../../src/worker/index.ts';
 import { firmwareReport, get, goodReport, startBench, type Bench } from './support.ts';
 
 const report = (input: typeof goodReport) => ({ summary: `${input.environment}@${input.commit_sha}`, flash_kib: input.metrics.flash_bytes / 1024 });
@@ -34,6 +34,33 @@ describe('runWorkers', () => {
     await bench?.close();
     // Every runWorkers() removed its signal listeners when it stopped.
     expect(signalListeners()).toBe(listenersBefore);
+  });
+
+  it('logs one JSON line (pino) when each task starts and one when it ends, a failure with its reason', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createJsonLogger({ destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+    await run({ workers: ({ signal }) => [createWorker(firmwareReport, async (input) => report(input), { signal })], logger });
+    const good = await bench.start(firmwareReport.name, goodReport);
+    const bad = await bench.start(firmwareReport.name, { ...goodReport, metrics: {} });
+    await Promise.all([bench.waitFor(good), bench.waitFor(bad)]);
+    const taskLines = (workflowId: string) => lines.filter((l) => l['workflowId'] === workflowId).map(({ time, durationMs, taskId, ...rest }) => ({ ...rest, time: typeof time, durationMs: typeof durationMs, taskId: typeof taskId }));
+    const base = { name: 'k1-workers', task: firmwareReport.name, ref: 'step', attempt: 1, time: 'string', taskId: 'string' };
+    expect(taskLines(good)).toEqual([
+      { ...base, level: 'info', msg: 'task started', workflowId: good, durationMs: 'undefined' },
+      { ...base, level: 'info', msg: 'task completed', workflowId: good, status: 'COMPLETED', durationMs: 'number' },
+    ]);
+    expect(taskLines(bad)).toEqual([
+      { ...base, level: 'info', msg: 'task started', workflowId: bad, durationMs: 'undefined' },
+      {
+        ...base,
+        level: 'error',
+        msg: 'task failed',
+        workflowId: bad,
+        status: 'FAILED_WITH_TERMINAL_ERROR',
+        durationMs: 'number',
+        reason: expect.stringContaining('metrics.flash_bytes'),
+      },
+    ]);
   });
 
   it('serves /health, /status and /metrics with counts per task name and status', async () => {

@@ -1,3 +1,4 @@
+import { delimiter } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseWorkerEnv, runWorkersOptions, WORKER_ENV_VARIABLES, WorkerError, type EnvFileSystem } from '../../src/worker/index.ts';
 
@@ -22,7 +23,19 @@ describe('parseWorkerEnv', () => {
     expect(parse(base)).toEqual({
       conductor: { serverUrl: 'http://conductor:8080/api' },
       worker: { healthPort: 9464, healthHost: '127.0.0.1', shutdownTimeoutMs: 30_000 },
-      k1: { projectDir: '/srv/K1.node1', artifactDir: '/var/lib/k1/artifacts', artifactBaseUrl: 'file:///var/lib/k1/artifacts', artifactKeep: 10, pioBin: 'pio', gitBin: 'git', deviceTimeoutMs: 5_000, scratchDir: expect.stringMatching(/k1-workers$/) },
+      k1: {
+        projectDir: '/srv/K1.node1',
+        artifactDir: '/var/lib/k1/artifacts',
+        artifactBaseUrl: 'file:///var/lib/k1/artifacts',
+        artifactKeep: 10,
+        pioBin: 'pio',
+        gitBin: 'git',
+        deviceTimeoutMs: 5_000,
+        devicePort: 80,
+        scratchDir: expect.stringMatching(/k1-workers$/),
+        buildInWorktrees: true,
+        sampleIntervalMs: 1_000,
+      },
     });
   });
 
@@ -44,8 +57,45 @@ describe('parseWorkerEnv', () => {
       PIO_BIN: '/usr/local/bin/pio',
       DEVICE_TIMEOUT_MS: '2500',
       SCRATCH_DIR: 'tmp',
+      DEVICE_PORT: '8080',
+      BUILD_IN_WORKTREES: 'false',
+      REPO_DIR: '/srv/K1.node1',
+      REPO_NAME: 'K1.node1',
+      GIT_FETCH_REMOTE: 'origin',
+      GIT_PUSH_REMOTE: 'patterns/origin',
+      BUILD_TIMEOUT_MS: '200000',
+      UPLOAD_TIMEOUT_MS: '100000',
+      NPM_BIN: 'npm',
+      TAR_BIN: 'tar',
+      WEBAPP_OUTPUT_DIR: 'build',
+      PATTERN_DIR: 'src/patterns/gen',
+      SAMPLE_DIRS: ['samples', '/srv/k1-samples'].join(delimiter),
+      SAMPLE_INTERVAL_MS: '250',
     });
-    expect(config.k1).toEqual({ projectDir: '/srv/K1.node1', artifactDir: '/work/artifacts', artifactBaseUrl: 'https://artifacts.k1.example/', artifactKeep: 5, pioBin: '/usr/local/bin/pio', gitBin: 'git', deviceTimeoutMs: 2500, scratchDir: '/work/tmp' });
+    expect(config.k1).toEqual({
+      projectDir: '/srv/K1.node1',
+      artifactDir: '/work/artifacts',
+      artifactBaseUrl: 'https://artifacts.k1.example/',
+      artifactKeep: 5,
+      pioBin: '/usr/local/bin/pio',
+      gitBin: 'git',
+      deviceTimeoutMs: 2500,
+      devicePort: 8080,
+      scratchDir: '/work/tmp',
+      buildInWorktrees: false,
+      sampleIntervalMs: 250,
+      repoDir: '/srv/K1.node1',
+      repoName: 'K1.node1',
+      sampleDirs: ['/work/samples', '/srv/k1-samples'],
+      buildTimeoutMs: 200_000,
+      uploadTimeoutMs: 100_000,
+      npmBin: 'npm',
+      tarBin: 'tar',
+      fetchRemote: 'origin',
+      pushRemote: 'patterns/origin',
+      patternDir: 'src/patterns/gen',
+      webappOutputDir: 'build',
+    });
     expect(runWorkersOptions(config)).toEqual({
       serverUrl: 'http://conductor:8080/api',
       keyId: 'key-id',
@@ -84,6 +134,13 @@ describe('parseWorkerEnv', () => {
       PIO_BIN: './bin/pio',
       GIT_BIN: '/srv/K1.node1',
       DEVICE_TIMEOUT_MS: '1e3',
+      DEVICE_PORT: '0',
+      BUILD_IN_WORKTREES: 'sometimes',
+      REPO_DIR: '/nowhere',
+      REPO_NAME: 'K1 node1',
+      GIT_FETCH_REMOTE: '--upload-pack=evil',
+      PATTERN_DIR: '../outside',
+      SAMPLE_INTERVAL_MS: '0',
     });
     const byVariable = Object.fromEntries(error.problems.map((p) => [p.path, p.message]));
     expect(Object.keys(byVariable)).toEqual([
@@ -101,7 +158,17 @@ describe('parseWorkerEnv', () => {
       'PIO_BIN',
       'GIT_BIN',
       'DEVICE_TIMEOUT_MS',
+      'DEVICE_PORT',
+      'BUILD_IN_WORKTREES',
+      'REPO_DIR',
+      'REPO_NAME',
+      'GIT_FETCH_REMOTE',
+      'PATTERN_DIR',
+      'SAMPLE_INTERVAL_MS',
     ]);
+    expect(byVariable['BUILD_IN_WORKTREES']).toBe('is "sometimes": give true or false. Example: BUILD_IN_WORKTREES=true');
+    expect(byVariable['GIT_FETCH_REMOTE']).toMatch(/^is "--upload-pack=evil": give the name of a git remote/);
+    expect(byVariable['PATTERN_DIR']).toBe('is "../outside": give a directory of PROJECT_DIR as a relative path that stays inside it. Example: PATTERN_DIR=src/patterns/generated');
     // "conductor:8080" parses as a URL with the scheme "conductor:".
     expect(byVariable['CONDUCTOR_SERVER_URL']).toBe('is "conductor:8080": the scheme must be http or https. Example: CONDUCTOR_SERVER_URL=http://localhost:8080');
     expect(byVariable['WORKER_CONCURRENCY']).toBe('is "four", not a whole number from 1 to 1000. Example: WORKER_CONCURRENCY=4');

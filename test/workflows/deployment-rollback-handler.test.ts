@@ -36,7 +36,7 @@ describe('deployment-rollback-handler v1 (generated JSON)', () => {
     expect(task(def, 'deploy_firmware_ota').inputParameters).toEqual({
       device_ip: '${workflow.input.device_ip}',
       environment: '${workflow.input.environment}',
-      firmware_bin_path: '${get_last_good_artifact.output.firmware_bin_path}',
+      artifact_id: '${get_last_good_artifact.output.artifact_id}',
       build_signature: '${get_last_good_artifact.output.version}',
     });
     expect(task(def, 'device_health_check').inputParameters).toEqual({

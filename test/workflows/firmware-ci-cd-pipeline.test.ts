@@ -58,11 +58,11 @@ describe('firmware-ci-cd-pipeline v1 (generated JSON)', () => {
     });
   });
 
-  it('deploys the compiled binary with the commit as build signature, and stores it as firmware', () => {
+  it('stores the compiled binary as firmware, and deploys exactly that artifact with the commit as build signature', () => {
     expect(task(def, 'deploy_firmware_ota').inputParameters).toEqual({
       device_ip: '${workflow.input.device_ip}',
       environment: '${workflow.input.environment}',
-      firmware_bin_path: '${platformio_compile.output.firmware_bin_path}',
+      artifact_id: '${store_artifact.output.artifact_id}',
       build_signature: '${workflow.input.commit_sha}',
     });
     expect(task(def, 'store_artifact').inputParameters).toEqual({

@@ -32,8 +32,10 @@ describe('multi-stage-deployment v1 (generated JSON)', () => {
       'approval_decision:SWITCH',
       'production_deploys:FORK_JOIN_DYNAMIC',
       'production_deploys_join:JOIN',
+      'production_deploys_results:JSON_JQ_TRANSFORM',
       'production_verification:FORK_JOIN_DYNAMIC',
       'production_verification_join:JOIN',
+      'production_verification_results:JSON_JQ_TRANSFORM',
       'verification_summary:JSON_JQ_TRANSFORM',
       'production_verification_gate:SWITCH',
     ]);
@@ -44,8 +46,11 @@ describe('multi-stage-deployment v1 (generated JSON)', () => {
 
   it('parallel_builds: one dynamic fork of platformio_compile per environment, beside the web app; the JOIN waits for both', () => {
     const fork = task(def, 'parallel_builds');
-    expect(fork.forkTasks?.map(outline)).toEqual([['firmware_builds:FORK_JOIN_DYNAMIC', 'firmware_builds_join:JOIN'], ['build_webapp:SIMPLE']]);
-    expect(task(def, 'parallel_builds_join').joinOn).toEqual(['firmware_builds_join', 'build_webapp']);
+    expect(fork.forkTasks?.map(outline)).toEqual([
+      ['firmware_builds:FORK_JOIN_DYNAMIC', 'firmware_builds_join:JOIN', 'firmware_builds_results:JSON_JQ_TRANSFORM'],
+      ['build_webapp:SIMPLE'],
+    ]);
+    expect(task(def, 'parallel_builds_join').joinOn).toEqual(['firmware_builds_results', 'build_webapp']);
     expect(task(def, 'firmware_builds').inputParameters).toEqual({
       forkTaskName: 'platformio_compile',
       forkTaskInputs: '${firmware_build_inputs.output.result}',
@@ -54,7 +59,7 @@ describe('multi-stage-deployment v1 (generated JSON)', () => {
     expect(task(def, 'aggregate_artifacts').inputParameters).toEqual({
       release_version: '${workflow.input.commit_sha}',
       environments: '${workflow.input.environments}',
-      firmware_builds: '${firmware_builds_join.output}',
+      firmware_builds: '${firmware_builds_results.output.result}',
       webapp_build: '${build_webapp.output}',
     });
   });
@@ -70,12 +75,15 @@ describe('multi-stage-deployment v1 (generated JSON)', () => {
     });
     expect(task(def, 'production_deploys_join')).toMatchObject({ type: 'JOIN', joinOn: [] });
     expect(task(def, 'production_verification_join')).toMatchObject({ type: 'JOIN', joinOn: [] });
-    // Conductor names forked tasks _<forkTaskName>_<i>: two dynamic forks of one task would collide.
     const forkNames = allTasks(def.tasks)
       .filter((t) => t.type === 'FORK_JOIN_DYNAMIC')
       .map((t) => t.inputParameters?.forkTaskName);
     expect(forkNames).toEqual(['platformio_compile', 'deploy_firmware_ota', 'device_health_check']);
-    expect(queryOf('verification_summary')).toContain('$results["_device_health_check_\\($i)"]');
+    // The checks are read from the fork's results by value, never by a forked task's name.
+    expect(task(def, 'verification_summary').inputParameters).toMatchObject({
+      results: '${production_verification_results.output.result}',
+      devices: '${workflow.input.production_devices}',
+    });
   });
 
   it('staging_health_gate: an unhealthy staging device terminates FAILED naming it', () => {
@@ -227,17 +235,18 @@ describe.skipIf(!hasJq)('multi-stage-deployment jq queries, run over sample inpu
   });
 
   it('deployment_plan: whole deploy and health-check inputs per device, matching the task contracts', () => {
+    const [A1, B2] = ['a1'.repeat(32), 'b2'.repeat(32)];
     const firmware = {
-      'esp32-s3-devkitc-1': { artifact_id: 'a1', artifact_url: 'u1', firmware_bin_path: '/store/a1.bin', size_bytes: 1 },
-      'k1-v2': { artifact_id: 'b2', artifact_url: 'u2', firmware_bin_path: '/store/b2.bin', size_bytes: 2 },
+      'esp32-s3-devkitc-1': { artifact_id: A1, artifact_url: 'u1', firmware_bin_path: '/store/a1.bin', size_bytes: 1 },
+      'k1-v2': { artifact_id: B2, artifact_url: 'u2', firmware_bin_path: '/store/b2.bin', size_bytes: 2 },
     };
     const input = { firmware, release_version: 'abc1234', staging_environment: 'esp32-s3-devkitc-1', production_devices, min_free_heap_bytes: 51200 };
     const plan = runJq(queryOf('deployment_plan'), input) as { production_deploys: unknown[]; production_checks: unknown[] };
     expect(plan).toEqual({
-      staging_firmware_bin_path: '/store/a1.bin',
+      staging_artifact_id: A1,
       production_deploys: [
-        { device_ip: '192.168.1.110', environment: 'esp32-s3-devkitc-1', firmware_bin_path: '/store/a1.bin', build_signature: 'abc1234' },
-        { device_ip: '192.168.1.111', environment: 'k1-v2', firmware_bin_path: '/store/b2.bin', build_signature: 'abc1234' },
+        { device_ip: '192.168.1.110', environment: 'esp32-s3-devkitc-1', artifact_id: A1, build_signature: 'abc1234' },
+        { device_ip: '192.168.1.111', environment: 'k1-v2', artifact_id: B2, build_signature: 'abc1234' },
       ],
       production_checks: [
         { device_ip: '192.168.1.110', expected_build_signature: 'abc1234', min_free_heap_bytes: 51200 },
@@ -252,18 +261,46 @@ describe.skipIf(!hasJq)('multi-stage-deployment jq queries, run over sample inpu
     );
   });
 
-  it('verification_summary: maps _device_health_check_<i> back to the i-th device', () => {
-    const results = {
-      _device_health_check_0: { healthy: true, summary: 'ok' },
-      _device_health_check_1: { healthy: false, summary: 'free heap 31 KB < 50 KB' },
-    };
+  it('verification_summary: finds each failed check\'s device by the address it checked', () => {
+    const check = (device_ip: string, output: unknown) => ({ input: { device_ip, expected_build_signature: 'abc1234', min_free_heap_bytes: 51200 }, output });
+    const results = [check('192.168.1.110', { healthy: true, summary: 'ok' }), check('192.168.1.111', { healthy: false, summary: 'free heap 31 KB < 50 KB' })];
     expect(runJq(queryOf('verification_summary'), { results, devices: production_devices })).toEqual({
       all_healthy: false,
       failed_devices: [{ device_ip: '192.168.1.111', environment: 'k1-v2', summary: 'free heap 31 KB < 50 KB' }],
       failed_summary: '192.168.1.111: free heap 31 KB < 50 KB',
     });
-    const healthy = { _device_health_check_0: { healthy: true, summary: 'ok' }, _device_health_check_1: { healthy: true, summary: 'ok' } };
+    // In any order, and a check that left no output (failed for good) counts as unhealthy.
+    const reordered = [check('192.168.1.111', { healthy: true, summary: 'ok' }), check('192.168.1.110', null)];
+    expect(runJq(queryOf('verification_summary'), { results: reordered, devices: production_devices })).toEqual({
+      all_healthy: false,
+      failed_devices: [{ device_ip: '192.168.1.110', environment: 'esp32-s3-devkitc-1', summary: 'no health report' }],
+      failed_summary: '192.168.1.110: no health report',
+    });
+    const healthy = [check('192.168.1.110', { healthy: true, summary: 'ok' }), check('192.168.1.111', { healthy: true, summary: 'ok' })];
     expect(runJq(queryOf('verification_summary'), { results: healthy, devices: production_devices })).toEqual({ all_healthy: true, failed_devices: [], failed_summary: '' });
+  });
+
+  it('production_verification_results + verification_summary on what conductor-oss 3.32.3 gives: later forks named _<forkRef>_<task>_<i>', () => {
+    // The JOIN as the real server left it after an approved release (production was the second
+    // dynamic fork of the run; the check of .111 failed for good and left no output).
+    const join = {
+      input: { joinOn: ['_production_verification_device_health_check_0', '_production_verification_device_health_check_1'] },
+      output: { _production_verification_device_health_check_0: { healthy: true, summary: 'healthy: runs K1.node1 abc1234' } },
+    };
+    const items = [
+      { device_ip: '192.168.1.110', expected_build_signature: 'abc1234', min_free_heap_bytes: 51200 },
+      { device_ip: '192.168.1.111', expected_build_signature: 'abc1234', min_free_heap_bytes: 51200 },
+    ];
+    const results = runJq(queryOf('production_verification_results'), { items, joinOn: join.input.joinOn, outputs: join.output });
+    expect(results).toEqual([
+      { input: items[0], output: { healthy: true, summary: 'healthy: runs K1.node1 abc1234' } },
+      { input: items[1], output: null },
+    ]);
+    expect(runJq(queryOf('verification_summary'), { results, devices: production_devices })).toEqual({
+      all_healthy: false,
+      failed_devices: [{ device_ip: '192.168.1.111', environment: 'k1-v2', summary: 'no health report' }],
+      failed_summary: '192.168.1.111: no health report',
+    });
   });
 
   it('rollback_queue_rest: drops the device just rolled back and counts the rest, so the loop ends', () => {

@@ -16,6 +16,7 @@ describe('pattern-generation-testing v1 (generated JSON)', () => {
       'pattern_validation_gate:SWITCH',
       'platformio_compile:SIMPLE',
       'pattern_build_gate:SWITCH',
+      'store_firmware:SIMPLE',
       'deploy_firmware_ota:SIMPLE',
       'validate_pattern_on_device:SIMPLE',
       'compare_performance:SIMPLE',
@@ -27,6 +28,7 @@ describe('pattern-generation-testing v1 (generated JSON)', () => {
       'pattern_validation_gate',
       'platformio_compile',
       'pattern_build_gate',
+      'store_artifact',
       'deploy_firmware_ota',
       'validate_pattern_on_device',
       'compare_performance',
@@ -65,10 +67,16 @@ describe('pattern-generation-testing v1 (generated JSON)', () => {
       commit_sha: '${generate_pattern.output.commit_sha}',
       environment: '${workflow.input.environment}',
     });
+    expect(task(def, 'store_firmware').inputParameters).toEqual({
+      source_path: '${platformio_compile.output.firmware_bin_path}',
+      category: 'firmware',
+      version: '${generate_pattern.output.commit_sha}',
+      environment: '${workflow.input.environment}',
+    });
     expect(task(def, 'deploy_firmware_ota').inputParameters).toEqual({
       device_ip: '${workflow.input.device_ip}',
       environment: '${workflow.input.environment}',
-      firmware_bin_path: '${platformio_compile.output.firmware_bin_path}',
+      artifact_id: '${store_firmware.output.artifact_id}',
       build_signature: '${generate_pattern.output.commit_sha}',
     });
     expect(task(def, 'validate_pattern_on_device').inputParameters).toEqual({
