@@ -144,6 +144,19 @@ type Describe<T> = [T] extends [never]
               ? 'an object'
               : 'a value of another type';
 
+/** Names a value given where another type is expected: the literal itself (`"big"`, `3`), or its type. */
+type Given<V> = V extends string
+  ? string extends V
+    ? 'a string'
+    : `"${V}"`
+  : V extends number | boolean
+    ? number extends V
+      ? 'a number'
+      : boolean extends V
+        ? 'a boolean'
+        : `${V}`
+    : Describe<V>;
+
 /**
  * One field `K` bound to `V` where a `T` is expected: `V` when it fits, otherwise an error type
  * naming the field, what it takes and what it was given (a reference's type, or the literal's).
@@ -155,12 +168,12 @@ type FieldBinding<T, K, V, What extends string> = [V] extends [Bindable<T>]
     ? `error: ${What} "${K & string}" takes ${Describe<NonNullable<T>>}${null extends T ? ' or null' : ''}, but this reference reads ${Describe<NonNullable<X>>}${null extends X ? ' or null' : ''}`
     : V extends object
       ? Bindable<T>
-      : `error: ${What} "${K & string}" takes ${Describe<NonNullable<T>>}${null extends T ? ' or null' : ''}, not ${Describe<V>}`;
+      : `error: ${What} "${K & string}" takes ${Describe<NonNullable<T>>}${null extends T ? ' or null' : ''}, not ${Given<V>}`;
 
 /**
  * What an input function may return where an object `T` is expected: used as the constraint of a
  * `const` type parameter `R`, so literals keep their literal types; a field of the wrong type is
- * an error naming it (`error: input "environment" takes a string, not a number`), a required
+ * an error naming it (`error: input "environment" takes a string, not 3`), a required
  * one left out is `tsc`'s "Property 'x' is missing", and unknown fields are errors.
  * `What` names the fields in messages (`input`, `output`, `variable`).
  */

@@ -20,7 +20,7 @@ import { childOf, contractName, hasExpression, loneExpression, schemaData, taskD
 import { findReferences } from './expressions.ts';
 import { expressionFields, expressionKey } from './reference-rules.ts';
 import { renderSteps } from './reference-path.ts';
-import { closedFields, describeLiteral, literalMisfit, requiredFields, schemaMisfit, type Misfit } from './schema-fit.ts';
+import { closedFields, describeLiteral, itemCountMisfit, literalMisfit, requiredFields, schemaMisfit, type Misfit } from './schema-fit.ts';
 import { allowsNull, describeSchema, enumValues, itemOf, propertyOf, schemaTypes, typeAllowed, type Schema } from './schema-paths.ts';
 import { checkScripts } from './script-check.ts';
 import { taskTitle } from './task-rules.ts';
@@ -247,19 +247,24 @@ class DataFlowChecker {
       if (types !== undefined && !types.has('string')) this.mismatch(target, `is text with expressions in it (${quote(value)}), always a string`, { path: [], found: 'a string', expected: describeSchema(schema) }, 'Pass a lone reference ("${...}" and nothing around it) to pass a value as it is.');
       return;
     }
-    if (!hasExpression(value)) {
+    if (typeof value !== 'object' || value === null) {
       const misfit = literalMisfit(value, schema);
-      if (misfit !== undefined) this.mismatch(target, misfit.path.length === 0 ? `is ${misfit.found}` : `is ${describeLiteral(value)} whose ${quote(renderSteps(misfit.path))} is ${misfit.found}`, misfit, `Pass ${misfit.expected}${misfit.path.length === 0 ? '' : ` there`}.`);
+      if (misfit !== undefined) this.mismatch(target, `is ${misfit.found}`, misfit, `Pass ${misfit.expected}.`);
       return;
     }
     const types = schemaTypes(schema);
     const type = Array.isArray(value) ? 'array' : 'object';
     const typeFits = types === undefined || typeAllowed(type, types);
     if (!typeFits || (isJsonObject(schema) && ('anyOf' in schema || 'oneOf' in schema))) {
+      // A value that is one of several shapes is checked whole when it is all literal.
+      const misfit = typeFits && !hasExpression(value) ? literalMisfit(value, schema) : undefined;
       this.unknownFields(value, target.at, target.node, target.availability);
       if (!typeFits) this.mismatch(target, `is ${describeLiteral(value)}`, { path: [], found: describeLiteral(value), expected: describeSchema(schema) });
+      else if (misfit !== undefined) this.mismatch(target, misfit.path.length === 0 ? `is ${misfit.found}` : `is ${describeLiteral(value)} whose ${quote(renderSteps(misfit.path))} is ${misfit.found}`, misfit, `Pass ${misfit.expected}${misfit.path.length === 0 ? '' : ' there'}.`);
       return;
     }
+    const count = Array.isArray(value) ? itemCountMisfit(value.length, schema) : undefined;
+    if (count !== undefined) return this.mismatch(target, `is ${count.found}`, count, `Pass ${count.expected}.`);
     if (Array.isArray(value)) {
       value.forEach((item, i) => {
         const lookup = itemOf(schema, i);
@@ -337,7 +342,12 @@ export function missingFieldMessage(expression: string, missing: MissingField): 
   const shown = quote(`\${${expression}}`);
   const field = quote(String(missing.step));
   const has = missing.known.length > 0 ? `has no field ${field} (it has ${missing.known.map((k) => quote(k)).join(', ')})` : `is ${missing.holderType}, with no field ${field}`;
-  const fix = missing.suggestion !== undefined ? `Read ${quote(missing.suggestion)} instead (${quote(`\${${replaceLast(expression, String(missing.step), missing.suggestion)}}`)})` : `Read a field ${missing.holder} has`;
+  const fix =
+    missing.suggestion !== undefined
+      ? `Read ${quote(missing.suggestion)} instead (${quote(`\${${replaceLast(expression, String(missing.step), missing.suggestion)}}`)})`
+      : missing.known.length > 0
+        ? 'Read one of those fields'
+        : `Read the value itself (without ${field})`;
   return `${shown} reads ${field} of ${missing.holder}, which ${has}, so it reads null. ${fix}, or add ${field} to the contract.`;
 }
 

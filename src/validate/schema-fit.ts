@@ -101,8 +101,8 @@ export function literalMisfit(value: unknown, schema: Schema, depth = 0): Misfit
   }
   if (type === 'array') {
     const items = value as unknown[];
-    if (typeof schema.minItems === 'number' && items.length < schema.minItems) return { path: [], found: `a list of ${items.length}`, expected: `at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}` };
-    if (typeof schema.maxItems === 'number' && items.length > schema.maxItems) return { path: [], found: `a list of ${items.length}`, expected: `at most ${schema.maxItems} items` };
+    const count = itemCountMisfit(items.length, schema);
+    if (count !== undefined) return count;
     for (const [i, item] of items.entries()) {
       const lookup = itemOf(schema, i);
       const misfit = lookup.kind === 'found' ? literalMisfit(item, lookup.schema, depth + 1) : undefined;
@@ -112,6 +112,14 @@ export function literalMisfit(value: unknown, schema: Schema, depth = 0): Misfit
   }
   if (type === 'object') return objectMisfit(Object.keys(value as object), schema, (key, field) => literalMisfit((value as Record<string, unknown>)[key], field, depth + 1));
   return scalarMisfit(value, schema);
+}
+
+/** Why a list of `count` items does not fit `schema`'s `minItems`/`maxItems`; undefined when it does. */
+export function itemCountMisfit(count: number, schema: Schema): Misfit | undefined {
+  if (!isJsonObject(schema)) return undefined;
+  if (typeof schema.minItems === 'number' && count < schema.minItems) return { path: [], found: `a list of ${count}`, expected: `at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}` };
+  if (typeof schema.maxItems === 'number' && count > schema.maxItems) return { path: [], found: `a list of ${count}`, expected: `at most ${schema.maxItems} items` };
+  return undefined;
 }
 
 /**
