@@ -51,6 +51,8 @@ const lastPrograms = new Map<string, TS.EmitAndSemanticDiagnosticsBuilderProgram
 
 interface Stamp {
   readonly key: string;
+  /** The definitions module checked. */
+  readonly definitions: string;
   readonly files: Readonly<Record<string, string>>;
 }
 
@@ -103,8 +105,8 @@ function readStamp(file: string): Stamp | undefined {
   }
 }
 
-function upToDate(stamp: Stamp | undefined, key: string): boolean {
-  if (stamp === undefined || stamp.key !== key) return false;
+function upToDate(stamp: Stamp | undefined, key: string, definitions: string): boolean {
+  if (stamp === undefined || stamp.key !== key || stamp.definitions !== definitions) return false;
   return Object.entries(stamp.files).every(([file, print]) => fingerprint(file) === print);
 }
 
@@ -133,12 +135,13 @@ export async function typecheckDefinitions(options: TypecheckOptions): Promise<T
   const folder = dirname(definitions);
   const cacheDir = options.cacheDir ?? (existsSync(join(root, 'node_modules')) ? join(root, 'node_modules', '.cache', 'k1-workflows', 'typecheck') : join(root, '.tmp', 'typecheck'));
   const configFile = findConfig(folder);
-  // The stamp lists the config files and every source file with their sizes and times: a TypeScript
-  // upgrade changes its lib files, an edit the file edited. Checking it needs no compiler.
-  const key = createHash('sha256').update(JSON.stringify([definitions, configFile ?? DEFAULT_OPTIONS])).digest('hex').slice(0, 16);
+  // One build info per definitions folder and config. The stamp lists the config files and every
+  // source file with their sizes and times: a TypeScript upgrade changes its lib files, an edit the
+  // file edited. Checking it needs no compiler.
+  const key = createHash('sha256').update(JSON.stringify([folder, configFile ?? DEFAULT_OPTIONS])).digest('hex').slice(0, 16);
   const stampFile = join(cacheDir, `${key}.stamp.json`);
   const stamp = readStamp(stampFile);
-  if (upToDate(stamp, key)) return { errors: [], mode: 'up to date', files: Object.keys(stamp?.files ?? {}).length, ms: performance.now() - started };
+  if (upToDate(stamp, key, definitions)) return { errors: [], mode: 'up to date', files: Object.keys(stamp?.files ?? {}).length, ms: performance.now() - started };
   const ts = await loadTypescript();
   const config = compilerOptions(ts, configFile, folder);
   mkdirSync(cacheDir, { recursive: true });
@@ -162,7 +165,7 @@ export async function typecheckDefinitions(options: TypecheckOptions): Promise<T
       const print = fingerprint(file);
       return print === undefined ? [] : [[file, print]];
     }));
-    writeFileSync(stampFile, JSON.stringify({ key, files: prints } satisfies Stamp));
+    writeFileSync(stampFile, JSON.stringify({ key, definitions, files: prints } satisfies Stamp));
   }
   return { errors: diagnostics.map((d) => format(ts, d, root)), mode: 'checked', files: program.getSourceFiles().length, ms: performance.now() - started };
 }
