@@ -368,13 +368,13 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * Ends the workflow with a status. `output` becomes the workflow's output (typed against the
    * workflow's output schema); `reason` its reasonForIncompletion.
    */
-  terminate<S, A, W extends FlowTypes<unknown, unknown>>(
+  terminate<S, A, W extends FlowTypes<unknown, unknown>, const B extends Binding<Partial<W['output']>, B, 'output'> = never>(
     this: Flow<S, A, unknown, W>,
     status: TerminationStatus,
     spec: {
       readonly ref?: string;
       readonly reason?: (s: Scope<S & A>) => Bindable<string>;
-      readonly output?: (s: Scope<S & A>) => Bindable<Partial<W['output']>>;
+      readonly output?: (s: Scope<S & A>) => B;
     } = {},
   ): Flow<S, A, {}, W> {
     return this.then({

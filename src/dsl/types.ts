@@ -165,7 +165,7 @@ type Given<V> = V extends string
 type FieldBinding<T, K, V, What extends string> = [V] extends [Bindable<T>]
   ? Bindable<T>
   : V extends Ref<infer X>
-    ? `error: ${What} "${K & string}" takes ${Describe<NonNullable<T>>}${null extends T ? ' or null' : ''}, but this reference reads ${Describe<NonNullable<X>>}${null extends X ? ' or null' : ''}`
+    ? `error: ${What} "${K & string}" takes ${Describe<NonNullable<T>>}${null extends T ? ' or null' : ''}, but this reference reads ${Describe<NonNullable<X>>}${null extends X ? ' or null' : undefined extends X ? ' or null (it may be left out)' : ''}`
     : V extends object
       ? Bindable<T>
       : `error: ${What} "${K & string}" takes ${Describe<NonNullable<T>>}${null extends T ? ' or null' : ''}, not ${Given<V>}`;

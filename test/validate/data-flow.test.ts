@@ -162,7 +162,7 @@ describe('scripts', () => {
       says: ["reads $.chek.ok, but $ there holds the loop's inputParameters", '("loop", "check")', 'so $.chek is undefined, and reading from it fails the task with a TypeError when the script runs'],
       fix: "Read $.check, or add it to the loop's inputParameters, or read a task of loopOver.",
     });
-    expectOnly(check([loop('$.check.okay == false')]), { code: 'SCRIPT_READ_FIELD_UNKNOWN', severity: 'error', path: 'demo v1 → loop → loopCondition', says: ['but the output of "check" (task definition "check_task") has no field "okay" (it has "ok", "items"), so it reads undefined.'], fix: 'Read "ok" instead ($.check.ok), or add "okay" to the contract.' });
+    expectOnly(check([loop('$.check.okk == false')]), { code: 'SCRIPT_READ_FIELD_UNKNOWN', severity: 'error', path: 'demo v1 → loop → loopCondition', says: ['but the output of "check" (task definition "check_task") has no field "okk" (it has "ok", "items"), so it reads undefined.'], fix: 'Read "ok" instead ($.check.ok), or add "okk" to the contract.' });
   });
 
   it('an INLINE sees only its inputs: a task read as $.<ref> is undefined, and the fix passes it in (a warning without contracts)', () => {
