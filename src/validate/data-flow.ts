@@ -50,6 +50,7 @@ export class FlowReport {
     readonly severity: IssueSeverity,
   ) {}
 
+  /** Adds an issue of the report's severity, unless the same one is there already. */
   add(code: string, path: string, message: string): void {
     const key = `${code}\u0000${path}\u0000${message}`;
     if (this.seen.has(key)) return;

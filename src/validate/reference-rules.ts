@@ -40,6 +40,8 @@ export function expressionFields(node: TaskNode): [string, unknown][] {
  * enclosing task itself), or anywhere inside an earlier sibling (a previous fork's branches,
  * a previous switch's cases, a previous loop's body). Inside a DO_WHILE every task of the body
  * and the loop itself may be read, since later body tasks ran in the previous iteration.
+ * `settled` holds expressions (`expressionKey(path, expression)`) another rule reported already:
+ * the data-flow rules' REF_READS_NULL, which names the same reference where a value is needed.
  */
 export function validateReferences(tasks: TaskList, outputParameters: unknown, workflowLabel: string, serverChecked = true, settled: ReadonlySet<string> = new Set()): DefinitionIssue[] {
   const checker = new ReferenceChecker(tasks, workflowLabel, serverChecked, settled);
