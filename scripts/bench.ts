@@ -12,8 +12,10 @@
  * 5. worker: the contract binding's overhead.
  * 6. vs-server: the runner and the dev server side by side with the real conductor-oss server
  *    (bench-vs-server.ts).
+ * 7. typecheck: the type check inside `gen`, cold, warm and after an edit, next to the tsx
+ *    start-up floor (bench-typecheck.ts).
  *
- * `npm run bench -- gen|types|runner|server|worker|vs-server` runs one part.
+ * `npm run bench -- gen|types|runner|server|worker|vs-server|typecheck` runs one part.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -336,3 +338,4 @@ if (only === undefined || only === 'runner') await benchRunner();
 if (only === undefined || only === 'server') await benchServer();
 if (only === undefined || only === 'worker') await benchWorker();
 if (only === undefined || only === 'vs-server') await (await import('./bench-vs-server.ts')).benchVsServer();
+if (only === undefined || only === 'typecheck') (await import('./bench-typecheck.ts')).benchTypecheck();

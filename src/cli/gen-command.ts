@@ -5,10 +5,11 @@ import { isTaskContract } from '../contract/define-task.ts';
 import { isWorkflow } from '../dsl/workflow.ts';
 import { generate, GENERATED_DIRS, type Project } from '../gen/generate.ts';
 import { syncFiles } from '../gen/sync-files.ts';
+import { typecheckDefinitions } from '../gen/typecheck.ts';
 import { DefinitionError, formatIssues } from '../issues.ts';
 import type { CommandIo } from './io.ts';
 
-const USAGE = 'usage: k1-workflows gen [--check] [--root DIR] [--definitions FILE]';
+const USAGE = 'usage: k1-workflows gen [--check] [--no-typecheck] [--root DIR] [--definitions FILE]';
 
 /** Reads a definitions module's `workflows` (and optional `tasks`) exports, checking their shape. */
 export async function loadProject(file: string): Promise<Project> {
@@ -24,17 +25,18 @@ export async function loadProject(file: string): Promise<Project> {
 }
 
 /**
- * `k1-workflows gen`: compiles and validates the definitions and writes `generated/` (and the
- * docs pages); errors stop it, warnings are printed. With `--check`, writes nothing and fails
- * when any file is stale or missing.
- * Exit codes: 0 done or up to date, 1 invalid definitions or stale files, 2 usage.
+ * `k1-workflows gen`: type-checks the definitions (typecheck.ts; `--no-typecheck` skips it, for
+ * those who run `tsc` themselves), compiles and validates them (data flow included) and writes
+ * `generated/` (and the docs pages); errors stop it, warnings are printed. With `--check`, writes
+ * nothing and fails when any file is stale or missing.
+ * Exit codes: 0 done or up to date, 1 type errors, invalid definitions or stale files, 2 usage.
  */
 export async function genCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  let values: { check?: boolean; root?: string; definitions?: string };
+  let values: { check?: boolean; root?: string; definitions?: string; 'no-typecheck'?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...args],
-      options: { check: { type: 'boolean' }, root: { type: 'string' }, definitions: { type: 'string' } },
+      options: { check: { type: 'boolean' }, root: { type: 'string' }, definitions: { type: 'string' }, 'no-typecheck': { type: 'boolean' } },
       strict: true,
     }));
   } catch (e) {
@@ -43,9 +45,24 @@ export async function genCommand(args: readonly string[], io: CommandIo): Promis
   }
   const root = resolve(values.root ?? process.cwd());
   const check = values.check === true;
+  const definitions = resolve(root, values.definitions ?? 'definitions/index.ts');
+  if (values['no-typecheck'] !== true) {
+    let typeErrors: readonly string[];
+    try {
+      typeErrors = (await typecheckDefinitions({ root, definitions })).errors;
+    } catch (e) {
+      io.stderr(`gen: ${(e as Error).message}`);
+      return 1;
+    }
+    if (typeErrors.length > 0) {
+      io.stderr(`gen: ${typeErrors.length} type error${typeErrors.length === 1 ? '' : 's'} in the definitions; nothing was written.\n${typeErrors.map((e) => `  ${e.replaceAll('\n', '\n  ')}`).join('\n')}`);
+      await explainAsJson(definitions, io);
+      return 1;
+    }
+  }
   let files;
   try {
-    const project = await loadProject(resolve(root, values.definitions ?? 'definitions/index.ts'));
+    const project = await loadProject(definitions);
     const generation = generate(project);
     files = generation.files;
     if (generation.warnings.length > 0) io.stderr(`gen: ${generation.warnings.length} warning${generation.warnings.length === 1 ? '' : 's'} (not fatal):\n${formatIssues(generation.warnings)}`);
@@ -69,4 +86,17 @@ export async function genCommand(args: readonly string[], io: CommandIo): Promis
   }
   io.stdout(`gen: ${files.length} files, ${changes.length} changed.`);
   return 0;
+}
+
+/**
+ * After type errors, what the validator says of the JSON the definitions compile to (they still
+ * run: types are erased), which names each mistake by its place in the JSON and how to fix it.
+ * Prints nothing when they do not load or compile to valid JSON.
+ */
+async function explainAsJson(definitions: string, io: CommandIo): Promise<void> {
+  try {
+    generate(await loadProject(definitions));
+  } catch (e) {
+    if (e instanceof DefinitionError) io.stderr(`gen: the JSON they compile to is refused as well (${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}):\n${formatIssues(e.issues)}`);
+  }
 }

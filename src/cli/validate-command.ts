@@ -15,6 +15,11 @@ Checks Conductor JSON files: each holds a WorkflowDef, a TaskDef (no "tasks" arr
 of them. All files are checked together. Errors are what the server refuses (conductor-oss
 3.32.3 as shipped) and a few deliberately stricter rules; warnings are what it registers but will
 not work as written (a reference that reads null, a script that fails when it runs).
+With task definitions among the files, the data flow is checked against their inputSchema and
+outputSchema (and the workflows' own): a reference to a field a schema does not have, a value
+that cannot fit the input it feeds, a required input left out, a script reading a name its $
+does not hold are then errors (without them, the findings the workflows' own schemas show are
+warnings).
   --complete              the files are the whole generation: sub-workflows, failure workflows
                           and the task definitions of SIMPLE tasks must all be among them
   --owner-email-required  require ownerEmail, as Orkes and servers with
@@ -110,9 +115,10 @@ export async function validateCommand(args: readonly string[], io: CommandIo): P
   const requireOwnerEmail = values['owner-email-required'] === true;
   const complete = values.complete === true;
   const taskNames = complete ? new Set(taskDefs.flatMap(({ value }) => (isJsonObject(value) && typeof value.name === 'string' ? [value.name] : []))) : undefined;
+  // Task definitions given: the data flow is checked against their schemas, and its findings are errors.
   const perWorkflow = validateEachWorkflowDef(
     workflows.map((w) => w.value),
-    { complete, taskNames, requireOwnerEmail },
+    { complete, taskNames, requireOwnerEmail, ...(taskDefs.length > 0 && { taskDefs: taskDefs.map((t) => t.value) }) },
   );
   workflows.forEach(({ file }, i) => {
     for (const issue of perWorkflow[i] ?? []) report(file, issue);

@@ -1,5 +1,5 @@
 import type { WorkflowDef, WorkflowTask } from '../conductor-types.ts';
-import { objectDefaults } from '../contract/json-schema.ts';
+import { objectDefaults, toJsonSchema } from '../contract/json-schema.ts';
 import { TASK_DEFAULTS } from '../contract/task-options.ts';
 import type { Node, NodeKind } from '../dsl/nodes.ts';
 import type { AnyWorkflow } from '../dsl/workflow.ts';
@@ -201,7 +201,11 @@ function compileNodes(nodes: readonly Node[], namer: RefNamer): WorkflowTask[] {
 
 /**
  * Compiles a DSL workflow to the Conductor WorkflowDef JSON the server registers: schemaVersion 2,
- * every setting explicit, zod input defaults as `inputTemplate`.
+ * every setting explicit, zod input defaults as `inputTemplate`, and the input and output schemas
+ * as SchemaDefs (`inputSchema`, `outputSchema`) with `enforceSchema: false`, as task definitions
+ * carry theirs: conductor-oss 3.32.3 stores and returns them without enforcing them (the
+ * validator's data-flow rules read them), and Orkes, which enforces a workflow's schemas when
+ * `enforceSchema` is true (its default), leaves the input to the DSL's own checks.
  */
 export function compileWorkflow(wf: AnyWorkflow): WorkflowDef {
   const inputTemplate = objectDefaults(wf.input);
@@ -220,6 +224,9 @@ export function compileWorkflow(wf: AnyWorkflow): WorkflowDef {
     ...(Object.keys(inputTemplate).length > 0 && { inputTemplate }),
     ...(Object.keys(variables).length > 0 && { variables }),
     outputParameters: wf.outputParameters as Record<string, unknown>,
+    inputSchema: { name: `${wf.name}_input`, version: wf.version, type: 'JSON', data: toJsonSchema(wf.input) },
+    outputSchema: { name: `${wf.name}_output`, version: wf.version, type: 'JSON', data: toJsonSchema(wf.output) },
+    enforceSchema: false,
     tasks: compileNodes(wf.nodes, new RefNamer(wf.nodes)),
   };
 }

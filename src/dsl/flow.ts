@@ -13,6 +13,8 @@ import type {
   JoinOutput,
   MaybeRan,
   RefOf,
+  Scope,
+  ScriptNames,
   ScriptScope,
   UnionToIntersection,
 } from './types.ts';
@@ -153,15 +155,17 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
     this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     contract: C,
-    input: (s: S & A) => B,
+    input: (s: Scope<S & A>) => B,
     options?: TaskNodeOptions,
   ): Flow<S, A & Entry<R, TaskOutput<C>>, { readonly [K in R]: TaskOutput<C> }, W>;
-  task<S, A, W extends FlowTypes<unknown, unknown>, C extends AnyTaskContract, const B extends Binding<TaskInput<C>, B>>(
+  // The rest of this form is empty when the first argument is no contract, so for
+  // `.task('ref', contract, input)` only the form above fits by its number of arguments, and
+  // tsc reports that form's own error (at the field) instead of "No overload matches this call".
+  task<S, A, W extends FlowTypes<unknown, unknown>, C, const B extends Binding<C extends AnyTaskContract ? TaskInput<C> : never, B>>(
     this: Flow<S, A, unknown, W>,
-    contract: C & { readonly name: FreshRef<C['name'], S & A> },
-    input: (s: S & A) => B,
-    options?: TaskNodeOptions,
-  ): Flow<S, A & Entry<C['name'], TaskOutput<C>>, { readonly [K in C['name']]: TaskOutput<C> }, W>;
+    contract: C & { readonly name: FreshRef<C extends AnyTaskContract ? C['name'] : never, S & A> },
+    ...rest: C extends AnyTaskContract ? [input: (s: Scope<S & A>) => B, options?: TaskNodeOptions] : []
+  ): Flow<S, A & Entry<C extends AnyTaskContract ? C['name'] : never, C extends AnyTaskContract ? TaskOutput<C> : never>, { readonly [K in C extends AnyTaskContract ? C['name'] : never]: C extends AnyTaskContract ? TaskOutput<C> : never }, W>;
   task(...args: unknown[]): Flow<S, any, any, W> {
     const named = typeof args[0] === 'string';
     const [ref, contract, input, options] = (named ? args : [(args[0] as AnyTaskContract).name, ...args]) as [
@@ -212,7 +216,7 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
   switch<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, V, const C extends { readonly [K in CaseKey<V>]?: Branch<S & A, W> }>(
     this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
-    value: (s: S & A) => Ref<V>,
+    value: (s: Scope<S & A>) => Ref<V>,
     cases: NoExtraKeys<C, CaseKey<V>>,
     defaultCase?: Branch<S & A, W>,
   ): Flow<S, A & Entry<R, SwitchOutput> & MaybeRan<AddsOfAll<C[keyof C]>>, { readonly [K in R]: SwitchOutput }, W> {
@@ -235,7 +239,7 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
     this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     spec: {
-      readonly input: (s: S & A) => I;
+      readonly input: (s: Scope<S & A>) => I;
       readonly script: string | ((params: RefOf<Resolved<I>>) => string);
       readonly cases: C;
       readonly default?: D;
@@ -262,9 +266,9 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
     this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     spec: {
-      readonly input?: (s: S & A) => I;
+      readonly input?: (s: Scope<S & A>) => I;
       readonly body: (flow: Flow<S & A & Entry<R, LoopOutput>, {}, {}, W>) => Flow<any, BA, any, W>;
-      readonly condition: string | ((c: ScriptScope<BA> & RefOf<Resolved<I>> & { readonly [K in R]: RefOf<LoopOutput> }) => string);
+      readonly condition: string | ((c: ScriptNames<ScriptScope<BA> & RefOf<Resolved<I>> & { readonly [K in R]: RefOf<LoopOutput> }>) => string);
     },
   ): Flow<S, A & Entry<R, LoopOutput> & BA, { readonly [K in R]: LoopOutput }, W> {
     const name = ref as string;
@@ -278,11 +282,11 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
   }
 
   /** Runs another workflow and waits for it; its input is checked against the child's input schema. */
-  subWorkflow<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, CW extends AnyWorkflow, const B extends Binding<WorkflowInput<CW>, B>>(
+  subWorkflow<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, CW extends AnyWorkflow, const B extends Binding<WorkflowInput<CW>, B, 'sub-workflow input'>>(
     this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     child: CW,
-    input: (s: S & A) => B,
+    input: (s: Scope<S & A>) => B,
     options?: Pick<TaskNodeOptions, 'optional' | 'description'>,
   ): Flow<S, A & Entry<R, WorkflowOutput<CW>>, { readonly [K in R]: WorkflowOutput<CW> }, W> {
     const name = ref as string;
@@ -309,7 +313,7 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
     this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     contract: C,
-    items: (s: S & A) => NoInfer<Bindable<readonly TaskInput<C>[]>>,
+    items: (s: Scope<S & A>) => NoInfer<Bindable<readonly TaskInput<C>[]>>,
     options?: Pick<TaskNodeOptions, 'optional' | 'description'>,
   ): Flow<
     S,
@@ -351,7 +355,7 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
     ref: FreshRef<R, S & A>,
     spec: {
       readonly output: O;
-      readonly input?: (s: S & A) => Record<string, unknown>;
+      readonly input?: (s: Scope<S & A>) => Record<string, unknown>;
       /** Time the person has; past it the task times out. */
       readonly timeoutSeconds?: number;
       /** A timeout (or failure) does not fail the workflow: the task ends COMPLETED_WITH_ERRORS. */
@@ -375,13 +379,13 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * Ends the workflow with a status. `output` becomes the workflow's output (typed against the
    * workflow's output schema); `reason` its reasonForIncompletion.
    */
-  terminate<S, A, W extends FlowTypes<unknown, unknown>>(
+  terminate<S, A, W extends FlowTypes<unknown, unknown>, const B extends Binding<Partial<W['output']>, B, 'output'> = never>(
     this: Flow<S, A, unknown, W>,
     status: TerminationStatus,
     spec: {
       readonly ref?: string;
-      readonly reason?: (s: S & A) => Bindable<string>;
-      readonly output?: (s: S & A) => Bindable<Partial<W['output']>>;
+      readonly reason?: (s: Scope<S & A>) => Bindable<string>;
+      readonly output?: (s: Scope<S & A>) => B;
     } = {},
   ): Flow<S, A, {}, W> {
     return this.then({
@@ -394,10 +398,10 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
   }
 
   /** Makes an HTTP call from the server (HTTP task). */
-  http<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, const B extends Binding<HttpRequest, B>>(
+  http<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, const B extends Binding<HttpRequest, B, 'request field'>>(
     this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
-    request: (s: S & A) => B,
+    request: (s: Scope<S & A>) => B,
     options?: Pick<TaskNodeOptions, 'optional' | 'description'>,
   ): Flow<S, A & Entry<R, HttpOutput>, { readonly [K in R]: HttpOutput }, W> {
     const name = ref as string;
@@ -418,7 +422,7 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
     this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
     spec: {
-      readonly input?: (s: S & A) => I;
+      readonly input?: (s: Scope<S & A>) => I;
       readonly script: string | ((params: RefOf<Resolved<I>>) => string);
       readonly result?: z.ZodType<T, z.ZodTypeDef, unknown>;
     },
@@ -428,9 +432,9 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
   }
 
   /** Merges values into the workflow's variables (SET_VARIABLE), typed by the workflow's `variables` schema. */
-  setVariable<S, A, L, W extends FlowTypes<unknown, unknown>, const B extends Binding<Partial<W['variables']>, B>>(
+  setVariable<S, A, L, W extends FlowTypes<unknown, unknown>, const B extends Binding<Partial<W['variables']>, B, 'variable'>>(
     this: Flow<S, A, L, W>,
-    values: (s: S & A) => B,
+    values: (s: Scope<S & A>) => B,
     ref?: string,
   ): Flow<S, A, L, W> {
     return this.then({ kind: 'SetVariable', ref, input: bind(values, 'set_variable.input') });
@@ -440,7 +444,7 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * Ends the workflow's flow with its output parameters, typed by the workflow's output schema.
    * Every task in scope here can be read.
    */
-  output<S, A, W extends FlowTypes<unknown, unknown>, const B extends Binding<W['output'], B>>(this: Flow<S, A, unknown, W>, bindings: (s: S & A) => B): FinishedFlow<W> {
+  output<S, A, W extends FlowTypes<unknown, unknown>, const B extends Binding<W['output'], B, 'output'>>(this: Flow<S, A, unknown, W>, bindings: (s: Scope<S & A>) => B): FinishedFlow<W> {
     return { kind: 'FinishedFlow', nodes: this.nodes, output: bind(bindings, 'outputParameters') };
   }
 
@@ -451,7 +455,7 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
   jq<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, T = unknown>(
     this: Flow<S, A, unknown, W>,
     ref: FreshRef<R, S & A>,
-    spec: { readonly input: (s: S & A) => Record<string, unknown>; readonly query: string; readonly result?: z.ZodType<T, z.ZodTypeDef, unknown> },
+    spec: { readonly input: (s: Scope<S & A>) => Record<string, unknown>; readonly query: string; readonly result?: z.ZodType<T, z.ZodTypeDef, unknown> },
   ): Flow<S, A & Entry<R, { result: T; resultList: T[] }>, { readonly [K in R]: { result: T; resultList: T[] } }, W> {
     const name = ref as string;
     return this.then({ kind: 'JsonJq', ref: name, input: bind(spec.input, `${name}.input`), query: spec.query });

@@ -119,7 +119,74 @@ export type Exact<R, T> = {
 };
 
 /**
- * What an input function may return where a `T` is expected: used as the constraint of a `const`
- * type parameter, so literals keep their literal types and unknown fields are errors.
+ * What the functions of a flow see: the references in scope, and for any other name a readable
+ * error (`s.later.output.x` says the task is not upstream, instead of "Property 'later' does not
+ * exist on type 'BaseScope<...>'"). Only the parameter of those functions is typed so: the
+ * scope itself keeps its exact keys, which {@link FreshRef} reads.
  */
-export type Binding<T, R> = Bindable<T> & Exact<R, T>;
+export type Scope<S> = S & {
+  readonly [ref: string]: {
+    readonly __error: 'reference to a task that is not upstream: it runs later, in a parallel branch or in another case, or no task has this name; read only tasks that run before this one';
+  };
+};
+
+/** What a script condition sees: the names it can read, and for any other one a readable error. */
+export type ScriptNames<S> = S & {
+  readonly [name: string]: { readonly __error: 'not a name this script can read: read the loop inputs, the loop itself, or a task of its body' };
+};
+
+/** Names a type for a readable error: `a string`, `a number`, `a list`, ... */
+type Describe<T> = [T] extends [never]
+  ? 'nothing'
+  : [T] extends [string]
+    ? string extends T
+      ? 'a string'
+      : 'one of the values its contract lists'
+    : [T] extends [number]
+      ? 'a number'
+      : [T] extends [boolean]
+        ? 'a boolean'
+        : [T] extends [null | undefined]
+          ? 'null'
+          : [T] extends [readonly unknown[]]
+            ? 'a list'
+            : [T] extends [object]
+              ? 'an object'
+              : 'a value of another type';
+
+/** Names a value given where another type is expected: the literal itself (`"big"`, `3`), or its type. */
+type Given<V> = V extends string
+  ? string extends V
+    ? 'a string'
+    : `"${V}"`
+  : V extends number | boolean
+    ? number extends V
+      ? 'a number'
+      : boolean extends V
+        ? 'a boolean'
+        : `${V}`
+    : Describe<V>;
+
+/**
+ * One field `K` bound to `V` where a `T` is expected: `V` when it fits, otherwise an error type
+ * naming the field, what it takes and what it was given (a reference's type, or the literal's).
+ * Objects that do not fit are left to `tsc`'s own elaboration, which names the inner field.
+ */
+type FieldBinding<T, K, V, What extends string> = [V] extends [Bindable<T>]
+  ? Bindable<T>
+  : V extends Ref<infer X>
+    ? `error: ${What} "${K & string}" takes ${Describe<NonNullable<T>>}${null extends T ? ' or null' : ''}, but this reference reads ${Describe<NonNullable<X>>}${null extends X ? ' or null' : undefined extends X ? ' or null (it may be left out)' : ''}`
+    : V extends object
+      ? Bindable<T>
+      : `error: ${What} "${K & string}" takes ${Describe<NonNullable<T>>}${null extends T ? ' or null' : ''}, not ${Given<V>}`;
+
+/**
+ * What an input function may return where an object `T` is expected: used as the constraint of a
+ * `const` type parameter `R`, so literals keep their literal types; a field of the wrong type is
+ * an error naming it (`error: input "environment" takes a string, not 3`), a required
+ * one left out is `tsc`'s "Property 'x' is missing", and unknown fields are errors.
+ * `What` names the fields in messages (`input`, `output`, `variable`).
+ */
+export type Binding<T, R, What extends string = 'input'> = [T] extends [object]
+  ? { readonly [K in keyof T]: FieldBinding<T[K], K, R[K & keyof R], What> } & Exact<R, T>
+  : Bindable<T> & Exact<R, T>;

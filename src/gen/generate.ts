@@ -86,7 +86,9 @@ function uniqueWorkflows(project: Project, issues: DefinitionIssue[]): AnyWorkfl
  * Compiles and validates a project and renders its files, in memory. Throws a
  * {@link DefinitionError} listing every error when anything is invalid, so nothing half-valid
  * is ever written; warnings are returned. ownerEmail is required, so that what gen writes
- * registers on Orkes and on servers with `conductor.app.ownerEmailMandatory=true` as well.
+ * registers on Orkes and on servers with `conductor.app.ownerEmailMandatory=true` as well; the
+ * data flow is checked in contract mode (the task definitions given), so a value that does not
+ * fit its contract is an error.
  */
 export function generate(project: Project): Generation {
   const issues: DefinitionIssue[] = [];
@@ -95,7 +97,7 @@ export function generate(project: Project): Generation {
   const tasks = contracts.map(toTaskDef);
   const workflows = workflowsIn.map(compileWorkflow);
   for (const def of tasks) issues.push(...validateTaskDef(def, `task ${def.name}`, { requireOwnerEmail: true }));
-  issues.push(...validateWorkflowDefs(workflows, { taskNames: new Set(tasks.map((t) => t.name)), complete: true, requireOwnerEmail: true }));
+  issues.push(...validateWorkflowDefs(workflows, { taskNames: new Set(tasks.map((t) => t.name)), complete: true, requireOwnerEmail: true, taskDefs: tasks }));
   const errors = issues.filter(isError);
   if (errors.length > 0) throw new DefinitionError(errors, 'the workflow definitions');
 

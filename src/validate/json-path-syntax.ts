@@ -20,13 +20,20 @@ const fail = (message: string): never => {
  * @example jsonPathProblem('workflow.input.ids[0') // → 'Could not parse token starting at position 20...'
  */
 export function jsonPathProblem(path: string): string | undefined {
+  if (problems.has(path)) return problems.get(path);
+  let problem: string | undefined;
   try {
     compilePath(path);
-    return undefined;
   } catch (error) {
-    return error instanceof InvalidPath ? error.message : 'the path cannot be read';
+    problem = error instanceof InvalidPath ? error.message : 'the path cannot be read';
   }
+  if (problems.size >= 10_000) problems.clear();
+  problems.set(path, problem);
+  return problem;
 }
+
+/** The same paths come back in every task and workflow: each is compiled once (up to a bound). */
+const problems = new Map<string, string | undefined>();
 
 /** Jayway's CharacterIndex: a cursor whose reads past the end throw, as Java's `charAt` does. */
 class Cursor {

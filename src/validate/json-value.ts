@@ -50,11 +50,22 @@ export function describeJsonType(value: unknown): string {
 }
 
 const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
+/** Keys repeat across definitions: whether each is plain is kept (up to a bound). */
+const plainKeys = new Map<string, boolean>();
+
+function isPlainKey(key: string): boolean {
+  let plain = plainKeys.get(key);
+  if (plain === undefined) {
+    if (plainKeys.size >= 10_000) plainKeys.clear();
+    plainKeys.set(key, (plain = PLAIN_KEY.test(key)));
+  }
+  return plain;
+}
 
 /** Extends a field path: (`a`, `b`) → `a.b`, (`a`, 0) → `a[0]`, (`a`, `x y`) → `a["x y"]`. */
 export function childPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
-  if (!PLAIN_KEY.test(key)) return `${parent}[${JSON.stringify(key)}]`;
+  if (!isPlainKey(key)) return `${parent}[${JSON.stringify(key)}]`;
   return parent === '' ? key : `${parent}.${key}`;
 }
 

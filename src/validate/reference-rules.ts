@@ -10,10 +10,10 @@ import { allTasks, nestedRefs, type TaskList, type TaskNode, type TaskStep } fro
  * Roots Conductor resolves without a task: the workflow itself and the system parameters of
  * `EnvUtils.SystemParameters` (the server's tests use `${CPEWF_TASK_ID}`).
  */
-const BUILT_IN_ROOTS = new Set(['workflow', 'CPEWF_TASK_ID', 'NETFLIX_ENV', 'NETFLIX_STACK']);
+export const BUILT_IN_ROOTS: ReadonlySet<string> = new Set(['workflow', 'CPEWF_TASK_ID', 'NETFLIX_ENV', 'NETFLIX_STACK']);
 
-/** The fields of a task whose `${...}` expressions are resolved against the running workflow. */
-function expressionFields(node: TaskNode): [string, unknown][] {
+/** The fields of a task whose `${...}` expressions are resolved against the running workflow, as [field, value] pairs. */
+export function expressionFields(node: TaskNode): [string, unknown][] {
   const { raw } = node;
   const fields: [string, unknown][] = [
     ['inputParameters', raw.inputParameters],
@@ -40,16 +40,18 @@ function expressionFields(node: TaskNode): [string, unknown][] {
  * enclosing task itself), or anywhere inside an earlier sibling (a previous fork's branches,
  * a previous switch's cases, a previous loop's body). Inside a DO_WHILE every task of the body
  * and the loop itself may be read, since later body tasks ran in the previous iteration.
+ * `settled` holds expressions (`expressionKey(path, expression)`) another rule reported already:
+ * the data-flow rules' REF_READS_NULL, which names the same reference where a value is needed.
  */
-export function validateReferences(tasks: TaskList, outputParameters: unknown, workflowLabel: string, serverChecked = true): DefinitionIssue[] {
-  const checker = new ReferenceChecker(tasks, workflowLabel, serverChecked);
+export function validateReferences(tasks: TaskList, outputParameters: unknown, workflowLabel: string, serverChecked = true, settled: ReadonlySet<string> = new Set()): DefinitionIssue[] {
+  const checker = new ReferenceChecker(tasks, workflowLabel, serverChecked, settled);
   checker.walk(tasks, new Set());
   checker.checkOutput(outputParameters);
   return checker.issues;
 }
 
-/** Key of one expression at one place, to keep a warning from repeating a refusal. */
-const keyOf = (path: string, expression: string): string => `${path}\u0000${expression}`;
+/** Key of one expression at one place (its issue path), to keep a warning from repeating what another rule reported. */
+export const expressionKey = (path: string, expression: string): string => `${path}\u0000${expression}`;
 
 class ReferenceChecker {
   readonly issues: DefinitionIssue[] = [];
@@ -57,17 +59,21 @@ class ReferenceChecker {
   /** Expressions the server refuses, already reported as errors. */
   private readonly refused = new Set<string>();
 
-  /** @param serverChecked false for an inline sub-workflow definition, whose references the server does not check. */
+  /**
+   * @param serverChecked false for an inline sub-workflow definition, whose references the server does not check.
+   * @param settled expressions another rule already reported (the data-flow rules: a reference that reads null where a value is needed).
+   */
   constructor(
     tasks: TaskList,
     private readonly workflowLabel: string,
     serverChecked: boolean,
+    private readonly settled: ReadonlySet<string>,
   ) {
     for (const node of allTasks(tasks)) if (node.ref !== undefined && !this.byRef.has(node.ref)) this.byRef.set(node.ref, node);
     const refused = serverChecked ? refusedReferences(tasks.tasks, new Set(this.byRef.keys()), workflowLabel) : [];
     for (const { issue, expression } of refused) {
       this.issues.push(issue);
-      this.refused.add(keyOf(issue.path, expression));
+      this.refused.add(expressionKey(issue.path, expression));
     }
   }
 
@@ -128,7 +134,7 @@ class ReferenceChecker {
    * or a path Jayway cannot compile (reported here as a warning: it reads null at run time).
    */
   private checkPath({ expression }: ExpressionReference, path: string): boolean {
-    if (this.refused.has(keyOf(path, expression))) return true;
+    if (this.refused.has(expressionKey(path, expression)) || this.settled.has(expressionKey(path, expression))) return true;
     // Nested expressions are resolved before the path is compiled: only plain paths can be checked.
     if (expression.includes('${')) return false;
     const problem = jsonPathProblem(expression);
@@ -155,7 +161,7 @@ class ReferenceChecker {
 }
 
 /** Says why `target` has not run when `from` starts, and what to do about it. */
-function describeOrder(from: TaskNode, target: TaskNode): { reason: string; fix: string } {
+export function describeOrder(from: TaskNode, target: TaskNode): { reason: string; fix: string } {
   const before = 'Reference only tasks that run before this one';
   if (from === target) return { reason: "which is this task itself: a task's input is resolved before it runs", fix: `${before}.` };
   let k = 0;

@@ -36,6 +36,7 @@ export function refusedReferences(topLevel: readonly TaskNode[], refs: ReadonlyS
   for (const node of topLevel) {
     if (!isJsonObject(node.raw.inputParameters)) continue;
     visitStrings(node.raw.inputParameters, 'inputParameters', (text, at) => {
+      if (!text.includes('${')) return;
       for (const piece of text.split(PIECES)) {
         if (!(piece.startsWith('${') && piece.endsWith('}'))) continue;
         const expression = piece.slice(2, -1);

@@ -263,8 +263,8 @@ const INLINE: TaskTypeRule = (input) => {
   return scriptIssue(input, 'inputParameters.expression', withoutExpressions(expression), false);
 };
 
-/** Replaces each `${...}` (nested ones included) by an identifier. */
-function withoutExpressions(script: string): string {
+/** Replaces each `${...}` (nested ones included) by an identifier: an INLINE script as it is parsed once its expressions are resolved. */
+export function withoutExpressions(script: string): string {
   let text = script;
   for (let previous = ''; previous !== text; ) {
     previous = text;

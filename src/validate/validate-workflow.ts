@@ -1,5 +1,7 @@
 import type { WorkflowDef } from '../conductor-types.ts';
 import { issuePath, type DefinitionIssue } from '../issues.ts';
+import { checkDataFlow } from './data-flow.ts';
+import type { Contracts } from './data-flow-values.ts';
 import { validateForkJoins } from './fork-join-rules.ts';
 import { bindingIssues } from './json-binding.ts';
 import { describeJsonType, isJsonObject, isNonBlankString, isPresent, quote, wholeNumber, type JsonObject } from './json-value.ts';
@@ -27,6 +29,15 @@ export interface ValidationContext {
    * @default false
    */
   readonly requireOwnerEmail?: boolean;
+  /**
+   * The task definitions (TaskDef JSON, as `generated/tasks/*.json` holds them), to check the data
+   * flow against their `inputSchema`/`outputSchema`. Giving them turns on contract mode: every
+   * data-flow finding (a reference to a field a schema does not have, a value that cannot fit the
+   * input it feeds, a required input left out, a script reading a name `$` does not hold, ...)
+   * is then an error, as the DSL's types refuse the same mistakes; without them, the same
+   * findings (those the workflows' own schemas and scripts show) are warnings. `gen` gives them.
+   */
+  readonly taskDefs?: readonly unknown[];
 }
 
 /** A workflow of the generation, as SUB_WORKFLOW and failureWorkflow targets are looked up. */
@@ -42,6 +53,10 @@ interface Checking {
   readonly requireOwnerEmail: boolean;
   /** True for an inline sub-workflow definition, which the server does not check at registration. */
   readonly inline: boolean;
+  /** What the data-flow rules read: task definitions and the workflows given. */
+  readonly contracts: Contracts;
+  /** Contract mode: data-flow findings are errors. */
+  readonly strict: boolean;
 }
 
 /** `ValidNameConstraint`: the characters a workflow name may hold when name validation is on. */
@@ -76,6 +91,8 @@ export function validateEachWorkflowDef(defs: readonly unknown[], context: Valid
     known: context.complete === true ? defs.flatMap((def) => (isJsonObject(def) && isNonBlankString(def.name) ? [{ name: def.name, version: versionOf(def) }] : [])) : undefined,
     requireOwnerEmail: context.requireOwnerEmail ?? false,
     inline: false,
+    contracts: contractsOf(defs, context.taskDefs ?? []),
+    strict: context.taskDefs !== undefined,
   };
   const firstIndex = new Map<string, number>();
   return defs.map((def, index) => {
@@ -97,6 +114,21 @@ export function validateEachWorkflowDef(defs: readonly unknown[], context: Valid
     issues.push(...checkDefinition(def, label, checking));
     return issues;
   });
+}
+
+/** Task definitions by name, and the workflows among `defs` a SUB_WORKFLOW can start (a version left out is the highest, as the server starts). */
+function contractsOf(defs: readonly unknown[], taskDefs: readonly unknown[]): Contracts {
+  const byName = new Map<string, JsonObject>();
+  for (const def of taskDefs) if (isJsonObject(def) && typeof def.name === 'string' && !byName.has(def.name)) byName.set(def.name, def);
+  const workflows = defs.filter((def): def is JsonObject => isJsonObject(def) && typeof def.name === 'string');
+  return {
+    taskDefs: byName,
+    workflow: (name, version) => {
+      const named = workflows.filter((def) => def.name === name);
+      if (version !== undefined) return named.find((def) => versionOf(def) === version);
+      return named.reduce<JsonObject | undefined>((best, def) => (best === undefined || versionOf(def) > versionOf(best) ? def : best), undefined);
+    },
+  };
 }
 
 /** The server's default version is 1. */
@@ -154,7 +186,9 @@ function checkDefinition(def: unknown, label: string, checking: Checking): Defin
     if (node.type === 'SUB_WORKFLOW') issues.push(...subWorkflowIssues(node, label, checking));
   }
   issues.push(...validateForkJoins(tree, label));
-  issues.push(...validateReferences(tree, def.outputParameters, label, !checking.inline));
+  const flow = checkDataFlow(def, tree, label, { contracts: checking.contracts, strict: checking.strict });
+  issues.push(...flow.issues);
+  issues.push(...validateReferences(tree, def.outputParameters, label, !checking.inline, flow.settled));
   return inlineAsWarnings(issues, checking);
 }
 

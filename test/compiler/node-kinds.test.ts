@@ -269,7 +269,7 @@ describe('compiled JSON per node kind', () => {
 });
 
 describe('compiled workflow', () => {
-  it('emits every setting explicitly, input defaults as inputTemplate, and the failure workflow by name', () => {
+  it('emits every setting explicitly, input defaults as inputTemplate, the schemas unenforced, and the failure workflow by name', () => {
     const handler = workflow(
       { name: 'handler', version: 1, description: 'h', input: z.object({ workflowId: z.string() }), output: z.object({}) },
       (f) => f.task(store, (s) => ({ path: s.input.workflowId })).output(() => ({})),
@@ -303,6 +303,29 @@ describe('compiled workflow', () => {
       inputTemplate: { env: 'esp32' },
       variables: { count: 0 },
       outputParameters: { id: '${store.output.id}' },
+      inputSchema: {
+        name: 'main_input',
+        version: 2,
+        type: 'JSON',
+        data: {
+          $schema: 'http://json-schema.org/draft-07/schema#',
+          type: 'object',
+          properties: {
+            env: { type: 'string', default: 'esp32' },
+            n: { type: 'number' },
+            devices: { type: 'array', items: { type: 'object', properties: { device: { type: 'string' } }, required: ['device'], additionalProperties: false } },
+          },
+          required: ['n', 'devices'],
+          additionalProperties: false,
+        },
+      },
+      outputSchema: {
+        name: 'main_output',
+        version: 2,
+        type: 'JSON',
+        data: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: { id: { type: 'string' } }, additionalProperties: false },
+      },
+      enforceSchema: false,
     });
   });
 

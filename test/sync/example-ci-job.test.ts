@@ -11,6 +11,14 @@ describe('examples/github-actions.yml', () => {
     expect(job?.steps.find((s) => s.run === 'npx k1-workflows register')?.if).toBe("github.ref == 'refs/heads/main' && github.event_name == 'push'");
   });
 
+  // gen type-checks definitions/ unless told not to: the job must not tell it.
+  it('type-checks the definitions through gen --check', () => {
+    const gen = job?.steps.find((s) => s.run?.startsWith('npm run gen'))?.run ?? '';
+    expect(gen).toBe('npm run gen -- --check');
+    expect(gen).not.toContain('--no-typecheck');
+    expect(readFileSync('examples/github-actions.yml', 'utf8')).toContain('# Type-checks definitions/');
+  });
+
   it('takes the server and credentials from secrets, never inline', () => {
     expect(job?.env).toEqual({
       CONDUCTOR_SERVER_URL: '${{ secrets.CONDUCTOR_SERVER_URL }}',

@@ -94,6 +94,20 @@ describe('k1-workflows validate', () => {
   });
 
   // conductor-oss as shipped registers definitions without ownerEmail; Orkes does not.
+  it('checks the data flow against the task definitions given: an error with them, a warning from the workflow alone', async () => {
+    const schema = (properties: Record<string, unknown>) => ({ name: 's', version: 1, type: 'JSON', data: { type: 'object', properties, required: Object.keys(properties), additionalProperties: false } });
+    const wf = await file('flow.json', workflow([simple('compile', { environment: '${workflow.input.enviroment}' })], { inputSchema: schema({ environment: { type: 'string' } }) }));
+    const tasks = await file('flow-tasks.json', [{ ...taskDef, inputSchema: schema({ environment: { type: 'string' } }), outputSchema: schema({ bin: { type: 'string' } }) }]);
+    const withContracts = await run(wf, tasks);
+    expect(withContracts.code).toBe(1);
+    expect(withContracts.stderr).toEqual([
+      `${wf}: REF_FIELD_UNKNOWN demo v1 → compile → inputParameters.environment: "\${workflow.input.enviroment}" reads "enviroment" of this workflow's input, which has no field "enviroment" (it has "environment"), so it reads null. Read "environment" instead ("\${workflow.input.environment}"), or add "enviroment" to the contract.`,
+    ]);
+    const alone = await run(wf);
+    expect(alone.code).toBe(0);
+    expect(alone.stderr).toEqual([withContracts.stderr[0]?.replace(': REF_FIELD_UNKNOWN', ': warning REF_FIELD_UNKNOWN')]);
+  });
+
   it('requires ownerEmail only with --owner-email-required', async () => {
     const path = await file('no-owner.json', workflow([simple('compile')], { ownerEmail: undefined }));
     expect((await run(path)).code).toBe(0);
