@@ -141,6 +141,8 @@ class DataFlowChecker {
     // A task with an input schema has its inputParameters walked whole by checkObject, which reports the unknown fields read there too.
     const typed = schema !== undefined && isJsonObject(inputs);
     for (const [field, value] of expressionFields(node)) if (!(typed && field === 'inputParameters')) this.unknownFields(value, field, node, field === 'inputParameters' ? availability : anywhere);
+    // Before the input checks: a loop without inputParameters still has a condition to read.
+    checkScripts(node, this.values, scope, anywhere, this.report);
     if (!isJsonObject(inputs)) return;
     if (schema !== undefined) {
       this.checkObject(inputs, schema, templateKeys(contract), { node, at: 'inputParameters', taker: () => contractName(node, this.contracts), availability, codes: INPUT_CODES });
@@ -153,7 +155,6 @@ class DataFlowChecker {
     } else if ((node.type === 'SWITCH' && node.raw.evaluatorType === 'value-param') || (node.type === 'DECISION' && typeof node.raw.caseValueParam === 'string')) {
       this.checkCases(node, inputs, availability);
     }
-    checkScripts(node, this.values, scope, anywhere, this.report);
   }
 
   /** Reports every `${...}` in `value` that reads a field its holder's schema does not have. */

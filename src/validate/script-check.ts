@@ -64,7 +64,9 @@ function heldNames(node: TaskNode, values: Values, scope: Scope, availability: (
   const inputs = isJsonObject(node.raw.inputParameters) ? node.raw.inputParameters : {};
   for (const [key, value] of Object.entries(inputs)) held.set(key, { known: () => values.template(value, availability), holder: () => `input ${quote(key)} of ${taskTitle(node)}` });
   if (node.type !== 'DO_WHILE') return held;
-  if (node.ref !== undefined) {
+  // Inside an outer loop the server names this loop's run `<ref>__<n>` and binds its output under
+  // that name only, so `$.<ref>` is undefined to its own condition (conductor-oss 3.32.3, observed).
+  if (node.ref !== undefined && !insideLoop(node)) {
     const loop = node;
     held.set(node.ref, { known: () => ({ kind: 'schema', schema: values.outputSchema(loop) ?? true }), holder: () => values.outputHolder(loop) });
   }
@@ -85,6 +87,11 @@ function heldNames(node: TaskNode, values: Values, scope: Scope, availability: (
     held.set('loopItem', { known: () => ({ kind: 'unknown' }), holder: () => 'loopItem' });
   }
   return held;
+}
+
+/** Whether `node` is nested in a DO_WHILE's loopOver, at any depth. */
+function insideLoop(node: TaskNode): boolean {
+  return node.trail.some((step) => step.owner?.type === 'DO_WHILE');
 }
 
 /** Whether reading on from the value at step `index` of `read` happens without `?.` (and so throws when it is undefined). */
@@ -111,6 +118,14 @@ export function checkScripts(node: TaskNode, values: Values, scope: Scope, avail
       const names = [...held.keys()];
       const suggestion = closestName(first, names);
       const crash = readsOnFrom(read, 0) ? ', and reading from it fails the task with a TypeError when the script runs' : '';
+      if (node.type === 'DO_WHILE' && first === node.ref) {
+        report.add(
+          'DO_WHILE_NESTED_SELF_READ',
+          path,
+          `${taskTitle(node)}: loopCondition reads ${read.text}, but this loop is inside another DO_WHILE, where the server names its run ${quote(`${first}__1`)}, ${quote(`${first}__2`)}, ... and binds its output only under that name, so $.${first} is undefined and the loop fails with "Unable to evaluate condition" in its first iteration (conductor-oss 3.32.3). Count iterations another way: read a task of loopOver, e.g. a counter that an INLINE task of loopOver returns.`,
+        );
+        continue;
+      }
       const fix =
         suggestion !== undefined
           ? `Read $.${suggestion}, or ${script.add.charAt(0).toLowerCase()}${script.add.slice(1)}.`

@@ -275,6 +275,7 @@ describe('control flow', () => {
       },
     ]);
     const result = await run(def, {});
+    expect(result.reasonForIncompletion, result.reasonForIncompletion).toBeUndefined();
     expect(result.status).toBe('COMPLETED');
     expect(result.variables).toEqual({ i: 10000 });
   });

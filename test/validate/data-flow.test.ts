@@ -165,6 +165,21 @@ describe('scripts', () => {
     expectOnly(check([loop('$.check.okk == false')]), { code: 'SCRIPT_READ_FIELD_UNKNOWN', severity: 'error', path: 'demo v1 → loop → loopCondition', says: ['but the output of "check" (task definition "check_task") has no field "okk" (it has "ok", "items"), so it reads undefined.'], fix: 'Read "ok" instead ($.check.ok), or add "okk" to the contract.' });
   });
 
+  it('an inner loop whose condition reads its own reference is flagged: inside an outer loop the server binds it as inner__1 (a warning without contracts)', () => {
+    const inner = { name: 'i', taskReferenceName: 'inner', type: 'DO_WHILE', loopCondition: "$.inner['iteration'] < 3", loopOver: [simple('check', { path: 'p' })] };
+    const outer = { name: 'o', taskReferenceName: 'outer', type: 'DO_WHILE', loopCondition: '$.outer.iteration < 2', loopOver: [inner] };
+    expectOnly(check([outer], {}, false), {
+      code: 'DO_WHILE_NESTED_SELF_READ',
+      severity: 'warning',
+      path: 'demo v1 → inner → loopCondition',
+      says: ["loopCondition reads $.inner['iteration'], but this loop is inside another DO_WHILE", '"inner__1"', 'fails with "Unable to evaluate condition"'],
+      fix: 'Count iterations another way: read a task of loopOver, e.g. a counter that an INLINE task of loopOver returns.',
+    });
+    // The same loop on its own, and an inner loop that reads its body, are fine.
+    expect(check([inner], {}, false)).toEqual([]);
+    expect(check([{ ...outer, loopOver: [{ ...inner, loopCondition: '!$.check.ok' }] }], {}, false)).toEqual([]);
+  });
+
   it('an INLINE sees only its inputs: a task read as $.<ref> is undefined, and the fix passes it in (a warning without contracts)', () => {
     const inline = { name: 'i', taskReferenceName: 'sum', type: 'INLINE', inputParameters: { evaluatorType: 'graaljs', expression: '$.compile.size + 1' } };
     expectOnly(check([compile, inline], {}, false), { code: 'SCRIPT_READ_UNKNOWN', severity: 'warning', path: 'demo v1 → sum → inputParameters.expression', says: ['$ there holds its inputParameters ("evaluatorType", "expression")'], fix: 'A script sees only its inputs: pass the task\'s output in with inputParameters {"compile":"${compile.output}"}.' });

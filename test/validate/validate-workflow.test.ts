@@ -246,7 +246,7 @@ describe('task type rules', () => {
       { ...wait({ until: '2030-01-31 18:30 GMT+05:30' }), taskReferenceName: 'w5' },
       { ...wait({}), taskReferenceName: 'w6' },
       { name: 'l', taskReferenceName: 'loop', type: 'DO_WHILE', loopCondition: '', loopOver: [simple('a1')] },
-      { name: 'd', taskReferenceName: 'decide', type: 'DECISION', caseExpression: '$.x > 1 ? "a" : "b"', decisionCases: { a: [simple('a2')] } },
+      { name: 'd', taskReferenceName: 'decide', type: 'DECISION', inputParameters: { x: '${workflow.input.x}' }, caseExpression: '$.x > 1 ? "a" : "b"', decisionCases: { a: [simple('a2')] } },
       ...dynamicFork({ dynamicForkJoinTasksParam: 'dyn', inputParameters: { dyn: '${workflow.input.dyn}' } }),
       terminate({ inputParameters: { terminationStatus: 'TERMINATED' } }),
     ]);
