@@ -7,8 +7,8 @@ import { validateCommand } from './validate-command.ts';
 const COMMANDS: Record<string, { run: (args: readonly string[], io: CommandIo) => Promise<number>; help: string }> = {
   gen: { run: genCommand, help: 'compile and validate definitions/ into generated/ (--check: fail when stale)' },
   validate: { run: (args, io) => validateCommand([...args], io), help: 'validate Conductor JSON files (workflow or task definitions)' },
-  diff: { run: (args, io) => diffCommand(args, io, paletteFor(process.stdout)), help: 'compare generated/ with a Conductor server (--server URL, --json)' },
-  register: { run: registerCommand, help: 'register generated/ on a server in dependency order (--dry-run, --allow-overwrite)' },
+  diff: { run: (args, io) => diffCommand(args, io, paletteFor(process.stdout)), help: 'compare generated/ with a Conductor server (--server URL, --timeout SECONDS per request, default 10; --json)' },
+  register: { run: registerCommand, help: 'register generated/ on a server in dependency order (--dry-run, --allow-overwrite, --timeout SECONDS per request, default 10)' },
 };
 
 function usage(): string {
