@@ -85,6 +85,9 @@ export async function connectServerClient(connection: ServerConnection, redactor
  */
 export function answerOf(result: { data?: unknown; error?: unknown; response: Response }): ServerAnswer {
   const body = result.response.ok ? result.data : result.error;
-  const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
-  return { status: result.response.status, contentType: result.response.headers.get('content-type') ?? '', text };
+  const contentType = result.response.headers.get('content-type') ?? '';
+  // The client turns an empty error body into `{}`; an untyped `{}` is that empty body.
+  const empty = body === undefined || (contentType === '' && typeof body === 'object' && body !== null && Object.keys(body).length === 0);
+  const text = typeof body === 'string' ? body : empty ? '' : JSON.stringify(body);
+  return { status: result.response.status, contentType, text };
 }
