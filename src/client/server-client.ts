@@ -4,7 +4,6 @@ import type { Redactor } from './redactor.ts';
 import { describeAnswer, parseAnswer, type ServerAnswer } from './server-answer.ts';
 import { ServerError } from './server-error.ts';
 import { createServerFetch } from './server-fetch.ts';
-import type { RetryPolicy } from './retry-policy.ts';
 
 /** Where and how to reach a Conductor server. Secrets stay in here: nothing prints them. */
 export interface ServerConnection {
@@ -15,10 +14,6 @@ export interface ServerConnection {
   readonly keySecret?: string | undefined;
   /** Time limit of each request, in seconds (the token request included). @default 10 */
   readonly timeoutSeconds?: number;
-  /** The retry policy; tests shorten it. @default RETRY_POLICY */
-  readonly retry?: RetryPolicy;
-  /** Waits between attempts; tests pass a fake clock. @default setTimeout */
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** The time limit of each request when none is given, in seconds. */
@@ -59,7 +54,7 @@ export async function connectServerClient(connection: ServerConnection, redactor
   const origin = new URL(connection.serverUrl).origin;
   const timeoutMs = (connection.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
   const client = await orkesConductorClient({ serverUrl: connection.serverUrl, useEnvVars: false }, inertFetch);
-  const transport = createServerFetch({ origin, timeoutMs, ...(connection.retry && { policy: connection.retry }), ...(connection.sleep && { sleep: connection.sleep }) });
+  const transport = createServerFetch({ origin, timeoutMs });
   client.setConfig({ baseUrl: connection.serverUrl, fetch: transport as typeof fetch, throwOnError: false });
   const security = [{ name: 'X-Authorization', type: 'apiKey' as const }];
   if (connection.keyId === undefined || connection.keySecret === undefined) return { client, security: [] };
