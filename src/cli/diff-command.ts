@@ -2,10 +2,11 @@ import { parseArgs } from 'node:util';
 import { readGenerated } from '../gen/read-generated.ts';
 import { connectMetadataApi } from '../sync/metadata-api.ts';
 import { labelOf, planSync, type DefinitionChange } from '../sync/sync-plan.ts';
-import type { CommandIo } from './io.ts';
-import { SERVER_FLAGS, serverConnection, UsageError } from './server-options.ts';
+import { Redactor } from '../client/redactor.ts';
+import { redactingIo, type CommandIo } from './io.ts';
+import { SERVER_FLAGS, SERVER_FLAGS_HELP, serverConnection, UsageError } from './server-options.ts';
 
-const USAGE = 'usage: k1-workflows diff --server URL [--generated DIR] [--json]';
+const USAGE = `usage: k1-workflows diff --server URL [--timeout SECONDS] [--generated DIR] [--json]\n${SERVER_FLAGS_HELP}`;
 
 /** ANSI colours, or none when the output is not a terminal. */
 export interface Palette {
@@ -53,20 +54,23 @@ export function formatPlan(plan: readonly DefinitionChange[], palette: Palette =
 
 /**
  * `k1-workflows diff`: compares generated/ with a Conductor server. Exit codes: 0 the comparison
- * ran (whatever it found), 1 the server could not be read, 2 usage.
+ * ran (whatever it found), 1 the server could not be read, refused us, answered with the wrong
+ * shape or did not answer within --timeout, 2 usage. Secrets never reach `commandIo`.
  */
-export async function diffCommand(args: readonly string[], io: CommandIo, palette: Palette = plain): Promise<number> {
-  let values: { server?: string; 'key-id'?: string; 'key-secret'?: string; generated?: string; json?: boolean };
+export async function diffCommand(args: readonly string[], commandIo: CommandIo, palette: Palette = plain): Promise<number> {
+  let values: { server?: string; 'key-id'?: string; 'key-secret'?: string; timeout?: string; generated?: string; json?: boolean };
   let connection;
   try {
     ({ values } = parseArgs({ args: [...args], options: SERVER_FLAGS, strict: true }));
     connection = serverConnection(values);
   } catch (e) {
-    io.stderr(`${(e as Error).message}\n${USAGE}`);
+    commandIo.stderr(`${(e as Error).message}\n${USAGE}`);
     return 2;
   }
+  const redactor = new Redactor().add(connection.keySecret);
+  const io = redactingIo(commandIo, redactor);
   try {
-    const plan = await planSync(await connectMetadataApi(connection), await readGenerated(values.generated));
+    const plan = await planSync(await connectMetadataApi(connection, redactor), await readGenerated(values.generated));
     if (values.json === true) {
       io.stdout(JSON.stringify(plan.map(({ definition: _d, ...change }) => change), null, 2));
     } else {

@@ -1,3 +1,4 @@
+import { DEFAULT_TIMEOUT_SECONDS } from '../client/server-client.ts';
 import { diffCommand, paletteFor } from './diff-command.ts';
 import { genCommand } from './gen-command.ts';
 import { registerCommand } from './register-command.ts';
@@ -7,8 +8,8 @@ import { validateCommand } from './validate-command.ts';
 const COMMANDS: Record<string, { run: (args: readonly string[], io: CommandIo) => Promise<number>; help: string }> = {
   gen: { run: genCommand, help: 'compile and validate definitions/ into generated/ (--check: fail when stale)' },
   validate: { run: (args, io) => validateCommand([...args], io), help: 'validate Conductor JSON files (workflow or task definitions)' },
-  diff: { run: (args, io) => diffCommand(args, io, paletteFor(process.stdout)), help: 'compare generated/ with a Conductor server (--server URL, --json)' },
-  register: { run: registerCommand, help: 'register generated/ on a server in dependency order (--dry-run, --allow-overwrite)' },
+  diff: { run: (args, io) => diffCommand(args, io, paletteFor(process.stdout)), help: `compare generated/ with a Conductor server (--server URL, --timeout SECONDS per request, default ${DEFAULT_TIMEOUT_SECONDS}; --json)` },
+  register: { run: registerCommand, help: `register generated/ on a server in dependency order (--dry-run, --allow-overwrite, --timeout SECONDS per request, default ${DEFAULT_TIMEOUT_SECONDS})` },
 };
 
 function usage(): string {

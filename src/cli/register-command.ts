@@ -3,10 +3,11 @@ import { readGenerated } from '../gen/read-generated.ts';
 import { connectMetadataApi } from '../sync/metadata-api.ts';
 import { registerDefinitions, registeredCleanly, type RegisterOutcome } from '../sync/register.ts';
 import { planSync } from '../sync/sync-plan.ts';
-import type { CommandIo } from './io.ts';
-import { SERVER_FLAGS, serverConnection } from './server-options.ts';
+import { Redactor } from '../client/redactor.ts';
+import { redactingIo, type CommandIo } from './io.ts';
+import { SERVER_FLAGS, SERVER_FLAGS_HELP, serverConnection } from './server-options.ts';
 
-const USAGE = 'usage: k1-workflows register --server URL [--generated DIR] [--dry-run] [--allow-overwrite] [--json]';
+const USAGE = `usage: k1-workflows register --server URL [--timeout SECONDS] [--generated DIR] [--dry-run] [--allow-overwrite] [--json]\n${SERVER_FLAGS_HELP}`;
 
 /** The report: one line per definition that was or would be touched or that went wrong, then totals. */
 export function formatOutcomes(outcomes: readonly RegisterOutcome[]): string[] {
@@ -23,10 +24,12 @@ export function formatOutcomes(outcomes: readonly RegisterOutcome[]): string[] {
 
 /**
  * `k1-workflows register`: puts generated/ on a Conductor server, safely. Exit codes: 0 nothing to
- * do or all done, 1 something refused, blocked or failed, 2 usage.
+ * do or all done, 1 something refused, blocked or failed (the server unreachable, refusing us,
+ * answering with the wrong shape or not within --timeout included), 2 usage. Secrets never reach
+ * `commandIo`.
  */
-export async function registerCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  let values: { server?: string; 'key-id'?: string; 'key-secret'?: string; generated?: string; json?: boolean; 'dry-run'?: boolean; 'allow-overwrite'?: boolean };
+export async function registerCommand(args: readonly string[], commandIo: CommandIo): Promise<number> {
+  let values: { server?: string; 'key-id'?: string; 'key-secret'?: string; timeout?: string; generated?: string; json?: boolean; 'dry-run'?: boolean; 'allow-overwrite'?: boolean };
   let connection;
   try {
     ({ values } = parseArgs({
@@ -36,11 +39,13 @@ export async function registerCommand(args: readonly string[], io: CommandIo): P
     }));
     connection = serverConnection(values);
   } catch (e) {
-    io.stderr(`${(e as Error).message}\n${USAGE}`);
+    commandIo.stderr(`${(e as Error).message}\n${USAGE}`);
     return 2;
   }
+  const redactor = new Redactor().add(connection.keySecret);
+  const io = redactingIo(commandIo, redactor);
   try {
-    const api = await connectMetadataApi(connection);
+    const api = await connectMetadataApi(connection, redactor);
     const plan = await planSync(api, await readGenerated(values.generated));
     const outcomes = await registerDefinitions(api, plan, { dryRun: values['dry-run'] === true, allowOverwrite: values['allow-overwrite'] === true });
     if (values.json === true) io.stdout(JSON.stringify(outcomes, null, 2));

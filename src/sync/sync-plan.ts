@@ -35,13 +35,20 @@ function compare(kind: 'task' | 'workflow', local: Record<string, unknown>, remo
   return { kind, name, version, status: diffs.length === 0 ? 'unchanged' : 'changed', diffs, definition };
 }
 
+/** `fn` over `items`, `limit` at a time; after the first failure no lane starts another item. */
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failed = false;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const i = next++;
-      results[i] = await fn(items[i] as T);
+      try {
+        results[i] = await fn(items[i] as T);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   });
   await Promise.all(lanes);
@@ -51,17 +58,25 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 /**
  * Compares every generated task definition and workflow (name + version) with the server's copy,
  * ignoring what the server adds (timestamps, authors) and fields left at the server's defaults.
+ * The first read goes alone, the rest 8 at a time: a server that is down or rate-limiting is
+ * found by one request (and its retries), not by eight at once.
  */
 export async function planSync(api: MetadataApi, generated: GeneratedDefinitions): Promise<DefinitionChange[]> {
-  const tasks = await mapLimited(generated.tasks, 8, async (def) => {
-    const remote = await api.getTaskDef(def.name);
-    return compare('task', normalizeTaskDef(def), remote && normalizeTaskDef(remote), def);
+  const [first, ...rest] = generated.tasks;
+  const firstTask = first === undefined ? [] : [compare('task', normalizeTaskDef(first), await remoteTask(api, first), first)];
+  const tasks = await mapLimited(rest, 8, async (def) => {
+    return compare('task', normalizeTaskDef(def), await remoteTask(api, def), def);
   });
   const workflows = await mapLimited(generated.workflows, 8, async (def) => {
     const remote = await api.getWorkflowDef(def.name, def.version ?? 1);
     return compare('workflow', normalizeWorkflowDef(def), remote && normalizeWorkflowDef(remote), def);
   });
-  return [...tasks, ...workflows];
+  return [...firstTask, ...tasks, ...workflows];
+}
+
+async function remoteTask(api: MetadataApi, def: TaskDef): Promise<Record<string, unknown> | undefined> {
+  const remote = await api.getTaskDef(def.name);
+  return remote && normalizeTaskDef(remote);
 }
 
 /** What a workflow needs on the server first: its task definitions, sub-workflows and failure workflow. */

@@ -1,10 +1,12 @@
 /**
  * Part 1, registration: `k1-workflows register` puts generated/ on the real server, `diff` right
  * after finds nothing to do, a second register sends nothing, a changed workflow at a version the
- * server has is refused, and every field a user writes is still seen by the diff. The server
- * defaults the diff ignores are re-learned from the server and must equal the committed ones.
+ * server has is refused (and replaced with --allow-overwrite), credentials meet the server's lack
+ * of a token endpoint without hanging, and every field a user writes is still seen by the diff.
+ * The server defaults the diff ignores are re-learned from the server and must equal the
+ * committed ones.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +96,39 @@ describe('part 1: registration', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('--allow-overwrite replaces a workflow: the answer of PUT /api/metadata/workflow (a BulkResponse) passes the shape check', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k1-conformance-overwrite-'));
+    const name = `k1-conformance-overwrite-probe-${process.pid}`;
+    try {
+      mkdirSync(join(dir, 'workflows'));
+      mkdirSync(join(dir, 'tasks'));
+      const def = generated.workflows.find((w) => w.name === 'firmware-build-failure-handler') as WorkflowDef;
+      const file = join(dir, 'workflows', `${name}.v1.json`);
+      writeFileSync(file, JSON.stringify({ ...def, name }, null, 2));
+      const first = await k1Workflows(['register', '--server', url, '--generated', dir]);
+      writeFileSync(file, JSON.stringify({ ...def, name, description: 'overwritten' }, null, 2));
+      const overwrite = await k1Workflows(['register', '--server', url, '--generated', dir, '--allow-overwrite']);
+      const stored = await api.getWorkflowDef(name, 1);
+      const ok = first.code === 0 && overwrite.code === 0 && overwrite.stdout.trim().endsWith('register: 1 updated.') && stored?.description === 'overwritten';
+      check('--allow-overwrite updates', ok, `exit ${first.code} then ${overwrite.code}: ${(overwrite.stdout + overwrite.stderr).trim().split('\n').pop() ?? ''}; stored description ${JSON.stringify(stored?.description)}`);
+      expect(overwrite.stdout + overwrite.stderr).toContain('register: 1 updated.');
+      expect(stored?.description).toBe('overwritten');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await fetch(new URL(`/api/metadata/workflow/${name}/1`, url), { method: 'DELETE' });
+    }
+  });
+
+  it('with credentials given, the token endpoint\'s 404 (conductor-oss has none) means no auth: diff reports and the process exits', async () => {
+    const started = Date.now();
+    const run = await k1Workflows(['diff', '--server', url, '--key-id', 'conformance-key', '--key-secret', 'conformance-secret-5e4d3c', '--timeout', '10']);
+    const summary = run.stdout.trim().split('\n').pop() ?? '';
+    const total = generated.tasks.length + generated.workflows.length;
+    check('diff with credentials exits', run.code === 0 && summary === `diff: 0 new, 0 changed, ${total} unchanged.`, `exit ${run.code} after ${Date.now() - started} ms: ${summary}`);
+    expect(summary, run.stdout + run.stderr).toBe(`diff: 0 new, 0 changed, ${total} unchanged.`);
+    expect(run.stdout + run.stderr).not.toContain('conformance-secret-5e4d3c');
   });
 
   it('a change to any field a user wrote is shown by the diff', async () => {

@@ -128,10 +128,12 @@ describe('faults', () => {
     expect(proxy.seen.filter((r) => r.method === 'POST' && r.path === '/api/metadata/taskdefs')).toHaveLength(3);
   });
 
-  it('dropped connections are retried', async () => {
-    proxy.faults.push({ when: (r) => r.method === 'GET', times: 3, kind: 'drop' });
+  it('dropped connections are retried: two drops, then the third attempt gets through', async () => {
+    proxy.faults.push({ when: (r) => r.method === 'GET', times: 2, kind: 'drop' });
     expect(await cli('register')).toBe(0);
     expect(out.at(-1)).toBe('register: 29 registered.');
+    const first = proxy.seen[0]?.path;
+    expect(proxy.seen.filter((r) => r.path === first)).toHaveLength(3);
   });
 
   it('task definitions that keep failing block every workflow that needs them: no workflow is registered without its tasks', async () => {
