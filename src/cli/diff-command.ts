@@ -25,10 +25,29 @@ export function paletteFor(stream: { isTTY?: boolean }): Palette {
   return stream.isTTY === true && process.env['NO_COLOR'] === undefined ? colored : plain;
 }
 
+const WIDTH = 120;
+
 function show(value: unknown): string {
   if (value === undefined) return '(absent)';
   const text = JSON.stringify(value);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  return text.length > WIDTH ? `${text.slice(0, WIDTH - 3)}...` : text;
+}
+
+/**
+ * Both sides of a changed field, each cut to the window where they first differ (with a little
+ * context before it), so a change deep inside a long text is seen.
+ */
+function showPair(remote: unknown, local: unknown): [string, string] {
+  const [a, b] = [JSON.stringify(remote), JSON.stringify(local)];
+  if (a.length <= WIDTH && b.length <= WIDTH) return [a, b];
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  const start = Math.max(0, common - 30);
+  const cut = (text: string): string => {
+    const window = text.slice(start, start + WIDTH - 6);
+    return `${start > 0 ? '...' : ''}${window}${start + WIDTH - 6 < text.length ? '...' : ''}`;
+  };
+  return [cut(a), cut(b)];
 }
 
 /** The readable diff: one line per definition, one indented line per changed field. */
@@ -43,7 +62,10 @@ export function formatPlan(plan: readonly DefinitionChange[], palette: Palette =
       for (const d of change.diffs) {
         if (d.remote === undefined) lines.push(palette.green(`      + ${d.path}: ${show(d.local)}`));
         else if (d.local === undefined) lines.push(palette.red(`      - ${d.path}: ${show(d.remote)}`));
-        else lines.push(`      ~ ${d.path}: ${palette.red(show(d.remote))} -> ${palette.green(show(d.local))}`);
+        else {
+          const [remote, local] = showPair(d.remote, d.local);
+          lines.push(`      ~ ${d.path}: ${palette.red(remote)} -> ${palette.green(local)}`);
+        }
       }
     }
   }

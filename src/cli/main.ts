@@ -29,5 +29,10 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
     io.stderr(`k1-workflows: unknown command "${name}".\n${usage()}`);
     return 2;
   }
+  // validate has a full help of its own; the other commands answer with their line of the usage.
+  if (name !== 'validate' && args.some((a) => a === '--help' || a === '-h')) {
+    io.stdout(`usage: k1-workflows ${name} [options]\n  ${command.help}`);
+    return 0;
+  }
   return command.run(args, io);
 }

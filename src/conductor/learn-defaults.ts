@@ -68,7 +68,7 @@ const sortKeys = (record: Record<string, unknown>): Record<string, unknown> => O
 
 /**
  * Learns a server's {@link ServerDefaults}: registers minimal probe definitions (named
- * `k1_probe_*`, left on the server), reads them back, and records what the server added. Two
+ * `k1_probe_*`, deleted again at the end, even when learning fails), reads them back, and records what the server added. Two
  * registrations a moment apart, and an update, tell the bookkeeping fields (times, authors) from
  * the defaults. Used to write `learned-defaults.ts` and, in the conformance suite, to check it
  * still holds.
@@ -77,6 +77,16 @@ const sortKeys = (record: Record<string, unknown>): Record<string, unknown> => O
  */
 export async function learnServerDefaults(api: MetadataApi, server: string): Promise<ServerDefaults> {
   const suffix = Date.now().toString(36);
+  try {
+    return await learn(api, server, suffix);
+  } finally {
+    // conductor-oss 3.32.3 answers 200 to these deletes; a probe never registered answers 404, which is fine here.
+    for (const name of [`k1_probe_workflow_${suffix}`, `k1_probe_child_${suffix}`]) await api.deleteWorkflowDef(name, 1).catch(() => undefined);
+    for (const name of [`k1_probe_task_${suffix}`, `k1_probe_task2_${suffix}`]) await api.deleteTaskDef(name).catch(() => undefined);
+  }
+}
+
+async function learn(api: MetadataApi, server: string, suffix: string): Promise<ServerDefaults> {
   const first = `k1_probe_task_${suffix}`;
   const second = `k1_probe_task2_${suffix}`;
   await api.createTaskDefs([{ name: first } as TaskDef]);

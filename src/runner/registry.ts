@@ -22,6 +22,19 @@ export class Registry {
     this.tasks.set(def.name, def);
   }
 
+  /** Removes one version of a workflow definition; false when it is not there. */
+  removeWorkflow(name: string, version: number): boolean {
+    const versions = this.workflows.get(name);
+    if (versions?.delete(version) !== true) return false;
+    if (versions.size === 0) this.workflows.delete(name);
+    return true;
+  }
+
+  /** Removes a task definition; false when it is not there. */
+  removeTask(name: string): boolean {
+    return this.tasks.delete(name);
+  }
+
   /** A workflow definition: the given version, or the latest. */
   workflow(name: string, version?: number): WorkflowDef | undefined {
     const versions = this.workflows.get(name);

@@ -7,7 +7,7 @@ import { Registry } from '../runner/registry.ts';
 import { storedEmbeddedTaskDef, storedTaskDef, storedWorkflowDef } from '../sync/server-defaults.ts';
 import { validateTaskDef } from '../validate/task-def-rules.ts';
 import { validateEachWorkflowDef } from '../validate/validate-workflow.ts';
-import { conflict, isObject, notFound } from './http.ts';
+import { conflict, HttpError, isObject, notFound } from './http.ts';
 import { serverValidationError, validationFailed, type ValidatedArgument } from './validation-errors.ts';
 
 /** How strictly the dev server checks definitions, beyond what a Conductor server rejects. */
@@ -103,8 +103,9 @@ export class DefinitionStore {
     const defs = this.checkWorkflows(body, 'updateWorkflowDef.arg0', true);
     const now = Date.now();
     return defs.map((def) => {
-      const existing = this.registry.workflow(def.name, def.version ?? 1);
-      const stored = { ...storedWorkflowDef(def), createTime: existing?.createTime ?? def.createTime ?? now, updateTime: now } as WorkflowDef;
+      // conductor-oss 3.32.3 (observed): a PUT stores the createTime the body carries (0 when it
+      // has none, even over an existing definition) and sets updateTime.
+      const stored = { ...storedWorkflowDef(def), createTime: def.createTime ?? 0, updateTime: now } as WorkflowDef;
       this.registry.addWorkflow(stored);
       return stored;
     });
@@ -115,6 +116,20 @@ export class DefinitionStore {
     const def = this.registry.workflow(name, version);
     if (def === undefined) throw notFound(`No such workflow found by name: ${name}, version: ${version ?? 'null'}`);
     return def;
+  }
+
+  /**
+   * `DELETE /api/metadata/workflow/{name}/{version}`: removes that version. conductor-oss 3.32.3
+   * answers 500 `No such workflow definition: <name> version: <version>` when it is not there
+   * (observed; a 500 where a 404 would fit, matched as the server answers).
+   */
+  removeWorkflow(name: string, version: number): void {
+    if (!this.registry.removeWorkflow(name, version)) throw new HttpError(500, `No such workflow definition: ${name} version: ${version}`);
+  }
+
+  /** `DELETE /api/metadata/taskdefs/{name}`: removes it; 500 `No such task definition` when it is not there, as conductor-oss 3.32.3 answers. */
+  removeTask(name: string): void {
+    if (!this.registry.removeTask(name)) throw new HttpError(500, 'No such task definition');
   }
 
   /** `POST /api/metadata/taskdefs`: creates or replaces each task definition of the list; none when one is invalid. */
@@ -132,7 +147,8 @@ export class DefinitionStore {
     const [def] = this.checkTasks([body], 'updateTaskDef.arg0', false) as [TaskDef];
     const existing = this.registry.task(def.name);
     if (existing === undefined) throw notFound(`No such task by name ${def.name}`);
-    const stored = { ...storedTaskDef(def), createTime: existing.createTime, updateTime: Date.now() } as TaskDef;
+    // conductor-oss 3.32.3 (observed): an update keeps createTime and sets updateTime and updatedBy ('' without a user).
+    const stored = { ...storedTaskDef(def), createTime: existing.createTime, updateTime: Date.now(), updatedBy: '' } as TaskDef;
     this.registry.addTask(stored);
     return stored;
   }

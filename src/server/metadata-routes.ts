@@ -13,10 +13,12 @@ export function addMetadataRoutes(router: Router, store: DefinitionStore): void 
       store.createWorkflow(await body(), boolParam(query, 'overwrite', false));
       sendEmpty(res, 200);
     })
-    // 200 (creates or replaces each), 400 when any is invalid (then none is saved).
+    // 200 (creates or replaces each), 400 when any is invalid (then none is saved). conductor-oss
+    // 3.32.3 answers a BulkResponse naming each definition (observed: `{"bulkErrorResults":{},
+    // "bulkSuccessfulResults":["a","a"]}` for two versions of a).
     .add('PUT', '/api/metadata/workflow', async ({ res, body }) => {
-      store.updateWorkflows(requireArray(await body(), 'com.netflix.conductor.common.metadata.workflow.WorkflowDef'));
-      sendEmpty(res, 200);
+      const stored = store.updateWorkflows(requireArray(await body(), 'com.netflix.conductor.common.metadata.workflow.WorkflowDef'));
+      sendJson(res, 200, { bulkErrorResults: {}, bulkSuccessfulResults: stored.map((def) => def.name) });
     })
     .add('GET', '/api/metadata/workflow', ({ res }) => {
       sendJson(res, 200, store.registry.allWorkflows());
@@ -45,15 +47,12 @@ export function addMetadataRoutes(router: Router, store: DefinitionStore): void 
     .add('GET', '/api/metadata/taskdefs/{name}', ({ res, params }) => {
       sendJson(res, 200, store.getTask(params['name'] as string));
     })
-    // 501: the runner's registry cannot remove definitions.
-    .add('DELETE', '/api/metadata/workflow/{name}/{version}', () => {
-      throw notRemovable('workflow definitions');
+    .add('DELETE', '/api/metadata/workflow/{name}/{version}', ({ res, params }) => {
+      store.removeWorkflow(params['name'] as string, Number(params['version']));
+      sendEmpty(res, 200);
     })
-    .add('DELETE', '/api/metadata/taskdefs/{name}', () => {
-      throw notRemovable('task definitions');
+    .add('DELETE', '/api/metadata/taskdefs/{name}', ({ res, params }) => {
+      store.removeTask(params['name'] as string);
+      sendEmpty(res, 200);
     });
-}
-
-function notRemovable(what: string): HttpError {
-  return new HttpError(501, `The dev server cannot unregister ${what}. Restart it for a clean registry, or register a new version (PUT /api/metadata/workflow replaces one).`);
 }

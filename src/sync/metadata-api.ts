@@ -20,6 +20,10 @@ export interface MetadataApi {
   createWorkflowDef(def: WorkflowDef): Promise<void>;
   /** PUT /api/metadata/workflow: creates or replaces name+version. */
   upsertWorkflowDef(def: WorkflowDef): Promise<void>;
+  /** DELETE /api/metadata/taskdefs/{name}: removes a task definition. */
+  deleteTaskDef(name: string): Promise<void>;
+  /** DELETE /api/metadata/workflow/{name}/{version}: removes one version of a workflow. */
+  deleteWorkflowDef(name: string, version: number): Promise<void>;
 }
 
 /** conductor-oss 3.32.3's error body: `{"status":404,"message":"No such taskType found by name: x",...}`. */
@@ -63,8 +67,8 @@ export async function connectMetadataApi(connection: ServerConnection, redactor:
     return parseAnswer(answer, schema, what, expected, redactor);
   }
 
-  async function write(method: 'post' | 'put', url: string, body: unknown, what: string): Promise<void> {
-    const answer = answerOf(await client[method]({ url, body, parseAs: 'text', throwOnError: false, security: [...security] }));
+  async function write(method: 'post' | 'put' | 'delete', url: string, body: unknown, what: string): Promise<void> {
+    const answer = answerOf(await client[method]({ url, ...(body !== undefined && { body }), parseAs: 'text', throwOnError: false, security: [...security] }));
     if (answer.status < 200 || answer.status > 299) throw refused(answer, what);
     if (answer.text.trim() === '') return;
     const { bulkErrorResults = {} } = parseAnswer(answer, WriteAnswer, what, 'an empty answer or JSON', redactor);
@@ -80,6 +84,8 @@ export async function connectMetadataApi(connection: ServerConnection, redactor:
     updateTaskDef: (def) => write('put', '/api/metadata/taskdefs', def, `updating task definition ${def.name}`),
     createWorkflowDef: (def) => write('post', '/api/metadata/workflow', def, `registering workflow ${def.name} v${def.version}`),
     upsertWorkflowDef: (def) => write('put', '/api/metadata/workflow', [def], `updating workflow ${def.name} v${def.version}`),
+    deleteTaskDef: (name) => write('delete', `/api/metadata/taskdefs/${encodeURIComponent(name)}`, undefined, `deleting task definition ${name}`),
+    deleteWorkflowDef: (name, version) => write('delete', `/api/metadata/workflow/${encodeURIComponent(name)}/${version}`, undefined, `deleting workflow ${name} v${version}`),
   };
 }
 

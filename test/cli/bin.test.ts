@@ -28,4 +28,11 @@ describe('the k1-workflows command', () => {
     expect(result.stderr).toContain('unknown command "deploy-everything"');
     expect(result.stderr).toContain('gen ');
   }, 20_000);
+
+  it.each(['diff', 'register', 'gen'])('%s --help prints its usage line and exits 0, contacting nothing', async (name) => {
+    const result = await run(name, '--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`usage: k1-workflows ${name} [options]`);
+    expect(result.stderr).toBe('');
+  }, 20_000);
 });

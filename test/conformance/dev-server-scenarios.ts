@@ -157,6 +157,18 @@ export const SCENARIOS: readonly Scenario[] = [
       obs.see('getWorkflowDef parent latest', await side.metadata.getWorkflowDef(n('parent')));
       obs.see('getTask scan', await side.metadata.getTask(n('scan')));
       obs.see('POST taskdefs answer', await side.raw('POST', '/metadata/taskdefs', [taskDef(n('a'))]));
+      const gone = workflowDef(n('gone'), [simple('a', n('a'))]);
+      obs.see('register gone', await side.raw('POST', '/metadata/workflow', gone));
+      obs.see('PUT over an existing workflow', await side.raw('PUT', '/metadata/workflow', [{ ...gone, description: 'replaced' }]));
+      obs.see('read after PUT', await side.raw('GET', `/metadata/workflow/${n('gone')}?version=1`));
+      obs.see('register gone task', await side.raw('POST', '/metadata/taskdefs', [taskDef(n('gone'))]));
+      obs.see('PUT task def', await side.raw('PUT', '/metadata/taskdefs', taskDef(n('gone'), { description: 'updated' })));
+      obs.see('read task def after PUT', await side.raw('GET', `/metadata/taskdefs/${n('gone')}`));
+      obs.see('DELETE task def', await side.raw('DELETE', `/metadata/taskdefs/${n('gone')}`));
+      obs.see('DELETE task def again', await side.raw('DELETE', `/metadata/taskdefs/${n('gone')}`));
+      obs.see('DELETE workflow', await side.raw('DELETE', `/metadata/workflow/${n('gone')}/1`));
+      obs.see('read deleted workflow', await side.raw('GET', `/metadata/workflow/${n('gone')}?version=1`));
+      obs.see('DELETE workflow again', await side.raw('DELETE', `/metadata/workflow/${n('gone')}/1`));
     },
   },
   {

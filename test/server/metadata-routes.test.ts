@@ -33,8 +33,11 @@ describe('workflow definitions', () => {
 
     const put = await api.put('/api/metadata/workflow', [{ ...def, description: 'second' }, wf('md_flow', [simple('md_b')], { version: 2 })]);
     expect(put.status).toBe(200);
+    expect(put.json).toEqual({ bulkErrorResults: {}, bulkSuccessfulResults: ['md_flow', 'md_flow'] });
     const v1 = await api.get('/api/metadata/workflow/md_flow?version=1');
-    expect(v1.json).toMatchObject({ description: 'second', createTime: stored.json.createTime, updateTime: expect.any(Number) });
+    // conductor-oss 3.32.3 (observed): a PUT stores the body's createTime, 0 when it has none, even over an existing definition.
+    expect(v1.json).toMatchObject({ description: 'second', createTime: 0, updateTime: expect.any(Number) });
+    expect(v1.json.updateTime).toBeGreaterThan(0);
     expect((await api.get('/api/metadata/workflow/md_flow')).json.version).toBe(2);
 
     const all = await api.get('/api/metadata/workflow');
@@ -172,10 +175,18 @@ describe('requests the server cannot take', () => {
     expect(wrongMethod.headers.get('allow')).toBe('GET, POST, PUT');
   });
 
-  it('says plainly that definitions cannot be unregistered', async () => {
-    const answer = await api.del('/api/metadata/workflow/md_flow/1');
-    expect(answer.status).toBe(501);
-    expect(answer.json.message).toContain('cannot unregister workflow definitions');
+  it('unregisters definitions, answering as conductor-oss 3.32.3 does (200 empty; 500 "No such ..." when absent)', async () => {
+    const removed = await api.del('/api/metadata/workflow/md_flow/1');
+    expect(removed.status).toBe(200);
+    expect((await api.get('/api/metadata/workflow/md_flow?version=1')).json.message).toBe('No such workflow found by name: md_flow, version: 1');
+    const again = await api.del('/api/metadata/workflow/md_flow/1');
+    expect([again.status, again.json.message]).toEqual([500, 'No such workflow definition: md_flow version: 1']);
+    const task = (await api.get('/api/metadata/taskdefs')).json as { name: string }[];
+    const name = task[0]?.name ?? '';
+    expect((await api.del(`/api/metadata/taskdefs/${name}`)).status).toBe(200);
+    expect((await api.get(`/api/metadata/taskdefs/${name}`)).status).toBe(404);
+    const unknown = await api.del(`/api/metadata/taskdefs/${name}`);
+    expect([unknown.status, unknown.json.message]).toEqual([500, 'No such task definition']);
   });
 
   it('reports health', async () => {

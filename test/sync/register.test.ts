@@ -92,6 +92,22 @@ describe('k1-workflows register', () => {
     expect(writes().slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /api/metadata/taskdefs']);
   });
 
+  it('a field changed from the server default reads as a change of value; a change late in a long text is shown where it is', async () => {
+    await cli('register');
+    edit('tasks/notify.json', (def) => {
+      def['retryCount'] = 9;
+    });
+    edit('tasks/platformio_compile.json', (def) => {
+      def['description'] = `${String(def['description'])} Changed at the end.`;
+    });
+    expect(await cli('diff')).toBe(0);
+    const changed = out.filter((l) => !l.startsWith('  unchanged'));
+    expect(changed).toContain('      ~ retryCount: 3 -> 9');
+    const line = changed.find((l) => l.includes('~ description')) ?? '';
+    expect(line).toMatch(/^      ~ description: \.\.\.[^>]*" -> \.\.\..* Changed at the end\."$/);
+    expect(changed.at(-1)).toBe('diff: 0 new, 2 changed, 27 unchanged.');
+  });
+
   it('a changed workflow at a registered version is refused (bump the version), and replaced with --allow-overwrite', async () => {
     await cli('register');
     edit('workflows/firmware-ci-cd-pipeline.v1.json', (def) => {
