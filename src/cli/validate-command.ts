@@ -133,7 +133,7 @@ export async function validateCommand(args: readonly string[], io: CommandIo): P
   const failed = errors > 0 || (level === 'error' && warnings > 0);
   const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
   const summary = `validate: ${count(files.length, 'file')}, ${count(workflows.length, 'workflow definition')}, ${count(taskDefs.length, 'task definition')}: ${
-    errors + warnings === 0 ? 'no problems' : `${count(errors, 'error')}, ${count(warnings, 'warning')}${level === 'off' && warnings > 0 ? ' (not shown)' : ''}`
+    errors + warnings === 0 ? 'no problems' : `${count(errors, 'error')}, ${count(warnings, 'warning')}${level === 'off' && warnings > 0 ? ' (not shown)' : ''}${level === 'error' && errors === 0 && warnings > 0 ? ' (failing: --warnings error)' : ''}`
   }.`;
   if (values.json === true) {
     io.stdout(JSON.stringify({ summary: { files: files.length, workflows: workflows.length, taskDefs: taskDefs.length, errors, warnings, failed }, issues: shown }, null, 2));

@@ -58,7 +58,7 @@ describe('k1-workflows validate', () => {
   it('exits 0 on warnings alone; --warnings error fails on them, --warnings off hides them', async () => {
     const path = await file('warned.json', workflow([simple('compile', { repo: laterRef }), simple('deploy')]));
     expect(await run(path)).toEqual({ code: 0, stdout: ['validate: 1 file, 1 workflow definition, 0 task definitions: 0 errors, 1 warning.'], stderr: [warnLine(path)] });
-    expect(await run('--warnings', 'error', path)).toEqual({ code: 1, stdout: ['validate: 1 file, 1 workflow definition, 0 task definitions: 0 errors, 1 warning.'], stderr: [warnLine(path)] });
+    expect(await run('--warnings', 'error', path)).toEqual({ code: 1, stdout: ['validate: 1 file, 1 workflow definition, 0 task definitions: 0 errors, 1 warning (failing: --warnings error).'], stderr: [warnLine(path)] });
     expect(await run('--warnings=off', path)).toEqual({ code: 0, stdout: ['validate: 1 file, 1 workflow definition, 0 task definitions: 0 errors, 1 warning (not shown).'], stderr: [] });
     const wrong = await run('--warnings', 'loud', path);
     expect(wrong.code).toBe(2);
