@@ -14,9 +14,15 @@ export interface TaskOptions {
   readonly retryDelaySeconds?: number;
   /** Multiplier for LINEAR_BACKOFF. @default 1 */
   readonly backoffScaleFactor?: number;
-  /** Time one attempt may take from start to finish; 0 means no limit. @default 600 */
+  /**
+   * Time one attempt may take from start to finish; 0 means no limit. @default 600, or less when
+   * `totalTimeoutSeconds` is less, or `responseTimeoutSeconds` when that is more (see {@link withDefaults}).
+   */
   readonly timeoutSeconds?: number;
-  /** Time a worker may stay silent on an IN_PROGRESS task; at most timeoutSeconds. @default 600 */
+  /**
+   * Time a worker may stay silent on an IN_PROGRESS task; at most timeoutSeconds. @default 600, or
+   * `timeoutSeconds` when that is less (see {@link withDefaults}).
+   */
   readonly responseTimeoutSeconds?: number;
   /** Time all attempts together may take; 0 means no limit. @default 0 */
   readonly totalTimeoutSeconds?: number;
@@ -62,3 +68,23 @@ export const WORKFLOW_DEFAULTS = {
   timeoutPolicy: 'TIME_OUT_WF',
   restartable: true,
 } as const;
+
+/**
+ * A contract's options with the project defaults filled in for what it leaves out. The timeout
+ * defaults follow the timeouts the contract sets, so that no default contradicts them: the server
+ * refuses `responseTimeoutSeconds` above `timeoutSeconds`, and we refuse `timeoutSeconds` above
+ * `totalTimeoutSeconds`. Left out, `responseTimeoutSeconds` is at most `timeoutSeconds`
+ * (`timeoutSeconds: 300` alone gives `responseTimeoutSeconds: 300`, not 600), and `timeoutSeconds`
+ * is at most `totalTimeoutSeconds` and at least `responseTimeoutSeconds`. Values the contract sets
+ * are kept as they are, contradictions included (`defineTask` reports those).
+ *
+ * @example withDefaults({ timeoutSeconds: 300 }).responseTimeoutSeconds // 300
+ */
+export function withDefaults(given: TaskOptions): Required<TaskOptions> {
+  const set = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as TaskOptions;
+  const total = set.totalTimeoutSeconds ?? TASK_DEFAULTS.totalTimeoutSeconds;
+  const capped = total > 0 ? Math.min(TASK_DEFAULTS.timeoutSeconds, total) : TASK_DEFAULTS.timeoutSeconds;
+  const timeoutSeconds = set.timeoutSeconds ?? Math.max(capped, set.responseTimeoutSeconds ?? 0);
+  const responseTimeoutSeconds = set.responseTimeoutSeconds ?? (timeoutSeconds > 0 ? Math.min(TASK_DEFAULTS.responseTimeoutSeconds, timeoutSeconds) : TASK_DEFAULTS.responseTimeoutSeconds);
+  return { ...TASK_DEFAULTS, ...set, timeoutSeconds, responseTimeoutSeconds };
+}
