@@ -12,6 +12,9 @@ export function virtualPath(root: string, block: CodeBlock): string {
   return resolve(root, dirname(block.doc), `.${block.doc.replaceAll('/', '_')}.L${block.line}.ts`);
 }
 
+/** The last program, whose unchanged files (libraries, the sources) the next one reuses. */
+let previous: ts.Program | undefined;
+
 /** The compiler's errors in the blocks, as `doc:line: message` (a block's own line numbers mapped back to the document). */
 export function compileBlocks(root: string, blocks: readonly CodeBlock[]): string[] {
   const configFile = join(root, 'tsconfig.json');
@@ -27,7 +30,8 @@ export function compileBlocks(root: string, blocks: readonly CodeBlock[]): strin
     const block = files.get(resolve(file));
     return block === undefined ? getSourceFile.call(host, file, language, onError, create) : ts.createSourceFile(file, block.code, language, true);
   };
-  const program = ts.createProgram({ rootNames: [...files.keys()], options: parsed.options, host });
+  const program = ts.createProgram({ rootNames: [...files.keys()], options: parsed.options, host, oldProgram: previous });
+  previous = program;
   const errors: string[] = [];
   for (const [file, block] of files) {
     const source = program.getSourceFile(file);

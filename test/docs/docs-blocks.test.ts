@@ -5,10 +5,11 @@
  * ```ts file=PATH is a file of the project a page builds, ```ts partial is left alone.
  * Runnable blocks get a dev server on 127.0.0.1 as CONDUCTOR_SERVER_URL, never a real server.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Flow } from '../../src/dsl/flow.ts';
 import { startDevServer, type DevServer } from '../../src/server/index.ts';
 import { codeBlocks, documentedFiles, type CodeBlock } from './code-blocks.ts';
 import { compileBlocks } from './compile-blocks.ts';
@@ -37,6 +38,19 @@ describe('the TypeScript blocks of the documentation', () => {
     expect(errors).toEqual([]);
     console.log(`docs blocks: ${blocks.filter((b) => !b.partial).length} compiled in ${Math.round(performance.now() - started)} ms, ${blocks.filter((b) => b.partial).length} partial, ${runnable.length} to run`);
   }, 120_000);
+
+  it('docs/dsl.md has a section, with a runnable example, for every method of the DSL', () => {
+    // `then` is the private step every method takes; a method a later change adds must be documented.
+    const methods = Object.getOwnPropertyNames(Flow.prototype).filter((name) => name !== 'constructor' && name !== 'then');
+    expect(methods.length).toBeGreaterThanOrEqual(15);
+    const page = readFileSync(join(ROOT, 'docs/dsl.md'), 'utf8');
+    const sections = page.split(/^## /m).slice(1);
+    for (const method of methods) {
+      const section = sections.find((text) => text.startsWith(`\`${method}(`));
+      expect(section, `docs/dsl.md has no section "## \`${method}(...)\`"`).toBeDefined();
+      expect(section, `the section of ${method} has no runnable example`).toMatch(new RegExp(`\`\`\`ts run\n[\\s\\S]*\\.${method}\\(`));
+    }
+  });
 
   it('reports a broken block at its line in the document', () => {
     const broken: CodeBlock = { doc: 'docs/x.md', line: 10, code: "import { defineTask } from '@k1/workflows';\nconst n: number = defineTask;\n", partial: false, run: false, file: undefined };
