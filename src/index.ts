@@ -6,7 +6,7 @@
 export { defineTask, isTaskContract } from './contract/define-task.ts';
 export type { AnyTaskContract, ObjectSchema, TaskContract, TaskContractSpec, TaskInput, TaskOutput } from './contract/define-task.ts';
 export { TASK_DEFAULTS, WORKFLOW_DEFAULTS, withDefaults } from './contract/task-options.ts';
-export type { RetryLogic, TaskOptions, TaskTimeoutPolicy } from './contract/task-options.ts';
+export type { CheckedTimeouts, DigitGreater, DigitOrder, DigitsGreater, IsGreater, LengthOf, RetryLogic, SameLengthGreater, TaskOptions, TaskTimeoutPolicy } from './contract/task-options.ts';
 export { toTaskDef } from './contract/task-def.ts';
 export { toJsonSchema } from './contract/json-schema.ts';
 export type { JsonSchema } from './contract/json-schema.ts';

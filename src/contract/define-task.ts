@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { DefinitionError, isError, type DefinitionIssue } from '../issues.ts';
 import { validateTaskDef } from '../validate/task-def-rules.ts';
-import { TASK_DEFAULTS, withDefaults, type TaskOptions } from './task-options.ts';
+import { TASK_DEFAULTS, withDefaults, type CheckedTimeouts, type TaskOptions } from './task-options.ts';
 import { toTaskDef } from './task-def.ts';
 
 /** A zod object schema: task inputs and outputs are always JSON objects. */
@@ -54,6 +54,8 @@ export interface TaskContractSpec<N extends string, I extends ObjectSchema, O ex
  * `responseTimeoutSeconds: 300`; see {@link withDefaults}). Options are checked against the rules
  * the Conductor server applies (and ours) right here, so a bad option fails where it is written,
  * with every problem listed; a problem with a value the contract left out names the default.
+ * Timeouts written as number literals that contradict each other are already a `tsc` error at the
+ * field ({@link CheckedTimeouts}).
  * @throws DefinitionError listing every problem (code, option, fix).
  *
  * @example
@@ -68,8 +70,8 @@ export interface TaskContractSpec<N extends string, I extends ObjectSchema, O ex
  * });
  * ```
  */
-export function defineTask<const N extends string, I extends ObjectSchema, O extends ObjectSchema>(
-  spec: TaskContractSpec<N, I, O>,
+export function defineTask<const N extends string, I extends ObjectSchema, O extends ObjectSchema, const S extends CheckedTimeouts<S> = {}>(
+  spec: Omit<TaskContractSpec<N, I, O>, keyof CheckedTimeouts<S>> & S,
 ): TaskContract<N, I, O> {
   const { name, description, input, output, ...given } = spec;
   const options = withDefaults(given);

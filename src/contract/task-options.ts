@@ -88,3 +88,65 @@ export function withDefaults(given: TaskOptions): Required<TaskOptions> {
   const responseTimeoutSeconds = set.responseTimeoutSeconds ?? (timeoutSeconds > 0 ? Math.min(TASK_DEFAULTS.responseTimeoutSeconds, timeoutSeconds) : TASK_DEFAULTS.responseTimeoutSeconds);
   return { ...TASK_DEFAULTS, ...set, timeoutSeconds, responseTimeoutSeconds };
 }
+
+/** The digits in order: a digit is greater than another when it comes after it here. */
+export type DigitOrder = '0123456789';
+/** Whether digit `A` is greater than digit `B`. */
+export type DigitGreater<A extends string, B extends string> = DigitOrder extends `${string}${B}${string}${A}${string}` ? true : false;
+/** A tuple as long as `S`, to compare lengths. */
+export type LengthOf<S extends string, Acc extends unknown[] = []> = S extends `${string}${infer R}` ? LengthOf<R, [...Acc, 0]> : Acc;
+/** Whether the digit string `A` is greater than `B`, both as long. */
+export type SameLengthGreater<A extends string, B extends string> = A extends `${infer A0}${infer AR}`
+  ? B extends `${infer B0}${infer BR}`
+    ? A0 extends B0
+      ? SameLengthGreater<AR, BR>
+      : DigitGreater<A0, B0>
+    : false
+  : false;
+/** Whether the digit string `A` is greater than `B`. */
+export type DigitsGreater<A extends string, B extends string> = LengthOf<A> extends [...LengthOf<B>, 0, ...unknown[]]
+  ? true
+  : LengthOf<B> extends [...LengthOf<A>, 0, ...unknown[]]
+    ? false
+    : SameLengthGreater<A, B>;
+
+/**
+ * Whether `A` is greater than `B`, for number literals that are whole and not negative (what
+ * timeouts are); `false` when either is not such a literal (a `number`, `1.5`, `-1`), so only a
+ * contradiction that is certain is reported.
+ */
+export type IsGreater<A, B> = [A, B] extends [number, number]
+  ? number extends A
+    ? false
+    : number extends B
+      ? false
+      : `${A & number}` extends `${string}${'.' | '-' | 'e'}${string}`
+        ? false
+        : `${B & number}` extends `${string}${'.' | '-' | 'e'}${string}`
+          ? false
+          : DigitsGreater<`${A & number}`, `${B & number}`>
+  : false;
+
+/**
+ * The timeout options of a contract spec `S` as `tsc` checks them: where both values are written
+ * as literals and contradict each other, the field becomes an error naming both (the server
+ * refuses `responseTimeoutSeconds` above `timeoutSeconds`; we refuse `timeoutSeconds` above
+ * `totalTimeoutSeconds`). What is left out takes defaults that follow (see {@link withDefaults}),
+ * so only values written together are compared; `defineTask` checks the rest when it runs.
+ */
+export type CheckedTimeouts<S> = {
+  readonly responseTimeoutSeconds?: S extends { readonly responseTimeoutSeconds: infer R; readonly timeoutSeconds: infer T }
+    ? T extends 0
+      ? number
+      : IsGreater<R, T> extends true
+        ? `error: responseTimeoutSeconds ${R & number} is more than timeoutSeconds ${T & number}, which the server refuses; lower it, or raise timeoutSeconds`
+        : number
+    : number;
+  readonly timeoutSeconds?: S extends { readonly timeoutSeconds: infer T; readonly totalTimeoutSeconds: infer L }
+    ? L extends 0
+      ? number
+      : IsGreater<T, L> extends true
+        ? `error: timeoutSeconds ${T & number} is more than totalTimeoutSeconds ${L & number}, so one attempt could outlast all of them; lower it, or raise totalTimeoutSeconds`
+        : number
+    : number;
+};

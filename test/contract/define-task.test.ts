@@ -70,6 +70,7 @@ describe('defineTask', () => {
   it('rejects invalid options where the contract is written, listing every problem with a fix', () => {
     let error: unknown;
     try {
+      // @ts-expect-error tsc refuses the contradiction as well (CheckedTimeouts); this checks what defineTask does when it runs.
       defineTask({ name: 'bad', description: 'Bad.', input, output, retryCount: -1, timeoutSeconds: 60, responseTimeoutSeconds: 120, backoffScaleFactor: 0 });
     } catch (e) {
       error = e;
@@ -84,6 +85,7 @@ describe('defineTask', () => {
   });
 
   it('rejects a total timeout shorter than one attempt', () => {
+    // @ts-expect-error tsc refuses the contradiction as well (CheckedTimeouts); this checks what defineTask does when it runs.
     expect(() => defineTask({ name: 'bad', description: 'Bad.', input, output, timeoutSeconds: 600, totalTimeoutSeconds: 300 })).toThrow(/TASKDEF_TOTAL_TIMEOUT task bad → /);
   });
 
@@ -117,6 +119,7 @@ describe('defineTask', () => {
     });
 
     it('says nothing of defaults when the contract set both values itself', () => {
+      // @ts-expect-error tsc refuses the contradiction as well (CheckedTimeouts); this checks what defineTask does when it runs.
       expect(() => defineTask({ name: 'both', description: 'Both.', input, output, timeoutSeconds: 60, responseTimeoutSeconds: 120 })).toThrow(
         /responseTimeoutSeconds is 120, more than timeoutSeconds 60; the server rejects this\. Set responseTimeoutSeconds to at most 60, or raise timeoutSeconds\.$/m,
       );
