@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, { import: string; types: string }> };
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, { 'k1-source': string; import: string; types: string }> };
 mkdirSync('.tmp', { recursive: true });
 const out = mkdtempSync(join(process.cwd(), '.tmp', 'dist-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -32,6 +32,7 @@ describe('the published package', () => {
       'toJsonSchema',
       'toTaskDef',
       'waitForWorkflow',
+      'withDefaults',
       'workflow',
     ]);
     const validate = await import(pathToFileURL(entry('./validate')).href);
@@ -41,7 +42,37 @@ describe('the published package', () => {
     const k1 = await import(pathToFileURL(entry('./k1')).href);
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['workflows', 'firmwareCiCdPipeline', 'createK1Workers', 'k1ServicesFromConfig', 'createGithubWebhookHandler']));
     expect((k1.workflows as { name: string }[]).map((w) => w.name)).toHaveLength(6);
+    expect(Object.keys(k1)).toEqual(expect.arrayContaining(['k1ConfigSchema', 'RunNotFoundError', 'FirmwareMismatchError', 'UploadError']));
     const testing = await import(pathToFileURL(entry('./testing')).href);
     expect(Object.keys(testing).sort()).toEqual(['CONDUCTOR_VERSION', 'Registry', 'StartRefused', 'VirtualClock', 'WorkflowRun', 'loadGenerated', 'resolveParameters', 'run', 'startConductor', 'toTestRequest']);
-  }, 60_000);
+    // Inside the repository the "k1-source" condition gives the sources: the same API, entry by entry.
+    for (const name of Object.keys(pkg.exports).filter((key) => key !== './package.json')) {
+      const built = await import(pathToFileURL(entry(name)).href);
+      const source = await import(pathToFileURL(join(process.cwd(), pkg.exports[name]!['k1-source'])).href);
+      expect(Object.keys(source).sort(), name).toEqual(Object.keys(built).sort());
+    }
+  }, 120_000);
+
+  it('resolves @k1/workflows to the sources inside the repository, under vitest, tsc and node --conditions=k1-source', async () => {
+    const viaName = await import('@k1/workflows');
+    const direct = await import('../src/index.ts');
+    expect(viaName.defineTask).toBe(direct.defineTask);
+    const tsconfig = readFileSync('tsconfig.json', 'utf8');
+    expect(tsconfig).toMatch(/"customConditions": \["k1-source"\]/);
+    const stdout = execFileSync(
+      process.execPath,
+      ['--conditions=k1-source', '--import', 'tsx', '--input-type=module', '-e', "const m = await import('@k1/workflows/testing'); console.log(import.meta.resolve('@k1/workflows/testing'), typeof m.run);"],
+      { encoding: 'utf8' },
+    );
+    expect(stdout.trim()).toBe(`${pathToFileURL(join(process.cwd(), 'src/testing.ts')).href} function`);
+  });
+
+  it('keeps the condition out of what Node resolves without it: the published entry points are the built ones', () => {
+    for (const [name, target] of Object.entries(pkg.exports)) {
+      if (typeof target === 'string') continue;
+      expect(Object.keys(target), name).toEqual(['k1-source', 'types', 'import']);
+      expect(target.import, name).toMatch(/^\.\/dist\/.*\.js$/);
+      expect(target.types, name).toBe(target.import.replace(/\.js$/, '.d.ts'));
+    }
+  });
 });

@@ -71,7 +71,7 @@ async function healthy(url: string): Promise<boolean> {
  * Starts the conductor-oss server from its boot jar, as shipped (SQLite in a fresh temporary
  * working folder, scheduler on, `ownerEmailMandatory=false`), on 127.0.0.1, and resolves once
  * `/health` says healthy (about 20 s here). Fetches the jar with Maven the first time
- * ({@link fetchConductorJar}) and needs Java 21+ ({@link findJava}). The server is killed if this
+ * (`fetchConductorJar` in `src/conductor/server-jar.ts`) and needs Java 21+ (`findJava` in `src/conductor/java-home.ts`). The server is killed if this
  * process exits without stopping it.
  * @throws Error when Java or the jar is missing, or the server exits or stays unhealthy; the
  * message ends with the last lines of its log.

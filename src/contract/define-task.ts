@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { DefinitionError, isError } from '../issues.ts';
+import { DefinitionError, isError, type DefinitionIssue } from '../issues.ts';
 import { validateTaskDef } from '../validate/task-def-rules.ts';
-import { TASK_DEFAULTS, type TaskOptions } from './task-options.ts';
+import { TASK_DEFAULTS, withDefaults, type CheckedTimeouts, type TaskOptions } from './task-options.ts';
 import { toTaskDef } from './task-def.ts';
 
 /** A zod object schema: task inputs and outputs are always JSON objects. */
@@ -49,13 +49,19 @@ export interface TaskContractSpec<N extends string, I extends ObjectSchema, O ex
 }
 
 /**
- * Declares a task contract. Options are checked against the rules the Conductor server applies
- * (and ours) right here, so a bad option fails where it is written, with every problem listed.
+ * Declares a task contract. Options left out take the project defaults ({@link TASK_DEFAULTS}),
+ * whose timeouts follow the ones given (`timeoutSeconds: 300` alone gives
+ * `responseTimeoutSeconds: 300`; see {@link withDefaults}). Options are checked against the rules
+ * the Conductor server applies (and ours) right here, so a bad option fails where it is written,
+ * with every problem listed; a problem with a value the contract left out names the default.
+ * Timeouts written as number literals that contradict each other are already a `tsc` error at the
+ * field ({@link CheckedTimeouts}).
+ * @throws DefinitionError listing every problem (code, option, fix).
  *
  * @example
  * ```ts
- * export const platformioCompile = defineTask({
- *   name: 'platformio_compile',
+ * export const compileFirmware = defineTask({
+ *   name: 'compile_firmware',
  *   description: 'Builds the firmware with PlatformIO.',
  *   input: z.object({ environment: z.string().describe('PlatformIO environment') }),
  *   output: z.object({ firmware_bin_path: z.string().describe('Path of firmware.bin') }),
@@ -64,17 +70,28 @@ export interface TaskContractSpec<N extends string, I extends ObjectSchema, O ex
  * });
  * ```
  */
-export function defineTask<const N extends string, I extends ObjectSchema, O extends ObjectSchema>(
-  spec: TaskContractSpec<N, I, O>,
+export function defineTask<const N extends string, I extends ObjectSchema, O extends ObjectSchema, const S extends CheckedTimeouts<S> = {}>(
+  spec: Omit<TaskContractSpec<N, I, O>, keyof CheckedTimeouts<S>> & S,
 ): TaskContract<N, I, O> {
   const { name, description, input, output, ...given } = spec;
-  const set = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
-  const options: Required<TaskOptions> = { ...TASK_DEFAULTS, ...set };
+  const options = withDefaults(given);
   const contract: TaskContract<N, I, O> = Object.freeze({ kind: 'TaskContract', name, description, input, output, options });
   // Contracts become generated task definitions, which must register on Orkes too: ownerEmail is required.
   const issues = validateTaskDef(toTaskDef(contract), `task ${String(name)}`, { requireOwnerEmail: true }).filter(isError);
-  if (issues.length > 0) throw new DefinitionError(issues, `task contract "${String(name)}"`);
+  if (issues.length > 0) throw new DefinitionError(issues.map((issue) => explainDefault(issue, given, options)), `task contract "${String(name)}"`);
   return contract;
+}
+
+/**
+ * Names the project default behind an issue about an option the contract left out, so that a
+ * problem with a value nobody wrote says where it came from and how to choose another.
+ */
+function explainDefault(issue: DefinitionIssue, given: TaskOptions, options: Required<TaskOptions>): DefinitionIssue {
+  const field = issue.path.split(' → ').at(-1) as keyof TaskOptions;
+  if (!(field in TASK_DEFAULTS) || given[field] !== undefined) return issue;
+  const value = JSON.stringify(options[field]);
+  const fitted = value === JSON.stringify(TASK_DEFAULTS[field]) ? '' : `, fitted to the timeouts this contract sets`;
+  return { ...issue, message: `${issue.message} (${field} is not set on this contract: ${value} is the project default, TASK_DEFAULTS.${field} = ${JSON.stringify(TASK_DEFAULTS[field])}${fitted}; set ${field} here to choose another.)` };
 }
 
 /** True when `value` is a task contract made by {@link defineTask}. */

@@ -14,9 +14,15 @@ export interface TaskOptions {
   readonly retryDelaySeconds?: number;
   /** Multiplier for LINEAR_BACKOFF. @default 1 */
   readonly backoffScaleFactor?: number;
-  /** Time one attempt may take from start to finish; 0 means no limit. @default 600 */
+  /**
+   * Time one attempt may take from start to finish; 0 means no limit. @default 600, or less when
+   * `totalTimeoutSeconds` is less, or `responseTimeoutSeconds` when that is more (see {@link withDefaults}).
+   */
   readonly timeoutSeconds?: number;
-  /** Time a worker may stay silent on an IN_PROGRESS task; at most timeoutSeconds. @default 600 */
+  /**
+   * Time a worker may stay silent on an IN_PROGRESS task; at most timeoutSeconds. @default 600, or
+   * `timeoutSeconds` when that is less (see {@link withDefaults}).
+   */
   readonly responseTimeoutSeconds?: number;
   /** Time all attempts together may take; 0 means no limit. @default 0 */
   readonly totalTimeoutSeconds?: number;
@@ -62,3 +68,85 @@ export const WORKFLOW_DEFAULTS = {
   timeoutPolicy: 'TIME_OUT_WF',
   restartable: true,
 } as const;
+
+/**
+ * A contract's options with the project defaults filled in for what it leaves out. The timeout
+ * defaults follow the timeouts the contract sets, so that no default contradicts them: the server
+ * refuses `responseTimeoutSeconds` above `timeoutSeconds`, and we refuse `timeoutSeconds` above
+ * `totalTimeoutSeconds`. Left out, `responseTimeoutSeconds` is at most `timeoutSeconds`
+ * (`timeoutSeconds: 300` alone gives `responseTimeoutSeconds: 300`, not 600), and `timeoutSeconds`
+ * is at most `totalTimeoutSeconds` and at least `responseTimeoutSeconds`. Values the contract sets
+ * are kept as they are, contradictions included (`defineTask` reports those).
+ *
+ * @example withDefaults({ timeoutSeconds: 300 }).responseTimeoutSeconds // 300
+ */
+export function withDefaults(given: TaskOptions): Required<TaskOptions> {
+  const set = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as TaskOptions;
+  const total = set.totalTimeoutSeconds ?? TASK_DEFAULTS.totalTimeoutSeconds;
+  const capped = total > 0 ? Math.min(TASK_DEFAULTS.timeoutSeconds, total) : TASK_DEFAULTS.timeoutSeconds;
+  const timeoutSeconds = set.timeoutSeconds ?? Math.max(capped, set.responseTimeoutSeconds ?? 0);
+  const responseTimeoutSeconds = set.responseTimeoutSeconds ?? (timeoutSeconds > 0 ? Math.min(TASK_DEFAULTS.responseTimeoutSeconds, timeoutSeconds) : TASK_DEFAULTS.responseTimeoutSeconds);
+  return { ...TASK_DEFAULTS, ...set, timeoutSeconds, responseTimeoutSeconds };
+}
+
+/** The digits in order: a digit is greater than another when it comes after it here. */
+export type DigitOrder = '0123456789';
+/** Whether digit `A` is greater than digit `B`. */
+export type DigitGreater<A extends string, B extends string> = DigitOrder extends `${string}${B}${string}${A}${string}` ? true : false;
+/** A tuple as long as `S`, to compare lengths. */
+export type LengthOf<S extends string, Acc extends unknown[] = []> = S extends `${string}${infer R}` ? LengthOf<R, [...Acc, 0]> : Acc;
+/** Whether the digit string `A` is greater than `B`, both as long. */
+export type SameLengthGreater<A extends string, B extends string> = A extends `${infer A0}${infer AR}`
+  ? B extends `${infer B0}${infer BR}`
+    ? A0 extends B0
+      ? SameLengthGreater<AR, BR>
+      : DigitGreater<A0, B0>
+    : false
+  : false;
+/** Whether the digit string `A` is greater than `B`. */
+export type DigitsGreater<A extends string, B extends string> = LengthOf<A> extends [...LengthOf<B>, 0, ...unknown[]]
+  ? true
+  : LengthOf<B> extends [...LengthOf<A>, 0, ...unknown[]]
+    ? false
+    : SameLengthGreater<A, B>;
+
+/**
+ * Whether `A` is greater than `B`, for number literals that are whole and not negative (what
+ * timeouts are); `false` when either is not such a literal (a `number`, `1.5`, `-1`), so only a
+ * contradiction that is certain is reported.
+ */
+export type IsGreater<A, B> = [A, B] extends [number, number]
+  ? number extends A
+    ? false
+    : number extends B
+      ? false
+      : `${A & number}` extends `${string}${'.' | '-' | 'e'}${string}`
+        ? false
+        : `${B & number}` extends `${string}${'.' | '-' | 'e'}${string}`
+          ? false
+          : DigitsGreater<`${A & number}`, `${B & number}`>
+  : false;
+
+/**
+ * The timeout options of a contract spec `S` as `tsc` checks them: where both values are written
+ * as literals and contradict each other, the field becomes an error naming both (the server
+ * refuses `responseTimeoutSeconds` above `timeoutSeconds`; we refuse `timeoutSeconds` above
+ * `totalTimeoutSeconds`). What is left out takes defaults that follow (see {@link withDefaults}),
+ * so only values written together are compared; `defineTask` checks the rest when it runs.
+ */
+export type CheckedTimeouts<S> = {
+  readonly responseTimeoutSeconds?: S extends { readonly responseTimeoutSeconds: infer R; readonly timeoutSeconds: infer T }
+    ? T extends 0
+      ? number
+      : IsGreater<R, T> extends true
+        ? `error: responseTimeoutSeconds ${R & number} is more than timeoutSeconds ${T & number}, which the server refuses; lower it, or raise timeoutSeconds`
+        : number
+    : number;
+  readonly timeoutSeconds?: S extends { readonly timeoutSeconds: infer T; readonly totalTimeoutSeconds: infer L }
+    ? L extends 0
+      ? number
+      : IsGreater<T, L> extends true
+        ? `error: timeoutSeconds ${T & number} is more than totalTimeoutSeconds ${L & number}, so one attempt could outlast all of them; lower it, or raise totalTimeoutSeconds`
+        : number
+    : number;
+};

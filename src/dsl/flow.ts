@@ -26,12 +26,18 @@ export type Branch<S, W extends FlowTypes<unknown, unknown>> = (flow: Flow<S, {}
 /** A flow whatever its scope: what branch functions return. */
 export type AnyFlow<W extends FlowTypes<unknown, unknown> = FlowTypes<any, any>> = Flow<any, any, any, W>;
 
-type AddsOf<F> = F extends (flow: never) => Flow<any, infer A, any, any> ? A : never;
-type LastOf<F> = F extends (flow: never) => Flow<any, any, infer L, any> ? L : never;
-type AddsOfAll<F> = UnionToIntersection<AddsOf<F>>;
-type NoExtraKeys<T, K extends PropertyKey> = { readonly [P in keyof T]: P extends K ? T[P] : never };
-type DefaultAdds<D> = D extends (flow: never) => unknown ? AddsOf<D> : unknown;
-type Resolved<I> = { [K in keyof I]: I[K] extends Ref<infer X> ? X : I[K] };
+/** The tasks a branch function `F` adds to the scope (the `A` of the flow it returns). */
+export type AddsOf<F> = F extends (flow: never) => Flow<any, infer A, any, any> ? A : never;
+/** The last task of a branch function `F`, `{ [ref]: output }`: what a fork's JOIN collects of that branch. */
+export type LastOf<F> = F extends (flow: never) => Flow<any, any, infer L, any> ? L : never;
+/** The tasks every branch of a union `F` of branch functions adds, together. */
+export type AddsOfAll<F> = UnionToIntersection<AddsOf<F>>;
+/** `T` with every key outside `K` typed `never`: a switch's cases may only use keys its value can take. */
+export type NoExtraKeys<T, K extends PropertyKey> = { readonly [P in keyof T]: P extends K ? T[P] : never };
+/** The tasks a switch's default branch `D` adds, or nothing when it has none. */
+export type DefaultAdds<D> = D extends (flow: never) => unknown ? AddsOf<D> : unknown;
+/** Named inputs `I` with each reference replaced by the type it reads: what a script sees as `$.name`. */
+export type Resolved<I> = { [K in keyof I]: I[K] extends Ref<infer X> ? X : I[K] };
 
 /** A flow closed by `.output()`: its nodes and the workflow's output parameters. */
 export interface FinishedFlow<W extends FlowTypes<unknown, unknown>> {

@@ -7,9 +7,11 @@ import type { Ref } from './ref.ts';
 /** A reference whose fields can be referenced too: `RefOf<{ a: { b: number } }>` has `.a.b`. */
 export type RefOf<T> = Ref<T> & RefFields<T>;
 
-type NullIfMaybe<T> = null extends T ? null : undefined extends T ? null : never;
+/** `null` when `T` may be null or left out, else `never`: what a field of such a value may read. */
+export type NullIfMaybe<T> = null extends T ? null : undefined extends T ? null : never;
 
-type RefFields<T> = [NonNullable<T>] extends [readonly (infer E)[]]
+/** The fields of a reference to a `T`: each field (or list item) of `T` as a reference of its own, nullable when `T` may be absent. */
+export type RefFields<T> = [NonNullable<T>] extends [readonly (infer E)[]]
   ? { readonly [index: number]: RefOf<E | NullIfMaybe<T>> }
   : [NonNullable<T>] extends [object]
     ? { readonly [K in keyof NonNullable<T>]-?: RefOf<NonNullable<T>[K] | NullIfMaybe<T>> }
@@ -136,7 +138,7 @@ export type ScriptNames<S> = S & {
 };
 
 /** Names a type for a readable error: `a string`, `a number`, `a list`, ... */
-type Describe<T> = [T] extends [never]
+export type Describe<T> = [T] extends [never]
   ? 'nothing'
   : [T] extends [string]
     ? string extends T
@@ -155,7 +157,7 @@ type Describe<T> = [T] extends [never]
               : 'a value of another type';
 
 /** Names a value given where another type is expected: the literal itself (`"big"`, `3`), or its type. */
-type Given<V> = V extends string
+export type Given<V> = V extends string
   ? string extends V
     ? 'a string'
     : `"${V}"`
@@ -172,7 +174,7 @@ type Given<V> = V extends string
  * naming the field, what it takes and what it was given (a reference's type, or the literal's).
  * Objects that do not fit are left to `tsc`'s own elaboration, which names the inner field.
  */
-type FieldBinding<T, K, V, What extends string> = [V] extends [Bindable<T>]
+export type FieldBinding<T, K, V, What extends string> = [V] extends [Bindable<T>]
   ? Bindable<T>
   : V extends Ref<infer X>
     ? `error: ${What} "${K & string}" takes ${Describe<NonNullable<T>>}${null extends T ? ' or null' : ''}, but this reference reads ${Describe<NonNullable<X>>}${null extends X ? ' or null' : undefined extends X ? ' or null (it may be left out)' : ''}`

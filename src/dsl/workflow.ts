@@ -6,7 +6,7 @@ import type { Node, Template } from './nodes.ts';
 import type { BaseScope, FlowTypes } from './types.ts';
 
 /** An empty object schema: the default for a workflow without variables. */
-type EmptySchema = z.ZodObject<{}>;
+export type EmptySchema = z.ZodObject<{}>;
 
 /** Workflow-level settings a definition gives. */
 export interface WorkflowSpec<N extends string, I extends ObjectSchema, O extends ObjectSchema, V extends ObjectSchema> {

@@ -30,7 +30,9 @@ export const KEEP_TESTING_CHILDREN = '__k1_keep_testing_sub_workflows';
 
 /**
  * The test request that runs `workflow` on a server as `run(workflow, input, options)` runs it
- * locally (with {@link KEEP_TESTING_CHILDREN} when it mocks sub-workflows).
+ * locally. When it mocks sub-workflows, `taskRefToMockOutput` gets one more key that no task has
+ * (`__k1_keep_testing_sub_workflows`, `KEEP_TESTING_CHILDREN` above), which keeps the server
+ * walking into the children.
  * @example toTestRequest({ name: 'deploy' }, { sha: 'a1b2' }, { mocks: { build: [{ status: 'COMPLETED', output: { ok: true } }] } })
  */
 export function toTestRequest(

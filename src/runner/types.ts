@@ -98,7 +98,7 @@ export interface TaskRun {
 
 /** One entry of a run's event log, in order. */
 export interface RunEvent {
-  /** Virtual time in milliseconds since the clock started. */
+  /** When it happened: epoch milliseconds on the run's clock (virtual in `run()`: it starts at 2026-01-01T00:00:00Z unless `clock` says otherwise). */
   readonly time: number;
   readonly type:
     | 'workflow.started'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DefinitionError, defineTask, TASK_DEFAULTS, toTaskDef } from '../../src/index.ts';
+import { DefinitionError, defineTask, TASK_DEFAULTS, toTaskDef, withDefaults } from '../../src/index.ts';
 
 const input = z.object({
   environment: z.string().describe('PlatformIO environment'),
@@ -70,6 +70,7 @@ describe('defineTask', () => {
   it('rejects invalid options where the contract is written, listing every problem with a fix', () => {
     let error: unknown;
     try {
+      // @ts-expect-error tsc refuses the contradiction as well (CheckedTimeouts); this checks what defineTask does when it runs.
       defineTask({ name: 'bad', description: 'Bad.', input, output, retryCount: -1, timeoutSeconds: 60, responseTimeoutSeconds: 120, backoffScaleFactor: 0 });
     } catch (e) {
       error = e;
@@ -84,6 +85,44 @@ describe('defineTask', () => {
   });
 
   it('rejects a total timeout shorter than one attempt', () => {
+    // @ts-expect-error tsc refuses the contradiction as well (CheckedTimeouts); this checks what defineTask does when it runs.
     expect(() => defineTask({ name: 'bad', description: 'Bad.', input, output, timeoutSeconds: 600, totalTimeoutSeconds: 300 })).toThrow(/TASKDEF_TOTAL_TIMEOUT task bad → /);
+  });
+
+  describe('timeout defaults follow the timeouts a contract sets', () => {
+    it('timeoutSeconds: 300 alone gives responseTimeoutSeconds 300, not the default 600 the server would refuse', () => {
+      const contract = defineTask({ name: 'quick', description: 'Quick.', input, output, timeoutSeconds: 300 });
+      expect(contract.options.timeoutSeconds).toBe(300);
+      expect(contract.options.responseTimeoutSeconds).toBe(300);
+      expect(toTaskDef(contract).responseTimeoutSeconds).toBe(300);
+    });
+
+    it('a total limit below the default caps timeoutSeconds, and a long response timeout raises it', () => {
+      expect(withDefaults({ totalTimeoutSeconds: 120 })).toMatchObject({ timeoutSeconds: 120, responseTimeoutSeconds: 120, totalTimeoutSeconds: 120 });
+      expect(withDefaults({ responseTimeoutSeconds: 1800 })).toMatchObject({ timeoutSeconds: 1800, responseTimeoutSeconds: 1800 });
+      expect(withDefaults({ timeoutSeconds: 0 })).toMatchObject({ timeoutSeconds: 0, responseTimeoutSeconds: TASK_DEFAULTS.responseTimeoutSeconds });
+      expect(withDefaults({})).toEqual(TASK_DEFAULTS);
+    });
+
+    it('keeps values the contract sets, and names the project default behind a problem with one it left out', () => {
+      let error: unknown;
+      try {
+        defineTask({ name: 'slow', description: 'Slow.', input, output, responseTimeoutSeconds: 1800, totalTimeoutSeconds: 900 });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(DefinitionError);
+      const [issue] = (error as DefinitionError).issues;
+      expect(issue?.code).toBe('TASKDEF_TOTAL_TIMEOUT');
+      expect(issue?.message).toContain('timeoutSeconds 1800 is more than totalTimeoutSeconds 900');
+      expect(issue?.message).toContain('timeoutSeconds is not set on this contract: 1800 is the project default, TASK_DEFAULTS.timeoutSeconds = 600, fitted to the timeouts this contract sets; set timeoutSeconds here to choose another.');
+    });
+
+    it('says nothing of defaults when the contract set both values itself', () => {
+      // @ts-expect-error tsc refuses the contradiction as well (CheckedTimeouts); this checks what defineTask does when it runs.
+      expect(() => defineTask({ name: 'both', description: 'Both.', input, output, timeoutSeconds: 60, responseTimeoutSeconds: 120 })).toThrow(
+        /responseTimeoutSeconds is 120, more than timeoutSeconds 60; the server rejects this\. Set responseTimeoutSeconds to at most 60, or raise timeoutSeconds\.$/m,
+      );
+    });
   });
 });
