@@ -48,10 +48,13 @@ export function k1Worker<C extends AnyTaskContract>(contract: C, handler: TaskHa
   );
 }
 
-/** Checks that a file a task names lies in a directory the workers may read; terminal otherwise. */
-export function readablePath(services: K1Services, path: string, what: string): string {
+/**
+ * Checks that a file a task names lies in a directory the workers may read, symbolic links
+ * resolved; returns its real path. Terminal otherwise.
+ */
+export async function readablePath(services: K1Services, path: string, what: string): Promise<string> {
   try {
-    return requireInsideAny(services.readableDirs, path);
+    return await requireInsideAny(services.readableDirs, path);
   } catch (error) {
     if (error instanceof PathEscapeError) throw new TerminalError(`${what} ${path} is outside the directories this worker reads (${services.readableDirs.join(', ')})`);
     throw error;

@@ -128,7 +128,7 @@ export function createAudioFiles(options: AudioFilesOptions): AudioFiles {
       path = found.path;
     } else {
       try {
-        path = requireInsideAny(options.sampleDirs, resolve(options.sampleDirs[0] ?? '.', location));
+        path = await requireInsideAny(options.sampleDirs, resolve(options.sampleDirs[0] ?? '.', location));
       } catch {
         throw new AudioInputError(`Sample ${location} is outside the sample directories (${options.sampleDirs.join(', ')}); use a path inside them, artifact:<id> or an http(s) URL`);
       }
@@ -148,7 +148,7 @@ export function createAudioFiles(options: AudioFilesOptions): AudioFiles {
   async function readPcm(path: string): Promise<Float32Array> {
     let checked: string;
     try {
-      checked = requireInsideAny([dir], path);
+      checked = await requireInsideAny([dir], path);
     } catch {
       throw new AudioInputError(`PCM file ${path} is not in the worker's audio scratch space ${dir}; pass the pcm_path decode_and_resample returned`);
     }
@@ -183,7 +183,7 @@ export function createAudioFiles(options: AudioFilesOptions): AudioFiles {
     async decode(localPath, sampleRate) {
       let checked: string;
       try {
-        checked = requireInsideAny([dir], localPath);
+        checked = await requireInsideAny([dir], localPath);
       } catch {
         throw new AudioInputError(`${localPath} is not in the worker's audio scratch space; pass the local_path fetch_audio_sample returned`);
       }

@@ -4,7 +4,7 @@
  * runs them (`worker.execute(task)`), so input validation, error policy and output checks are the
  * real ones.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConductorWorker } from '@io-orkes/conductor-javascript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -707,5 +707,61 @@ describe('the audio tasks', () => {
     expect(decode.reasonForIncompletion).toMatch(/this worker decodes WAV only/);
     const hop = await run('detect_onsets', { pcm_path: join(services.workDir, 'audio', 'x.f32'), sample_rate: 16000, window_size: 256, hop_size: 512 });
     expect(hop).toMatchObject({ status: 'FAILED_WITH_TERMINAL_ERROR', reasonForIncompletion: 'hop_size 512 must be a whole number from 1 to window_size (256)' });
+  });
+});
+
+describe('symbolic links out of the checkout (issue 15)', () => {
+  let outside: string;
+  beforeAll(() => {
+    outside = join(dir, 'outside');
+    mkdirSync(join(outside, 'webapp'), { recursive: true });
+    writeFileSync(join(outside, 'secret.txt'), 'not for the artifact store\n');
+    writeFileSync(join(outside, 'secret.wav'), encodeWav(new Float32Array(800), 8000));
+    writeFileSync(join(outside, 'webapp', 'package.json'), '{"name":"elsewhere","scripts":{"build":"true"}}\n');
+  });
+
+  it('store_artifact refuses a link inside a readable directory that points outside them, and stores nothing', async () => {
+    const link = join(repoDir, 'leak.txt');
+    symlinkSync(join(outside, 'secret.txt'), link);
+    try {
+      const before = readdirSync(join(dir, 'artifacts')).length;
+      const result = await run('store_artifact', { source_path: link, category: 'reports', version: 'v-leak' });
+      expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
+      expect(result.reasonForIncompletion).toBe(`Artifact source ${link} is outside the directories this worker reads (${base.readableDirs.join(', ')})`);
+      expect(readdirSync(join(dir, 'artifacts')).length).toBe(before);
+    } finally {
+      rmSync(link);
+    }
+  });
+
+  it('build_webapp refuses a committed web app directory that links outside the repository, and runs no npm', async () => {
+    symlinkSync(join(outside, 'webapp'), join(repoDir, 'linked-webapp'));
+    git(repoDir, 'add', 'linked-webapp');
+    git(repoDir, 'commit', '--quiet', '-m', 'a link out');
+    const commit = git(repoDir, 'rev-parse', 'HEAD');
+    const npmLog = join(dir, 'npm-calls.jsonl');
+    services = { ...services, webapp: createWebappBuilder({ repoDir, workDir: base.workDir, npmPath: FAKE_NPM, env: { FAKE_NPM_LOG: npmLog } }) };
+    workers = createK1Workers(services);
+    try {
+      const result = await run('build_webapp', { repo: 'K1.node1', branch: 'main', commit_sha: commit, webapp_dir: 'linked-webapp' });
+      expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
+      expect(result.reasonForIncompletion).toMatch(/^linked-webapp is outside .* \(symbolic links resolved\)/);
+      expect(existsSync(npmLog)).toBe(false);
+      expect(existsSync(join(outside, 'webapp', 'node_modules'))).toBe(false);
+    } finally {
+      git(repoDir, 'reset', '--quiet', '--hard', 'HEAD~1');
+    }
+  });
+
+  it('fetch_audio_sample refuses a link in a sample directory that points outside them', async () => {
+    const link = join(dir, 'samples', 'leak.wav');
+    symlinkSync(join(outside, 'secret.wav'), link);
+    try {
+      const result = await run('fetch_audio_sample', { sample_location: 'leak.wav' });
+      expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
+      expect(result.reasonForIncompletion).toMatch(/^Sample leak.wav is outside the sample directories/);
+    } finally {
+      rmSync(link);
+    }
   });
 });
