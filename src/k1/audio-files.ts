@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { ArtifactStore } from './artifact-store.ts';
+import { BoundedFetchError, fetchBounded, type BoundedAnswer } from './bounded-fetch.ts';
 import {
   assertSettings,
   estimateTempo,
@@ -106,19 +107,16 @@ export function createAudioFiles(options: AudioFilesOptions): AudioFiles {
   async function readSource(location: string, signal?: AbortSignal): Promise<Uint8Array> {
     if (/^https?:\/\//i.test(location)) {
       const timeout = AbortSignal.timeout(downloadTimeoutMs);
-      let response: Response;
+      let answer: BoundedAnswer;
       try {
-        response = await doFetch(location, { signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
+        answer = await fetchBounded(doFetch, location, { signal: signal ? AbortSignal.any([timeout, signal]) : timeout }, maxBytes);
       } catch (error) {
+        if (error instanceof BoundedFetchError) throw new AudioInputError(`Downloading ${location}: ${error.message}`);
         throw new Error(`Could not download ${location}: ${timeout.aborted ? `no answer within ${downloadTimeoutMs} ms` : (error as Error).message}`);
       }
-      if (response.status === 404) throw new AudioInputError(`${location} answered 404: no such sample`);
-      if (!response.ok) throw new Error(`Downloading ${location} answered HTTP ${response.status}`);
-      const declared = Number(response.headers.get('content-length') ?? '0');
-      if (declared > maxBytes) throw new AudioInputError(`${location} is ${declared} bytes, more than the ${maxBytes} allowed`);
-      const body = new Uint8Array(await response.arrayBuffer());
-      if (body.length > maxBytes) throw new AudioInputError(`${location} is ${body.length} bytes, more than the ${maxBytes} allowed`);
-      return body;
+      if (answer.status === 404) throw new AudioInputError(`${location} answered 404: no such sample`);
+      if (!answer.ok) throw new Error(`Downloading ${location} answered HTTP ${answer.status}`);
+      return answer.body;
     }
     const artifact = /^artifact:(?:\/\/)?(.+)$/.exec(location);
     let path: string;
