@@ -16,7 +16,8 @@ import {
   type AnalysisSettings,
   type SpectralFrame,
 } from './audio.ts';
-import { requireInsideAny, writeFileAtomic, writeJsonAtomic } from './fs-utils.ts';
+import { requireInsideAny } from '../path-containment.ts';
+import { writeFileAtomic, writeJsonAtomic } from './fs-utils.ts';
 import { resample } from './resample.ts';
 import { decodeWav } from './wav.ts';
 

@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { joinInside, PathEscapeError, realPath, requireInsideAny } from '../../src/k1/fs-utils.ts';
+import { joinInside, PathEscapeError, realPath, requireInsideAny } from '../../src/path-containment.ts';
 import { removeDir, tempDir } from './support.ts';
 
 const dir = tempDir('contain');
