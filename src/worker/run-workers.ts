@@ -10,6 +10,7 @@ import {
 } from '@io-orkes/conductor-javascript';
 import { handBack, installDrainMode, type ConductorClient } from './drain-mode.ts';
 import { startHealthServer, type HealthServer } from './health-server.ts';
+import { overdueHandler, type OverdueHandler } from './create-worker.ts';
 import { InFlightTracker, type HandBackResult, type InFlightPhase, type InFlightTask } from './in-flight.ts';
 import { ServerContact, describeError } from './server-contact.ts';
 import { WorkerError, type WorkerProblem } from './worker-error.ts';
@@ -61,15 +62,32 @@ export interface RunWorkersOptions {
   readonly signals?: readonly NodeJS.Signals[];
 }
 
-/** `GET /health`: 200 when UP (polling and the server answers), 503 when DOWN. */
+/** `GET /health`: 200 when UP (polling, the server answers, no handler stuck past its deadline), 503 when DOWN. */
 export interface WorkerHealth {
   readonly status: 'UP' | 'DOWN';
   readonly polling: boolean;
   readonly serverReachable: boolean;
   /** Last successful exchange with the Conductor server (ISO time), if any. */
   readonly lastContactAt?: string;
+  /**
+   * Handlers that passed their deadline (the task's responseTimeoutSeconds) and never settled:
+   * their attempts were failed, but each still runs in this process. Any makes the process DOWN,
+   * so a liveness probe restarts it.
+   */
+  readonly stuckHandlers: readonly StuckHandler[];
   /** Why it is DOWN. */
   readonly problem?: string;
+}
+
+/** A handler past its deadline that has not settled, as `/health` shows it. */
+export interface StuckHandler {
+  readonly taskName: string;
+  readonly taskId: string;
+  readonly workflowInstanceId: string;
+  /** The deadline it passed, seconds. */
+  readonly deadlineSeconds: number;
+  /** How long since it passed, ms. */
+  readonly overdueMs: number;
 }
 
 /** A task held by the process, as `/status` shows it. */
@@ -179,6 +197,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
   }
 
   const tracker = new InFlightTracker();
+  const stuck = new Set<OverdueHandler>();
   const metrics = new WorkerMetrics(names, (name) => tracker.countOf(name));
   const contact = new ServerContact(settings.serverUrl);
   const lastPollAt = new Map<string, number>();
@@ -226,6 +245,14 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
         }
         status = (result.status ?? 'COMPLETED') as ExecutionStatus;
         reason = 'reasonForIncompletion' in result ? result.reasonForIncompletion : undefined;
+        const late = overdueHandler(result);
+        if (late !== undefined) {
+          stuck.add(late);
+          void late.settled.then(() => {
+            stuck.delete(late);
+            logger.warn(`The ${late.taskName} handler of task ${late.taskId} settled ${Date.now() - late.overdueSince} ms after its deadline; its result was discarded.`);
+          });
+        }
         return result;
       } catch (error) {
         status = error instanceof NonRetryableException ? 'FAILED_WITH_TERMINAL_ERROR' : 'FAILED';
@@ -279,12 +306,21 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
   const health = (): WorkerHealth => {
     const polling = manager.isPolling && stopping === undefined;
     const state = contact.state();
-    const up = polling && state.reachable;
-    const problem = !polling ? (stopping !== undefined ? 'stopping' : 'not polling') : state.problem;
+    const now = Date.now();
+    const stuckHandlers = [...stuck].map((h) => ({ taskName: h.taskName, taskId: h.taskId, workflowInstanceId: h.workflowInstanceId, deadlineSeconds: h.deadlineSeconds, overdueMs: now - h.overdueSince }));
+    const up = polling && state.reachable && stuckHandlers.length === 0;
+    const problem = !polling
+      ? stopping !== undefined
+        ? 'stopping'
+        : 'not polling'
+      : !state.reachable
+        ? state.problem
+        : `${stuckHandlers.length} handler(s) passed their deadline and never settled (${stuckHandlers.map((h) => `${h.taskName} ${h.taskId}`).join(', ')}); their attempts were failed, but they still run in this process: restart it`;
     return {
       status: up ? 'UP' : 'DOWN',
       polling,
       serverReachable: state.reachable,
+      stuckHandlers,
       ...(state.lastSuccessAt > 0 && { lastContactAt: new Date(state.lastSuccessAt).toISOString() }),
       ...(!up && problem !== undefined && { problem }),
     };
