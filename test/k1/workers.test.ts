@@ -693,20 +693,22 @@ describe('the audio tasks', () => {
     expect((await completed('fetch_audio_sample', { sample_location: `artifact:${wavStored['artifact_id'] as string}` }))['sha256']).toBe(fetched['sha256']);
   });
 
-  it('refuses samples outside the sample directories, non-audio files, FLAC decoding and hop > window', async () => {
+  it('refuses samples outside the sample directories, non-audio files, FLAC and MP3 (which it cannot decode) and hop > window', async () => {
     const outside = await run('fetch_audio_sample', { sample_location: '../../etc/passwd' });
     expect(outside.status).toBe('FAILED_WITH_TERMINAL_ERROR');
     expect(outside.reasonForIncompletion).toMatch(/is outside the sample directories/);
     writeFileSync(join(dir, 'samples', 'notes.txt'), 'not audio');
-    expect((await run('fetch_audio_sample', { sample_location: 'notes.txt' })).reasonForIncompletion).toBe('notes.txt is not a WAV, FLAC or MP3 file (its first bytes match none of them)');
+    expect((await run('fetch_audio_sample', { sample_location: 'notes.txt' })).reasonForIncompletion).toBe('notes.txt is not a WAV file (its first bytes are not "RIFF....WAVE")');
+    // Issue 15: these were accepted, then refused by the decoder.
     writeFileSync(join(dir, 'samples', 'song.flac'), Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(60)]));
-    const flac = await completed('fetch_audio_sample', { sample_location: 'song.flac' });
-    expect(flac['format']).toBe('flac');
-    const decode = await run('decode_and_resample', { local_path: flac['local_path'], sample_rate: 16000 });
-    expect(decode.status).toBe('FAILED_WITH_TERMINAL_ERROR');
-    expect(decode.reasonForIncompletion).toMatch(/this worker decodes WAV only/);
+    writeFileSync(join(dir, 'samples', 'song.mp3'), Buffer.concat([Buffer.from('ID3'), Buffer.alloc(60)]));
+    expect(await run('fetch_audio_sample', { sample_location: 'song.flac' })).toMatchObject({
+      status: 'FAILED_WITH_TERMINAL_ERROR',
+      reasonForIncompletion: 'song.flac is FLAC; the audio tasks decode WAV only: convert it first, e.g. ffmpeg -i in.flac out.wav',
+    });
+    expect((await run('fetch_audio_sample', { sample_location: 'song.mp3' })).reasonForIncompletion).toBe('song.mp3 is MP3; the audio tasks decode WAV only: convert it first, e.g. ffmpeg -i in.mp3 out.wav');
     const hop = await run('detect_onsets', { pcm_path: join(services.workDir, 'audio', 'x.f32'), sample_rate: 16000, window_size: 256, hop_size: 512 });
-    expect(hop).toMatchObject({ status: 'FAILED_WITH_TERMINAL_ERROR', reasonForIncompletion: 'hop_size 512 must be a whole number from 1 to window_size (256)' });
+    expect(hop).toMatchObject({ status: 'FAILED_WITH_TERMINAL_ERROR', reasonForIncompletion: 'hop_size 512 must be a whole number from 32 to 256 (window_size / 8 to window_size 256)' });
   });
 });
 
