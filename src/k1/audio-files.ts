@@ -4,7 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import type { ArtifactStore } from './artifact-store.ts';
 import { BoundedFetchError, fetchBounded, type BoundedAnswer } from './bounded-fetch.ts';
 import { endianness } from 'node:os';
-import { assertSettings, frameTime, type AnalysisSettings, type SpectralFrame } from './audio.ts';
+import { assertSettings, frameTime, round, type AnalysisSettings } from './audio.ts';
 import { createAudioThread, type AudioThread } from './audio-thread.ts';
 import { requireInsideAny } from '../path-containment.ts';
 import { writeFileAtomic, writeJsonAtomic } from './fs-utils.ts';
@@ -82,7 +82,6 @@ export function sniffAudioFormat(head: Uint8Array): AudioFormat | undefined {
   return undefined;
 }
 
-const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
 
 /** PCM files are raw 32-bit little-endian floats, written and read as the memory of a Float32Array. */
 if (endianness() !== 'LE') throw new Error('The K1 audio tasks need a little-endian host (x86-64 or ARM): PCM files are raw little-endian 32-bit floats.');
@@ -206,30 +205,16 @@ export function createAudioFiles(options: AudioFilesOptions): AudioFiles {
 
     async spectral(request) {
       const pcm = await load(request);
-      const summary = await thread.run('spectral', [pcm, settingsOf(request)], [pcm.buffer as ArrayBuffer]);
+      const features = await thread.run('spectral', [pcm, settingsOf(request)], [pcm.buffer as ArrayBuffer]);
       const featuresPath = join(dir, `${stem(request)}-spectral-w${request.windowSize}-h${request.hopSize}.json`);
-      const frames = summary.frames.map((f: SpectralFrame) => ({
-        time_seconds: round(f.time_seconds),
-        centroid_hz: round(f.centroid_hz, 2),
-        rolloff_hz: round(f.rolloff_hz, 2),
-        flux: round(f.flux, 6),
-        rms: round(f.rms, 6),
-        band_energies: f.band_energies.map((e) => round(e, 6)),
-      }));
-      await writeJsonAtomic(featuresPath, {
-        sample_rate: request.sampleRate,
-        window_size: request.windowSize,
-        hop_size: request.hopSize,
-        window: 'hann',
-        frames,
-      });
+      await writeFileAtomic(featuresPath, features.file);
       return {
         featuresPath,
-        frameCount: frames.length,
-        centroidMeanHz: round(summary.centroidMeanHz, 2),
-        rolloffMeanHz: round(summary.rolloffMeanHz, 2),
-        fluxMean: round(summary.fluxMean, 6),
-        bandEnergyMeans: summary.bandEnergyMeans.map((e) => round(e, 6)),
+        frameCount: features.frameCount,
+        centroidMeanHz: round(features.centroidMeanHz, 2),
+        rolloffMeanHz: round(features.rolloffMeanHz, 2),
+        fluxMean: round(features.fluxMean, 6),
+        bandEnergyMeans: features.bandEnergyMeans.map((e) => round(e, 6)),
       };
     },
 

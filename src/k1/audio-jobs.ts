@@ -3,7 +3,7 @@
  * worker's event loop keeps polling, heart-beating and answering /health while a sample is
  * decoded or analysed. Each job takes and returns plain data (typed arrays are transferred).
  */
-import { assertFrameBudget, assertSettings, estimateTempo, frameRate, onsetStrength, pickOnsets, spectralFeatures, spectrogram, trackBeats, type AnalysisSettings, type SpectralSummary } from './audio.ts';
+import { assertFrameBudget, assertSettings, estimateTempo, frameRate, onsetStrength, pickOnsets, round, spectralFeatures, spectrogram, trackBeats, type AnalysisSettings, type SpectralSummary } from './audio.ts';
 import { resample } from './resample.ts';
 import { decodeWav } from './wav.ts';
 
@@ -25,10 +25,27 @@ const checked = (pcm: Float32Array, s: AnalysisSettings): void => {
   assertFrameBudget(pcm.length, s);
 };
 
-/** Per-window spectral features and their means. */
-export function spectral(pcm: Float32Array, s: AnalysisSettings): SpectralSummary {
+/** The spectral features file (its JSON text, rendered here so the event loop never holds the frames) and the means. */
+export interface SpectralFeatures extends Omit<SpectralSummary, 'frames'> {
+  readonly frameCount: number;
+  /** `{ sample_rate, window_size, hop_size, window: 'hann', frames: [...] }`, figures rounded. */
+  readonly file: string;
+}
+
+/** Per-window spectral features, as the features file, and their means. */
+export function spectral(pcm: Float32Array, s: AnalysisSettings): SpectralFeatures {
   checked(pcm, s);
-  return spectralFeatures(spectrogram(pcm, s));
+  const { frames, ...means } = spectralFeatures(spectrogram(pcm, s));
+  const rounded = frames.map((f) => ({
+    time_seconds: round(f.time_seconds),
+    centroid_hz: round(f.centroid_hz, 2),
+    rolloff_hz: round(f.rolloff_hz, 2),
+    flux: round(f.flux, 6),
+    rms: round(f.rms, 6),
+    band_energies: f.band_energies.map((e) => round(e, 6)),
+  }));
+  const file = `${JSON.stringify({ sample_rate: s.sampleRate, window_size: s.windowSize, hop_size: s.hopSize, window: 'hann', frames: rounded }, null, 2)}\n`;
+  return { ...means, frameCount: frames.length, file };
 }
 
 /** Tempo and beat positions (window indices). */

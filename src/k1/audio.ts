@@ -60,6 +60,9 @@ export function assertFrameBudget(length: number, s: AnalysisSettings): void {
   }
 }
 
+/** `x` rounded to `digits` decimals, as the feature files and task outputs carry figures. */
+export const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
+
 /** Number of analysis windows over `length` samples (a short signal gets one zero-padded window). */
 export function frameCount(length: number, s: AnalysisSettings): number {
   if (length <= 0) return 0;

@@ -92,6 +92,7 @@ describe('bounded work per audio input', () => {
     console.log(`audio thread: ${seconds} s at ${rate} Hz decoded and analysed (window 1024, hop 128) in ${Math.round(took)} ms; worst event-loop lag ${Math.round(lag)} ms`);
     expect(decoded.sample_count).toBe(16000 * seconds);
     expect(took).toBeGreaterThan(200);
-    expect(lag).toBeLessThan(Math.max(150, took / 10));
+    // On the event loop (before issue 15) the same analyses held it for 3.6 s at once.
+    expect(lag).toBeLessThan(250);
   });
 });
