@@ -726,11 +726,12 @@ describe('symbolic links out of the checkout (issue 15)', () => {
     const link = join(repoDir, 'leak.txt');
     symlinkSync(join(outside, 'secret.txt'), link);
     try {
-      const before = readdirSync(join(dir, 'artifacts')).length;
+      const stored = (): number => (existsSync(join(dir, 'artifacts')) ? readdirSync(join(dir, 'artifacts')).length : 0);
+      const before = stored();
       const result = await run('store_artifact', { source_path: link, category: 'reports', version: 'v-leak' });
       expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
       expect(result.reasonForIncompletion).toBe(`Artifact source ${link} is outside the directories this worker reads (${base.readableDirs.join(', ')})`);
-      expect(readdirSync(join(dir, 'artifacts')).length).toBe(before);
+      expect(stored()).toBe(before);
     } finally {
       rmSync(link);
     }
@@ -753,6 +754,14 @@ describe('symbolic links out of the checkout (issue 15)', () => {
     } finally {
       git(repoDir, 'reset', '--quiet', '--hard', 'HEAD~1');
     }
+  });
+
+  it('platformio_compile does not take a firmware.bin that links outside the project as its output', async () => {
+    services = { ...services, platformio: createPlatformIO({ projectDir: repo.projectDir, pioPath: FAKE_PIO, env: { FAKE_PIO_MODE: 'link-out', FAKE_PIO_LINK_TARGET: join(outside, 'secret.txt') } }) };
+    workers = createK1Workers(services);
+    const out = await completed('platformio_compile', { repo: 'K1.node1', branch: 'main', commit_sha: repo.webapp, environment: ENV });
+    expect(out).toMatchObject({ success: false, firmware_bin_path: '' });
+    expect(out['error_message']).toMatch(new RegExp(`^pio run -e ${ENV}: \\.pio/build/${ENV}/firmware\\.bin leads outside the project \\S+ \\(symbolic links resolved\\); refused$`));
   });
 
   it('fetch_audio_sample refuses a link in a sample directory that points outside them', async () => {
