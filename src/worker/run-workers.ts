@@ -155,6 +155,9 @@ export interface RunningWorkers {
   metrics(): Promise<string>;
 }
 
+/** What a worker's execute() is raced against: its task's responseTimeoutSeconds passed. */
+const EXPIRED = Symbol('responseTimeoutSeconds passed');
+
 /** How long a stop waits for the batch polls in flight (a long poll answers in ~100 ms). */
 const POLL_DRAIN_MS = 2_000;
 /** How long the results of handed-back tasks may take to reach the server. */
@@ -227,6 +230,30 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
     },
   });
 
+  /** Records a worker that did not answer within `limit` s as stuck until it settles; the result that fails its attempt. */
+  const overdueResult = (taskName: string, task: Task, limit: number, executing: Promise<unknown>): Awaited<ReturnType<ConductorWorker['execute']>> => {
+    const late: OverdueHandler = {
+      taskName,
+      taskId: task.taskId ?? '',
+      workflowInstanceId: task.workflowInstanceId ?? '',
+      deadlineSeconds: limit,
+      overdueSince: Date.now(),
+      settled: executing.then(
+        () => undefined,
+        () => undefined,
+      ),
+    };
+    noteOverdue(late);
+    return { status: 'FAILED', reasonForIncompletion: `The ${taskName} worker did not answer within ${limit} s (the task's responseTimeoutSeconds); the attempt fails and is retried per the task definition.`, outputData: {} };
+  };
+  const noteOverdue = (late: OverdueHandler): void => {
+    stuck.add(late);
+    void late.settled.then(() => {
+      stuck.delete(late);
+      logger.warn(`The ${late.taskName} handler of task ${late.taskId} settled ${Date.now() - late.overdueSince} ms after its deadline; its result was discarded.`);
+    });
+  };
+
   const track = (worker: ConductorWorker): ConductorWorker => ({
     ...worker,
     execute: async (task) => {
@@ -237,8 +264,21 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
       logger.info('task started', fields);
       let status: ExecutionStatus = 'FAILED';
       let reason: string | undefined;
+      // A worker not made by createWorker has no deadline of its own: it gets the task's
+      // responseTimeoutSeconds (createWorker's deadline falls 10 % before it, so it answers first).
+      const limit = task.responseTimeoutSeconds ?? 0;
+      const executing = Promise.resolve().then(() => worker.execute(task));
+      let expiry: NodeJS.Timeout | undefined;
+      const expired = new Promise<typeof EXPIRED>((resolve) => {
+        if (limit > 0) expiry = setTimeout(() => resolve(EXPIRED), limit * 1000);
+      });
       try {
-        const result = await Promise.race([worker.execute(task), execution.handedBack]);
+        const raced = await Promise.race([executing, execution.handedBack, expired]);
+        clearTimeout(expiry);
+        const result =
+          raced === EXPIRED
+            ? overdueResult(worker.taskDefName, task, limit, executing)
+            : raced;
         if (result === handBackResult) {
           // The SDK reports an IN_PROGRESS result's logs from its task context only.
           getTaskContext()?.addLog(handBackWhy);
@@ -246,15 +286,10 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
         status = (result.status ?? 'COMPLETED') as ExecutionStatus;
         reason = 'reasonForIncompletion' in result ? result.reasonForIncompletion : undefined;
         const late = overdueHandler(result);
-        if (late !== undefined) {
-          stuck.add(late);
-          void late.settled.then(() => {
-            stuck.delete(late);
-            logger.warn(`The ${late.taskName} handler of task ${late.taskId} settled ${Date.now() - late.overdueSince} ms after its deadline; its result was discarded.`);
-          });
-        }
+        if (late !== undefined) noteOverdue(late);
         return result;
       } catch (error) {
+        clearTimeout(expiry);
         status = error instanceof NonRetryableException ? 'FAILED_WITH_TERMINAL_ERROR' : 'FAILED';
         reason = describeError(error);
         throw error;

@@ -157,12 +157,18 @@ describe('runWorkers', () => {
     expect((await bench.waitFor(queued)).status).toBe('COMPLETED');
   });
 
-  // Issue 15: a handler that never settled held its slot forever while /health said UP.
-  it('fails a handler stuck past responseTimeoutSeconds, frees its slot, and reports it on /health (503) until it settles', async () => {
-    const slow = defineTask({ name: 'wt_stuck_report', description: 'Hangs on demand (test contract).', input: firmwareReport.input, output: firmwareReport.output, retryCount: 0, timeoutSeconds: 10, responseTimeoutSeconds: 1 });
-    await bench.register(slow);
+  /** Registers a contract with responseTimeoutSeconds 1 and no retry; `hanging` settles on `release()`. */
+  const hangingTask = async (name: string) => {
+    const contract = defineTask({ name, description: 'Hangs on demand (test contract).', input: firmwareReport.input, output: firmwareReport.output, retryCount: 0, timeoutSeconds: 10, responseTimeoutSeconds: 1 });
+    await bench.register(contract);
     let release!: () => void;
     const hanging = new Promise<void>((resolve) => (release = resolve));
+    return { contract, hanging, release };
+  };
+
+  // Issue 15: a handler that never settled held its slot forever while /health said UP.
+  it('fails a handler stuck past responseTimeoutSeconds, frees its slot, and reports it on /health (503) until it settles', async () => {
+    const { contract: slow, hanging, release } = await hangingTask('wt_stuck_report');
     const workers = await run({
       workers: [
         createWorker(slow, async (input) => {
@@ -185,6 +191,21 @@ describe('runWorkers', () => {
     release();
     await eventually(async () => ((await get(`${workers.url}/health`)).status === 200 ? true : undefined), 2_000);
     expect(workers.health()).toMatchObject({ status: 'UP', stuckHandlers: [] });
+  });
+
+  it('gives a worker not made by createWorker the task\'s responseTimeoutSeconds as its deadline, and reports it stuck', async () => {
+    const { contract: raw, hanging, release } = await hangingTask('wt_raw_stuck');
+    const workers = await run({
+      workers: [{ taskDefName: raw.name, execute: async (task) => (task.inputData?.['environment'] === 'stuck' ? hanging.then(() => ({ status: 'COMPLETED' as const, outputData: {} })) : { status: 'COMPLETED', outputData: { summary: 'ok', flash_kib: 1 } }) }],
+    });
+    const id = await bench.start(raw.name, { ...goodReport, environment: 'stuck' });
+    await bench.waitFor(id, ['FAILED', 'TIMED_OUT'], 8_000);
+    await eventually(async () => ((await get(`${workers.url}/health`)).status === 503 ? true : undefined), 3_000);
+    expect(workers.health().stuckHandlers).toEqual([{ taskName: 'wt_raw_stuck', taskId: expect.any(String), workflowInstanceId: id, deadlineSeconds: 1, overdueMs: expect.any(Number) }]);
+    const next = await bench.start(raw.name, goodReport);
+    expect((await bench.waitFor(next)).status).toBe('COMPLETED');
+    release();
+    await eventually(async () => (workers.health().status === 'UP' ? true : undefined), 2_000);
   });
 
   it('aborts a handler that outlives the deadline, hands its task back, and names it in the report', async () => {
