@@ -26,7 +26,7 @@ const ONE_RETRY = { retryCount: 1, retryLogic: 'FIXED', retryDelaySeconds: 5 } a
 /** Fetches an audio sample into the worker's scratch space. */
 export const fetchAudioSample = defineTask({
   name: 'fetch_audio_sample',
-  description: 'Copies an audio sample (artifact store path, file path or http(s) URL) to the worker scratch space and checks it is a WAV, FLAC or MP3 file.',
+  description: 'Copies an audio sample (artifact store path, file path or http(s) URL) to the worker scratch space and checks it is a WAV file, the one format decode_and_resample reads (FLAC and MP3 are refused: convert them to WAV first).',
   input: z.object({
     sample_location: z.string().min(1).describe('Where the sample is: an artifact store path, a file path or an http(s) URL'),
   }),

@@ -24,7 +24,7 @@ export function artifactWorkers(services: K1Services, options?: WorkerOptions): 
     k1Worker(
       storeArtifact,
       async (input, ctx) => {
-        const source = readablePath(services, input.source_path, 'Artifact source');
+        const source = await readablePath(services, input.source_path, 'Artifact source');
         const a = await artifacts.put(source, { category: input.category, version: input.version, environment: input.environment ?? null });
         ctx.log(`stored ${input.category} ${input.version} as ${a.id} (${a.size_bytes} bytes)`);
         return { artifact_id: a.id, artifact_url: a.url, checksum_sha256: a.id, size_bytes: a.size_bytes };
@@ -88,10 +88,10 @@ export function artifactWorkers(services: K1Services, options?: WorkerOptions): 
 
         const firmware: Record<string, { artifact_id: string; artifact_url: string; firmware_bin_path: string; size_bytes: number }> = {};
         for (const b of builds) {
-          const a = await artifacts.put(readablePath(services, b.path, 'Firmware'), { category: 'firmware', version: input.release_version, environment: b.environment });
+          const a = await artifacts.put(await readablePath(services, b.path, 'Firmware'), { category: 'firmware', version: input.release_version, environment: b.environment });
           firmware[b.environment] = { artifact_id: a.id, artifact_url: a.url, firmware_bin_path: a.path, size_bytes: a.size_bytes };
         }
-        const w = await artifacts.put(readablePath(services, input.webapp_build.bundle_path, 'Web app bundle'), { category: 'webapp', version: input.release_version });
+        const w = await artifacts.put(await readablePath(services, input.webapp_build.bundle_path, 'Web app bundle'), { category: 'webapp', version: input.release_version });
         const webapp = { artifact_id: w.id, artifact_url: w.url, size_bytes: w.size_bytes };
         const manifestPath = await artifacts.writeReleaseManifest(input.release_version, {
           release_version: input.release_version,

@@ -2,7 +2,7 @@ import type { ConductorWorker } from '@io-orkes/conductor-javascript';
 import type { AnyTaskContract } from '../../src/index.ts';
 import { createWorker, TerminalError, type TaskHandler, type WorkerOptions } from '../../src/worker/create-worker.ts';
 import type { BuildTree } from '../../src/k1/build-worktrees.ts';
-import { PathEscapeError, requireInsideAny } from '../../src/k1/fs-utils.ts';
+import { PathEscapeError, requireInsideAny } from '../../src/path-containment.ts';
 import type { K1Services } from './services.ts';
 
 /**
@@ -48,10 +48,13 @@ export function k1Worker<C extends AnyTaskContract>(contract: C, handler: TaskHa
   );
 }
 
-/** Checks that a file a task names lies in a directory the workers may read; terminal otherwise. */
-export function readablePath(services: K1Services, path: string, what: string): string {
+/**
+ * Checks that a file a task names lies in a directory the workers may read, symbolic links
+ * resolved; returns its real path. Terminal otherwise.
+ */
+export async function readablePath(services: K1Services, path: string, what: string): Promise<string> {
   try {
-    return requireInsideAny(services.readableDirs, path);
+    return await requireInsideAny(services.readableDirs, path);
   } catch (error) {
     if (error instanceof PathEscapeError) throw new TerminalError(`${what} ${path} is outside the directories this worker reads (${services.readableDirs.join(', ')})`);
     throw error;

@@ -36,6 +36,26 @@ export const GENERATED_DIRS = ['generated/workflows', 'generated/tasks', 'docs/w
 /** The manifest: names, versions and content hashes of everything generated. */
 export const MANIFEST_PATH = 'generated/manifest.json';
 
+/**
+ * The names gen accepts for tasks and workflows: they become file names (`generated/tasks/<name>.json`,
+ * `generated/workflows/<name>.v<version>.json`, `docs/workflows/<name>.md`). A subset of what
+ * conductor-oss's ValidNameConstraint allows (`^[A-Za-z0-9_<>{}#\s-]+$`) that is safe as a file
+ * name on every system: no separator, no "..", no space.
+ */
+export const SAFE_NAME = /^[A-Za-z0-9_-]+$/;
+
+function unsafeNames(workflows: readonly AnyWorkflow[], contracts: readonly AnyTaskContract[]): DefinitionIssue[] {
+  const named = [...contracts.map((c) => ({ name: String(c.name), where: `task ${String(c.name)}` })), ...workflows.map((w) => ({ name: w.name, where: `${w.name} v${w.version}` }))];
+  return named
+    .filter(({ name }) => !SAFE_NAME.test(name))
+    .map(({ name, where }) => ({
+      code: 'UNSAFE_NAME',
+      severity: 'error',
+      path: issuePath(where, 'name'),
+      message: `the name ${JSON.stringify(name)} is not a safe Conductor name: use letters, digits, "_" and "-" only (${SAFE_NAME.source}); gen writes a file named after it.`,
+    }));
+}
+
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -94,6 +114,8 @@ export function generate(project: Project): Generation {
   const issues: DefinitionIssue[] = [];
   const workflowsIn = uniqueWorkflows(project, issues);
   const contracts = collectContracts(project, issues);
+  issues.push(...unsafeNames(workflowsIn, contracts));
+  if (issues.some(isError)) throw new DefinitionError(issues.filter(isError), 'the workflow definitions');
   const tasks = contracts.map(toTaskDef);
   const workflows = workflowsIn.map(compileWorkflow);
   for (const def of tasks) issues.push(...validateTaskDef(def, `task ${def.name}`, { requireOwnerEmail: true }));

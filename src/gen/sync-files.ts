@@ -1,5 +1,6 @@
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
+import { joinInside } from '../path-containment.ts';
 import type { GeneratedFile } from './generate.ts';
 
 /** What happened, or would happen, to one file. */
@@ -27,6 +28,8 @@ async function readText(path: string): Promise<string | undefined> {
  * Compares `files` with what is on disk under `root`: files that differ or are missing, and files
  * in `ownedDirs` that are no longer produced. Unless `check`, makes the disk match (each write
  * atomic: a temp file renamed into place).
+ * @throws PathEscapeError before anything is written when a file's path leaves `root` (symbolic
+ * links resolved).
  */
 export async function syncFiles(
   root: string,
@@ -34,6 +37,7 @@ export async function syncFiles(
   ownedDirs: readonly string[],
   options: { readonly check: boolean },
 ): Promise<FileChange[]> {
+  for (const file of files) await joinInside(root, file.path);
   const changes: FileChange[] = [];
   for (const file of files) {
     const current = await readText(join(root, file.path));

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { z } from 'zod';
-import { joinInside, writeJsonAtomic } from './fs-utils.ts';
+import { writeJsonAtomic } from './fs-utils.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { ENVIRONMENT_PATTERN } from './platformio.ts';
 
@@ -158,13 +158,15 @@ export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStor
   const lock = new KeyedLock();
   if (!Number.isInteger(keep) || keep < 1) throw new ArtifactInputError(`keep must be a whole number of at least 1, got ${keep}`);
 
+  // Ids (64 hex digits) and version labels admit no path separator and no "..": the files they
+  // name stay in the store's own directory, which only the store writes.
   const blobPath = (id: string): string => {
     assertArtifactId(id);
-    return joinInside(root, id);
+    return join(root, id);
   };
   const metaPath = (id: string): string => {
     assertArtifactId(id);
-    return joinInside(root, `${id}.json`);
+    return join(root, `${id}.json`);
   };
   const withLocation = (meta: ArtifactMetadata): StoredArtifact => ({ ...meta, path: blobPath(meta.id), url: `${baseUrl}/${meta.id}` });
 
@@ -245,7 +247,7 @@ export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStor
         throw new ArtifactInputError(`Cannot store ${sourcePath}: no such file`);
       }
       if (!info.isFile()) throw new ArtifactInputError(`Cannot store ${sourcePath}: not a regular file`);
-      const tempDir = joinInside(root, '.incoming');
+      const tempDir = join(root, '.incoming');
       await mkdir(tempDir, { recursive: true });
       const temp = join(tempDir, randomBytes(8).toString('hex'));
       const hash = createHash('sha256');
@@ -334,7 +336,7 @@ export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStor
 
     async writeReleaseManifest(version, manifest) {
       assertVersion(version);
-      const path = joinInside(root, 'releases', `${version}.json`);
+      const path = join(root, 'releases', `${version}.json`);
       await writeJsonAtomic(path, manifest);
       return path;
     },

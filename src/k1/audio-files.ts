@@ -2,24 +2,14 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { ArtifactStore } from './artifact-store.ts';
-import {
-  assertSettings,
-  estimateTempo,
-  frameRate,
-  frameTime,
-  onsetStrength,
-  pickOnsets,
-  spectralFeatures,
-  spectrogram,
-  trackBeats,
-  type AnalysisSettings,
-  type SpectralFrame,
-} from './audio.ts';
-import { requireInsideAny, writeFileAtomic, writeJsonAtomic } from './fs-utils.ts';
-import { resample } from './resample.ts';
-import { decodeWav } from './wav.ts';
+import { BoundedFetchError, fetchBounded, type BoundedAnswer } from './bounded-fetch.ts';
+import { endianness } from 'node:os';
+import { assertSettings, frameTime, round, type AnalysisSettings } from './audio.ts';
+import { createAudioThread, type AudioThread } from './audio-thread.ts';
+import { requireInsideAny } from '../path-containment.ts';
+import { writeFileAtomic, writeJsonAtomic } from './fs-utils.ts';
 
-/** Container formats fetch_audio_sample accepts. */
+/** Container formats {@link sniffAudioFormat} recognises; fetch_audio_sample accepts WAV only, the one the decoder reads. */
 export type AudioFormat = 'wav' | 'flac' | 'mp3';
 
 /** An audio input that no retry can fix (unsupported format, bad location, not audio). */
@@ -45,12 +35,14 @@ export interface AudioFilesOptions {
   readonly downloadTimeoutMs?: number;
   /** Largest sample accepted, bytes. @default 200 MiB */
   readonly maxSampleBytes?: number;
+  /** Where decoding and analysis run. @default a thread of its own ({@link createAudioThread}) */
+  readonly thread?: AudioThread;
 }
 
 /** fetch_audio_sample's answer. */
 export interface FetchedSample {
   readonly local_path: string;
-  readonly format: AudioFormat;
+  readonly format: 'wav';
   readonly size_bytes: number;
   readonly sha256: string;
 }
@@ -90,15 +82,20 @@ export function sniffAudioFormat(head: Uint8Array): AudioFormat | undefined {
   return undefined;
 }
 
-const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
+
+/** PCM files are raw 32-bit little-endian floats, written and read as the memory of a Float32Array. */
+if (endianness() !== 'LE') throw new Error('The K1 audio tasks need a little-endian host (x86-64 or ARM): PCM files are raw little-endian 32-bit floats.');
 
 /**
- * The audio service: fetches samples (file path inside the sample directories, `artifact:<id>`, or
- * http(s) URL) into the scratch space, decodes WAV to mono 32-bit float PCM at the analysis rate,
- * and runs the analyses over that PCM. PCM paths must be in the scratch space.
+ * The audio service: fetches WAV samples (file path inside the sample directories,
+ * `artifact:<id>`, or http(s) URL) into the scratch space, decodes them to mono 32-bit float PCM
+ * at the analysis rate, and runs the analyses over that PCM. PCM paths must be in the scratch
+ * space. Decoding and analysis run in the audio thread, off the event loop, within
+ * {@link AUDIO_BOUNDS}: a sample or a setting past them fails terminally, naming the range.
  */
 export function createAudioFiles(options: AudioFilesOptions): AudioFiles {
   const dir = join(options.workDir, 'audio');
+  const thread = options.thread ?? createAudioThread();
   const doFetch = options.fetch ?? globalThis.fetch;
   const maxBytes = options.maxSampleBytes ?? 200 * 1024 * 1024;
   const downloadTimeoutMs = options.downloadTimeoutMs ?? 60_000;
@@ -106,19 +103,16 @@ export function createAudioFiles(options: AudioFilesOptions): AudioFiles {
   async function readSource(location: string, signal?: AbortSignal): Promise<Uint8Array> {
     if (/^https?:\/\//i.test(location)) {
       const timeout = AbortSignal.timeout(downloadTimeoutMs);
-      let response: Response;
+      let answer: BoundedAnswer;
       try {
-        response = await doFetch(location, { signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
+        answer = await fetchBounded(doFetch, location, { signal: signal ? AbortSignal.any([timeout, signal]) : timeout }, maxBytes);
       } catch (error) {
+        if (error instanceof BoundedFetchError) throw new AudioInputError(`Downloading ${location}: ${error.message}`);
         throw new Error(`Could not download ${location}: ${timeout.aborted ? `no answer within ${downloadTimeoutMs} ms` : (error as Error).message}`);
       }
-      if (response.status === 404) throw new AudioInputError(`${location} answered 404: no such sample`);
-      if (!response.ok) throw new Error(`Downloading ${location} answered HTTP ${response.status}`);
-      const declared = Number(response.headers.get('content-length') ?? '0');
-      if (declared > maxBytes) throw new AudioInputError(`${location} is ${declared} bytes, more than the ${maxBytes} allowed`);
-      const body = new Uint8Array(await response.arrayBuffer());
-      if (body.length > maxBytes) throw new AudioInputError(`${location} is ${body.length} bytes, more than the ${maxBytes} allowed`);
-      return body;
+      if (answer.status === 404) throw new AudioInputError(`${location} answered 404: no such sample`);
+      if (!answer.ok) throw new Error(`Downloading ${location} answered HTTP ${answer.status}`);
+      return answer.body;
     }
     const artifact = /^artifact:(?:\/\/)?(.+)$/.exec(location);
     let path: string;
@@ -128,7 +122,7 @@ export function createAudioFiles(options: AudioFilesOptions): AudioFiles {
       path = found.path;
     } else {
       try {
-        path = requireInsideAny(options.sampleDirs, resolve(options.sampleDirs[0] ?? '.', location));
+        path = await requireInsideAny(options.sampleDirs, resolve(options.sampleDirs[0] ?? '.', location));
       } catch {
         throw new AudioInputError(`Sample ${location} is outside the sample directories (${options.sampleDirs.join(', ')}); use a path inside them, artifact:<id> or an http(s) URL`);
       }
@@ -148,7 +142,7 @@ export function createAudioFiles(options: AudioFilesOptions): AudioFiles {
   async function readPcm(path: string): Promise<Float32Array> {
     let checked: string;
     try {
-      checked = requireInsideAny([dir], path);
+      checked = await requireInsideAny([dir], path);
     } catch {
       throw new AudioInputError(`PCM file ${path} is not in the worker's audio scratch space ${dir}; pass the pcm_path decode_and_resample returned`);
     }
@@ -156,23 +150,22 @@ export function createAudioFiles(options: AudioFilesOptions): AudioFiles {
       throw new AudioInputError(`PCM file ${path} does not exist (decoded on another worker? the audio tasks share one scratch space)`);
     });
     if (bytes.length % 4 !== 0) throw new AudioInputError(`PCM file ${path} is ${bytes.length} bytes, not a whole number of 32-bit samples`);
-    const samples = new Float32Array(bytes.length / 4);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let i = 0; i < samples.length; i++) samples[i] = view.getFloat32(i * 4, true);
-    return samples;
+    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   }
 
   const load = async (request: AnalysisRequest): Promise<Float32Array> => {
     assertSettings(request);
     return readPcm(request.pcmPath);
   };
+  const settingsOf = (request: AnalysisRequest): AnalysisSettings => ({ sampleRate: request.sampleRate, windowSize: request.windowSize, hopSize: request.hopSize });
   const stem = (request: AnalysisRequest): string => basename(request.pcmPath).replace(/\.f32$/, '');
 
   return {
     async fetchSample(location, signal) {
       const bytes = await readSource(location, signal);
       const format = sniffAudioFormat(bytes.subarray(0, 16));
-      if (!format) throw new AudioInputError(`${location} is not a WAV, FLAC or MP3 file (its first bytes match none of them)`);
+      if (!format) throw new AudioInputError(`${location} is not a WAV file (its first bytes are not "RIFF....WAVE")`);
+      if (format !== 'wav') throw new AudioInputError(`${location} is ${format.toUpperCase()}; the audio tasks decode WAV only: convert it first, e.g. ffmpeg -i in.${format} out.wav`);
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const localPath = join(dir, `${sha256}.${format}`);
       await mkdir(dir, { recursive: true });
@@ -183,7 +176,7 @@ export function createAudioFiles(options: AudioFilesOptions): AudioFiles {
     async decode(localPath, sampleRate) {
       let checked: string;
       try {
-        checked = requireInsideAny([dir], localPath);
+        checked = await requireInsideAny([dir], localPath);
       } catch {
         throw new AudioInputError(`${localPath} is not in the worker's audio scratch space; pass the local_path fetch_audio_sample returned`);
       }
@@ -194,69 +187,47 @@ export function createAudioFiles(options: AudioFilesOptions): AudioFiles {
       if (format !== 'wav') {
         throw new AudioInputError(`${localPath} is ${format ?? 'not audio'}; this worker decodes WAV only (convert FLAC/MP3 to WAV first, e.g. ffmpeg -i in.flac out.wav)`);
       }
-      let wav;
-      try {
-        wav = decodeWav(bytes);
-      } catch (error) {
-        throw new AudioInputError(`${localPath}: ${(error as Error).message}`);
-      }
-      const pcm = resample(wav.samples, wav.sampleRate, sampleRate);
-      const out = Buffer.alloc(pcm.length * 4);
-      for (let i = 0; i < pcm.length; i++) out.writeFloatLE(pcm[i]!, i * 4);
+      const copy = new Uint8Array(bytes); // its own buffer, moved to the thread
+      const decoded = await thread.run('decode', [copy, sampleRate], [copy.buffer]).catch((error: unknown) => {
+        throw (error as { code?: string }).code === 'wav_format' ? new AudioInputError(`${localPath}: ${(error as Error).message}`) : error;
+      });
+      const pcm = decoded.pcm;
       const pcmPath = join(dir, `${basename(checked).replace(/\.[^.]+$/, '')}-${sampleRate}.f32`);
-      await writeFileAtomic(pcmPath, out);
+      await writeFileAtomic(pcmPath, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
       return {
         pcm_path: pcmPath,
         sample_rate: sampleRate,
-        source_sample_rate: wav.sampleRate,
-        duration_seconds: round(wav.samples.length / wav.sampleRate),
+        source_sample_rate: decoded.sourceSampleRate,
+        duration_seconds: round(decoded.sourceSamples / decoded.sourceSampleRate),
         sample_count: pcm.length,
       };
     },
 
     async spectral(request) {
       const pcm = await load(request);
-      const summary = spectralFeatures(spectrogram(pcm, request));
+      const features = await thread.run('spectral', [pcm, settingsOf(request)], [pcm.buffer as ArrayBuffer]);
       const featuresPath = join(dir, `${stem(request)}-spectral-w${request.windowSize}-h${request.hopSize}.json`);
-      const frames = summary.frames.map((f: SpectralFrame) => ({
-        time_seconds: round(f.time_seconds),
-        centroid_hz: round(f.centroid_hz, 2),
-        rolloff_hz: round(f.rolloff_hz, 2),
-        flux: round(f.flux, 6),
-        rms: round(f.rms, 6),
-        band_energies: f.band_energies.map((e) => round(e, 6)),
-      }));
-      await writeJsonAtomic(featuresPath, {
-        sample_rate: request.sampleRate,
-        window_size: request.windowSize,
-        hop_size: request.hopSize,
-        window: 'hann',
-        frames,
-      });
+      await writeFileAtomic(featuresPath, features.file);
       return {
         featuresPath,
-        frameCount: frames.length,
-        centroidMeanHz: round(summary.centroidMeanHz, 2),
-        rolloffMeanHz: round(summary.rolloffMeanHz, 2),
-        fluxMean: round(summary.fluxMean, 6),
-        bandEnergyMeans: summary.bandEnergyMeans.map((e) => round(e, 6)),
+        frameCount: features.frameCount,
+        centroidMeanHz: round(features.centroidMeanHz, 2),
+        rolloffMeanHz: round(features.rolloffMeanHz, 2),
+        fluxMean: round(features.fluxMean, 6),
+        bandEnergyMeans: features.bandEnergyMeans.map((e) => round(e, 6)),
       };
     },
 
     async beat(request) {
       const pcm = await load(request);
-      const env = onsetStrength(spectrogram(pcm, request));
-      const rate = frameRate(request);
-      const tempo = estimateTempo(env, rate);
-      const beats = trackBeats(env, rate, tempo.bpm);
-      return { bpm: round(tempo.bpm, 2), confidence: round(tempo.confidence, 3), beatTimes: beats.map((t) => round(frameTime(t, request))) };
+      const tempo = await thread.run('beat', [pcm, settingsOf(request)], [pcm.buffer as ArrayBuffer]);
+      return { bpm: round(tempo.bpm, 2), confidence: round(tempo.confidence, 3), beatTimes: tempo.beats.map((t) => round(frameTime(t, request))) };
     },
 
     async onsets(request) {
       const pcm = await load(request);
-      const env = onsetStrength(spectrogram(pcm, request));
-      const onsets = pickOnsets(env, frameRate(request));
       const duration = pcm.length / request.sampleRate;
+      const onsets = await thread.run('onsets', [pcm, settingsOf(request)], [pcm.buffer as ArrayBuffer]);
       return { onsetTimes: onsets.map((t) => round(frameTime(t, request))), ratePerSecond: duration > 0 ? round(onsets.length / duration) : 0 };
     },
 

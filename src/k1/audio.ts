@@ -2,14 +2,31 @@ import Meyda from 'meyda';
 
 /** The analysis grid every feature task shares. */
 export interface AnalysisSettings {
+  /** Hz: 8000 to 96000, the rates of the K1 task contracts. */
   readonly sampleRate: number;
   /** FFT window, samples: a power of two from 256 to 8192. */
   readonly windowSize: number;
-  /** Between window starts, samples: 1 to windowSize. */
+  /** Between window starts, samples: windowSize / 8 to windowSize. */
   readonly hopSize: number;
 }
 
-/** Settings that cannot describe a valid analysis. */
+/**
+ * What one input may cost, so that no sample or setting can hold a worker for long: analysis
+ * rates are the K1 contracts' (8-96 kHz), sources are read at 8-192 kHz (the rates audio files
+ * are recorded at), samples last at most 10 minutes, windows overlap by at most 7/8 (hop at
+ * least window/8, 4x the usual window/2 of the K1 pipeline), and an analysis has at most
+ * 200,000 windows.
+ */
+export const AUDIO_BOUNDS = {
+  analysisRateHz: { min: 8000, max: 96_000 },
+  sourceRateHz: { min: 8000, max: 192_000 },
+  maxSeconds: 600,
+  /** Smallest hop, as a fraction of the window. */
+  minHopFraction: 1 / 8,
+  maxFrames: 200_000,
+} as const;
+
+/** Settings that cannot describe a valid analysis, or that would cost more than {@link AUDIO_BOUNDS} allows. */
 export class AnalysisSettingsError extends Error {
   readonly code = 'invalid_analysis_settings';
   constructor(message: string) {
@@ -18,16 +35,33 @@ export class AnalysisSettingsError extends Error {
   }
 }
 
-/** Throws {@link AnalysisSettingsError} unless the window is a power of two (256-8192) and 1 <= hop <= window. */
+/**
+ * Throws {@link AnalysisSettingsError} unless the window is a power of two (256-8192), the hop
+ * is from window/8 to the window, and the rate is 8000-96000 Hz; the message names the range.
+ */
 export function assertSettings(s: AnalysisSettings): void {
   if (!Number.isInteger(s.windowSize) || s.windowSize < 256 || s.windowSize > 8192 || (s.windowSize & (s.windowSize - 1)) !== 0) {
     throw new AnalysisSettingsError(`window_size ${s.windowSize} must be a power of two from 256 to 8192`);
   }
-  if (!Number.isInteger(s.hopSize) || s.hopSize < 1 || s.hopSize > s.windowSize) {
-    throw new AnalysisSettingsError(`hop_size ${s.hopSize} must be a whole number from 1 to window_size (${s.windowSize})`);
+  const minHop = s.windowSize * AUDIO_BOUNDS.minHopFraction;
+  if (!Number.isInteger(s.hopSize) || s.hopSize < minHop || s.hopSize > s.windowSize) {
+    throw new AnalysisSettingsError(`hop_size ${s.hopSize} must be a whole number from ${minHop} to ${s.windowSize} (window_size / 8 to window_size ${s.windowSize})`);
   }
-  if (!(s.sampleRate > 0)) throw new AnalysisSettingsError(`sample_rate ${s.sampleRate} must be positive`);
+  const { min, max } = AUDIO_BOUNDS.analysisRateHz;
+  if (!Number.isInteger(s.sampleRate) || s.sampleRate < min || s.sampleRate > max) throw new AnalysisSettingsError(`sample_rate ${s.sampleRate} Hz must be a whole number from ${min} to ${max} Hz`);
 }
+
+/** Throws {@link AnalysisSettingsError} when `length` samples analysed with `s` make more windows than {@link AUDIO_BOUNDS} allows. */
+export function assertFrameBudget(length: number, s: AnalysisSettings): void {
+  const frames = frameCount(length, s);
+  if (frames > AUDIO_BOUNDS.maxFrames) {
+    const hop = Math.ceil((length - s.windowSize) / (AUDIO_BOUNDS.maxFrames - 1));
+    throw new AnalysisSettingsError(`${frames} analysis windows (${length} samples, hop_size ${s.hopSize}) are more than the ${AUDIO_BOUNDS.maxFrames} allowed: raise hop_size to at least ${hop}`);
+  }
+}
+
+/** `x` rounded to `digits` decimals, as the feature files and task outputs carry figures. */
+export const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
 
 /** Number of analysis windows over `length` samples (a short signal gets one zero-padded window). */
 export function frameCount(length: number, s: AnalysisSettings): number {

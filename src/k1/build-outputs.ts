@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { joinInside } from './fs-utils.ts';
+import { joinInside } from '../path-containment.ts';
 import { assertEnvironment } from './platformio.ts';
 
 /**
@@ -21,7 +21,7 @@ export function createBuildOutputs(root: string, now: () => number = Date.now): 
   return {
     async keep(environment, commit, firmwarePath) {
       assertEnvironment(environment);
-      const dir = joinInside(root, environment, `${commit.replace(/[^0-9a-f]/gi, '').slice(0, 12)}-${randomBytes(4).toString('hex')}`);
+      const dir = await joinInside(root, environment, `${commit.replace(/[^0-9a-f]/gi, '').slice(0, 12)}-${randomBytes(4).toString('hex')}`);
       await mkdir(dir, { recursive: true });
       const kept = join(dir, 'firmware.bin');
       await copyFile(firmwarePath, kept);
@@ -29,7 +29,7 @@ export function createBuildOutputs(root: string, now: () => number = Date.now): 
     },
     async prune(environment, maxAgeMs) {
       assertEnvironment(environment);
-      const envDir = joinInside(root, environment);
+      const envDir = await joinInside(root, environment);
       const names = await readdir(envDir).catch(() => [] as string[]);
       const removed: string[] = [];
       for (const name of names) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BoundedFetchError, fetchBounded, type BoundedAnswer } from './bounded-fetch.ts';
 import { parseDeviceAddress } from './device-address.ts';
 
 /** `GET /api/device/info`: what the firmware reports about itself. Extra fields are kept. */
@@ -39,7 +40,7 @@ export type DeviceInfo = z.infer<typeof deviceInfoSchema>;
 export type DevicePerformance = z.infer<typeof devicePerformanceSchema>;
 
 /** How a device call failed. */
-export type DeviceErrorCode = 'invalid_address' | 'unreachable' | 'timeout' | 'http_status' | 'malformed_json' | 'bad_shape' | 'rejected';
+export type DeviceErrorCode = 'invalid_address' | 'unreachable' | 'timeout' | 'http_status' | 'redirected' | 'too_large' | 'malformed_json' | 'bad_shape' | 'rejected';
 
 /** A device call that failed; the message names the device, the endpoint and (for a bad answer) the field. */
 export class DeviceApiError extends Error {
@@ -73,12 +74,15 @@ export interface DeviceApi {
   activatePattern(device: string, pattern: string, signal?: AbortSignal): Promise<{ confirmed: boolean; answer: Record<string, unknown> }>;
 }
 
-const MAX_BODY_CHARS = 256 * 1024;
+/** Largest device answer read, bytes; a longer one is cut off unread. */
+const MAX_BODY_BYTES = 256 * 1024;
 
 /**
  * A client of the K1 device API (`/api/device/info`, `/api/device/performance`,
- * `/api/pattern/activate`): every request has a timeout, every answer is checked against its
- * schema, and every failure is a {@link DeviceApiError} that says what went wrong where.
+ * `/api/pattern/activate`): every request has a timeout, redirects are refused (the request
+ * goes to the device named, nowhere else), answers are read up to 256 KiB and no further, every
+ * answer is checked against its schema, and every failure is a {@link DeviceApiError} that says
+ * what went wrong where.
  */
 export function createDeviceApi(options: DeviceApiOptions = {}): DeviceApi {
   const port = options.port ?? 80;
@@ -95,26 +99,30 @@ export function createDeviceApi(options: DeviceApiOptions = {}): DeviceApi {
     const where = devicePort === 80 ? address.host : `${address.host}:${devicePort}`;
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
-    let response: Response;
-    let text: string;
+    let response: BoundedAnswer;
     try {
-      response = await doFetch(`http://${where}${path}`, {
-        method,
-        signal: combined,
-        headers: { accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
-      text = await response.text();
+      response = await fetchBounded(
+        doFetch,
+        `http://${where}${path}`,
+        {
+          method,
+          signal: combined,
+          headers: { accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
+          ...(body !== undefined && { body: JSON.stringify(body) }),
+        },
+        MAX_BODY_BYTES,
+      );
     } catch (error) {
+      if (error instanceof BoundedFetchError) throw new DeviceApiError(error.refusal === 'redirect' ? 'redirected' : 'too_large', where, endpoint, error.message);
       if (timeout.aborted) throw new DeviceApiError('timeout', where, endpoint, `no answer within ${timeoutMs} ms (device busy, rebooting or off the network)`);
       if (signal?.aborted) throw new DeviceApiError('unreachable', where, endpoint, 'request aborted (worker shutting down)');
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new DeviceApiError('unreachable', where, endpoint, `cannot connect (${cause?.code ?? cause?.message ?? (error as Error).message}); is the device powered and on the network?`);
     }
+    const text = new TextDecoder().decode(response.body);
     if (!response.ok) {
       throw new DeviceApiError('http_status', where, endpoint, `answered HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`, response.status);
     }
-    if (text.length > MAX_BODY_CHARS) throw new DeviceApiError('malformed_json', where, endpoint, `answer is ${text.length} characters, more than the ${MAX_BODY_CHARS} a device answer may be`);
     let json: unknown;
     if (method === 'POST' && text.trim() === '') json = {};
     else {

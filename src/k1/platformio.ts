@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BuildLogScanner, type BuildLogFacts } from './build-log.ts';
 import { assertDeviceAddress } from './device-address.ts';
-import { joinInside } from './fs-utils.ts';
+import { joinInside, PathEscapeError } from '../path-containment.ts';
 import { runProcess } from './run-process.ts';
 
 /** PlatformIO environment names: the only characters ever passed to `pio -e`. */
@@ -137,7 +137,7 @@ export function createPlatformIO(options: PlatformIOOptions): PlatformIO {
   const logCap = options.logCapBytes ?? 256 * 1024;
   const env = { PLATFORMIO_DISABLE_COLOR: 'true', ...options.env };
   const scratchDir = options.scratchDir ?? tmpdir();
-  const buildDir = (environment: string): string => joinInside(projectDir, '.pio', 'build', environment);
+  const buildDir = (environment: string): Promise<string> => joinInside(projectDir, '.pio', 'build', environment);
 
   return {
     projectDir,
@@ -155,21 +155,27 @@ export function createPlatformIO(options: PlatformIOOptions): PlatformIO {
         ...(runOptions.signal && { signal: runOptions.signal }),
       });
       const facts = scanner.facts();
-      const bin = joinInside(dir, '.pio', 'build', environment, 'firmware.bin');
-      const built = run.exitCode === 0 && (await isFile(bin));
+      // A firmware.bin that is a symbolic link out of the project (a hostile checkout) is no build output.
+      const bin = await joinInside(dir, '.pio', 'build', environment, 'firmware.bin').catch((error: unknown) => {
+        if (error instanceof PathEscapeError) return undefined;
+        throw error;
+      });
+      const built = run.exitCode === 0 && bin !== undefined && (await isFile(bin));
       let errorMessage = '';
-      if (!built) {
+      if (bin === undefined) {
+        errorMessage = `pio run -e ${environment}: .pio/build/${environment}/firmware.bin leads outside the project ${dir} (symbolic links resolved); refused`;
+      } else if (!built) {
         errorMessage =
           run.exitCode === 0 && !run.timedOut
             ? `pio run -e ${environment} succeeded but ${bin} is missing`
             : failureReason(`pio run -e ${environment}`, run.exitCode, run.timedOut, run.aborted, buildTimeoutMs, facts, run.output);
       }
-      return { success: built, firmwareBinPath: built ? bin : '', log: run.output, errorMessage, facts, durationMs: run.durationMs };
+      return { success: built, firmwareBinPath: built && bin !== undefined ? bin : '', log: run.output, errorMessage, facts, durationMs: run.durationMs };
     },
 
     async clean(environment) {
       assertEnvironment(environment);
-      const dir = buildDir(environment);
+      const dir = await buildDir(environment);
       if (!(await exists(dir))) return { removedPaths: [] };
       await rm(dir, { recursive: true, force: true });
       return { removedPaths: [dir] };
@@ -185,7 +191,7 @@ export function createPlatformIO(options: PlatformIOOptions): PlatformIO {
       await mkdir(scratchDir, { recursive: true });
       const buildDir = await mkdtemp(join(scratchDir, 'k1-upload-'));
       try {
-        const target = joinInside(buildDir, otaEnvironment, 'firmware.bin');
+        const target = join(buildDir, otaEnvironment, 'firmware.bin'); // our own temporary directory; the environment is a checked name
         await mkdir(dirname(target), { recursive: true });
         await copyFile(firmware, target);
         if (runOptions.sha256 !== undefined) {

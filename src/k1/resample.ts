@@ -1,40 +1,29 @@
-/** Zero crossings of the sinc kernel on each side (quality against speed). */
-const HALF_ZEROS = 16;
+import libsamplerate from '@alexanderolsen/libsamplerate-js';
 
-/** Blackman window over [-1, 1]. */
-function blackman(x: number): number {
-  const t = (x + 1) / 2;
-  return 0.42 - 0.5 * Math.cos(2 * Math.PI * t) + 0.08 * Math.cos(4 * Math.PI * t);
-}
+// A CommonJS module (UMD): its named exports are reached through the default import.
+const { ConverterType, create } = libsamplerate;
 
 /**
- * Band-limited resampling (windowed-sinc interpolation, Blackman window). When downsampling, the
- * kernel is widened so that it also low-passes at the new Nyquist frequency: no aliasing.
+ * Band-limited resampling with libsamplerate (Secret Rabbit Code, its WebAssembly build
+ * `@alexanderolsen/libsamplerate-js`), converter SRC_SINC_MEDIUM_QUALITY. Measured on a 2 s
+ * 44.1 kHz sine resampled to 16 kHz (test/k1/resample.test.ts): a tone at 8.5 kHz, which aliases
+ * to 7.5 kHz, comes out at -126 dB (the windowed sinc this replaced let it through at -17 dB);
+ * 7 kHz passes within 0.3 dB. Mono; the output has `floor(input.length * toRate / fromRate)`
+ * samples, aligned with the input (sample n of the output is at time n / toRate).
+ * @throws RangeError when a rate is not positive.
  */
-export function resample(input: Float32Array, fromRate: number, toRate: number): Float32Array {
+export async function resample(input: Float32Array, fromRate: number, toRate: number): Promise<Float32Array> {
   if (!(fromRate > 0) || !(toRate > 0)) throw new RangeError(`sample rates must be positive, got ${fromRate} and ${toRate}`);
   if (fromRate === toRate) return Float32Array.from(input);
-  const ratio = toRate / fromRate;
-  const outLength = Math.floor((input.length * toRate) / fromRate);
-  const out = new Float32Array(outLength);
-  const cutoff = Math.min(1, ratio); // relative to the input Nyquist
-  const halfWidth = HALF_ZEROS / cutoff; // in input samples
-  for (let n = 0; n < outLength; n++) {
-    const centre = n / ratio;
-    const first = Math.max(0, Math.ceil(centre - halfWidth));
-    const last = Math.min(input.length - 1, Math.floor(centre + halfWidth));
-    let acc = 0;
-    let norm = 0;
-    for (let k = first; k <= last; k++) {
-      const d = k - centre;
-      const x = d * cutoff;
-      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
-      const w = sinc * blackman(d / halfWidth) * cutoff;
-      acc += input[k]! * w;
-      norm += w;
-    }
-    // Normalising by the kernel sum keeps DC gain at 1 near the edges, where the kernel is cut.
-    out[n] = norm !== 0 ? acc / norm : 0;
+  const src = await create(1, fromRate, toRate, { converterType: ConverterType.SRC_SINC_MEDIUM_QUALITY });
+  try {
+    // libsamplerate holds back the last samples until the input ends; the wrapper never says it
+    // has, so zeros flush them out and the output is cut to its exact length.
+    const flush = Math.ceil(512 * Math.max(1, fromRate / toRate));
+    const padded = new Float32Array(input.length + flush);
+    padded.set(input);
+    return src.full(padded).slice(0, Math.floor((input.length * toRate) / fromRate));
+  } finally {
+    src.destroy();
   }
-  return out;
 }

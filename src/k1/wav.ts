@@ -1,3 +1,5 @@
+import { AUDIO_BOUNDS } from './audio.ts';
+
 /** A decoded WAV file, mixed down to mono. */
 export interface DecodedWav {
   readonly sampleRate: number;
@@ -24,7 +26,8 @@ const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
 /**
  * Decodes a RIFF/WAVE file: integer PCM (8, 16, 24, 32 bit) or IEEE float (32, 64 bit), plain or
- * WAVE_FORMAT_EXTENSIBLE, any channel count, mixed down to mono. Walks the chunks (skipping LIST,
+ * WAVE_FORMAT_EXTENSIBLE, any channel count, mixed down to mono; the sample rate must be within
+ * AUDIO_BOUNDS.sourceRateHz (8-192 kHz) and the audio last at most AUDIO_BOUNDS.maxSeconds. Walks the chunks (skipping LIST,
  * fact and others, honouring the pad byte after odd-sized chunks); a data chunk that claims more
  * bytes than the file holds (a stream that was cut) is read up to the last whole frame.
  */
@@ -59,7 +62,8 @@ export function decodeWav(bytes: Uint8Array): DecodedWav {
   if (!data) throw new WavFormatError('no data chunk');
   const { format, channels, sampleRate, bits } = fmt;
   if (channels < 1) throw new WavFormatError('fmt chunk says 0 channels');
-  if (sampleRate < 1) throw new WavFormatError('fmt chunk says a sample rate of 0');
+  const rates = AUDIO_BOUNDS.sourceRateHz;
+  if (sampleRate < rates.min || sampleRate > rates.max) throw new WavFormatError(`fmt chunk says a sample rate of ${sampleRate} Hz; samples are read at ${rates.min} to ${rates.max} Hz`);
   let encoding: 'pcm' | 'float';
   if (format === WAVE_FORMAT_PCM && [8, 16, 24, 32].includes(bits)) encoding = 'pcm';
   else if (format === WAVE_FORMAT_IEEE_FLOAT && (bits === 32 || bits === 64)) encoding = 'float';
@@ -69,6 +73,9 @@ export function decodeWav(bytes: Uint8Array): DecodedWav {
   if (fmt.blockAlign !== frameBytes) throw new WavFormatError(`block align ${fmt.blockAlign} does not match ${channels} channels of ${bits} bits`);
 
   const frames = Math.floor(data.size / frameBytes);
+  if (frames > AUDIO_BOUNDS.maxSeconds * sampleRate) {
+    throw new WavFormatError(`the data chunk holds ${(frames / sampleRate).toFixed(1)} s of audio; samples may last at most ${AUDIO_BOUNDS.maxSeconds} s: cut it shorter`);
+  }
   const samples = new Float32Array(frames);
   const read = sampleReader(view, encoding, bits);
   for (let f = 0; f < frames; f++) {

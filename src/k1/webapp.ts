@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { joinInside } from './fs-utils.ts';
+import { joinInside } from '../path-containment.ts';
 import { runProcess, type RunProcessResult } from './run-process.ts';
 
 /** Options of {@link createWebappBuilder}. */
@@ -53,7 +53,8 @@ export function createWebappBuilder(options: WebappBuilderOptions): WebappBuilde
   const outputDir = options.outputDir ?? 'dist';
   return {
     async build(webappDir, label, signal, repoDir = options.repoDir) {
-      const dir = joinInside(repoDir, webappDir);
+      // Symbolic links resolved: a web app directory linked out of the checkout is refused (PathEscapeError) before npm runs.
+      const dir = await joinInside(repoDir, webappDir);
       if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) {
         return { success: false, bundlePath: '', sizeBytes: 0, errorMessage: `Web app directory ${webappDir} does not exist in the repository`, log: '' };
       }
@@ -71,7 +72,7 @@ export function createWebappBuilder(options: WebappBuilderOptions): WebappBuilde
           return { success: false, bundlePath: '', sizeBytes: 0, errorMessage: why, log };
         }
       }
-      const out = joinInside(dir, outputDir);
+      const out = await joinInside(dir, outputDir);
       if (!(await stat(out).then((s) => s.isDirectory(), () => false))) {
         return { success: false, bundlePath: '', sizeBytes: 0, errorMessage: `npm run build left no ${outputDir}/ directory in ${webappDir}`, log };
       }

@@ -68,13 +68,19 @@ function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer | unde
   });
 }
 
+/** `sha256=` and exactly 64 hex digits: nothing before, nothing after. */
+const SIGNATURE_HEADER = /^sha256=([0-9a-fA-F]{64})$/;
+
 /**
- * Whether `header` (`sha256=<hex>`) is the HMAC-SHA256 of the raw body under `secret`. Compared
- * in constant time; a header of the wrong length or form is simply false, never an exception.
+ * Whether `header` (`sha256=<64 hex digits>`, exactly) is the HMAC-SHA256 of the exact raw body
+ * bytes under `secret`. Compared in constant time; a header of any other form (trailing junk
+ * included: `Buffer.from(hex, 'hex')` alone would stop at it and pass) is simply false, never an
+ * exception.
  */
 export function verifySignature(secret: string, rawBody: Buffer, header: string | undefined): boolean {
-  if (header === undefined || !header.startsWith('sha256=')) return false;
-  const given = Buffer.from(header.slice('sha256='.length), 'hex');
+  const hex = header === undefined ? undefined : SIGNATURE_HEADER.exec(header)?.[1];
+  if (hex === undefined) return false;
+  const given = Buffer.from(hex, 'hex');
   const expected = createHmac('sha256', secret).update(rawBody).digest();
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -106,9 +112,10 @@ export function createPushWebhookHandler<W extends AnyWorkflow>(options: GithubW
       if (event !== 'push') return answer(res, 422, { error: `Event "${event}" is not handled: only push events start builds.` });
       let payload: unknown;
       try {
-        payload = JSON.parse(raw.toString('utf8'));
-      } catch {
-        return answer(res, 400, { error: 'The body is not JSON: set the webhook content type to application/json.' });
+        // Strict UTF-8 (no replacement characters) and one JSON document (JSON.parse refuses anything after it).
+        payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+      } catch (error) {
+        return answer(res, 400, { error: `The body is not one JSON document (${error instanceof Error ? error.message : String(error)}): set the webhook content type to application/json.` });
       }
       const parsed = pushEventSchema.safeParse(payload);
       if (!parsed.success) {

@@ -73,11 +73,83 @@ function isCallBackLater(value: unknown): value is CallBackLater<unknown> {
 
 type Result = Awaited<ReturnType<ConductorWorker['execute']>>;
 
+/** A handler that passed its deadline: its attempt was failed, but its promise has not settled yet. */
+export interface OverdueHandler {
+  readonly taskName: string;
+  readonly taskId: string;
+  readonly workflowInstanceId: string;
+  /** The deadline it passed, seconds. */
+  readonly deadlineSeconds: number;
+  /** `Date.now()` when the deadline passed. */
+  readonly overdueSince: number;
+  /** Settles (never rejects) when the handler's promise finally settles. */
+  readonly settled: Promise<void>;
+}
+
+const overdue = new WeakMap<object, OverdueHandler>();
+
+/**
+ * The handler still running behind a result {@link createWorker} answered because the handler
+ * passed its deadline; undefined for every other result. runWorkers reports these on /health.
+ */
+export function overdueHandler(result: unknown): OverdueHandler | undefined {
+  return typeof result === 'object' && result !== null ? overdue.get(result) : undefined;
+}
+
+/**
+ * How long a handler may run: the polled task's `responseTimeoutSeconds` (conductor-oss copies it
+ * from the TaskDef onto every Task it hands out, and times the attempt out once it passes without
+ * an update), else the contract's, else its `timeoutSeconds`; undefined when none is positive.
+ * The deadline is 10 % (at most 5 s) short of it, so the failure and its reason reach the server
+ * before the server times the attempt out with a generic reason.
+ */
+function handlerDeadline(task: Task, contract: AnyTaskContract): { seconds: number; limitSeconds: number } | undefined {
+  const options = contract.options as { responseTimeoutSeconds?: number; timeoutSeconds?: number };
+  const limit = [task.responseTimeoutSeconds, options.responseTimeoutSeconds, options.timeoutSeconds].find((s): s is number => typeof s === 'number' && s > 0);
+  return limit === undefined ? undefined : { seconds: Math.round((limit - Math.min(5, limit / 10)) * 10) / 10, limitSeconds: limit };
+}
+
+/**
+ * A readable reason for whatever a handler threw: an Error's message, a string, an object's
+ * string `message`; anything else (`Object.create(null)`, undefined, a symbol) described in JSON
+ * or by `String`, without ever throwing itself.
+ */
+function describeThrown(taskName: string, thrown: unknown): string {
+  if (thrown instanceof Error) return thrown.message !== '' ? thrown.message : `The ${taskName} handler threw ${thrown.name} with no message`;
+  if (typeof thrown === 'string' && thrown !== '') return thrown;
+  try {
+    const message = (thrown as { message?: unknown } | null | undefined)?.message;
+    if (typeof message === 'string' && message !== '') return message;
+  } catch {
+    // A getter or a proxy that throws: describe the value below.
+  }
+  let text: string;
+  try {
+    text = typeof thrown === 'symbol' || thrown === undefined ? String(thrown) : (JSON.stringify(thrown) ?? Object.prototype.toString.call(thrown));
+  } catch {
+    text = Object.prototype.toString.call(thrown);
+  }
+  return `The ${taskName} handler threw a value that is not an Error: ${text.slice(0, 500)}`;
+}
+
+const isTerminal = (thrown: unknown): boolean => {
+  try {
+    return thrown instanceof NonRetryableException || (thrown as { name?: unknown } | null | undefined)?.name === 'NonRetryableException';
+  } catch {
+    return false;
+  }
+};
+
 /**
  * Binds a handler to a task contract as an SDK `ConductorWorker`. Input that fails the contract's
  * schema fails the task with FAILED_WITH_TERMINAL_ERROR naming every bad field (no retry can fix
  * it); so does output that fails it. A thrown error fails the attempt (retried per the TaskDef)
- * unless it is a {@link TerminalError}. Nothing a handler does escapes: the worker keeps polling.
+ * unless it is a {@link TerminalError}; a thrown value that is not an Error fails it with a
+ * reason describing the value. A handler that does not settle by its deadline (10 %, at most
+ * 5 s, short of the task's `responseTimeoutSeconds`, else the contract's, else its
+ * `timeoutSeconds`) fails the attempt
+ * (FAILED, retried), its `ctx.signal` is aborted, and {@link overdueHandler} names it until it
+ * settles. Nothing a handler does escapes: the worker keeps polling.
  *
  * @example
  * ```ts
@@ -112,6 +184,8 @@ export function createWorker<C extends AnyTaskContract>(contract: C, handler: Ta
         outputData: { validationErrors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
       });
     }
+    const deadline = handlerDeadline(task, contract);
+    const expired = new AbortController();
     const context: TaskContext = {
       taskId,
       workflowInstanceId: task.workflowInstanceId ?? '',
@@ -121,15 +195,38 @@ export function createWorker<C extends AnyTaskContract>(contract: C, handler: Ta
       log: (message) => {
         if (logs.length < maxLogLines) logs.push({ log: message, createdTime: Date.now(), taskId });
       },
-      signal: options.signal ?? new AbortController().signal,
+      signal: options.signal ? AbortSignal.any([options.signal, expired.signal]) : expired.signal,
     };
+    // Called inside a promise chain, so a handler that throws before returning a promise is a rejection too.
+    const running = Promise.resolve().then(() => handler(parsed.data as TaskInput<C>, context));
+    const TIMED_OUT = Symbol('timed out');
+    let timer: NodeJS.Timeout | undefined;
     let returned: unknown;
     try {
-      returned = await handler(parsed.data as TaskInput<C>, context);
+      returned = await (deadline === undefined
+        ? running
+        : Promise.race([running, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), deadline.seconds * 1000)))]));
     } catch (error) {
-      const terminal = error instanceof NonRetryableException || (error as { name?: string })?.name === 'NonRetryableException';
-      const message = error instanceof Error ? error.message : String(error);
-      return finish({ status: terminal ? 'FAILED_WITH_TERMINAL_ERROR' : 'FAILED', reasonForIncompletion: message, outputData: {} });
+      return finish({ status: isTerminal(error) ? 'FAILED_WITH_TERMINAL_ERROR' : 'FAILED', reasonForIncompletion: describeThrown(contract.name, error), outputData: {} });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (returned === TIMED_OUT) {
+      const reason = `The ${contract.name} handler did not settle within ${deadline!.seconds} s (its deadline, just short of the task's responseTimeoutSeconds of ${deadline!.limitSeconds} s); the attempt fails and is retried per the task definition.`;
+      expired.abort(new Error(reason));
+      const result = finish({ status: 'FAILED', reasonForIncompletion: reason, outputData: {} });
+      overdue.set(result, {
+        taskName: contract.name,
+        taskId,
+        workflowInstanceId: context.workflowInstanceId,
+        deadlineSeconds: deadline!.seconds,
+        overdueSince: Date.now(),
+        settled: running.then(
+          () => undefined,
+          () => undefined,
+        ),
+      });
+      return result;
     }
     if (isCallBackLater(returned)) {
       return finish({ status: 'IN_PROGRESS', callbackAfterSeconds: returned.afterSeconds, outputData: (returned.partialOutput ?? {}) as Record<string, unknown> });

@@ -3,10 +3,10 @@
  * against a Conductor server with graceful shutdown, health and metrics ({@link runWorkers}).
  * @packageDocumentation
  */
-export { callBackLater, createWorker, describeIssues, TerminalError } from './create-worker.ts';
-export type { CallBackLater, ExecutionObserver, TaskContext, TaskHandler, WorkerOptions } from './create-worker.ts';
+export { callBackLater, createWorker, describeIssues, overdueHandler, TerminalError } from './create-worker.ts';
+export type { CallBackLater, ExecutionObserver, OverdueHandler, TaskContext, TaskHandler, WorkerOptions } from './create-worker.ts';
 export { normalizeServerUrl, runWorkers } from './run-workers.ts';
-export type { HeldTask, RunningWorkers, RunWorkersOptions, StoppedTask, StopReport, WorkerBinding, WorkerHealth, WorkerStatus } from './run-workers.ts';
+export type { HeldTask, RunningWorkers, RunWorkersOptions, StoppedTask, StopReport, StuckHandler, WorkerBinding, WorkerHealth, WorkerStatus } from './run-workers.ts';
 export { recordDeviceHealth, recordFirmwareBuild } from './worker-metrics.ts';
 export type { DeviceHealthSample, ExecutionStatus, FirmwareBuildStatus, TaskTally } from './worker-metrics.ts';
 export { parseWorkerEnv, runWorkersOptions, WORKER_ENV_VARIABLES } from './worker-env.ts';

@@ -10,6 +10,7 @@ import {
 } from '@io-orkes/conductor-javascript';
 import { handBack, installDrainMode, type ConductorClient } from './drain-mode.ts';
 import { startHealthServer, type HealthServer } from './health-server.ts';
+import { overdueHandler, type OverdueHandler } from './create-worker.ts';
 import { InFlightTracker, type HandBackResult, type InFlightPhase, type InFlightTask } from './in-flight.ts';
 import { ServerContact, describeError } from './server-contact.ts';
 import { WorkerError, type WorkerProblem } from './worker-error.ts';
@@ -61,15 +62,32 @@ export interface RunWorkersOptions {
   readonly signals?: readonly NodeJS.Signals[];
 }
 
-/** `GET /health`: 200 when UP (polling and the server answers), 503 when DOWN. */
+/** `GET /health`: 200 when UP (polling, the server answers, no handler stuck past its deadline), 503 when DOWN. */
 export interface WorkerHealth {
   readonly status: 'UP' | 'DOWN';
   readonly polling: boolean;
   readonly serverReachable: boolean;
   /** Last successful exchange with the Conductor server (ISO time), if any. */
   readonly lastContactAt?: string;
+  /**
+   * Handlers that passed their deadline (the task's responseTimeoutSeconds) and never settled:
+   * their attempts were failed, but each still runs in this process. Any makes the process DOWN,
+   * so a liveness probe restarts it.
+   */
+  readonly stuckHandlers: readonly StuckHandler[];
   /** Why it is DOWN. */
   readonly problem?: string;
+}
+
+/** A handler past its deadline that has not settled, as `/health` shows it. */
+export interface StuckHandler {
+  readonly taskName: string;
+  readonly taskId: string;
+  readonly workflowInstanceId: string;
+  /** The deadline it passed, seconds. */
+  readonly deadlineSeconds: number;
+  /** How long since it passed, ms. */
+  readonly overdueMs: number;
 }
 
 /** A task held by the process, as `/status` shows it. */
@@ -137,6 +155,9 @@ export interface RunningWorkers {
   metrics(): Promise<string>;
 }
 
+/** What a worker's execute() is raced against: its task's responseTimeoutSeconds passed. */
+const EXPIRED = Symbol('responseTimeoutSeconds passed');
+
 /** How long a stop waits for the batch polls in flight (a long poll answers in ~100 ms). */
 const POLL_DRAIN_MS = 2_000;
 /** How long the results of handed-back tasks may take to reach the server. */
@@ -179,6 +200,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
   }
 
   const tracker = new InFlightTracker();
+  const stuck = new Set<OverdueHandler>();
   const metrics = new WorkerMetrics(names, (name) => tracker.countOf(name));
   const contact = new ServerContact(settings.serverUrl);
   const lastPollAt = new Map<string, number>();
@@ -208,6 +230,30 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
     },
   });
 
+  /** Records a worker that did not answer within `limit` s as stuck until it settles; the result that fails its attempt. */
+  const overdueResult = (taskName: string, task: Task, limit: number, executing: Promise<unknown>): Awaited<ReturnType<ConductorWorker['execute']>> => {
+    const late: OverdueHandler = {
+      taskName,
+      taskId: task.taskId ?? '',
+      workflowInstanceId: task.workflowInstanceId ?? '',
+      deadlineSeconds: limit,
+      overdueSince: Date.now(),
+      settled: executing.then(
+        () => undefined,
+        () => undefined,
+      ),
+    };
+    noteOverdue(late);
+    return { status: 'FAILED', reasonForIncompletion: `The ${taskName} worker did not answer within ${limit} s (the task's responseTimeoutSeconds); the attempt fails and is retried per the task definition.`, outputData: {} };
+  };
+  const noteOverdue = (late: OverdueHandler): void => {
+    stuck.add(late);
+    void late.settled.then(() => {
+      stuck.delete(late);
+      logger.warn(`The ${late.taskName} handler of task ${late.taskId} settled ${Date.now() - late.overdueSince} ms after its deadline; its result was discarded.`);
+    });
+  };
+
   const track = (worker: ConductorWorker): ConductorWorker => ({
     ...worker,
     execute: async (task) => {
@@ -218,16 +264,32 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
       logger.info('task started', fields);
       let status: ExecutionStatus = 'FAILED';
       let reason: string | undefined;
+      // A worker not made by createWorker has no deadline of its own: it gets the task's
+      // responseTimeoutSeconds (createWorker's deadline falls 10 % before it, so it answers first).
+      const limit = task.responseTimeoutSeconds ?? 0;
+      const executing = Promise.resolve().then(() => worker.execute(task));
+      let expiry: NodeJS.Timeout | undefined;
+      const expired = new Promise<typeof EXPIRED>((resolve) => {
+        if (limit > 0) expiry = setTimeout(() => resolve(EXPIRED), limit * 1000);
+      });
       try {
-        const result = await Promise.race([worker.execute(task), execution.handedBack]);
+        const raced = await Promise.race([executing, execution.handedBack, expired]);
+        clearTimeout(expiry);
+        const result =
+          raced === EXPIRED
+            ? overdueResult(worker.taskDefName, task, limit, executing)
+            : raced;
         if (result === handBackResult) {
           // The SDK reports an IN_PROGRESS result's logs from its task context only.
           getTaskContext()?.addLog(handBackWhy);
         }
         status = (result.status ?? 'COMPLETED') as ExecutionStatus;
         reason = 'reasonForIncompletion' in result ? result.reasonForIncompletion : undefined;
+        const late = overdueHandler(result);
+        if (late !== undefined) noteOverdue(late);
         return result;
       } catch (error) {
+        clearTimeout(expiry);
         status = error instanceof NonRetryableException ? 'FAILED_WITH_TERMINAL_ERROR' : 'FAILED';
         reason = describeError(error);
         throw error;
@@ -279,12 +341,21 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
   const health = (): WorkerHealth => {
     const polling = manager.isPolling && stopping === undefined;
     const state = contact.state();
-    const up = polling && state.reachable;
-    const problem = !polling ? (stopping !== undefined ? 'stopping' : 'not polling') : state.problem;
+    const now = Date.now();
+    const stuckHandlers = [...stuck].map((h) => ({ taskName: h.taskName, taskId: h.taskId, workflowInstanceId: h.workflowInstanceId, deadlineSeconds: h.deadlineSeconds, overdueMs: now - h.overdueSince }));
+    const up = polling && state.reachable && stuckHandlers.length === 0;
+    const problem = !polling
+      ? stopping !== undefined
+        ? 'stopping'
+        : 'not polling'
+      : !state.reachable
+        ? state.problem
+        : `${stuckHandlers.length} handler(s) passed their deadline and never settled (${stuckHandlers.map((h) => `${h.taskName} ${h.taskId}`).join(', ')}); their attempts were failed, but they still run in this process: restart it`;
     return {
       status: up ? 'UP' : 'DOWN',
       polling,
       serverReachable: state.reachable,
+      stuckHandlers,
       ...(state.lastSuccessAt > 0 && { lastContactAt: new Date(state.lastSuccessAt).toISOString() }),
       ...(!up && problem !== undefined && { problem }),
     };

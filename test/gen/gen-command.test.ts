@@ -127,4 +127,33 @@ describe('k1-workflows gen', () => {
     expect(await gen('--bogus')).toBe(2);
     expect(err.join('\n')).toContain('usage: k1-workflows gen');
   });
+
+  // Issue 15: names become file names (generated/tasks/<name>.json, generated/workflows/<name>.v<n>.json, docs/workflows/<name>.md).
+  it('refuses task and workflow names that are not file-safe, naming the allowed pattern, and writes nothing anywhere', async () => {
+    writeDefinitions(`
+import { z } from 'zod';
+import { defineTask, workflow } from '../../../src/index.ts';
+const step = defineTask({ name: '../../../escaped', description: 'A step.', input: z.object({ v: z.string() }), output: z.object({ v: z.string() }) });
+export const main = workflow(
+  { name: '../handler', version: 1, description: 'm', input: z.object({ v: z.string() }), output: z.object({}) },
+  (f) => f.task(step, (s) => ({ v: s.input.v })).output(() => ({})),
+);
+export const workflows = [main];
+`);
+    expect(await gen()).toBe(1);
+    const text = err.join('\n');
+    expect(text).toContain('task ../../../escaped');
+    expect(text).toContain('the name "../../../escaped" is not a safe Conductor name: use letters, digits, "_" and "-" only (^[A-Za-z0-9_-]+$)');
+    expect(text).toContain('the name "../handler" is not a safe Conductor name');
+    expect(existsSync(join(root, 'generated'))).toBe(false);
+    expect(existsSync(join(root, '..', '..', 'escaped.json'))).toBe(false);
+    expect(existsSync(join(root, 'docs'))).toBe(false);
+  });
+
+  it('syncFiles refuses a path that leaves the root before writing anything', async () => {
+    const { syncFiles } = await import('../../src/gen/sync-files.ts');
+    const files = [{ path: 'generated/tasks/ok.json', content: '{}' }, { path: 'generated/tasks/../../../outside.json', content: '{}' }];
+    await expect(syncFiles(root, files, [], { check: false })).rejects.toThrow(`generated/tasks/../../../outside.json is outside ${root}`);
+    expect(existsSync(join(root, 'generated'))).toBe(false);
+  });
 });

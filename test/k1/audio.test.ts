@@ -78,8 +78,8 @@ describe('decodeWav', () => {
 });
 
 describe('resample', () => {
-  it('keeps a tone in band at its frequency and level', () => {
-    const out = resample(sine(440, 44100, 1), 44100, 16000);
+  it('keeps a tone in band at its frequency and level', async () => {
+    const out = await resample(sine(440, 44100, 1), 44100, 16000);
     expect(out.length).toBe(16000);
     expect(rms(out, 1000, 15000)).toBeCloseTo(0.5 / Math.SQRT2, 2);
     const spec = spectralFeatures(spectrogram(out, { sampleRate: 16000, windowSize: 4096, hopSize: 2048 }));
@@ -87,9 +87,20 @@ describe('resample', () => {
     expect(spec.centroidMeanHz).toBeLessThan(460);
   });
 
-  it('filters out what is above the new Nyquist frequency instead of aliasing it', () => {
-    const out = resample(sine(10_000, 44100, 0.5), 44100, 16000);
+  it('filters out what is above the new Nyquist frequency instead of aliasing it', async () => {
+    const out = await resample(sine(10_000, 44100, 0.5), 44100, 16000);
     expect(rms(out, 500, out.length - 500)).toBeLessThan(0.01);
+  });
+
+  // Issue 15: the windowed sinc this replaced let an 8.5 kHz tone through at -17 dB (aliased to 7.5 kHz)
+  // while its header said "no aliasing"; resample.ts documents -126 dB.
+  it('rejects a near-Nyquist tone by at least 120 dB (44.1 kHz to 16 kHz, 8.5 kHz aliases to 7.5 kHz) and passes 7 kHz within 0.5 dB', async () => {
+    const db = (x: Float32Array): number => 20 * Math.log10(rms(x, 2000, x.length - 2000) / (1 / Math.SQRT2));
+    const near = await resample(sine(8500, 44100, 2, 1), 44100, 16000);
+    const inBand = await resample(sine(7000, 44100, 2, 1), 44100, 16000);
+    console.log(`resample 44.1 -> 16 kHz: 8.5 kHz tone at ${db(near).toFixed(1)} dB, 7 kHz tone at ${db(inBand).toFixed(2)} dB`);
+    expect(db(near)).toBeLessThan(-120);
+    expect(Math.abs(db(inBand))).toBeLessThan(0.5);
   });
 });
 

@@ -4,7 +4,7 @@
  * runs them (`worker.execute(task)`), so input validation, error policy and output checks are the
  * real ones.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConductorWorker } from '@io-orkes/conductor-javascript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -693,19 +693,86 @@ describe('the audio tasks', () => {
     expect((await completed('fetch_audio_sample', { sample_location: `artifact:${wavStored['artifact_id'] as string}` }))['sha256']).toBe(fetched['sha256']);
   });
 
-  it('refuses samples outside the sample directories, non-audio files, FLAC decoding and hop > window', async () => {
+  it('refuses samples outside the sample directories, non-audio files, FLAC and MP3 (which it cannot decode) and hop > window', async () => {
     const outside = await run('fetch_audio_sample', { sample_location: '../../etc/passwd' });
     expect(outside.status).toBe('FAILED_WITH_TERMINAL_ERROR');
     expect(outside.reasonForIncompletion).toMatch(/is outside the sample directories/);
     writeFileSync(join(dir, 'samples', 'notes.txt'), 'not audio');
-    expect((await run('fetch_audio_sample', { sample_location: 'notes.txt' })).reasonForIncompletion).toBe('notes.txt is not a WAV, FLAC or MP3 file (its first bytes match none of them)');
+    expect((await run('fetch_audio_sample', { sample_location: 'notes.txt' })).reasonForIncompletion).toBe('notes.txt is not a WAV file (its first bytes are not "RIFF....WAVE")');
+    // Issue 15: these were accepted, then refused by the decoder.
     writeFileSync(join(dir, 'samples', 'song.flac'), Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(60)]));
-    const flac = await completed('fetch_audio_sample', { sample_location: 'song.flac' });
-    expect(flac['format']).toBe('flac');
-    const decode = await run('decode_and_resample', { local_path: flac['local_path'], sample_rate: 16000 });
-    expect(decode.status).toBe('FAILED_WITH_TERMINAL_ERROR');
-    expect(decode.reasonForIncompletion).toMatch(/this worker decodes WAV only/);
+    writeFileSync(join(dir, 'samples', 'song.mp3'), Buffer.concat([Buffer.from('ID3'), Buffer.alloc(60)]));
+    expect(await run('fetch_audio_sample', { sample_location: 'song.flac' })).toMatchObject({
+      status: 'FAILED_WITH_TERMINAL_ERROR',
+      reasonForIncompletion: 'song.flac is FLAC; the audio tasks decode WAV only: convert it first, e.g. ffmpeg -i in.flac out.wav',
+    });
+    expect((await run('fetch_audio_sample', { sample_location: 'song.mp3' })).reasonForIncompletion).toBe('song.mp3 is MP3; the audio tasks decode WAV only: convert it first, e.g. ffmpeg -i in.mp3 out.wav');
     const hop = await run('detect_onsets', { pcm_path: join(services.workDir, 'audio', 'x.f32'), sample_rate: 16000, window_size: 256, hop_size: 512 });
-    expect(hop).toMatchObject({ status: 'FAILED_WITH_TERMINAL_ERROR', reasonForIncompletion: 'hop_size 512 must be a whole number from 1 to window_size (256)' });
+    expect(hop).toMatchObject({ status: 'FAILED_WITH_TERMINAL_ERROR', reasonForIncompletion: 'hop_size 512 must be a whole number from 32 to 256 (window_size / 8 to window_size 256)' });
+  });
+});
+
+describe('symbolic links out of the checkout (issue 15)', () => {
+  let outside: string;
+  beforeAll(() => {
+    outside = join(dir, 'outside');
+    mkdirSync(join(outside, 'webapp'), { recursive: true });
+    writeFileSync(join(outside, 'secret.txt'), 'not for the artifact store\n');
+    writeFileSync(join(outside, 'secret.wav'), encodeWav(new Float32Array(800), 8000));
+    writeFileSync(join(outside, 'webapp', 'package.json'), '{"name":"elsewhere","scripts":{"build":"true"}}\n');
+  });
+
+  it('store_artifact refuses a link inside a readable directory that points outside them, and stores nothing', async () => {
+    const link = join(repoDir, 'leak.txt');
+    symlinkSync(join(outside, 'secret.txt'), link);
+    try {
+      const stored = (): number => (existsSync(join(dir, 'artifacts')) ? readdirSync(join(dir, 'artifacts')).length : 0);
+      const before = stored();
+      const result = await run('store_artifact', { source_path: link, category: 'reports', version: 'v-leak' });
+      expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
+      expect(result.reasonForIncompletion).toBe(`Artifact source ${link} is outside the directories this worker reads (${base.readableDirs.join(', ')})`);
+      expect(stored()).toBe(before);
+    } finally {
+      rmSync(link);
+    }
+  });
+
+  it('build_webapp refuses a committed web app directory that links outside the repository, and runs no npm', async () => {
+    symlinkSync(join(outside, 'webapp'), join(repoDir, 'linked-webapp'));
+    git(repoDir, 'add', 'linked-webapp');
+    git(repoDir, 'commit', '--quiet', '-m', 'a link out');
+    const commit = git(repoDir, 'rev-parse', 'HEAD');
+    const npmLog = join(dir, 'npm-calls.jsonl');
+    services = { ...services, webapp: createWebappBuilder({ repoDir, workDir: base.workDir, npmPath: FAKE_NPM, env: { FAKE_NPM_LOG: npmLog } }) };
+    workers = createK1Workers(services);
+    try {
+      const result = await run('build_webapp', { repo: 'K1.node1', branch: 'main', commit_sha: commit, webapp_dir: 'linked-webapp' });
+      expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
+      expect(result.reasonForIncompletion).toMatch(/^linked-webapp is outside .* \(symbolic links resolved\)/);
+      expect(existsSync(npmLog)).toBe(false);
+      expect(existsSync(join(outside, 'webapp', 'node_modules'))).toBe(false);
+    } finally {
+      git(repoDir, 'reset', '--quiet', '--hard', 'HEAD~1');
+    }
+  });
+
+  it('platformio_compile does not take a firmware.bin that links outside the project as its output', async () => {
+    services = { ...services, platformio: createPlatformIO({ projectDir: repo.projectDir, pioPath: FAKE_PIO, env: { FAKE_PIO_MODE: 'link-out', FAKE_PIO_LINK_TARGET: join(outside, 'secret.txt') } }) };
+    workers = createK1Workers(services);
+    const out = await completed('platformio_compile', { repo: 'K1.node1', branch: 'main', commit_sha: repo.webapp, environment: ENV });
+    expect(out).toMatchObject({ success: false, firmware_bin_path: '' });
+    expect(out['error_message']).toMatch(new RegExp(`^pio run -e ${ENV}: \\.pio/build/${ENV}/firmware\\.bin leads outside the project \\S+ \\(symbolic links resolved\\); refused$`));
+  });
+
+  it('fetch_audio_sample refuses a link in a sample directory that points outside them', async () => {
+    const link = join(dir, 'samples', 'leak.wav');
+    symlinkSync(join(outside, 'secret.wav'), link);
+    try {
+      const result = await run('fetch_audio_sample', { sample_location: 'leak.wav' });
+      expect(result.status).toBe('FAILED_WITH_TERMINAL_ERROR');
+      expect(result.reasonForIncompletion).toMatch(/^Sample leak.wav is outside the sample directories/);
+    } finally {
+      rmSync(link);
+    }
   });
 });

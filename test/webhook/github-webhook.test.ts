@@ -110,7 +110,7 @@ describe('GitHub webhook', () => {
     ['no event header', () => ({ body: push({ after: 'e'.repeat(40) }), headers: { 'x-hub-signature-256': sign(push({ after: 'e'.repeat(40) })) } }), 400, 'Missing X-GitHub-Event'],
     ['a push to another branch', () => ({ body: push({ ref: 'refs/heads/dev', after: 'f'.repeat(40) }), headers: { 'x-github-event': 'push', 'x-hub-signature-256': sign(push({ ref: 'refs/heads/dev', after: 'f'.repeat(40) })) } }), 422, 'only main start builds'],
     ['an event other than push', () => ({ body: push(), headers: { 'x-github-event': 'issues', 'x-hub-signature-256': sign(push()) } }), 422, 'only push events'],
-    ['a malformed body', () => ({ body: '{"ref": ', headers: { 'x-github-event': 'push', 'x-hub-signature-256': sign('{"ref": ') } }), 400, 'not JSON'],
+    ['a malformed body', () => ({ body: '{"ref": ', headers: { 'x-github-event': 'push', 'x-hub-signature-256': sign('{"ref": ') } }), 400, 'not one JSON document'],
     ['a body without the push fields', () => ({ body: '{"zen":"x"}', headers: { 'x-github-event': 'push', 'x-hub-signature-256': sign('{"zen":"x"}') } }), 400, 'missing fields: ref, after, repository'],
     ['an oversized body', () => ({ body: 'x'.repeat(100 * 1024), headers: { 'x-github-event': 'push', 'x-hub-signature-256': sign('x'.repeat(100 * 1024)) } }), 413, 'larger than'],
   ])('%s gets %s and starts nothing', async (_what, make, status, message) => {
@@ -128,6 +128,25 @@ describe('GitHub webhook', () => {
     expect(verifySignature(SECRET, Buffer.from(JSON.stringify(JSON.parse(raw.toString()))), sign(raw))).toBe(false);
     expect(verifySignature(SECRET, raw, 'sha1=abc')).toBe(false);
     expect(verifySignature(SECRET, raw, `sha256=${'zz'.repeat(32)}`)).toBe(false);
+  });
+
+  // Issue 15: Buffer.from(hex, 'hex') stops at the first non-hex character, so a valid digest
+  // followed by junk decoded to the valid digest and passed.
+  it('a valid signature followed by trailing junk is refused, in the header and in the body', async () => {
+    const raw = Buffer.from(push());
+    expect(verifySignature(SECRET, raw, `${sign(raw)}zz`)).toBe(false);
+    expect(verifySignature(SECRET, raw, `${sign(raw)} `)).toBe(false);
+    expect(verifySignature(SECRET, raw, sign(raw).toUpperCase().replace('SHA256=', 'sha256='))).toBe(true);
+    const before = conductor.engine.executions.size;
+    const header = await deliver(push(), { 'x-github-event': 'push', 'x-hub-signature-256': `${sign(push())}junk` });
+    expect(header).toEqual({ status: 401, json: { error: 'X-Hub-Signature-256 does not match the body: check the webhook secret.' } });
+    // Signed over everything, but not one JSON document: a second document, junk, bytes that are not UTF-8.
+    for (const body of [Buffer.from(`${push()}\n${push()}`), Buffer.from(`${push()}junk`), Buffer.concat([Buffer.from(push()), Buffer.from([0xff, 0xfe])])]) {
+      const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': sign(body) } });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(/^The body is not one JSON document \(/);
+    }
+    expect(conductor.engine.executions.size).toBe(before);
   });
 });
 

@@ -1,6 +1,7 @@
 import { TaskManager, noopLogger, type ConductorWorker, type Task, type TaskResult } from '@io-orkes/conductor-javascript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callBackLater, createWorker, TerminalError } from '../../src/worker/index.ts';
+import { defineTask } from '../../src/index.ts';
+import { callBackLater, createWorker, overdueHandler, TerminalError } from '../../src/worker/index.ts';
 import { firmwareReport, goodReport, sdkClient, sdkTask, startBench, type Bench } from './support.ts';
 
 /** execute() as a plain TaskResult (its type is a union with the SDK's in-progress result). */
@@ -9,6 +10,54 @@ const run = async (worker: ConductorWorker, task: Task): Promise<TaskResult> => 
 const report = (input: typeof goodReport) => ({ summary: `${input.environment}@${input.commit_sha}`, flash_kib: input.metrics.flash_bytes / 1024 });
 
 describe('createWorker, called directly', () => {
+  // Issue 15: a handler that never settles held its slot forever.
+  it("fails a handler that does not settle within the task's responseTimeoutSeconds, and aborts its signal", async () => {
+    let aborted: unknown;
+    const worker = createWorker(firmwareReport, async (_input, ctx) => {
+      ctx.signal.addEventListener('abort', () => (aborted = ctx.signal.reason));
+      return new Promise(() => {}); // never settles
+    });
+    const t0 = performance.now();
+    const result = await run(worker, sdkTask(goodReport, { responseTimeoutSeconds: 1 }));
+    const took = performance.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(890);
+    expect(took).toBeLessThan(2_000);
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      reasonForIncompletion: "The wt_firmware_report handler did not settle within 0.9 s (its deadline, just short of the task's responseTimeoutSeconds of 1 s); the attempt fails and is retried per the task definition.",
+    });
+    expect(String(aborted)).toContain('did not settle within 0.9 s');
+    expect(overdueHandler(result)).toMatchObject({ taskName: 'wt_firmware_report', taskId: 't-1', deadlineSeconds: 0.9 });
+  });
+
+  it("takes the deadline from the contract's responseTimeoutSeconds when the task carries none", async () => {
+    const quick = defineTask({ name: 'wt_quick', description: 'Never settles (test contract).', input: firmwareReport.input, output: firmwareReport.output, timeoutSeconds: 2, responseTimeoutSeconds: 1 });
+    const worker = createWorker(quick, async () => new Promise(() => {}));
+    const result = await run(worker, sdkTask(goodReport));
+    expect(result.reasonForIncompletion).toMatch(/^The wt_quick handler did not settle within 0.9 s/);
+  });
+
+  it('turns any thrown value into a failure with a readable reason, never an exception', async () => {
+    const cases: [unknown, string][] = [
+      [Object.create(null), 'The wt_firmware_report handler threw a value that is not an Error: {}'],
+      ['disk full', 'disk full'],
+      [undefined, 'The wt_firmware_report handler threw a value that is not an Error: undefined'],
+      [{ message: 'pio crashed' }, 'pio crashed'],
+      [Symbol('x'), 'The wt_firmware_report handler threw a value that is not an Error: Symbol(x)'],
+      [new Error(''), 'The wt_firmware_report handler threw Error with no message'],
+    ];
+    for (const [thrown, reason] of cases) {
+      const worker = createWorker(firmwareReport, async () => {
+        throw thrown;
+      });
+      expect(await run(worker, sdkTask(goodReport))).toMatchObject({ status: 'FAILED', reasonForIncompletion: reason });
+    }
+    const sync = createWorker(firmwareReport, (() => {
+      throw Object.create(null);
+    }) as never);
+    expect(await run(sync, sdkTask(goodReport))).toMatchObject({ status: 'FAILED' });
+  });
+
   it('fails malformed input terminally, naming every bad field and the fix', async () => {
     let called = false;
     const worker = createWorker(firmwareReport, async (input) => {

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createJsonLogger, createWorker, recordFirmwareBuild, runWorkers, silentLogger, WorkerError, type RunningWorkers } from '../../src/worker/index.ts';
-import { firmwareReport, get, goodReport, startBench, type Bench } from './support.ts';
+import { defineTask } from '../../src/index.ts';
+import { eventually, firmwareReport, get, goodReport, startBench, type Bench } from './support.ts';
 
 const report = (input: typeof goodReport) => ({ summary: `${input.environment}@${input.commit_sha}`, flash_kib: input.metrics.flash_bytes / 1024 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -154,6 +155,57 @@ describe('runWorkers', () => {
 
     await run({ workers: [createWorker(firmwareReport, async (input) => report(input))] });
     expect((await bench.waitFor(queued)).status).toBe('COMPLETED');
+  });
+
+  /** Registers a contract with responseTimeoutSeconds 1 and no retry; `hanging` settles on `release()`. */
+  const hangingTask = async (name: string) => {
+    const contract = defineTask({ name, description: 'Hangs on demand (test contract).', input: firmwareReport.input, output: firmwareReport.output, retryCount: 0, timeoutSeconds: 10, responseTimeoutSeconds: 1 });
+    await bench.register(contract);
+    let release!: () => void;
+    const hanging = new Promise<void>((resolve) => (release = resolve));
+    return { contract, hanging, release };
+  };
+
+  // Issue 15: a handler that never settled held its slot forever while /health said UP.
+  it('fails a handler stuck past responseTimeoutSeconds, frees its slot, and reports it on /health (503) until it settles', async () => {
+    const { contract: slow, hanging, release } = await hangingTask('wt_stuck_report');
+    const workers = await run({
+      workers: [
+        createWorker(slow, async (input) => {
+          if (input.environment === 'stuck') await hanging;
+          return report(input);
+        }),
+      ],
+    });
+    const id = await bench.start(slow.name, { ...goodReport, environment: 'stuck' });
+    const failed = await bench.waitFor(id, ['FAILED'], 8_000);
+    expect(failed.tasks[0]).toMatchObject({ status: 'FAILED', reasonForIncompletion: expect.stringMatching(/^The wt_stuck_report handler did not settle within 0.9 s/) });
+    const health = await get(`${workers.url}/health`);
+    expect(health.status).toBe(503);
+    expect(health.body.stuckHandlers).toHaveLength(failed.tasks.length);
+    expect(health.body.stuckHandlers[0]).toMatchObject({ taskName: 'wt_stuck_report', workflowInstanceId: id, deadlineSeconds: 0.9 });
+    expect(health.body.problem).toMatch(/handler\(s\) passed their deadline and never settled \(wt_stuck_report /);
+    // The slot is free: with concurrency 1, another task completes meanwhile.
+    const next = await bench.start(slow.name, goodReport);
+    expect((await bench.waitFor(next)).status).toBe('COMPLETED');
+    release();
+    await eventually(async () => ((await get(`${workers.url}/health`)).status === 200 ? true : undefined), 2_000);
+    expect(workers.health()).toMatchObject({ status: 'UP', stuckHandlers: [] });
+  });
+
+  it('gives a worker not made by createWorker the task\'s responseTimeoutSeconds as its deadline, and reports it stuck', async () => {
+    const { contract: raw, hanging, release } = await hangingTask('wt_raw_stuck');
+    const workers = await run({
+      workers: [{ taskDefName: raw.name, execute: async (task) => (task.inputData?.['environment'] === 'stuck' ? hanging.then(() => ({ status: 'COMPLETED' as const, outputData: {} })) : { status: 'COMPLETED', outputData: { summary: 'ok', flash_kib: 1 } }) }],
+    });
+    const id = await bench.start(raw.name, { ...goodReport, environment: 'stuck' });
+    await bench.waitFor(id, ['FAILED', 'TIMED_OUT'], 8_000);
+    await eventually(async () => ((await get(`${workers.url}/health`)).status === 503 ? true : undefined), 3_000);
+    expect(workers.health().stuckHandlers).toEqual([{ taskName: 'wt_raw_stuck', taskId: expect.any(String), workflowInstanceId: id, deadlineSeconds: 1, overdueMs: expect.any(Number) }]);
+    const next = await bench.start(raw.name, goodReport);
+    expect((await bench.waitFor(next)).status).toBe('COMPLETED');
+    release();
+    await eventually(async () => (workers.health().status === 'UP' ? true : undefined), 2_000);
   });
 
   it('aborts a handler that outlives the deadline, hands its task back, and names it in the report', async () => {
