@@ -9,7 +9,7 @@ import { createAudioThread, type AudioThread } from './audio-thread.ts';
 import { requireInsideAny } from '../path-containment.ts';
 import { writeFileAtomic, writeJsonAtomic } from './fs-utils.ts';
 
-/** Container formats {@link sniffAudioFormat} recognises; fetch_audio_sample accepts WAV only, the one the decoder reads. */
+/** Container formats `sniffAudioFormat` recognises; fetch_audio_sample accepts WAV only, the one the decoder reads. */
 export type AudioFormat = 'wav' | 'flac' | 'mp3';
 
 /** An audio input that no retry can fix (unsupported format, bad location, not audio). */
