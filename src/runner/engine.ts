@@ -50,7 +50,8 @@ const BUILT_IN: ReadonlySet<string> = new Set(['DECISION', 'SWITCH', 'FORK', 'JO
 export class Engine {
   readonly clock: Clock;
   readonly executions = new Map<string, Execution>();
-  private readonly sandbox: ScriptSandbox;
+  /** A script context per run: what one run's scripts change in their globals never reaches another. */
+  private readonly sandboxes = new WeakMap<Execution, ScriptSandbox>();
   private readonly actions: (() => void)[] = [];
   private head = 0;
   private inflight = 0;
@@ -61,7 +62,6 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.clock = options.clock ?? new VirtualClock();
-    this.sandbox = new ScriptSandbox(options.scriptTimeoutMs);
   }
 
   // ---- the loop ---------------------------------------------------------------------------
@@ -383,10 +383,15 @@ export class Engine {
   }
 
   private systemContext(exec: Execution): SystemTaskContext {
+    let sandbox = this.sandboxes.get(exec);
+    if (sandbox === undefined) {
+      sandbox = new ScriptSandbox(this.options.scriptTimeoutMs);
+      this.sandboxes.set(exec, sandbox);
+    }
     return {
       engine: this,
       execution: exec,
-      sandbox: this.sandbox,
+      sandbox,
       registry: this.options.registry,
       clock: this.clock,
       finish: (run, status, output, reason) => this.finishTask(exec, run, status, output, reason),
