@@ -1,3 +1,4 @@
+import { nestingProblem } from '../json-depth.ts';
 import { MAX_RESULT_CHARS, ScriptWorker, type WorkerRequest } from './script-worker.ts';
 
 /**
@@ -50,7 +51,8 @@ export class ScriptSandbox {
 
   /**
    * Evaluates `source` with `$` = `input`; returns its JSON result (undefined becomes null).
-   * @throws ScriptError worded as the server's, for a failure, a timeout, a result over {@link MAX_RESULT_CHARS}.
+   * @throws ScriptError worded as the server's, for a failure, a timeout, a result over {@link MAX_RESULT_CHARS}
+   * or nested over 1000 levels deep.
    */
   evaluate(source: string, input: unknown): unknown {
     return this.ask('javascript', source, input);
@@ -66,8 +68,13 @@ export class ScriptSandbox {
 
   private ask(kind: WorkerRequest['kind'], source: string, input: unknown): unknown {
     const answer = sharedWorker.evaluate({ kind, scope: this.scope, source, input: JSON.stringify(input ?? null) }, this.timeoutMs);
-    if (answer.ok === true) return JSON.parse(answer.json) as unknown;
     const what = kind === 'jq' ? 'jq query' : 'Script';
+    if (answer.ok === true) {
+      const result = JSON.parse(answer.json) as unknown;
+      const tooDeep = nestingProblem(result);
+      if (tooDeep !== undefined) throw new ScriptError(`${what} result refused: ${tooDeep}. Return a flatter value.`);
+      return result;
+    }
     if (answer.ok === false) {
       const { name, message, line } = JSON.parse(answer.error) as { name: string; message: string; line: number | null };
       throw new ScriptError(kind === 'jq' ? message : scriptFailure(name, message, line));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowDef } from '../conductor-types.ts';
 import { Engine } from '../runner/engine.ts';
 import type { Execution } from '../runner/execution.ts';
-import { MockQueues } from '../runner/mocks.ts';
+import { mockTimeProblem, MockQueues } from '../runner/mocks.ts';
 import type { SubWorkflowMocks, TaskMocks } from '../runner/types.ts';
 import { VirtualClock } from '../runner/virtual-clock.ts';
 import { HttpError, isObject } from './http.ts';
@@ -39,6 +39,10 @@ function mocksOf(value: unknown): TaskMocks {
   for (const list of Object.values(value)) {
     if (!Array.isArray(list) || list.some((mock) => !isObject(mock) || !isObject(mock['output']))) {
       throw new HttpError(500, 'Cannot invoke "java.util.Map.size()" because "m" is null');
+    }
+    for (const mock of list as Record<string, unknown>[]) {
+      const problem = mockTimeProblem(mock['queueWaitTime']) ?? mockTimeProblem(mock['executionTime']);
+      if (problem !== undefined) throw new HttpError(500, problem);
     }
   }
   return value as TaskMocks;
