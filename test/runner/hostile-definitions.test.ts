@@ -8,7 +8,7 @@ import { StartRefused, run, type WorkflowRun } from '../../src/testing.ts';
 import { RealClock } from '../../src/runner/virtual-clock.ts';
 import { validateWorkflowDefs } from '../../src/validate/index.ts';
 
-const wf = (tasks: WorkflowTask[], extra: Partial<WorkflowDef> = {}): WorkflowDef => ({ name: 'hostile', version: 1, schemaVersion: 2, tasks, ...extra });
+const wf = (tasks: WorkflowTask[], extra: Partial<WorkflowDef> = {}): WorkflowDef => ({ name: 'hostile', version: 1, schemaVersion: 2, timeoutSeconds: 0, tasks, ...extra });
 const inline = (ref: string, expression: string, extra: Record<string, unknown> = {}): WorkflowTask => ({
   name: ref,
   taskReferenceName: ref,
