@@ -1,17 +1,28 @@
-import { allWorkflowTasks } from '../conductor-tasks.ts';
-import type { WorkflowTask } from '../conductor-types.ts';
 import { isJsonObject, isNonBlankString } from './json-value.ts';
 
-/** The workflows each workflow starts through SUB_WORKFLOW tasks whose name is written out (not `${...}`). */
+/** The names of the SUB_WORKFLOW tasks' workflows written out (not `${...}`) anywhere in `tasks`, whatever shape it has. */
+function subWorkflowNames(tasks: unknown): Set<string> {
+  const names = new Set<string>();
+  const stack: unknown[] = [tasks];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    if (isJsonObject(node) && node.type === 'SUB_WORKFLOW' && isJsonObject(node.subWorkflowParam)) {
+      const name = node.subWorkflowParam.name;
+      if (isNonBlankString(name) && !name.includes('${')) names.add(name);
+    }
+    stack.push(...(Array.isArray(node) ? node : Object.values(node)));
+  }
+  return names;
+}
+
+/** The workflows each workflow starts through SUB_WORKFLOW tasks whose name is written out. */
 function childrenByName(defs: readonly unknown[]): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>();
   for (const def of defs) {
-    if (!isJsonObject(def) || !isNonBlankString(def.name) || !Array.isArray(def.tasks)) continue;
+    if (!isJsonObject(def) || !isNonBlankString(def.name)) continue;
     const children = graph.get(def.name) ?? new Set<string>();
-    for (const task of allWorkflowTasks(def.tasks as unknown as WorkflowTask[])) {
-      const name = task.type === 'SUB_WORKFLOW' ? task.subWorkflowParam?.name : undefined;
-      if (typeof name === 'string' && !name.includes('${')) children.add(name);
-    }
+    for (const name of subWorkflowNames(def.tasks)) children.add(name);
     graph.set(def.name, children);
   }
   return graph;
