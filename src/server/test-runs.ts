@@ -34,15 +34,26 @@ export async function runTest(runtime: DevRuntime, def: WorkflowDef, request: Re
   return exec;
 }
 
+/**
+ * Refuses a WorkflowTestRequest whose mocks have a `queueWaitTime` or `executionTime` Jackson
+ * cannot read as a `long`, before anything else is looked at, as conductor-oss 3.32.3 does while
+ * it reads the body: 500 `JSON parse error: Cannot deserialize value of type \`long\` ...`.
+ * @throws HttpError 500 with the server's message.
+ */
+export function refuseUnreadableMockTimes(request: Record<string, unknown>): void {
+  const lists = isObject(request['taskRefToMockOutput']) ? Object.values(request['taskRefToMockOutput']) : [];
+  for (const mock of lists.flatMap((list) => (Array.isArray(list) ? list : []))) {
+    const problem = isObject(mock) ? (mockTimeProblem(mock['queueWaitTime']) ?? mockTimeProblem(mock['executionTime'])) : undefined;
+    if (problem !== undefined) throw new HttpError(500, problem);
+  }
+  for (const child of isObject(request['subWorkflowTestRequest']) ? Object.values(request['subWorkflowTestRequest']) : []) if (isObject(child)) refuseUnreadableMockTimes(child);
+}
+
 function mocksOf(value: unknown): TaskMocks {
   if (!isObject(value)) return {};
   for (const list of Object.values(value)) {
     if (!Array.isArray(list) || list.some((mock) => !isObject(mock) || !isObject(mock['output']))) {
       throw new HttpError(500, 'Cannot invoke "java.util.Map.size()" because "m" is null');
-    }
-    for (const mock of list as Record<string, unknown>[]) {
-      const problem = mockTimeProblem(mock['queueWaitTime']) ?? mockTimeProblem(mock['executionTime']);
-      if (problem !== undefined) throw new HttpError(500, problem);
     }
   }
   return value as TaskMocks;
