@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { nestingProblem } from '../json-depth.ts';
 import { LEARNED_DEFAULTS } from '../conductor/learned-defaults.ts';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { Execution, isTerminal, snapshotOf, SUCCESSFUL } from './execution.ts';
 import { DO_WHILE, loopRun, recordIteration } from './loop.ts';
-import { RUN_BY_SERVER, type MockQueues } from './mocks.ts';
+import { mockMs, RUN_BY_SERVER, type MockQueues } from './mocks.ts';
 import { resolveParameters } from './parameters.ts';
 import type { Registry } from './registry.ts';
 import { retryDelaySeconds } from './retry-delay.ts';
@@ -37,6 +38,9 @@ export interface EngineOptions {
   readonly isSkipped?: (execution: Execution, task: WorkflowTask) => boolean;
 }
 
+/** How long the decider works before it lets the event loop run (timers, HTTP requests), ms. */
+const YIELD_AFTER_MS = 20;
+
 /** System tasks the server runs inside the decide that schedules them. */
 const SYNCHRONOUS: ReadonlySet<string> = new Set(['INLINE', 'LAMBDA', 'JSON_JQ_TRANSFORM', 'SET_VARIABLE', 'TERMINATE', 'SWITCH', 'DECISION', 'EXCLUSIVE_JOIN']);
 
@@ -50,7 +54,8 @@ const BUILT_IN: ReadonlySet<string> = new Set(['DECISION', 'SWITCH', 'FORK', 'JO
 export class Engine {
   readonly clock: Clock;
   readonly executions = new Map<string, Execution>();
-  private readonly sandbox: ScriptSandbox;
+  /** A script context per run: what one run's scripts change in their globals never reaches another. */
+  private readonly sandboxes = new WeakMap<Execution, ScriptSandbox>();
   private readonly actions: (() => void)[] = [];
   private head = 0;
   private inflight = 0;
@@ -61,7 +66,6 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.clock = options.clock ?? new VirtualClock();
-    this.sandbox = new ScriptSandbox(options.scriptTimeoutMs);
   }
 
   // ---- the loop ---------------------------------------------------------------------------
@@ -99,10 +103,16 @@ export class Engine {
   }
 
   private async loop(): Promise<void> {
+    let slice = performance.now();
     for (;;) {
       while (this.head < this.actions.length) {
         const action = this.actions[this.head++] as () => void;
         action();
+        // A long run of work (a DO_WHILE on `true`) lets the process breathe: the dev server answers meanwhile.
+        if ((this.head & 63) === 0 && performance.now() - slice > YIELD_AFTER_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          slice = performance.now();
+        }
       }
       this.actions.length = 0;
       this.head = 0;
@@ -383,10 +393,15 @@ export class Engine {
   }
 
   private systemContext(exec: Execution): SystemTaskContext {
+    let sandbox = this.sandboxes.get(exec);
+    if (sandbox === undefined) {
+      sandbox = new ScriptSandbox(this.options.scriptTimeoutMs);
+      this.sandboxes.set(exec, sandbox);
+    }
     return {
       engine: this,
       execution: exec,
-      sandbox: this.sandbox,
+      sandbox,
       registry: this.options.registry,
       clock: this.clock,
       finish: (run, status, output, reason) => this.finishTask(exec, run, status, output, reason),
@@ -395,10 +410,10 @@ export class Engine {
   }
 
   private applyMock(exec: Execution, run: TaskRun, mock: TaskMock): void {
-    this.clock.schedule(mock.queueWaitTime ?? 0, () => {
+    this.clock.schedule(mockMs(mock.queueWaitTime), () => {
       if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
       this.startRun(exec, run);
-      this.clock.schedule(mock.executionTime ?? 0, () => {
+      this.clock.schedule(mockMs(mock.executionTime), () => {
         if (isTerminal(run.status) || exec.status !== 'RUNNING') return;
         const status = mock.status ?? 'COMPLETED';
         if (status === 'IN_PROGRESS') {
@@ -501,6 +516,8 @@ export class Engine {
 
   private applyOutcome(exec: Execution, run: TaskRun, outcome: TaskOutcome, executor: TaskExecutor): void {
     if (isTerminal(run.status) || exec.status !== 'RUNNING') return;
+    const tooDeep = nestingProblem(outcome.outputData);
+    if (tooDeep !== undefined) return this.finishTask(exec, run, 'FAILED', {}, `The worker's output was refused: ${tooDeep}. Return a flatter output.`);
     run.logs.push(...(outcome.logs ?? []));
     if (outcome.status === 'IN_PROGRESS') {
       run.outputData = { ...run.outputData, ...(outcome.outputData ?? {}) };

@@ -61,9 +61,27 @@ export class MockQueues {
 }
 
 /**
+ * What conductor-oss 3.32.3 answers (500, observed) to a mock's `queueWaitTime` or `executionTime`
+ * that Jackson cannot read as a `long` (`"soon"`); undefined for a number or a numeric string,
+ * which it takes.
+ */
+export function mockTimeProblem(value: unknown): string | undefined {
+  if (value === undefined || value === null || (typeof value === 'number' && Number.isFinite(value))) return undefined;
+  if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) return undefined;
+  const shown = typeof value === 'string' ? `String ${JSON.stringify(value)}: not a valid \`long\` value` : `${Array.isArray(value) ? 'Array' : typeof value} value`;
+  return `JSON parse error: Cannot deserialize value of type \`long\` from ${shown}`;
+}
+
+/** A mock's time in milliseconds (a numeric string read as the server reads it); 0 when absent. */
+export function mockMs(value: number | string | undefined): number {
+  return Math.max(0, Number(value ?? 0));
+}
+
+/**
  * Refuses mocks the real server would refuse or ignore, naming the fix: a mock without `output`
  * (the server answers 500), a status it does not know, a bare reference of a task inside a
- * DO_WHILE (the server matches `ref__1`, `ref__2`, ... exactly), a mock of a task the server runs
+ * DO_WHILE (the server matches `ref__1`, `ref__2`, ... exactly), a `queueWaitTime` or `executionTime`
+ * that is not a number of milliseconds, a mock of a task the server runs
  * itself, and sub-workflow mocks keyed by a task that is not a SUB_WORKFLOW. `childOf` gives the
  * definition a SUB_WORKFLOW task starts, where it is known before the run, to check its mocks too.
  * @throws Error listing every problem.
@@ -112,6 +130,10 @@ function mockProblems(
     list.forEach((mock: TaskMock, i) => {
       if (mock.status !== undefined && !MOCK_STATUSES.has(mock.status)) {
         problems.push(`${at}[${i}]: status ${JSON.stringify(mock.status)} is not one the server takes (${[...MOCK_STATUSES].join(', ')}); a timeout comes from the task's timeoutSeconds, not from a mock.`);
+      }
+      for (const key of ['queueWaitTime', 'executionTime'] as const) {
+        const problem = mockTimeProblem(mock[key]);
+        if (problem !== undefined) problems.push(`${at}[${i}].${key}: the server answers 500 to it (${problem}) and runs nothing; write a number of milliseconds, e.g. ${key}: 1000.`);
       }
       if (typeof mock.output !== 'object' || mock.output === null || Array.isArray(mock.output)) {
         problems.push(`${at}[${i}] has no output map: the server's test endpoint answers 500 to it (Cannot invoke "java.util.Map.size()" because "m" is null) and runs nothing; write { status: '${mock.status ?? 'COMPLETED'}', output: {} }.`);

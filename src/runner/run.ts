@@ -4,6 +4,7 @@ import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { toTaskDef } from '../contract/task-def.ts';
 import { readGenerated } from '../gen/read-generated.ts';
 import { isWorkflow, type AnyWorkflow } from '../dsl/workflow.ts';
+import { nestingProblem } from '../json-depth.ts';
 import { Engine, type TaskExecutor } from './engine.ts';
 import { snapshotOf, type Execution } from './execution.ts';
 import { Registry } from './registry.ts';
@@ -238,7 +239,8 @@ export class WorkflowRun {
  * Runs a workflow in process, with Conductor's semantics, until it ends or waits on something
  * from outside. `workflow` is generated JSON, a name in the registry, or a DSL workflow.
  * @throws StartRefused when conductor-oss 3.32.3 would refuse to start it (a schemaVersion other
- * than 2; a SUB_WORKFLOW without a version whose workflow is not registered), and Error for
+ * than 2; a SUB_WORKFLOW without a version whose workflow is not registered; a definition, input
+ * or mocks nested over 1000 levels deep), and Error for
  * mocks the server would refuse or ignore (see `checkMocks`); both messages say how to fix it.
  *
  * @example
@@ -264,6 +266,10 @@ export async function run(workflow: WorkflowDef | AnyWorkflow | string, input: R
     def = workflow;
   }
   const clock = options.clock instanceof VirtualClock ? options.clock : new VirtualClock(options.clock);
+  for (const [what, value] of [['definition', def], ['input', input], ['mocks', options.mocks], ['subWorkflowMocks', options.subWorkflowMocks]] as const) {
+    const tooDeep = nestingProblem(value);
+    if (tooDeep !== undefined) throw new StartRefused(`${def.name} cannot start: conductor-oss 3.32.3 refuses its ${what}: ${tooDeep}. Nest it less deeply.`);
+  }
   const problem = startProblem(def, registry);
   if (problem !== undefined) throw new StartRefused(`${def.name} cannot start: conductor-oss 3.32.3 refuses it: ${problem.trim()}. ${START_FIXES[problem.startsWith('workflowDef') ? 'schema' : 'subWorkflow']}`);
   checkMocks(def, options.mocks, options.subWorkflowMocks, (task) => staticChildOf(task, registry));

@@ -1,5 +1,5 @@
-import { createContext, Script, type Context } from 'node:vm';
-import { ScriptWorker } from './script-worker.ts';
+import { nestingProblem } from '../json-depth.ts';
+import { MAX_RESULT_CHARS, ScriptWorker, type WorkerRequest } from './script-worker.ts';
 
 /**
  * Thrown when a script fails or times out, worded as conductor-oss 3.32.3's `ScriptEvaluator`
@@ -30,71 +30,62 @@ function scriptFailure(name: string, text: string, line: number | null): string 
   return `Error evaluating the script \`${name}: ${graal}\`${line === null || !ENGINE_ERRORS.has(name) ? '' : ` at line ${line}`}`;
 }
 
-function timedOut(ms: number): ScriptError {
-  return new ScriptError(`Script not evaluated within ${ms / 1000} seconds, interrupted.`, true);
-}
-
-const SETUP = new Script('globalThis.$ = JSON.parse(globalThis.__input); delete globalThis.__input;');
-const READ = new Script('globalThis.__output = JSON.stringify(globalThis.__result === undefined ? null : globalThis.__result);');
-// Scripts written for the server's engine read lists as Java Lists too: `$.list.get(0)`, `.size()`.
-const JAVA_LISTS = new Script(
-  'Object.defineProperty(Array.prototype, "get", { value(i) { return this[i]; } });' +
-    'Object.defineProperty(Array.prototype, "size", { value() { return this.length; } });',
-);
-
 /** One worker thread per process serves every sandbox: evaluations are synchronous and never overlap. */
 const sharedWorker = new ScriptWorker();
+let scopes = 0;
 
 /**
  * Evaluates the JavaScript of SWITCH, DO_WHILE, INLINE and LAMBDA tasks the way Conductor does
- * (`$` bound to the task's resolved inputs, the value of the last expression is the result), on a
- * worker thread in a `node:vm` context with a time limit. Data crosses as JSON text, so no object
- * of this process is reachable from the script, and code generation from strings is off inside
- * the context. Inputs too large for the worker's buffer are evaluated in process, under
- * `vm`'s own timeout.
+ * (`$` bound to the task's resolved inputs, the value of the last expression is the result), and
+ * the queries of JSON_JQ_TRANSFORM, on a worker thread with a time limit and a heap limit
+ * (`SCRIPT_MEMORY_MB` of script-worker.ts). Each sandbox has a script context of its own (the engine makes one
+ * per run), so what one run's scripts change in their globals never reaches another run. Data
+ * crosses as JSON text, so no object of this process is reachable from the script, and code
+ * generation from strings is off inside the context. Nothing is ever evaluated in this process.
  */
 export class ScriptSandbox {
-  private context: Context | undefined;
-  private readonly scripts = new Map<string, Script>();
+  private readonly scope = `sandbox-${++scopes}`;
 
   /** @param timeoutMs time limit of one evaluation, ms (the server's ScriptEvaluator allows 4 s). @default 4000 */
   constructor(private readonly timeoutMs = 4000) {}
 
-  /** Evaluates `source` with `$` = `input`; returns its JSON result (undefined becomes null). */
+  /**
+   * Evaluates `source` with `$` = `input`; returns its JSON result (undefined becomes null).
+   * @throws ScriptError worded as the server's, for a failure, a timeout, a result over {@link MAX_RESULT_CHARS}
+   * or nested over 1000 levels deep.
+   */
   evaluate(source: string, input: unknown): unknown {
-    const inputJson = JSON.stringify(input ?? null);
-    const answer = sharedWorker.evaluate(source, inputJson, this.timeoutMs);
-    if (answer.ok === true) return JSON.parse(answer.json) as unknown;
-    if (answer.ok === false) {
-      const { name, message, line } = JSON.parse(answer.error) as { name: string; message: string; line: number | null };
-      throw new ScriptError(scriptFailure(name, message, line));
-    }
-    if (answer.ok === 'timeout') throw timedOut(this.timeoutMs);
-    return this.inProcess(source, inputJson);
+    return this.ask('javascript', source, input);
   }
 
-  private inProcess(source: string, inputJson: string): unknown {
-    if (this.context === undefined) {
-      this.context = createContext(Object.create(null), { codeGeneration: { strings: false, wasm: false } });
-      JAVA_LISTS.runInContext(this.context);
+  /**
+   * Runs the jq `query` over `input`; returns every result (jq-wasm, jq 1.8, on the worker).
+   * @throws ScriptError with jq's message, or for a timeout or a result over {@link MAX_RESULT_CHARS}.
+   */
+  jq(query: string, input: unknown): unknown[] {
+    return this.ask('jq', query, input) as unknown[];
+  }
+
+  private ask(kind: WorkerRequest['kind'], source: string, input: unknown): unknown {
+    const answer = sharedWorker.evaluate({ kind, scope: this.scope, source, input: JSON.stringify(input ?? null) }, this.timeoutMs);
+    const what = kind === 'jq' ? 'jq query' : 'Script';
+    if (answer.ok === true) {
+      const result = JSON.parse(answer.json) as unknown;
+      const tooDeep = nestingProblem(result);
+      if (tooDeep !== undefined) throw new ScriptError(`${what} result refused: ${tooDeep}. Return a flatter value.`);
+      return result;
     }
-    let script = this.scripts.get(source);
-    const ctx = this.context as Record<string, unknown>;
-    try {
-      script ??= new Script(source, { filename: 'script' });
-      this.scripts.set(source, script);
-      ctx['__input'] = inputJson;
-      SETUP.runInContext(this.context);
-      ctx['__result'] = script.runInContext(this.context, { timeout: this.timeoutMs });
-      READ.runInContext(this.context, { timeout: this.timeoutMs });
-      return JSON.parse(ctx['__output'] as string) as unknown;
-    } catch (e) {
-      const error = e as Error;
-      if (/timed out/i.test(error.message ?? '')) throw timedOut(this.timeoutMs);
-      const line = /\bscript:(\d+)/.exec(String(error.stack))?.[1];
-      throw new ScriptError(scriptFailure(error.name ?? 'Error', error.message ?? String(e), line === undefined ? null : Number(line)));
-    } finally {
-      ctx['__result'] = undefined;
+    if (answer.ok === false) {
+      const { name, message, line } = JSON.parse(answer.error) as { name: string; message: string; line: number | null };
+      throw new ScriptError(kind === 'jq' ? message : scriptFailure(name, message, line));
     }
+    if (answer.ok === 'timeout') {
+      // conductor-oss 3.32.3's ScriptEvaluator wording; a worker out of memory ends the same way.
+      throw new ScriptError(`${what} not evaluated within ${this.timeoutMs / 1000} seconds, interrupted.`, true);
+    }
+    if (answer.ok === 'too-big') {
+      throw new ScriptError(`${what} result is ${answer.chars} characters of JSON, over the ${MAX_RESULT_CHARS} the runner takes; return less.`);
+    }
+    throw new ScriptError(`${what} not evaluated: no script worker started within a minute (is the machine out of memory or threads?).`, true);
   }
 }

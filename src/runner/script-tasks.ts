@@ -2,10 +2,8 @@
  * INLINE, LAMBDA and JSON_JQ_TRANSFORM as conductor-oss 3.32.3 runs them (`Inline`, `Lambda`,
  * `JsonJqTransform`), failures worded as the server words them.
  */
-import { loadJq, type Jq } from 'jq-wasm';
 import { ScriptError } from './script-sandbox.ts';
-import { message, type SystemTask, type SystemTaskContext } from './system-task.ts';
-import type { TaskRun } from './types.ts';
+import { message, type SystemTask } from './system-task.ts';
 
 /** The evaluators an INLINE task may name (`value-param` reads an input; the others run JavaScript). */
 const INLINE_EVALUATORS: ReadonlySet<string> = new Set(['value-param', 'javascript', 'graaljs']);
@@ -50,39 +48,26 @@ export const LAMBDA: SystemTask = {
   },
 };
 
-let jq: Jq | undefined;
-let jqLoading: Promise<Jq> | undefined;
-
 /** jq 1.7's wording, and jackson-jq's (what the server says). */
 const JACKSON_JQ_WORDING: readonly (readonly [RegExp, string])[] = [
   [/^Cannot index (\w+) with (\w+) \((.*)\)$/, 'Cannot index $1 with $2 $3'],
   [/^Cannot index (\w+) with "(.*)"$/, 'Cannot index $1 with string "$2"'],
 ];
 
-function runJq(ctx: SystemTaskContext, run: TaskRun, instance: Jq): void {
-  const query = run.inputData['queryExpression'];
-  if (typeof query !== 'string') return ctx.finish(run, 'FAILED', {}, "Missing 'queryExpression' in input parameters");
-  try {
-    const results = instance.json(run.inputData, query);
-    ctx.finish(run, 'COMPLETED', { result: results[0] ?? null, resultList: results });
-  } catch (e) {
-    const text = JACKSON_JQ_WORDING.reduce((m, [pattern, replacement]) => m.replace(pattern, replacement), message(e).replace(/^jq: error \(at [^)]*\): /, ''));
-    ctx.finish(run, 'FAILED', { error: text }, text);
-  }
-}
-
-/** JSON_JQ_TRANSFORM: jq over the task's input; output `{ result: first, resultList: all }`. */
+/**
+ * JSON_JQ_TRANSFORM: jq over the task's input, on the script worker under the script time limit;
+ * output `{ result: first, resultList: all }`. A failure (a jq error, a timeout) is FAILED.
+ */
 export const JSON_JQ_TRANSFORM: SystemTask = {
   start(ctx, run) {
-    if (jq !== undefined) return runJq(ctx, run, jq);
-    jqLoading ??= loadJq();
-    ctx.track(
-      jqLoading,
-      (instance) => {
-        jq = instance;
-        runJq(ctx, run, instance);
-      },
-      (e) => ctx.finish(run, 'FAILED', {}, `jq could not load: ${message(e)}`),
-    );
+    const query = run.inputData['queryExpression'];
+    if (typeof query !== 'string') return ctx.finish(run, 'FAILED', {}, "Missing 'queryExpression' in input parameters");
+    try {
+      const results = ctx.sandbox.jq(query, run.inputData);
+      ctx.finish(run, 'COMPLETED', { result: results[0] ?? null, resultList: results });
+    } catch (e) {
+      const text = JACKSON_JQ_WORDING.reduce((m, [pattern, replacement]) => m.replace(pattern, replacement), message(e).replace(/^jq: error \(at [^)]*\): /, ''));
+      ctx.finish(run, 'FAILED', { error: text }, text);
+    }
   },
 };

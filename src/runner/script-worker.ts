@@ -1,128 +1,196 @@
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
-/** Bytes a request or a result may take in the shared buffer; larger ones are evaluated in process. */
-const CAPACITY = 4 * 1024 * 1024;
-/** Control words: request sequence, response sequence, status, byte length, source byte length, ready. */
+/** Control words of the shared buffer: request sequence, sequence of the request being evaluated, response sequence, ready. */
 const REQUEST = 0;
-const RESPONSE = 1;
-const STATUS = 2;
-const LENGTH = 3;
-const SOURCE_LENGTH = 4;
-const READY = 5;
-const CONTROL_BYTES = 32;
-
-/** Status words the worker answers with. */
-const OK = 0;
-const FAILED = 1;
-const TOO_BIG = 2;
+const STARTED = 1;
+const RESPONSE = 2;
+const READY = 3;
+const CONTROL_WORDS = 4;
 
 /**
- * The worker: waits on the shared buffer, evaluates one script in its own vm context (inputs cross
- * as JSON text and are parsed inside the context, so no object of the worker's realm is reachable),
- * writes the JSON result back, and waits again. Runaway scripts are not its concern: the main
- * thread stops waiting, terminates it and starts another.
+ * Heap a worker may use, MB: a script (or jq query) that needs more ends its worker, never this
+ * process. V8's young generation is bounded apart. @default 256 old + 32 young
+ */
+export const SCRIPT_MEMORY_MB = { old: 256, young: 32 } as const;
+/** Longest JSON text a script or jq result may be, in characters (16 Mi); a longer one fails its task. */
+export const MAX_RESULT_CHARS = 16 * 1024 * 1024;
+/** How long a worker may take to start (or to be scheduled) before an evaluation is begun, ms: load, not the script, decides it. */
+const START_LIMIT_MS = 60_000;
+/** Script contexts one worker keeps (one per run, the least recently used dropped first). */
+const CONTEXTS = 32;
+
+/**
+ * The worker: loads jq, then waits on the shared buffer; takes each request from its message port
+ * (`receiveMessageOnPort`, synchronously), marks it started, evaluates it, posts the answer and
+ * marks it answered. JavaScript runs in the vm context of the request's scope (one per run, so one
+ * run's `JSON.stringify = ...` never reaches another's); inputs cross as JSON text and are parsed
+ * inside the context, so no object of the worker's realm is reachable. Runaway scripts are not
+ * its concern: the main thread stops waiting, terminates it and starts another.
  */
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const vm = require('node:vm');
-const ctl = new Int32Array(workerData.buffer, 0, ${CONTROL_BYTES / 4});
-const bytes = new Uint8Array(workerData.buffer, ${CONTROL_BYTES});
-const decoder = new TextDecoder();
-const encoder = new TextEncoder();
-const context = vm.createContext(Object.create(null), { codeGeneration: { strings: false, wasm: false } });
-vm.runInContext('Object.defineProperty(Array.prototype, "get", { value(i) { return this[i]; } });' +
-  'Object.defineProperty(Array.prototype, "size", { value() { return this.length; } });', context);
+const ctl = new Int32Array(workerData.control);
+const port = workerData.port;
+const contexts = new Map();
 const setup = new vm.Script('globalThis.$ = JSON.parse(globalThis.__input); delete globalThis.__input;');
 const read = new vm.Script('JSON.stringify(globalThis.__result === undefined ? null : globalThis.__result)');
+// Scripts written for the server's engine read lists as Java Lists too: \`$.list.get(0)\`, \`.size()\`.
+const javaLists = new vm.Script('Object.defineProperty(Array.prototype, "get", { value(i) { return this[i]; } });' +
+  'Object.defineProperty(Array.prototype, "size", { value() { return this.length; } });');
 const scripts = new Map();
-let seq = 0;
-Atomics.store(ctl, ${READY}, 1);
-Atomics.notify(ctl, ${READY});
-for (;;) {
-  // Spin a little before sleeping: requests often come back to back, and waking costs more.
-  for (let spin = 0; spin < 20000 && Atomics.load(ctl, ${REQUEST}) === seq; spin++);
-  Atomics.wait(ctl, ${REQUEST}, seq);
-  seq = Atomics.load(ctl, ${REQUEST});
-  let status = ${OK};
-  let out;
-  try {
-    const sourceLength = ctl[${SOURCE_LENGTH}];
-    const source = decoder.decode(bytes.slice(0, sourceLength));
-    context.__input = decoder.decode(bytes.slice(sourceLength, ctl[${LENGTH}]));
-    let script = scripts.get(source);
-    if (script === undefined) {
-      script = new vm.Script(source, { filename: 'script' });
-      if (scripts.size > 1000) scripts.clear();
-      scripts.set(source, script);
-    }
-    setup.runInContext(context);
-    context.__result = script.runInContext(context);
-    out = read.runInContext(context);
-    context.__result = undefined;
-  } catch (e) {
-    status = ${FAILED};
-    const line = /\\bscript:(\\d+)/.exec(String(e && e.stack))?.[1];
-    out = JSON.stringify({ name: (e && e.name) || 'Error', message: String((e && e.message) || e), line: line === undefined ? null : Number(line) });
-  }
-  const written = encoder.encodeInto(out, bytes);
-  if (written.read < out.length) status = ${TOO_BIG};
-  ctl[${STATUS}] = status;
-  ctl[${LENGTH}] = written.written;
-  Atomics.store(ctl, ${RESPONSE}, seq);
-  Atomics.notify(ctl, ${RESPONSE});
+function contextOf(scope) {
+  let context = contexts.get(scope);
+  if (context !== undefined) { contexts.delete(scope); contexts.set(scope, context); return context; }
+  context = vm.createContext(Object.create(null), { codeGeneration: { strings: false, wasm: false } });
+  javaLists.runInContext(context);
+  if (contexts.size >= ${CONTEXTS}) contexts.delete(contexts.keys().next().value);
+  contexts.set(scope, context);
+  return context;
 }
+function javascript(request) {
+  const context = contextOf(request.scope);
+  let script = scripts.get(request.source);
+  if (script === undefined) {
+    script = new vm.Script(request.source, { filename: 'script' });
+    if (scripts.size > 1000) scripts.clear();
+    scripts.set(request.source, script);
+  }
+  context.__input = request.input;
+  setup.runInContext(context);
+  try {
+    context.__result = script.runInContext(context);
+    return read.runInContext(context);
+  } finally {
+    context.__result = undefined;
+  }
+}
+function answer(request, jq) {
+  try {
+    const text = request.kind === 'jq' ? JSON.stringify(jq.json(JSON.parse(request.input), request.source)) : javascript(request);
+    if (typeof text === 'string' && text.length > ${MAX_RESULT_CHARS}) return { status: 'too-big', text: String(text.length) };
+    return { status: 'ok', text };
+  } catch (e) {
+    const line = /\\bscript:(\\d+)/.exec(String(e && e.stack))?.[1];
+    return { status: 'failed', text: JSON.stringify({ name: (e && e.name) || 'Error', message: String((e && e.message) || e), line: line === undefined ? null : Number(line) }) };
+  }
+}
+require(workerData.jqPath).loadJq().then((jq) => {
+  let seq = 0;
+  Atomics.store(ctl, ${READY}, 1);
+  Atomics.notify(ctl, ${READY});
+  for (;;) {
+    // Spin a little before sleeping: requests often come back to back, and waking costs more.
+    for (let spin = 0; spin < 20000 && Atomics.load(ctl, ${REQUEST}) === seq; spin++);
+    Atomics.wait(ctl, ${REQUEST}, seq);
+    seq = Atomics.load(ctl, ${REQUEST});
+    const request = receiveMessageOnPort(port).message;
+    Atomics.store(ctl, ${STARTED}, seq);
+    Atomics.notify(ctl, ${STARTED});
+    port.postMessage(answer(request, jq));
+    Atomics.store(ctl, ${RESPONSE}, seq);
+    Atomics.notify(ctl, ${RESPONSE});
+  }
+});
 `;
 
-/** What one evaluation in the worker gave; a failure's `error` is JSON `{ name, message, line }`. */
-export type WorkerAnswer = { readonly ok: true; readonly json: string } | { readonly ok: false; readonly error: string } | { readonly ok: 'timeout' } | { readonly ok: 'too-big' };
+/** What a worker is asked: JavaScript (`$` bound to the input) or a jq query, in a run's scope. */
+export interface WorkerRequest {
+  readonly kind: 'javascript' | 'jq';
+  /** Whose context the script runs in (one per run). */
+  readonly scope: string;
+  /** The script, or the jq query. */
+  readonly source: string;
+  /** The input, as JSON text. */
+  readonly input: string;
+}
 
 /**
- * Evaluates scripts on a worker thread, synchronously (the caller blocks on `Atomics.wait`), with a
- * time limit that costs nothing per call: on a timeout the worker is terminated and replaced. A
- * separate thread and vm context keep scripts away from this process's objects.
+ * What one evaluation gave: the result as JSON text; a failure's `error` as JSON `{ name, message,
+ * line }`; `timeout` when it ran past its limit or out of memory (the worker is replaced); the
+ * length of a result over {@link MAX_RESULT_CHARS}; `no-start` when no worker could be started.
+ */
+export type WorkerAnswer =
+  | { readonly ok: true; readonly json: string }
+  | { readonly ok: false; readonly error: string }
+  | { readonly ok: 'timeout' }
+  | { readonly ok: 'too-big'; readonly chars: number }
+  | { readonly ok: 'no-start' };
+
+/** One worker thread and what talks to it; a new one (buffer and port too) replaces it after a timeout. */
+interface Thread {
+  readonly worker: Worker;
+  readonly control: Int32Array;
+  readonly port: MessagePort;
+  seq: number;
+}
+
+const jqPath = createRequire(import.meta.url).resolve('jq-wasm');
+
+/**
+ * Evaluates scripts and jq queries on a worker thread, synchronously (the caller blocks on
+ * `Atomics.wait`), with a time limit that costs nothing per call and a heap limit
+ * ({@link SCRIPT_MEMORY_MB}): on a timeout, or when the worker ran out of memory, the worker is
+ * terminated and the next evaluation starts another, with a buffer and port of its own (so a
+ * late answer of the old one can never be taken for a new one). The limit counts from the moment
+ * the worker begins the evaluation: the time a worker takes to start, or to be scheduled on a busy
+ * machine, is not the script's.
  */
 export class ScriptWorker {
-  private readonly buffer = new SharedArrayBuffer(CONTROL_BYTES + CAPACITY);
-  private readonly control = new Int32Array(this.buffer, 0, CONTROL_BYTES / 4);
-  private readonly bytes = new Uint8Array(this.buffer, CONTROL_BYTES);
-  private readonly encoder = new TextEncoder();
-  private readonly decoder = new TextDecoder();
-  private worker: Worker | undefined;
-  private seq = 0;
+  private thread: Thread | undefined;
 
-  private ensure(): void {
-    if (this.worker !== undefined) return;
-    Atomics.store(this.control, READY, 0);
-    Atomics.store(this.control, REQUEST, 0);
-    Atomics.store(this.control, RESPONSE, 0);
-    this.seq = 0;
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { buffer: this.buffer } });
-    this.worker.unref();
-    Atomics.wait(this.control, READY, 0, 10_000);
+  private ensure(): Thread {
+    if (this.thread !== undefined) return this.thread;
+    const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { control: control.buffer, port: port2, jqPath },
+      transferList: [port2],
+      resourceLimits: { maxOldGenerationSizeMb: SCRIPT_MEMORY_MB.old, maxYoungGenerationSizeMb: SCRIPT_MEMORY_MB.young },
+    });
+    // A worker out of memory reports ERR_WORKER_OUT_OF_MEMORY here; unheard, it would end this process.
+    worker.on('error', () => undefined);
+    worker.unref();
+    port1.unref();
+    this.thread = { worker, control, port: port1, seq: 0 };
+    return this.thread;
   }
 
-  /** Evaluates `source` with `$` bound to `inputJson` (JSON text); `too-big` when it does not fit. */
-  evaluate(source: string, inputJson: string, timeoutMs: number): WorkerAnswer {
-    if ((source.length + inputJson.length) * 3 > CAPACITY) return { ok: 'too-big' };
-    this.ensure();
-    const sourceBytes = this.encoder.encodeInto(source, this.bytes).written;
-    const inputBytes = this.encoder.encodeInto(inputJson, this.bytes.subarray(sourceBytes)).written;
-    this.control[SOURCE_LENGTH] = sourceBytes;
-    this.control[LENGTH] = sourceBytes + inputBytes;
-    const seq = ++this.seq;
-    Atomics.store(this.control, REQUEST, seq);
-    Atomics.notify(this.control, REQUEST);
-    // Most scripts answer within microseconds: spin briefly before sleeping on the futex.
-    for (let spin = 0; spin < 20_000 && Atomics.load(this.control, RESPONSE) !== seq; spin++);
-    Atomics.wait(this.control, RESPONSE, seq - 1, timeoutMs);
-    if (Atomics.load(this.control, RESPONSE) !== seq) {
-      void this.worker?.terminate();
-      this.worker = undefined;
-      return { ok: 'timeout' };
+  private drop(thread: Thread): void {
+    void thread.worker.terminate();
+    thread.port.close();
+    if (this.thread === thread) this.thread = undefined;
+  }
+
+  /** Evaluates one request; `timeoutMs` bounds the evaluation itself, from the moment the worker begins it. */
+  evaluate(request: WorkerRequest, timeoutMs: number): WorkerAnswer {
+    const thread = this.ensure();
+    const { control } = thread;
+    if (Atomics.wait(control, READY, 0, START_LIMIT_MS) === 'timed-out') {
+      this.drop(thread);
+      return { ok: 'no-start' };
     }
-    const status = this.control[STATUS];
-    if (status === TOO_BIG) return { ok: 'too-big' };
-    const text = this.decoder.decode(this.bytes.slice(0, this.control[LENGTH]));
-    return status === OK ? { ok: true, json: text } : { ok: false, error: text };
+    thread.port.postMessage(request);
+    const seq = ++thread.seq;
+    Atomics.store(control, REQUEST, seq);
+    Atomics.notify(control, REQUEST);
+    // Most scripts answer within microseconds: spin briefly before sleeping on the futex.
+    for (let spin = 0; spin < 20_000 && Atomics.load(control, RESPONSE) !== seq; spin++);
+    if (Atomics.load(control, RESPONSE) !== seq) {
+      if (Atomics.wait(control, STARTED, seq - 1, START_LIMIT_MS) === 'timed-out') {
+        this.drop(thread);
+        return { ok: 'no-start' };
+      }
+      Atomics.wait(control, RESPONSE, seq - 1, timeoutMs);
+      if (Atomics.load(control, RESPONSE) !== seq) {
+        this.drop(thread);
+        return { ok: 'timeout' };
+      }
+    }
+    const answer = receiveMessageOnPort(thread.port)?.message as { status: 'ok' | 'failed' | 'too-big'; text: string };
+    if (answer.status === 'too-big') return { ok: 'too-big', chars: Number(answer.text) };
+    return answer.status === 'ok' ? { ok: true, json: answer.text } : { ok: false, error: answer.text };
   }
 }

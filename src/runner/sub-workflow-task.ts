@@ -45,6 +45,21 @@ function subWorkflowInput(ctx: SystemTaskContext, wt: WorkflowTask, workflowInpu
   };
 }
 
+/**
+ * How deeply sub-workflows may nest in the runner: a cycle A → B → A fails the SUB_WORKFLOW task
+ * that would start the 101st level, instead of starting children until the memory is gone. (Not
+ * probed on conductor-oss 3.32.3: a cycle on a shared server would not stop.) The validator warns
+ * of a cycle it can see in the definitions.
+ */
+export const MAX_SUB_WORKFLOW_DEPTH = 100;
+
+/** The names of the workflows from the root down to `exec`. */
+function ancestry(exec: SystemTaskContext['execution']): string[] {
+  const names: string[] = [];
+  for (let at: typeof exec | undefined = exec; at !== undefined; at = at.parent?.execution) names.unshift(at.def.name);
+  return names;
+}
+
 /** Java's `toString()` of a name. */
 function javaName(value: unknown): string {
   return value === undefined || value === null ? 'null' : String(value);
@@ -74,6 +89,11 @@ export const SUB_WORKFLOW: SystemTask = {
     if (def === undefined) {
       // conductor-oss 3.32.3 (WorkflowExecutor.startWorkflow) fails the task with this reason.
       return ctx.finish(run, 'FAILED', {}, `No such workflow defined. name=${name}, version=${version === null || version === 0 ? 'null' : version}`);
+    }
+    const chain = ancestry(exec);
+    if (chain.length >= MAX_SUB_WORKFLOW_DEPTH) {
+      const shown = [...chain.slice(0, 4), '...', ...chain.slice(-2), def.name].join(' → ');
+      return ctx.finish(run, 'FAILED', {}, `Sub-workflow ${def.name} not started: workflows are nested ${chain.length} deep (${shown}), the most the runner starts; a cycle of sub-workflows? Break it, or end the recursion sooner.`);
     }
     const given = input['workflowInput'] as Record<string, unknown>;
     let childInput = Object.keys(given).length > 0 ? given : input;

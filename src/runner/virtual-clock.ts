@@ -75,6 +75,9 @@ export class VirtualClock implements Clock {
   }
 }
 
+/** The longest delay `setTimeout` keeps (2^31-1 ms); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Wall-clock time, for the dev server: timers really wait, then call `onFire` so that the engine
  * runs what they released.
@@ -91,11 +94,24 @@ export class RealClock implements Clock {
     return Date.now();
   }
 
+  /**
+   * Calls `fire` once `delayMs` have passed. A delay past `setTimeout`'s limit (2^31-1 ms, 24.8
+   * days), which Node would fire at once, is waited out in steps (a `WAIT 30d`, a month's timeoutSeconds).
+   */
   schedule(delayMs: number, fire: () => void): void {
-    setTimeout(() => {
-      fire();
-      this.onFire();
-    }, Math.max(0, delayMs)).unref();
+    const due = Date.now() + Math.max(0, delayMs);
+    const wait = (): void => {
+      const left = due - Date.now();
+      if (left > MAX_TIMER_MS) {
+        setTimeout(wait, MAX_TIMER_MS).unref();
+        return;
+      }
+      setTimeout(() => {
+        fire();
+        this.onFire();
+      }, Math.max(0, left)).unref();
+    };
+    wait();
   }
 
   advance(): boolean {

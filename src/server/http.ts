@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
+import { nestingProblem } from '../json-depth.ts';
 
 /** One entry of a 400 answer's `validationErrors`, the server's `ValidationError` shape. */
 export interface ValidationErrorBody {
@@ -132,11 +133,16 @@ function tooLarge(maxBytes: number): HttpError {
  */
 export function parseJson(text: string): unknown {
   if (text.trim() === '') return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new HttpError(500, `JSON parse error: ${(error as Error).message}`);
   }
+  // conductor-oss 3.32.3 refuses a body nested deeper than Jackson's 1000 levels with this 500.
+  const tooDeep = nestingProblem(value);
+  if (tooDeep !== undefined) throw new HttpError(500, `JSON parse error: ${tooDeep}`);
+  return value;
 }
 
 /** True for a plain JSON object (not an array, not null). */

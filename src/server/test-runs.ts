@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowDef } from '../conductor-types.ts';
 import { Engine } from '../runner/engine.ts';
 import type { Execution } from '../runner/execution.ts';
-import { MockQueues } from '../runner/mocks.ts';
+import { mockTimeProblem, MockQueues } from '../runner/mocks.ts';
 import type { SubWorkflowMocks, TaskMocks } from '../runner/types.ts';
 import { VirtualClock } from '../runner/virtual-clock.ts';
 import { HttpError, isObject } from './http.ts';
@@ -32,6 +32,21 @@ export async function runTest(runtime: DevRuntime, def: WorkflowDef, request: Re
   runtime.adoptTestRun(exec, { '*': randomUUID() });
   await engine.settle();
   return exec;
+}
+
+/**
+ * Refuses a WorkflowTestRequest whose mocks have a `queueWaitTime` or `executionTime` Jackson
+ * cannot read as a `long`, before anything else is looked at, as conductor-oss 3.32.3 does while
+ * it reads the body: 500 `JSON parse error: Cannot deserialize value of type \`long\` ...`.
+ * @throws HttpError 500 with the server's message.
+ */
+export function refuseUnreadableMockTimes(request: Record<string, unknown>): void {
+  const lists = isObject(request['taskRefToMockOutput']) ? Object.values(request['taskRefToMockOutput']) : [];
+  for (const mock of lists.flatMap((list) => (Array.isArray(list) ? list : []))) {
+    const problem = isObject(mock) ? (mockTimeProblem(mock['queueWaitTime']) ?? mockTimeProblem(mock['executionTime'])) : undefined;
+    if (problem !== undefined) throw new HttpError(500, problem);
+  }
+  for (const child of isObject(request['subWorkflowTestRequest']) ? Object.values(request['subWorkflowTestRequest']) : []) if (isObject(child)) refuseUnreadableMockTimes(child);
 }
 
 function mocksOf(value: unknown): TaskMocks {

@@ -5,7 +5,7 @@ import { badRequest, boolParam, clientGone, describe, intParam, isObject, notFou
 import type { Router } from './router.ts';
 import { isFinished, type DevRuntime } from './runtime.ts';
 import { searchWorkflows, type SearchRequest } from './search.ts';
-import { runTest } from './test-runs.ts';
+import { refuseUnreadableMockTimes, runTest } from './test-runs.ts';
 import { validationFailed } from './validation-errors.ts';
 import { WorkflowOperations } from './workflow-operations.ts';
 
@@ -86,6 +86,7 @@ export function addWorkflowRoutes(router: Router, runtime: DevRuntime): void {
     // WorkflowTestRequest: a StartWorkflowRequest plus taskRefToMockOutput. 200 Workflow JSON.
     .add('POST', '/api/workflow/test', async ({ res, body }) => {
       const request = requireObject(await body(), 'a WorkflowTestRequest');
+      refuseUnreadableMockTimes(request);
       const exec = await runTest(runtime, requestedDefinition(runtime, request), request);
       sendJson(res, 200, toApiWorkflow(runtime, exec, true));
     })

@@ -16,9 +16,12 @@ export type TaskTypeRule = (input: TaskRuleInput) => DefinitionIssue[];
 
 const SWITCH_EVALUATORS = ['value-param', 'javascript', 'graaljs'];
 const TERMINATION_STATUSES = ['COMPLETED', 'FAILED', 'TERMINATED'];
-/** `DateTimeUtils.parseDuration`: days, hours, minutes, seconds, each optional, in that order. */
-const WAIT_DURATION =
-  /^\s*(?:(\d+)\s*(?:days?|d))?\s*(?:(\d+)\s*(?:hours?|hrs?|h))?\s*(?:(\d+)\s*(?:minutes?|mins?|m))?\s*(?:(\d+)\s*(?:seconds?|secs?|s))?\s*$/i;
+/**
+ * `DateTimeUtils.parseDuration`: days, hours, minutes, seconds, each optional, in that order. The
+ * same language as the server's pattern, written so that each run of spaces has one way to match
+ * (the server's five adjacent `\s*` backtrack for seconds on 180 spaces and an `x`).
+ */
+const WAIT_DURATION = /^\s*(?:\d+\s*(?:days?|d)\s*)?(?:\d+\s*(?:hours?|hrs?|h)\s*)?(?:\d+\s*(?:minutes?|mins?|m)\s*)?(?:\d+\s*(?:seconds?|secs?|s)\s*)?$/i;
 /** `DateTimeUtils.parseDate`: `yyyy-MM-dd HH:mm z`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd`. */
 const WAIT_UNTIL = /^\d+-\d+-\d+(?: \d+:\d+(?: (?:[A-Za-z][\w/+:-]*|[+-]\d{2}:?\d{2}))?)?$/;
 

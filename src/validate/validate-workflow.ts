@@ -1,4 +1,5 @@
 import type { WorkflowDef } from '../conductor-types.ts';
+import { MAX_NESTING_DEPTH, nestingDepth, nestingProblem } from '../json-depth.ts';
 import { issuePath, type DefinitionIssue } from '../issues.ts';
 import { checkDataFlow } from './data-flow.ts';
 import type { Contracts } from './data-flow-values.ts';
@@ -7,6 +8,7 @@ import { bindingIssues } from './json-binding.ts';
 import { describeJsonType, isJsonObject, isNonBlankString, isPresent, quote, wholeNumber, type JsonObject } from './json-value.ts';
 import { validateReferences } from './reference-rules.ts';
 import { taskTitle, validateTask } from './task-rules.ts';
+import { subWorkflowCycles } from './sub-workflow-cycles.ts';
 import { allTasks, buildTaskTree, type TaskNode } from './task-tree.ts';
 
 /** What else the validator may assume about the definitions it is given. */
@@ -95,6 +97,7 @@ export function validateEachWorkflowDef(defs: readonly unknown[], context: Valid
     strict: context.taskDefs !== undefined,
   };
   const firstIndex = new Map<string, number>();
+  const cycles = subWorkflowCycles(defs.filter((def) => nestingDepth(def) <= MAX_NESTING_DEPTH));
   return defs.map((def, index) => {
     const label = labelOf(def, index);
     const issues: DefinitionIssue[] = [];
@@ -111,7 +114,21 @@ export function validateEachWorkflowDef(defs: readonly unknown[], context: Valid
         });
       }
     }
+    if (nestingDepth(def) > MAX_NESTING_DEPTH) {
+      // One line, and no rule walks it: a recursive walk of thousands of levels would run out of stack.
+      issues.push({ code: 'WORKFLOW_TOO_DEEP', severity: 'error', path: label, message: `The definition is nested over ${MAX_NESTING_DEPTH} levels deep; conductor-oss 3.32.3 refuses it (${nestingProblem(def)}). Nest it less deeply.` });
+      return issues;
+    }
     issues.push(...checkDefinition(def, label, checking));
+    const cycle = isJsonObject(def) && isNonBlankString(def.name) ? cycles.get(def.name) : undefined;
+    if (cycle !== undefined) {
+      issues.push({
+        code: 'SUB_WORKFLOW_CYCLE',
+        severity: 'warning',
+        path: label,
+        message: `Workflow ${quote(cycle[0] as string)} starts itself again through sub-workflows (${cycle.join(' → ')}): each run nests children until a condition ends the recursion, or without end (the local runner fails it at 100 levels). Break the cycle, or make sure a SWITCH ends it.`,
+      });
+    }
     return issues;
   });
 }
