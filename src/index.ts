@@ -14,8 +14,9 @@ export type { AnyWorkflow, RootFlow, Workflow, WorkflowInput, WorkflowOutput, Wo
 export { Flow } from './dsl/flow.ts';
 export type { Branch, FinishedFlow, HttpOutput, HttpRequest, LoopOutput, SwitchOutput, TaskNodeOptions, TerminationStatus } from './dsl/flow.ts';
 export type { Ref } from './dsl/ref.ts';
+export { untypedRef } from './dsl/ref.ts';
 export type { Bindable, RefOf, TaskRefs, TaskStatus } from './dsl/types.ts';
-export type { Node, NodeKind } from './dsl/nodes.ts';
+export type { Node, NodeKind, RawTask } from './dsl/nodes.ts';
 export { compileWorkflow } from './compiler/compile-workflow.ts';
 export { canonicalJson } from './compiler/canonical-json.ts';
 export { generate } from './gen/generate.ts';
