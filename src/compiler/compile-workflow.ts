@@ -220,9 +220,19 @@ function compileNodes(nodes: readonly Node[], namer: RefNamer): WorkflowTask[] {
  * as SchemaDefs (`inputSchema`, `outputSchema`) with `enforceSchema: false`, as task definitions
  * carry theirs: conductor-oss 3.32.3 stores and returns them without enforcing them (the
  * validator's data-flow rules read them), and Orkes, which enforces a workflow's schemas when
- * `enforceSchema` is true (its default), leaves the input to the DSL's own checks.
+ * `enforceSchema` is true (its default), leaves the input to the DSL's own checks. The spec's
+ * `raw` fields are added as given.
+ * @throws TypeError when a `raw` field is one the compiler writes.
  */
 export function compileWorkflow(wf: AnyWorkflow): WorkflowDef {
+  const def = compileSettings(wf);
+  for (const key of Object.keys(wf.raw ?? {})) {
+    if (key in def) throw new TypeError(`workflow "${wf.name}": raw field "${key}" is one the DSL writes itself; set it through its own setting instead.`);
+  }
+  return { ...def, ...wf.raw };
+}
+
+function compileSettings(wf: AnyWorkflow): WorkflowDef {
   const inputTemplate = objectDefaults(wf.input);
   const variables = wf.variables === undefined ? {} : objectDefaults(wf.variables);
   return {

@@ -131,9 +131,16 @@ export function importDefinitions(input: ImportInput, options: ImportOptions = {
   const library = options.library ?? '@k1/workflows';
   const taskDefs = new Map<string, Json>();
   for (const { def } of input.taskDefs ?? []) taskDefs.set(String(def.name), normalizeTaskDef(def as unknown as TaskDef));
+  // Keyed by name@version; a second definition of the same name and version (two files of one
+  // workflow) gets a key of its own, and references to name@version go to the first one.
+  const keys = new Set<string>();
   const workflows = input.workflows.map(({ source, def }) => {
     const normalized = normalizeWorkflowDef(def as unknown as WorkflowDef);
-    return { source, def: normalized, key: `${String(normalized.name)}@${String(normalized.version ?? 1)}` };
+    const base = `${String(normalized.name)}@${String(normalized.version ?? 1)}`;
+    let key = base;
+    for (let n = 2; keys.has(key); n++) key = `${base}#${n}`;
+    keys.add(key);
+    return { source, def: normalized, key };
   });
 
   const idents = new Set<string>();
@@ -142,9 +149,10 @@ export function importDefinitions(input: ImportInput, options: ImportOptions = {
   for (const wf of workflows) {
     const version = Number(wf.def.version ?? 1);
     const seen = latest.get(String(wf.def.name));
+    if (wf.key.includes('#')) continue;
     if (seen === undefined || seen.version < version) latest.set(String(wf.def.name), { key: wf.key, version });
   }
-  const multiVersion = (name: string): boolean => workflows.filter((w) => w.def.name === name).length > 1;
+  const multiVersion = (name: string): boolean => new Set(workflows.filter((w) => w.def.name === name).map((w) => w.def.version ?? 1)).size > 1;
   const workflowInfo = new Map<string, WorkflowInfo & { file: string }>();
   for (const wf of workflows) {
     const name = String(wf.def.name);

@@ -33,6 +33,11 @@ export interface VerbatimTask {
 /** What one imported definition says it could not carry over exactly. */
 export interface ImportNotes {
   readonly verbatim: VerbatimTask[];
+  /**
+   * Workflow fields the DSL has no setting for, kept verbatim in the spec's `raw` (among them a
+   * `failureWorkflow` that is not among the imported definitions).
+   */
+  readonly verbatimFields: string[];
   /** Fields or schema keywords the DSL cannot express, as `JSON path: what`; they will differ. */
   readonly lost: string[];
 }

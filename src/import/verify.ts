@@ -97,8 +97,9 @@ export async function verifyImport(input: ImportInput, options: VerifyOptions): 
       verdicts(result.workflows, (wf) => {
         const typed = typeProblem(wf);
         if (typed !== undefined) return typed;
-        const dsl = workflows.find((w) => w.name === wf.name && w.version === wf.version);
-        if (dsl === undefined) return 'missing from the imported index.ts';
+        // index.ts lists the workflows in the order they were imported.
+        const dsl = workflows[result.workflows.indexOf(wf)];
+        if (dsl === undefined || dsl.name !== wf.name) return 'missing from the imported index.ts';
         const found = firstDifference(wf.normalized, comparableWorkflow(wf.normalized, compileWorkflow(dsl)));
         if (found !== undefined) return found;
         for (const name of wf.taskDefs) {

@@ -91,7 +91,7 @@ function fn(body: string): string {
 }
 
 class Importer {
-  readonly notes: ImportNotes = { verbatim: [], lost: [] };
+  readonly notes: ImportNotes = { verbatim: [], verbatimFields: [], lost: [] };
   readonly render: RenderNotes = { usesUntypedRef: false };
   readonly contracts = new Set<string>();
   readonly workflows = new Set<string>();
@@ -461,7 +461,8 @@ const WORKFLOW_FIELDS = new Set([
  */
 export function workflowSource(def: Json, context: WorkflowContext): WorkflowSource {
   const lost: string[] = [];
-  for (const key of Object.keys(def)) if (!WORKFLOW_FIELDS.has(key)) lost.push(`${key}: workflow() has no such setting`);
+  const raw: Json = {};
+  for (const key of Object.keys(def)) if (!WORKFLOW_FIELDS.has(key)) raw[key] = def[key];
   if (def.schemaVersion !== undefined && def.schemaVersion !== 2) lost.push('schemaVersion: the DSL writes 2');
   if (def.enforceSchema !== undefined && def.enforceSchema !== false) lost.push('enforceSchema: the DSL writes false');
   const schemas = workflowSchemas(def, lost);
@@ -485,11 +486,15 @@ export function workflowSource(def: Json, context: WorkflowContext): WorkflowSou
   if (def.restartable === false) spec.push('restartable: false');
   if (typeof def.failureWorkflow === 'string') {
     const target = context.workflows.get(def.failureWorkflow);
-    if (target === undefined) importer.notes.lost.push(`failureWorkflow: ${def.failureWorkflow} is not among the imported definitions; import it too`);
+    if (target === undefined) raw.failureWorkflow = def.failureWorkflow;
     else {
       spec.push(`failureWorkflow: ${target.ident}`);
       importer.workflows.add(def.failureWorkflow);
     }
+  }
+  if (Object.keys(raw).length > 0) {
+    spec.push(`raw: ${jsonLiteral(raw)}`);
+    importer.notes.verbatimFields.push(...Object.keys(raw));
   }
   const chain = `${flow.chain}\n.output(${fn(values.object(output, schemas.output.shape))})`;
   const code = `workflow(\n{\n${spec.map((s) => `${s},`).join('\n')}\n},\n(f) =>\nf${chain},\n)`;
