@@ -95,7 +95,10 @@ function taskUses(workflows: readonly { key: string; def: Json }[]): Map<string,
   for (const { key, def } of workflows) {
     walkTasks(def.tasks, (task) => {
       const input = isJsonObject(task.inputParameters) ? task.inputParameters : {};
-      if ((task.type ?? 'SIMPLE') === 'SIMPLE' && typeof task.name === 'string') for (const k of Object.keys(input)) use(task.name, key).keys.add(k);
+      if ((task.type ?? 'SIMPLE') === 'SIMPLE' && typeof task.name === 'string') {
+        const entry = use(task.name, key);
+        for (const k of Object.keys(input)) entry.keys.add(k);
+      }
       if (task.type === 'FORK_JOIN_DYNAMIC' && typeof input.forkTaskName === 'string') use(input.forkTaskName, key);
     });
   }

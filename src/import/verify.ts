@@ -6,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join, posix, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compileWorkflow, visit } from '../compiler/compile-workflow.ts';
 import { isTaskContract, type AnyTaskContract } from '../contract/define-task.ts';
 import { toTaskDef } from '../contract/task-def.ts';
@@ -40,8 +40,11 @@ export interface VerifyResult {
 
 /** Where to work. */
 export interface VerifyOptions {
-  /** The project root: its `src/index.ts` is the library the source imports, its tsconfig.json the compiler options. */
-  readonly root: string;
+  /**
+   * Where this library lives: its `src/index.ts` is what the source imports, its tsconfig.json
+   * the compiler options, its `.tmp/` the scratch folder. @default this package's root
+   */
+  readonly root?: string;
   /** Keep the scratch folder (for a look at the source). @default false */
   readonly keep?: boolean;
 }
@@ -61,10 +64,11 @@ function verdicts(workflows: readonly ImportedWorkflow[], problem: (wf: Imported
  * `<root>/.tmp/import-verify/<run>/` (inside the project, so the source resolves `zod`); each run
  * gets its own, since modules load once per process.
  */
-export async function verifyImport(input: ImportInput, options: VerifyOptions): Promise<VerifyResult> {
+export async function verifyImport(input: ImportInput, options: VerifyOptions = {}): Promise<VerifyResult> {
   const started = performance.now();
-  const scratch = join(options.root, '.tmp', 'import-verify', `${process.pid}-${++runs}-${Date.now()}`);
-  const library = posix.relative(scratch.split(sep).join('/'), join(options.root, 'src', 'index.ts').split(sep).join('/'));
+  const root = options.root ?? fileURLToPath(new URL('../../', import.meta.url));
+  const scratch = join(root, '.tmp', 'import-verify', `${process.pid}-${++runs}-${Date.now()}`);
+  const library = posix.relative(scratch.split(sep).join('/'), join(root, 'src', 'index.ts').split(sep).join('/'));
   const result = importDefinitions(input, { library });
   try {
     writeImportedFiles(scratch, result.files);
