@@ -6,7 +6,9 @@
  * 2. key order is ignored (canonical order); list order is not;
  * 3. fields the compiler always writes, where the input has none: a workflow's or a task's
  *    `ownerEmail`, `inputSchema`, `outputSchema`, `enforceSchema` (the schemas the DSL derives),
- *    a task's `inputKeys`/`outputKeys`, and an empty `description`.
+ *    a task's `inputKeys`/`outputKeys`, and an empty `description`;
+ * 4. a task's `concurrentExecLimit` 0 where the input has none: conductor-oss 3.32.3 reads a
+ *    missing limit as 0, no limit (`TaskDef.concurrencyLimit()`), and stores none.
  */
 import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
 import { normalizeTaskDef, normalizeWorkflowDef } from '../sync/server-defaults.ts';
@@ -18,6 +20,7 @@ const WRITTEN_FOR_TASKS = [...WRITTEN_BY_COMPILER, 'inputKeys', 'outputKeys'];
 function dropWritten(input: Json, output: Json, fields: readonly string[]): Json {
   const out = { ...output };
   for (const field of fields) if (!(field in input)) delete out[field];
+  if (fields === WRITTEN_FOR_TASKS && !('concurrentExecLimit' in input) && out.concurrentExecLimit === 0) delete out.concurrentExecLimit;
   if (!('description' in input) && out.description === '') delete out.description;
   return out;
 }

@@ -73,7 +73,8 @@ export function contractSource(name: string, def: Json | undefined, usedKeys: re
     for (const [key, projectDefault] of Object.entries(TASK_DEFAULTS) as [keyof TaskOptions, unknown][]) {
       const value = def[key] ?? serverDefaults[key];
       if (value === undefined) {
-        if (key !== 'ownerEmail') lost.push(`${key}: left out (no server default); a contract writes ${jsonLiteral(projectDefault)}`);
+        // ownerEmail and concurrentExecLimit (0) compare equal when left out (compare.ts).
+        if (key !== 'ownerEmail' && key !== 'concurrentExecLimit') lost.push(`${key}: left out (no server default); a contract writes ${jsonLiteral(projectDefault)}`);
         continue;
       }
       if (value !== projectDefault) parts.push(`${key}: ${jsonLiteral(value)}`);

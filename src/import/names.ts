@@ -45,7 +45,7 @@ export function insideOut(outDir: string, file: string): string {
   const target = resolve(root, file);
   const rel = relative(root, target);
   if (isAbsolute(file) || rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) {
-    throw new Error(`import: refusing to write ${JSON.stringify(file)}: it is not inside the output folder ${root}.`);
+    throw new Error(`refusing to write ${JSON.stringify(file)}: it is not inside the output folder ${root}.`);
   }
   return target;
 }

@@ -14,7 +14,7 @@ export function writeImportedFiles(outDir: string, files: readonly ImportedFile[
   const targets = files.map((file) => ({ target: insideOut(outDir, file.path), content: file.content }));
   const existing = targets.filter((t) => existsSync(t.target)).map((t) => t.target);
   if (!overwrite && existing.length > 0) {
-    throw new Error(`import: ${existing.length} file(s) exist already (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', ...' : ''}); choose an empty --out folder or pass --force to replace them.`);
+    throw new Error(`${existing.length} file(s) exist already (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', ...' : ''}); choose an empty --out folder or pass --force to replace them.`);
   }
   for (const { target, content } of targets) {
     mkdirSync(dirname(target), { recursive: true });
