@@ -259,7 +259,8 @@ export function importDefinitions(input: ImportInput, options: ImportOptions = {
   const out: ImportedFile[] = [];
   for (const [path, file] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
-    out.push({ path, content: file.getFullText() });
+    // One blank line between top-level statements (ts-morph adds variable statements without one).
+    out.push({ path, content: file.getFullText().replace(/;\n(\/\*\*)/g, ';\n\n$1') });
   }
   return { files: out, workflows: imported, taskDefs, taskNotes };
 }
