@@ -26,8 +26,9 @@ export interface WorkflowSource {
   readonly code: string;
   readonly contracts: ReadonlySet<string>;
   readonly workflows: ReadonlySet<string>;
+  /** Whether the code calls `untypedRef`, so the file imports it. */
   readonly usesUntypedRef: boolean;
-  /** Whether the code calls `z.` (the schemas). */
+  /** What it kept verbatim or could not express. */
   readonly notes: ImportNotes;
 }
 

@@ -36,6 +36,8 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** An object literal's property name: bare when it is an identifier, quoted otherwise. */
 export function propertyName(key: string): string {
+  // A `__proto__` key, bare or quoted, would set the object's prototype; computed, it is a field.
+  if (key === '__proto__') return `[${stringLiteral(key)}]`;
   return IDENTIFIER.test(key) ? key : stringLiteral(key);
 }
 
