@@ -103,6 +103,22 @@ describe('k1-workflows import', () => {
     expect((await run(nested)).code).toBe(2);
   });
 
+  it('reads a backup of GET /api/metadata/workflow (a list), each version in a file of its own', async () => {
+    const work = dir();
+    const file = join(work, 'backup.json');
+    writeFileSync(file, JSON.stringify([ORDER, { ...ORDER, version: 3, description: 'Ships an order, v3.' }]));
+    const verified = await run('--verify', file);
+    expect(verified.out).toEqual(['equal order_flow', 'equal order_flow', '2 equal, 0 differ, 2 kept verbatim']);
+    expect(verified.code).toBe(0);
+    const written = await run(file, '--out', join(work, 'defs'));
+    expect(written.out.filter((l) => l.startsWith('wrote')).map((l) => l.slice(l.indexOf('defs')))).toEqual([
+      'defs/index.ts',
+      'defs/tasks/shared-tasks.ts',
+      'defs/workflows/order-flow-v2.ts',
+      'defs/workflows/order-flow-v3.ts',
+    ]);
+  }, 60_000);
+
   it('--verify prints a line per workflow and the sums, exit 1 on a difference', async () => {
     const work = dir();
     const file = join(work, 'order.json');
