@@ -1,6 +1,5 @@
 import { diffCommand, paletteFor } from './diff-command.ts';
 import { genCommand } from './gen-command.ts';
-import { importCommand } from './import-command.ts';
 import { registerCommand } from './register-command.ts';
 import { processIo, type CommandIo } from './io.ts';
 import { validateCommand } from './validate-command.ts';
@@ -9,7 +8,8 @@ const COMMANDS: Record<string, { run: (args: readonly string[], io: CommandIo) =
   gen: { run: genCommand, help: 'compile and validate definitions/ into generated/ (--check: fail when stale)' },
   validate: { run: (args, io) => validateCommand([...args], io), help: 'validate Conductor JSON files (workflow or task definitions)' },
   diff: { run: (args, io) => diffCommand(args, io, paletteFor(process.stdout)), help: 'compare generated/ with a Conductor server (--server URL, --json)' },
-  import: { run: importCommand, help: 'Conductor JSON → DSL source (FILE... --out DIR, --server URL --workflow NAME[@VERSION], --verify FILE...)' },
+  // Loaded on use: ts-morph (and its TypeScript) is heavy, and no other command needs it.
+  import: { run: async (args, io) => (await import('./import-command.ts')).importCommand(args, io), help: 'Conductor JSON → DSL source (FILE... --out DIR, --server URL --workflow NAME[@VERSION], --verify FILE...)' },
   register: { run: registerCommand, help: 'register generated/ on a server in dependency order (--dry-run, --allow-overwrite)' },
 };
 
