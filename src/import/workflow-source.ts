@@ -81,8 +81,14 @@ function bindingProblem(input: Json, schema: SchemaJson, what: string): string |
   return missing.length > 0 ? `${what} requires ${missing.map((k) => `"${k}"`).join(', ')}` : undefined;
 }
 
+/** `key: value` of each of `keys` the task sets. */
+function optionEntries(task: Json, keys: readonly string[]): string[] {
+  return keys.filter((k) => task[k] !== undefined).map((k) => `${k}: ${jsonLiteral(task[k])}`);
+}
+
+/** The options argument of a method (`, { optional: true }`), or nothing. */
 function options(task: Json, keys: readonly string[]): string {
-  const entries = keys.filter((k) => task[k] !== undefined).map((k) => `${k}: ${jsonLiteral(task[k])}`);
+  const entries = optionEntries(task, keys);
   return entries.length === 0 ? '' : `, { ${entries.join(', ')} }`;
 }
 
@@ -198,15 +204,16 @@ class Importer {
       case 'HUMAN': {
         const why = systemOnly(['inputParameters', 'optional', 'description', 'taskDefinition']);
         if (why !== undefined) return why;
-        let timeout = '';
+        const parts = ['output: z.object({}).passthrough()'];
+        if (Object.keys(input).length > 0) parts.push(`input: ${fn(values.object(input, undefined))}`);
         if (task.taskDefinition !== undefined) {
           const seconds = (task.taskDefinition as Json).timeoutSeconds;
           const expected = normalizeWorkflowTask(humanTask(ref, seconds) as WorkflowTask).taskDefinition;
           if (typeof seconds !== 'number' || !sameJson(expected, task.taskDefinition)) return 'its taskDefinition is not the one human() writes for a timeout';
-          timeout = `timeoutSeconds: ${seconds}, `;
+          parts.push(`timeoutSeconds: ${seconds}`);
         }
-        const parts = `output: z.object({}).passthrough(), ${Object.keys(input).length > 0 ? `input: ${fn(values.object(input, undefined))}, ` : ''}${timeout}${options(task, ['optional', 'description']).replace(/^, \{ | \}$/g, '')}`;
-        return one(`.human(${stringLiteral(ref)}, { ${parts.replace(/, $/, '')} })`, { type: 'object', additionalProperties: true });
+        parts.push(...optionEntries(task, ['optional', 'description']));
+        return one(`.human(${stringLiteral(ref)}, ${layout('{', '}', parts)})`, { type: 'object', additionalProperties: true });
       }
       case 'TERMINATE': {
         const why = systemOnly(['inputParameters']);
