@@ -92,9 +92,9 @@ function options(task: Json, keys: readonly string[]): string {
   return entries.length === 0 ? '' : `, { ${entries.join(', ')} }`;
 }
 
-/** `(s) => (...)`, or `() => (...)` when the body reads nothing. */
+/** `(s) => body`, or `() => body` when the body reads nothing; an object literal in parentheses. */
 function fn(body: string): string {
-  return `${/\bs[.[]/.test(body) ? '(s)' : '()'} => (${body})`;
+  return `${/\bs[.[]/.test(body) ? '(s)' : '()'} => ${body.startsWith('{') ? `(${body})` : body}`;
 }
 
 class Importer {
