@@ -12,7 +12,7 @@ import { serverConnection, UsageError } from './server-options.ts';
 const USAGE = [
   'usage: k1-workflows import FILE... [--tasks DIR] --out DIR [--library SPEC] [--force]',
   '       k1-workflows import --server URL --workflow NAME[@VERSION]... --out DIR [--library SPEC] [--force]',
-  '       k1-workflows import --verify FILE... [--tasks DIR]',
+  '       k1-workflows import --verify (FILE... [--tasks DIR] | --server URL --workflow NAME[@VERSION]...)',
 ].join('\n');
 
 interface Values {
@@ -43,8 +43,8 @@ function notesReport(result: ImportResult): string[] {
  * `k1-workflows import`: Conductor JSON → DSL source (issue 18). From files (`FILE...`, each one
  * workflow definition or a list of them; `--tasks DIR` the task definitions) or from a server
  * (`--server URL --workflow NAME[@VERSION]`), written under `--out` (never outside it; existing
- * files only with `--force`). `--verify` instead round-trips the files in a scratch folder and
- * prints `equal NAME` / `differs NAME: <path>` and the sums.
+ * files only with `--force`). `--verify` instead round-trips them (files or the server's) in a
+ * scratch folder and prints `equal NAME` / `differs NAME: <path>` and the sums.
  * Exit codes: 0 done (all equal), 1 refused input or a difference, 2 usage.
  */
 export async function importCommand(args: readonly string[], io: CommandIo): Promise<number> {
@@ -70,8 +70,8 @@ export async function importCommand(args: readonly string[], io: CommandIo): Pro
     values = parsed.values;
     files = parsed.positionals;
     const fromServer = values.server !== undefined || values.workflow !== undefined;
-    if (fromServer && (values.workflow === undefined || files.length > 0 || values.verify === true)) {
-      throw new UsageError('--server takes --workflow NAME[@VERSION] (repeatable) and no files; --verify reads files.');
+    if (fromServer && (values.workflow === undefined || files.length > 0)) {
+      throw new UsageError('--server takes --workflow NAME[@VERSION] (repeatable) and no files.');
     }
     if (!fromServer && files.length === 0) throw new UsageError('give the workflow definition files to import.');
     if (values.verify !== true && values.out === undefined) throw new UsageError('--out DIR is required: the folder the source is written to.');
