@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
 import { readFromServer } from '../../src/import/server-source.ts';
 import { verifyImport, verifyReport } from '../../src/import/verify.ts';
 import { startDevServer } from '../../src/server/index.ts';
@@ -35,6 +36,18 @@ describe('importing from a server', () => {
       await server.close();
     }
   }, 120_000);
+
+  it('k1-workflows import --verify --server reads through the metadata client and round-trips', async () => {
+    const server = await startDevServer({ generatedDir: 'generated' });
+    try {
+      const out: string[] = [];
+      const code = await main(['import', '--verify', '--server', server.url, '--workflow', 'deployment-rollback-handler@1'], { stdout: (l) => out.push(l), stderr: (l) => out.push(l) });
+      expect(out).toEqual(['equal deployment-rollback-handler', '1 equal, 0 differ, 0 kept verbatim']);
+      expect(code).toBe(0);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 
   it('refuses a workflow the server does not have, naming it', async () => {
     const server = await startDevServer();
