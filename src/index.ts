@@ -33,6 +33,7 @@ export type {
   TerminationStatus,
 } from './dsl/flow.ts';
 export type { Ref } from './dsl/ref.ts';
+export { untypedRef } from './dsl/ref.ts';
 export type {
   BaseScope,
   Bindable,
@@ -70,6 +71,8 @@ export type {
   JsonJqNode,
   Node,
   NodeKind,
+  RawNode,
+  RawTask,
   SetVariableNode,
   SubWorkflowNode,
   SwitchNode,

@@ -31,6 +31,7 @@ describe('the published package', () => {
       'startWorkflow',
       'toJsonSchema',
       'toTaskDef',
+      'untypedRef',
       'waitForWorkflow',
       'withDefaults',
       'workflow',

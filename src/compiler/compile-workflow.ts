@@ -19,6 +19,7 @@ const GENERATED_PREFIX: Record<NodeKind, string> = {
   Inline: 'inline',
   SetVariable: 'set_variable',
   JsonJq: 'jq',
+  Raw: 'raw',
 };
 
 /** Gives unnamed nodes deterministic, unique reference names: `<prefix>_<n>` in tree order. */
@@ -68,6 +69,8 @@ export function childLists(node: Node): readonly (readonly Node[])[] {
       return [...Object.values(node.cases), node.defaultCase];
     case 'DoWhile':
       return [node.body];
+    case 'Raw':
+      return [...(node.forkTasks ?? []), ...Object.values(node.decisionCases ?? {}), node.defaultCase ?? [], node.loopOver ?? []];
     default:
       return [];
   }
@@ -191,6 +194,18 @@ const COMPILERS: { [K in NodeKind]: Compiler<K> } = {
   ],
   SetVariable: (node, ref) => [system('SET_VARIABLE', ref, node.input, node)],
   JsonJq: (node, ref) => [system('JSON_JQ_TRANSFORM', ref, { ...(node.input as object), queryExpression: node.query }, node)],
+  Raw: (node, ref, compile) => [
+    {
+      ...(node.task as unknown as WorkflowTask),
+      taskReferenceName: ref,
+      ...(node.forkTasks !== undefined && { forkTasks: node.forkTasks.map(compile) }),
+      ...(node.decisionCases !== undefined && {
+        decisionCases: Object.fromEntries(Object.entries(node.decisionCases).map(([key, nodes]) => [key, compile(nodes)])),
+      }),
+      ...(node.defaultCase !== undefined && { defaultCase: compile(node.defaultCase) }),
+      ...(node.loopOver !== undefined && { loopOver: compile(node.loopOver) }),
+    },
+  ],
 };
 
 /** Compiles a node list to Conductor WorkflowTasks, naming unnamed nodes with `namer`. */
@@ -205,9 +220,19 @@ function compileNodes(nodes: readonly Node[], namer: RefNamer): WorkflowTask[] {
  * as SchemaDefs (`inputSchema`, `outputSchema`) with `enforceSchema: false`, as task definitions
  * carry theirs: conductor-oss 3.32.3 stores and returns them without enforcing them (the
  * validator's data-flow rules read them), and Orkes, which enforces a workflow's schemas when
- * `enforceSchema` is true (its default), leaves the input to the DSL's own checks.
+ * `enforceSchema` is true (its default), leaves the input to the DSL's own checks. The spec's
+ * `raw` fields are added as given.
+ * @throws TypeError when a `raw` field is one the compiler writes.
  */
 export function compileWorkflow(wf: AnyWorkflow): WorkflowDef {
+  const def = compileSettings(wf);
+  for (const key of Object.keys(wf.raw ?? {})) {
+    if (key in def) throw new TypeError(`workflow "${wf.name}": raw field "${key}" is one the DSL writes itself; set it through its own setting instead.`);
+  }
+  return { ...def, ...wf.raw };
+}
+
+function compileSettings(wf: AnyWorkflow): WorkflowDef {
   const inputTemplate = objectDefaults(wf.input);
   const variables = wf.variables === undefined ? {} : objectDefaults(wf.variables);
   return {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AnyTaskContract, ObjectSchema, TaskInput, TaskOutput } from '../contract/define-task.ts';
-import type { Node, Template } from './nodes.ts';
+import type { Node, RawTask, Template } from './nodes.ts';
 import { makeRef, toTemplate, type Ref } from './ref.ts';
 import type {
   Bindable,
@@ -452,6 +452,44 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    */
   output<S, A, W extends FlowTypes<unknown, unknown>, const B extends Binding<W['output'], B, 'output'>>(this: Flow<S, A, unknown, W>, bindings: (s: Scope<S & A>) => B): FinishedFlow<W> {
     return { kind: 'FinishedFlow', nodes: this.nodes, output: bind(bindings, 'outputParameters') };
+  }
+
+  /**
+   * The escape hatch: a task the DSL has no method for, kept as the Conductor JSON given (`task`,
+   * verbatim: templates are `${...}` text, nothing is checked by tsc). Nested task lists are
+   * branches like a fork's, so the tasks inside keep their DSL form. Later tasks read its output
+   * as `s.<ref>.output.<field>` (typed `unknown`); tasks inside its branches are not in scope
+   * after it: read them with `untypedRef` (ref.ts). The importer writes one for every task it cannot
+   * express and reports it (`docs/importing.md`).
+   * @example `.raw('fire_event', { name: 'fire_event', type: 'EVENT', sink: 'conductor:done', inputParameters: {} })`
+   */
+  raw<S, A, W extends FlowTypes<unknown, unknown>, const R extends string>(
+    this: Flow<S, A, unknown, W>,
+    ref: FreshRef<R, S & A>,
+    task: RawTask,
+    nested: {
+      readonly forkTasks?: readonly Branch<S & A, W>[];
+      readonly decisionCases?: Readonly<Record<string, Branch<S & A, W>>>;
+      readonly defaultCase?: Branch<S & A, W>;
+      readonly loopOver?: Branch<S & A & Entry<R, Record<string, unknown>>, W>;
+    } = {},
+  ): Flow<S, A & Entry<R, Record<string, unknown>>, { readonly [K in R]: Record<string, unknown> }, W> {
+    const given = task as Record<string, unknown>;
+    for (const field of ['taskReferenceName', 'forkTasks', 'decisionCases', 'defaultCase', 'loopOver']) {
+      if (field in given) throw new TypeError(`raw "${ref as string}": give ${field} ${field === 'taskReferenceName' ? 'as the first argument' : 'in the third argument, as branches'}, not in the task JSON.`);
+    }
+    return this.then({
+      kind: 'Raw',
+      ref: ref as string,
+      task,
+      forkTasks: nested.forkTasks?.map(branchNodes),
+      decisionCases:
+        nested.decisionCases === undefined
+          ? undefined
+          : Object.fromEntries(Object.entries(nested.decisionCases).map(([key, fn]) => [key, branchNodes(fn)])),
+      defaultCase: nested.defaultCase === undefined ? undefined : branchNodes(nested.defaultCase),
+      loopOver: nested.loopOver === undefined ? undefined : branchNodes(nested.loopOver),
+    });
   }
 
   /**

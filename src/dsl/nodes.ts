@@ -19,7 +19,8 @@ export type Node =
   | HttpNode
   | InlineNode
   | SetVariableNode
-  | JsonJqNode;
+  | JsonJqNode
+  | RawNode;
 
 /** The kinds of node; a table typed `Record<NodeKind, ...>` must handle each one. */
 export type NodeKind = Node['kind'];
@@ -136,3 +137,33 @@ export interface JsonJqNode extends NodeBase {
   readonly query: string;
   readonly input: Template;
 }
+
+/**
+ * The escape hatch: a task the DSL has no method for (a DECISION, an EVENT, a FORK_JOIN whose JOIN
+ * is named otherwise, a field no method sets ...), kept as the Conductor WorkflowTask JSON given.
+ * Its nested task lists, when it has any, are node lists of their own, so the tasks inside keep
+ * their DSL form. The importer writes one for each task it cannot express (`docs/importing.md`).
+ */
+export interface RawNode extends NodeBase {
+  readonly kind: 'Raw';
+  readonly ref: string;
+  /** The WorkflowTask JSON, verbatim, without `taskReferenceName` (the `ref`) and the nested lists below. */
+  readonly task: RawTask;
+  readonly forkTasks?: readonly (readonly Node[])[] | undefined;
+  readonly decisionCases?: Readonly<Record<string, readonly Node[]>> | undefined;
+  readonly defaultCase?: readonly Node[] | undefined;
+  readonly loopOver?: readonly Node[] | undefined;
+}
+
+/**
+ * The JSON of a raw task: any WorkflowTask field (`name` and `type` required), templates as the
+ * server reads them (`${workflow.input.x}`), except the reference name and the nested task lists,
+ * which the raw node holds itself.
+ */
+export type RawTask = { readonly name: string; readonly type: string } & { readonly [field: string]: unknown } & {
+  readonly taskReferenceName?: never;
+  readonly forkTasks?: never;
+  readonly decisionCases?: never;
+  readonly defaultCase?: never;
+  readonly loopOver?: never;
+};

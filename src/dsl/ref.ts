@@ -80,3 +80,16 @@ export function toTemplate(value: unknown, where: string): unknown {
     `${where}: ${typeof value} values cannot be sent to Conductor; pass JSON (strings, numbers, booleans, null, plain objects, arrays) or a reference.`,
   );
 }
+
+/**
+ * Part of the escape hatch: a reference to `path` (`approval.output.approved`, rendered
+ * `${approval.output.approved}`) that tsc does not check, for a value the DSL cannot type (a task
+ * inside a raw task's branch, an output nobody declared). Prefer the typed `s.<ref>.output...`.
+ * @throws TypeError when `path` is empty or holds `${` or `}` (give the path, not the expression).
+ */
+export function untypedRef(path: string): Ref<any> {
+  if (path === '' || path.includes('${') || path.includes('}')) {
+    throw new TypeError(`untypedRef: "${path}" is not a reference path; give the path inside \${...}, e.g. 'task_ref.output.field'.`);
+  }
+  return makeRef(path);
+}

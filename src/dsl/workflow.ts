@@ -33,6 +33,12 @@ export interface WorkflowSpec<N extends string, I extends ObjectSchema, O extend
   /** Started by Conductor when this workflow fails or times out. */
   readonly failureWorkflow?: AnyWorkflow;
   /**
+   * The escape hatch for workflow fields the DSL has no setting for (`workflowStatusListenerEnabled`,
+   * a `failureWorkflow` given by name, ...): written into the JSON as given. A field the compiler
+   * writes itself is refused when compiling. The importer puts such fields here and reports them.
+   */
+  readonly raw?: Readonly<Record<string, unknown>>;
+  /**
    * A valid input, shown on the workflow's docs page (checked by tsc against `input` here, and by
    * the schema in the tests). Not part of the registered JSON.
    */
@@ -53,6 +59,8 @@ export interface Workflow<N extends string, I extends ObjectSchema, O extends Ob
   readonly timeoutPolicy: 'TIME_OUT_WF' | 'ALERT_ONLY';
   readonly restartable: boolean;
   readonly failureWorkflow: AnyWorkflow | undefined;
+  /** Workflow fields written verbatim (`WorkflowSpec.raw`). */
+  readonly raw: Readonly<Record<string, unknown>> | undefined;
   /** A valid input for the docs, when the definition gives one. */
   readonly example: z.input<I> | undefined;
   readonly nodes: readonly Node[];
@@ -104,6 +112,7 @@ export function workflow<const N extends string, I extends ObjectSchema, O exten
     timeoutPolicy: spec.timeoutPolicy ?? WORKFLOW_DEFAULTS.timeoutPolicy,
     restartable: spec.restartable ?? WORKFLOW_DEFAULTS.restartable,
     failureWorkflow: spec.failureWorkflow,
+    raw: spec.raw,
     example: spec.example,
     nodes: finished.nodes,
     outputParameters: finished.output,

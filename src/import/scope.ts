@@ -1,0 +1,123 @@
+/**
+ * What the DSL's types let a flow read at each point, mirrored for the importer: a reference
+ * (`${t1.output.url}`) becomes a typed one (`s.t1.output.url`) only where `tsc` would accept it
+ * (the task is upstream in the DSL's sense and the field is declared), so imported source always
+ * type-checks. Shapes are JSON Schemas, the form task definitions give their types in.
+ */
+import type { SchemaJson } from './zod-source.ts';
+
+/** The value of an unknown type: a reference to it has no fields. */
+export const UNKNOWN: SchemaJson = {};
+/** `Record<string, unknown>`: any field, each of unknown type. */
+export const RECORD: SchemaJson = { type: 'object', additionalProperties: {} };
+/** `{}`: an output with no field to read (a FORK_JOIN's, a dynamic fork's). */
+export const EMPTY: SchemaJson = { type: 'object', properties: {} };
+
+const STRING: SchemaJson = { type: 'string' };
+const NUMBER: SchemaJson = { type: 'number' };
+
+/** `TaskRefs<O>` of `src/dsl/types.ts`: what `s.<ref>` exposes for a task whose output is `output`. */
+export function taskRefs(output: SchemaJson): SchemaJson {
+  return {
+    type: 'object',
+    properties: { output, input: RECORD, status: STRING, taskId: STRING, retryCount: NUMBER, reasonForIncompletion: STRING },
+  };
+}
+
+/** Outputs of the DSL's system task methods (`src/dsl/flow.ts`), as shapes. */
+export const SYSTEM_OUTPUTS = {
+  http: { type: 'object', properties: { response: { type: 'object', properties: { statusCode: NUMBER, reasonPhrase: STRING, headers: RECORD, body: UNKNOWN } } } },
+  inline: { type: 'object', properties: { result: UNKNOWN } },
+  jq: { type: 'object', properties: { result: UNKNOWN, resultList: { type: 'array', items: UNKNOWN } } },
+  switch: { type: 'object', properties: { evaluationResult: { type: 'array', items: STRING }, selectedCase: STRING } },
+  loop: { type: 'object', properties: { iteration: NUMBER }, additionalProperties: {} },
+} as const satisfies Record<string, SchemaJson>;
+
+/** `HttpRequest` of `src/dsl/flow.ts`, as the schema an HTTP task's request is bound against. */
+export const HTTP_REQUEST: SchemaJson = {
+  type: 'object',
+  properties: {
+    uri: STRING,
+    method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] },
+    headers: { type: 'object', additionalProperties: STRING },
+    body: UNKNOWN,
+    contentType: STRING,
+    accept: STRING,
+    connectionTimeOut: NUMBER,
+    readTimeOut: NUMBER,
+  },
+};
+
+const isObject = (value: unknown): value is SchemaJson => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The schema without its `null` alternative (`RefFields` reads through `NonNullable`). */
+function nonNull(schema: SchemaJson): SchemaJson {
+  if (Array.isArray(schema.anyOf)) {
+    const parts = schema.anyOf.filter((p) => isObject(p) && p.type !== 'null');
+    if (parts.length === 1) return parts[0] as SchemaJson;
+  }
+  if (Array.isArray(schema.type)) {
+    const types = schema.type.filter((t) => t !== 'null');
+    if (types.length === 1) return { ...schema, type: types[0] };
+  }
+  return schema;
+}
+
+/** The shape one step into `schema`, or undefined when `tsc` has no such field. */
+export function fieldOf(schema: SchemaJson, key: string): SchemaJson | undefined {
+  const s = nonNull(schema);
+  if (s.type === 'array') return /^\d+$/.test(key) ? (isObject(s.items) ? s.items : UNKNOWN) : undefined;
+  if (s.type !== 'object') return undefined;
+  const properties = isObject(s.properties) ? s.properties : {};
+  if (Object.hasOwn(properties, key)) return isObject(properties[key]) ? properties[key] : UNKNOWN;
+  if (s.additionalProperties === true) return UNKNOWN;
+  return isObject(s.additionalProperties) ? s.additionalProperties : undefined;
+}
+
+/** True for a shape `tsc` knows nothing of (`unknown`): its references fit only unknown fields. */
+export function isUnknown(schema: SchemaJson | undefined): boolean {
+  if (schema === undefined) return true;
+  return Object.keys(schema).filter((k) => k !== 'description' && k !== 'default').length === 0;
+}
+
+/** True when a string literal fits a field of this schema (unknown, or a string without enum or const). */
+export function admitsString(schema: SchemaJson | undefined): boolean {
+  if (isUnknown(schema)) return true;
+  const s = schema as SchemaJson;
+  if (Array.isArray(s.anyOf)) return s.anyOf.some((p) => isObject(p) && admitsString(p));
+  const types = Array.isArray(s.type) ? s.type : [s.type];
+  return types.includes('string') && s.enum === undefined && s.const === undefined;
+}
+
+/**
+ * The references in scope at one point of a flow, by the name a function reads them as
+ * (`input`, `variables`, `workflow`, task references), each with its shape.
+ */
+export class Scope {
+  private constructor(private readonly entries: ReadonlyMap<string, SchemaJson>) {}
+
+  /** The root scope of a workflow with these input and variables shapes. */
+  static root(input: SchemaJson, variables: SchemaJson): Scope {
+    const workflow: SchemaJson = {
+      type: 'object',
+      properties: { input, variables, workflowId: STRING, correlationId: STRING, workflowType: STRING, version: NUMBER, parentWorkflowId: STRING },
+    };
+    return new Scope(new Map([['input', input], ['variables', variables], ['workflow', workflow]]));
+  }
+
+  /** This scope with more references. */
+  with(added: ReadonlyMap<string, SchemaJson>): Scope {
+    return new Scope(new Map([...this.entries, ...added]));
+  }
+
+  /** The shape at `path` (scope name first), or undefined when a function cannot read it typed. */
+  shapeAt(path: readonly string[]): SchemaJson | undefined {
+    const [first, ...rest] = path;
+    let shape = first === undefined ? undefined : this.entries.get(first);
+    for (const key of rest) {
+      if (shape === undefined) return undefined;
+      shape = fieldOf(shape, key);
+    }
+    return shape;
+  }
+}
