@@ -48,6 +48,17 @@ const SET_VARIABLE: SystemTask = {
   },
 };
 
+/**
+ * NOOP: completes at once with an empty output. conductor-oss 3.32.3 (observed) also writes an
+ * empty inputData, whatever inputParameters say: its NoopTaskMapper resolves none.
+ */
+const NOOP: SystemTask = {
+  start(ctx, run) {
+    run.inputData = {};
+    ctx.finish(run, 'COMPLETED', {});
+  },
+};
+
 /** WAIT: with `duration` or `until` it completes by itself then; without, it waits for the API (or a mock). */
 const WAIT: SystemTask = {
   start(ctx, run) {
@@ -84,6 +95,7 @@ export const SYSTEM_TASKS: Readonly<Record<string, SystemTask>> = {
   DO_WHILE,
   TERMINATE,
   SET_VARIABLE,
+  NOOP,
   INLINE,
   LAMBDA,
   JSON_JQ_TRANSFORM,

@@ -11,7 +11,8 @@ export type { ServerConnection } from '../client/server-client.ts';
 /** The metadata calls the CI step needs, each retried on transient faults, each answer checked. */
 export interface MetadataApi {
   getTaskDef(name: string): Promise<TaskDef | undefined>;
-  getWorkflowDef(name: string, version: number): Promise<WorkflowDef | undefined>;
+  /** GET /api/metadata/workflow/{name}: that version, or the latest when `version` is undefined. */
+  getWorkflowDef(name: string, version?: number): Promise<WorkflowDef | undefined>;
   /** POST /api/metadata/taskdefs: registers new task definitions. */
   createTaskDefs(defs: readonly TaskDef[]): Promise<void>;
   /** PUT /api/metadata/taskdefs: updates one existing task definition. */
@@ -37,8 +38,8 @@ const ErrorAnswer = z.object({ status: z.number().int().optional(), message: z.s
 const WriteAnswer = z.object({ bulkErrorResults: z.record(z.unknown()).optional() }).passthrough();
 
 const taskDefAnswer = (name: string) => z.object({ name: z.literal(name) }).passthrough();
-const workflowDefAnswer = (name: string, version: number) =>
-  z.object({ name: z.literal(name), version: z.literal(version), tasks: z.array(z.object({}).passthrough()) }).passthrough();
+const workflowDefAnswer = (name: string, version: number | undefined) =>
+  z.object({ name: z.literal(name), version: version === undefined ? z.number().int() : z.literal(version), tasks: z.array(z.object({}).passthrough()) }).passthrough();
 
 /**
  * The metadata API over the official SDK client and the CLI's transport (connectServerClient:
@@ -79,7 +80,13 @@ export async function connectMetadataApi(connection: ServerConnection, redactor:
   return {
     getTaskDef: (name) => read(`/api/metadata/taskdefs/${encodeURIComponent(name)}`, `reading task definition ${name}`, taskDefAnswer(name), `JSON task definition ${name}`) as Promise<TaskDef | undefined>,
     getWorkflowDef: (name, version) =>
-      read(`/api/metadata/workflow/${encodeURIComponent(name)}`, `reading workflow ${name} v${version}`, workflowDefAnswer(name, version), `JSON workflow definition ${name} v${version}`, { version }) as Promise<WorkflowDef | undefined>,
+      read(
+        `/api/metadata/workflow/${encodeURIComponent(name)}`,
+        `reading workflow ${name} ${version === undefined ? '(latest)' : `v${version}`}`,
+        workflowDefAnswer(name, version),
+        `JSON workflow definition ${name}${version === undefined ? '' : ` v${version}`}`,
+        version === undefined ? undefined : { version },
+      ) as Promise<WorkflowDef | undefined>,
     createTaskDefs: (defs) => write('post', '/api/metadata/taskdefs', defs, `registering ${defs.length} task definition(s)`),
     updateTaskDef: (def) => write('put', '/api/metadata/taskdefs', def, `updating task definition ${def.name}`),
     createWorkflowDef: (def) => write('post', '/api/metadata/workflow', def, `registering workflow ${def.name} v${def.version}`),

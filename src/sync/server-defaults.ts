@@ -8,6 +8,7 @@ type Defaults = Readonly<Record<string, unknown>>;
 export const SERVER_BOOKKEEPING: ReadonlySet<string> = new Set(LEARNED_DEFAULTS.bookkeeping);
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** How the nested definitions inside each kind are treated, for both directions below. */
 interface Walk {
@@ -37,6 +38,23 @@ function nested(key: string, value: unknown, walk: Walk, embedded: boolean): unk
   }
 }
 
+function strip(def: unknown, defaults: Defaults, embedded: boolean): unknown {
+  if (!isObject(def)) return def;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(def)) {
+    if (value === undefined || value === null || SERVER_BOOKKEEPING.has(key)) continue;
+    if (key in defaults && same(value, defaults[key])) continue;
+    out[key] = nested(key, value, stripping, embedded);
+  }
+  return out;
+}
+
+const stripping: Walk = {
+  tasks: (tasks) => (Array.isArray(tasks) ? tasks.map((t) => strip(t, LEARNED_DEFAULTS.workflowTask, true)) : tasks),
+  taskDef: (def, defaults) => strip(def, defaults, false),
+  schema: (schema) => strip(schema, LEARNED_DEFAULTS.schemaDef, false),
+};
+
 function fill(def: unknown, defaults: Defaults, embedded: boolean, walk: Walk = filling): unknown {
   if (!isObject(def)) return def;
   const out: Json = structuredClone(defaults) as Json;
@@ -61,21 +79,35 @@ const comparing: Walk = {
 };
 
 /**
- * A TaskDef as the diff compares it: no bookkeeping fields, and every field the server fills in
- * (learned from the real server, `learned-defaults.ts`) at its default unless set, so a field left
- * out equals the server's default and a changed default reads `3 -> 9`, not as a new field.
+ * A TaskDef with no bookkeeping fields and no field at the value the server would fill in anyway
+ * (learned from the real server, `learned-defaults.ts`): the smallest form the server stores the
+ * same way, as the importer writes it.
  */
 export function normalizeTaskDef(def: TaskDef): Record<string, unknown> {
+  return strip(def, LEARNED_DEFAULTS.taskDef, false) as Json;
+}
+
+/** A WorkflowTask normalized as {@link normalizeTaskDef} is, nested tasks and the embedded `taskDefinition` included. */
+export function normalizeWorkflowTask(task: WorkflowTask): Record<string, unknown> {
+  return strip(task, LEARNED_DEFAULTS.workflowTask, true) as Json;
+}
+
+/** A WorkflowDef normalized as {@link normalizeTaskDef} is. */
+export function normalizeWorkflowDef(def: WorkflowDef): Record<string, unknown> {
+  return strip(def, LEARNED_DEFAULTS.workflowDef, false) as Json;
+}
+
+/**
+ * A TaskDef as the diff compares it: no bookkeeping fields, and every field the server fills in
+ * at its default unless set, so a field left out equals the server's default and a changed
+ * default reads `3 -> 9`, not as a new field.
+ */
+export function comparableTaskDef(def: TaskDef): Record<string, unknown> {
   return fill(def, LEARNED_DEFAULTS.taskDef, false, comparing) as Json;
 }
 
-/** A WorkflowTask as the diff compares it, nested tasks and the embedded `taskDefinition` included. */
-export function normalizeWorkflowTask(task: WorkflowTask): Record<string, unknown> {
-  return fill(task, LEARNED_DEFAULTS.workflowTask, true, comparing) as Json;
-}
-
-/** A WorkflowDef as the diff compares it. */
-export function normalizeWorkflowDef(def: WorkflowDef): Record<string, unknown> {
+/** A WorkflowDef as the diff compares it (see {@link comparableTaskDef}), nested tasks included. */
+export function comparableWorkflowDef(def: WorkflowDef): Record<string, unknown> {
   return fill(def, LEARNED_DEFAULTS.workflowDef, false, comparing) as Json;
 }
 

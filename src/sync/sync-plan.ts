@@ -2,7 +2,7 @@ import { allWorkflowTasks } from '../conductor-tasks.ts';
 import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
 import { fieldDiffs, type FieldDiff } from './field-diff.ts';
 import type { MetadataApi } from './metadata-api.ts';
-import { normalizeTaskDef, normalizeWorkflowDef } from './server-defaults.ts';
+import { comparableTaskDef, comparableWorkflowDef } from './server-defaults.ts';
 
 /** A generation as gen wrote it: the definitions to put on a server. */
 export interface GeneratedDefinitions {
@@ -63,20 +63,20 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
  */
 export async function planSync(api: MetadataApi, generated: GeneratedDefinitions): Promise<DefinitionChange[]> {
   const [first, ...rest] = generated.tasks;
-  const firstTask = first === undefined ? [] : [compare('task', normalizeTaskDef(first), await remoteTask(api, first), first)];
+  const firstTask = first === undefined ? [] : [compare('task', comparableTaskDef(first), await remoteTask(api, first), first)];
   const tasks = await mapLimited(rest, 8, async (def) => {
-    return compare('task', normalizeTaskDef(def), await remoteTask(api, def), def);
+    return compare('task', comparableTaskDef(def), await remoteTask(api, def), def);
   });
   const workflows = await mapLimited(generated.workflows, 8, async (def) => {
     const remote = await api.getWorkflowDef(def.name, def.version ?? 1);
-    return compare('workflow', normalizeWorkflowDef(def), remote && normalizeWorkflowDef(remote), def);
+    return compare('workflow', comparableWorkflowDef(def), remote && comparableWorkflowDef(remote), def);
   });
   return [...firstTask, ...tasks, ...workflows];
 }
 
 async function remoteTask(api: MetadataApi, def: TaskDef): Promise<Record<string, unknown> | undefined> {
   const remote = await api.getTaskDef(def.name);
-  return remote && normalizeTaskDef(remote);
+  return remote && comparableTaskDef(remote);
 }
 
 /** What a workflow needs on the server first: its task definitions, sub-workflows and failure workflow. */

@@ -16,7 +16,7 @@ import type { TaskDef, WorkflowDef } from '../../src/conductor-types.ts';
 import { readGenerated } from '../../src/gen/read-generated.ts';
 import { fieldDiffs } from '../../src/sync/field-diff.ts';
 import { connectMetadataApi, type MetadataApi } from '../../src/sync/metadata-api.ts';
-import { normalizeTaskDef, normalizeWorkflowDef } from '../../src/sync/server-defaults.ts';
+import { comparableTaskDef, comparableWorkflowDef } from '../../src/sync/server-defaults.ts';
 import { startFaultProxy } from '../support/fault-proxy.ts';
 import { judge, verdictProblems, type Disagreement } from './allowlist.ts';
 import { printSummary, printTable } from './report.ts';
@@ -141,8 +141,8 @@ describe('part 1: registration', () => {
         if (fieldDiffs(normalize(mutated as never), normalize(remote as never)).length === 0) missed.push(`${label}: ${path.join('.')}`);
       }
     };
-    for (const def of generated.tasks) probe(def.name, def as never, (await api.getTaskDef(def.name)) as never, normalizeTaskDef);
-    for (const def of generated.workflows) probe(`${def.name} v${def.version}`, def as never, (await api.getWorkflowDef(def.name, def.version ?? 1)) as never, normalizeWorkflowDef);
+    for (const def of generated.tasks) probe(def.name, def as never, (await api.getTaskDef(def.name)) as never, comparableTaskDef);
+    for (const def of generated.workflows) probe(`${def.name} v${def.version}`, def as never, (await api.getWorkflowDef(def.name, def.version ?? 1)) as never, comparableWorkflowDef);
     check('every written field is diffed', missed.length === 0, `${fields} fields changed one at a time, ${missed.length} unseen${missed.length ? `: ${missed.slice(0, 5).join('; ')}` : ''}`);
     expect(missed).toEqual([]);
   });

@@ -2,7 +2,7 @@
  * Type-checks code blocks as virtual files with the TypeScript compiler API: one program over all
  * of them, with the project's tsconfig.json, so it costs one compiler start, not one per block.
  */
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import ts from 'typescript';
 import type { CodeBlock } from './code-blocks.ts';
 
@@ -26,6 +26,10 @@ export function compileBlocks(root: string, blocks: readonly CodeBlock[]): strin
   const { fileExists, readFile, getSourceFile } = host;
   host.fileExists = (file) => files.has(resolve(file)) || fileExists.call(host, file);
   host.readFile = (file) => files.get(resolve(file))?.code ?? readFile.call(host, file);
+  // Blocks of one page may import each other (`file=` paths): their folders exist only here.
+  const folders = new Set([...files.keys()].flatMap((file) => file.split(sep).map((_, i, parts) => parts.slice(0, i).join(sep))));
+  const { directoryExists } = host;
+  host.directoryExists = (dir) => folders.has(resolve(dir)) || (directoryExists?.call(host, dir) ?? true);
   host.getSourceFile = (file, language, onError, create) => {
     const block = files.get(resolve(file));
     return block === undefined ? getSourceFile.call(host, file, language, onError, create) : ts.createSourceFile(file, block.code, language, true);

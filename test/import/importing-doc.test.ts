@@ -7,7 +7,7 @@ import { verifyImport, verifyReport } from '../../src/import/verify.ts';
 function examples(): Map<string, string> {
   const doc = readFileSync('docs/importing.md', 'utf8');
   const blocks = new Map<string, string>();
-  for (const m of doc.matchAll(/<!-- example: (\S+) -->\n```\w+\n([\s\S]*?)\n```/g)) blocks.set(m[1] as string, `${m[2] as string}\n`);
+  for (const m of doc.matchAll(/<!-- example: (\S+) -->\n```\w+[^\n]*\n([\s\S]*?)\n```/g)) blocks.set(m[1] as string, `${m[2] as string}\n`);
   return blocks;
 }
 

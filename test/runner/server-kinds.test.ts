@@ -394,6 +394,15 @@ describe('JsonPath as Jayway reads it', () => {
   });
 });
 
+describe('NOOP', () => {
+  it('completes at once with empty input and output, whatever inputParameters say (conductor-oss 3.32.3, observed)', async () => {
+    const result = await run(wf('noop', [task('nothing', 'NOOP', { inputParameters: { a: '${workflow.input.x}' } })], { outputParameters: { o: '${nothing.output}' } }), { x: 1 });
+    expect(result.status).toBe('COMPLETED');
+    expect(result.task('nothing')).toMatchObject({ taskType: 'NOOP', status: 'COMPLETED', inputData: {}, outputData: {}, pollCount: 0 });
+    expect(result.output).toEqual({ o: {} });
+  });
+});
+
 describe('run() takes the mocks the server takes', () => {
   const loop = wf('loop', [task('loop', 'DO_WHILE', { inputParameters: {}, loopCondition: 'false', loopOver: [simple('a'), inline('i', '1')] })]);
 
