@@ -16,7 +16,7 @@ import { noopLogger, orkesConductorClient, WorkflowExecutor, type Client, type W
 import { createK1Workers, k1ServicesFromConfig, type K1Services } from '../definitions/workers/index.ts';
 import { inBuildTree } from '../definitions/workers/k1-worker.ts';
 import { createGithubWebhookHandler } from '../definitions/webhook.ts';
-import type { StoredArtifact } from '../src/k1/artifact-store.ts';
+import type { StoredArtifact } from '../definitions/services/artifact-store.ts';
 import { runWorkers, silentLogger, type RunningWorkers, type WorkerLogger } from '../src/worker/index.ts';
 import { startFakeDevice, type FakeDevice, type FakeDeviceState } from './fake-device.ts';
 import { makeRigRepo, RIG_ENVIRONMENTS, type RigRepo } from './firmware-repo.ts';

@@ -1,5 +1,5 @@
 /** A test signal for the audio scenario: a click track as a WAV file. */
-import { encodeWav } from '../src/k1/wav.ts';
+import { encodeWav } from '../definitions/services/wav.ts';
 
 /**
  * A mono 16-bit WAV of clicks (10 ms decaying bursts) every 60/bpm s from 0.25 s on: a sample

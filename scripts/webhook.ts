@@ -14,7 +14,7 @@
 import { createServer } from 'node:http';
 import { noopLogger, orkesConductorClient } from '@io-orkes/conductor-javascript';
 import { createGithubWebhookHandler } from '../definitions/webhook.ts';
-import { parseWebhookEnv } from '../src/webhook/webhook-env.ts';
+import { parseWebhookEnv } from '../definitions/webhook-env.ts';
 
 const parsed = parseWebhookEnv(process.env);
 if (!parsed.ok) {

@@ -17,7 +17,7 @@ export const pioEnvironment = z
 /**
  * The address of a K1 device: an IPv4 address or a host name (not all digits and dots: that is a
  * malformed IPv4 address), optionally with its HTTP API port; `isDeviceAddress` of
- * src/k1/device-address.ts accepts exactly these.
+ * definitions/services/device-address.ts accepts exactly these.
  */
 export const deviceAddress = z
   .string()

@@ -1,7 +1,7 @@
 import type { ConductorWorker } from '@io-orkes/conductor-javascript';
 import { TerminalError, type WorkerOptions } from '../../src/worker/create-worker.ts';
-import { sameCommit } from '../../src/k1/build-signature.ts';
-import type { StoredArtifact } from '../../src/k1/artifact-store.ts';
+import { sameCommit } from '../services/build-signature.ts';
+import type { StoredArtifact } from '../services/artifact-store.ts';
 import { storeArtifact } from '../tasks/artifact-tasks.ts';
 import { aggregateArtifacts, buildWebapp } from '../tasks/release-tasks.ts';
 import { getLastGoodArtifact } from '../tasks/rollback-tasks.ts';

@@ -1,9 +1,9 @@
 import type { ConductorWorker } from '@io-orkes/conductor-javascript';
 import { TerminalError, type WorkerOptions } from '../../src/worker/create-worker.ts';
-import { scanBuildLog, type BuildLogFacts } from '../../src/k1/build-log.ts';
-import { evaluateGates } from '../../src/k1/quality-gates.ts';
-import { TailBuffer } from '../../src/k1/tail-buffer.ts';
-import type { ConductorRunTask } from '../../src/k1/conductor-runs.ts';
+import { scanBuildLog, type BuildLogFacts } from '../services/build-log.ts';
+import { evaluateGates } from '../services/quality-gates.ts';
+import { TailBuffer } from '../services/tail-buffer.ts';
+import type { ConductorRunTask } from '../services/conductor-runs.ts';
 import { recordFirmwareBuild } from '../../src/worker/worker-metrics.ts';
 import { cleanBuildEnv, collectBuildLogs, extractBuildMetrics, platformioCompile, validateBuild, validateCommit } from '../tasks/build-tasks.ts';
 import { checkRepo, inBuildTree, k1Worker, resolveCommitOrFetch } from './k1-worker.ts';

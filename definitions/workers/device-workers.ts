@@ -1,8 +1,8 @@
 import type { ConductorWorker } from '@io-orkes/conductor-javascript';
 import { TerminalError, type WorkerOptions } from '../../src/worker/create-worker.ts';
 import { recordDeviceHealth } from '../../src/worker/worker-metrics.ts';
-import { sameCommit, signatureMatches } from '../../src/k1/build-signature.ts';
-import { DeviceApiError } from '../../src/k1/device-api.ts';
+import { sameCommit, signatureMatches } from '../services/build-signature.ts';
+import { DeviceApiError } from '../services/device-api.ts';
 import { deployFirmwareOta, deviceHealthCheck } from '../tasks/device-tasks.ts';
 import { k1Worker } from './k1-worker.ts';
 import type { K1Services } from './services.ts';

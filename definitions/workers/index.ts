@@ -1,6 +1,6 @@
 /**
  * The K1 worker binding: one `ConductorWorker` per task contract in `definitions/tasks/`, each
- * made with `createWorker(contract, handler)` over the services in `src/k1/`.
+ * made with `createWorker(contract, handler)` over the services in `definitions/services/`.
  *
  * @example
  * ```ts

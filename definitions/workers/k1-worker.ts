@@ -1,7 +1,7 @@
 import type { ConductorWorker } from '@io-orkes/conductor-javascript';
 import type { AnyTaskContract } from '../../src/index.ts';
 import { createWorker, TerminalError, type TaskHandler, type WorkerOptions } from '../../src/worker/create-worker.ts';
-import type { BuildTree } from '../../src/k1/build-worktrees.ts';
+import type { BuildTree } from '../services/build-worktrees.ts';
 import { PathEscapeError, requireInsideAny } from '../../src/path-containment.ts';
 import type { K1Services } from './services.ts';
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeJsonAtomic } from '../../src/k1/fs-utils.ts';
-import type { ArtifactStore, StoredArtifact } from '../../src/k1/artifact-store.ts';
+import { writeJsonAtomic } from '../services/fs-utils.ts';
+import type { ArtifactStore, StoredArtifact } from '../services/artifact-store.ts';
 import { generateTestReport } from '../tasks/pattern-tasks.ts';
 
 /** Marks a JSON file as a pattern test report. */

@@ -1,9 +1,9 @@
 import type { ConductorWorker } from '@io-orkes/conductor-javascript';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TerminalError, type WorkerOptions } from '../../src/worker/create-worker.ts';
-import { signatureMatches } from '../../src/k1/build-signature.ts';
-import type { DevicePerformance } from '../../src/k1/device-api.ts';
-import { comparePerformance as compare } from '../../src/k1/performance-compare.ts';
+import { signatureMatches } from '../services/build-signature.ts';
+import type { DevicePerformance } from '../services/device-api.ts';
+import { comparePerformance as compare } from '../services/performance-compare.ts';
 import { comparePerformance, generatePattern, generateTestReport, validatePatternOnDevice } from '../tasks/pattern-tasks.ts';
 import { checkRepo, k1Worker } from './k1-worker.ts';
 import { latestBaseline, readPatternReport, writePatternReport } from './pattern-report.ts';

@@ -1,17 +1,17 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { createArtifactStore, type ArtifactStore } from '../../src/k1/artifact-store.ts';
-import { createAudioFiles, type AudioFiles } from '../../src/k1/audio-files.ts';
-import { createBuildOutputs, type BuildOutputs } from '../../src/k1/build-outputs.ts';
-import { createBuildWorktrees, type BuildWorktrees } from '../../src/k1/build-worktrees.ts';
-import { createConductorRuns, type ConductorRuns } from '../../src/k1/conductor-runs.ts';
-import { createDeviceApi, type DeviceApi } from '../../src/k1/device-api.ts';
-import { createGit, type Git } from '../../src/k1/git.ts';
-import { createNotifier, type Notifier } from '../../src/k1/notify.ts';
-import { createPatternService, type PatternService } from '../../src/k1/pattern.ts';
-import { createPlatformIO, type PlatformIO } from '../../src/k1/platformio.ts';
-import { createWebappBuilder, type WebappBuilder } from '../../src/k1/webapp.ts';
+import { createArtifactStore, type ArtifactStore } from '../services/artifact-store.ts';
+import { createAudioFiles, type AudioFiles } from '../services/audio-files.ts';
+import { createBuildOutputs, type BuildOutputs } from '../services/build-outputs.ts';
+import { createBuildWorktrees, type BuildWorktrees } from '../services/build-worktrees.ts';
+import { createConductorRuns, type ConductorRuns } from '../services/conductor-runs.ts';
+import { createDeviceApi, type DeviceApi } from '../services/device-api.ts';
+import { createGit, type Git } from '../services/git.ts';
+import { createNotifier, type Notifier } from '../services/notify.ts';
+import { createPatternService, type PatternService } from '../services/pattern.ts';
+import { createPlatformIO, type PlatformIO } from '../services/platformio.ts';
+import { createWebappBuilder, type WebappBuilder } from '../services/webapp.ts';
 
 /** Everything the K1 workers call. Production builds it with {@link k1ServicesFromConfig}; tests build it from parts. */
 export interface K1Services {

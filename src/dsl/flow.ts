@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AnyTaskContract, ObjectSchema, TaskInput, TaskOutput } from '../contract/define-task.ts';
-import type { Node, RawTask, Template } from './nodes.ts';
+import type { AnyWorkflow, Node, RawTask, Template, WorkflowInput, WorkflowOutput } from './nodes.ts';
 import { makeRef, toTemplate, type Ref } from './ref.ts';
 import type {
   Bindable,
@@ -18,7 +18,6 @@ import type {
   ScriptScope,
   UnionToIntersection,
 } from './types.ts';
-import type { AnyWorkflow, WorkflowInput, WorkflowOutput } from './workflow.ts';
 
 /** A function that builds one branch (fork branch, switch case, loop body) from an empty flow. */
 export type Branch<S, W extends FlowTypes<unknown, unknown>> = (flow: Flow<S, {}, {}, W>) => AnyFlow<W>;

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import type { AnyTaskContract } from '../contract/define-task.ts';
-import type { AnyWorkflow } from './workflow.ts';
+import type { AnyTaskContract, ObjectSchema } from '../contract/define-task.ts';
 
 /**
  * The plain node tree the DSL builds and the compiler turns into Conductor JSON. Nodes hold JSON
@@ -167,3 +166,32 @@ export type RawTask = { readonly name: string; readonly type: string } & { reado
   readonly defaultCase?: never;
   readonly loopOver?: never;
 };
+
+/** A workflow definition built with the DSL: settings, schemas and the node tree. */
+export interface Workflow<N extends string, I extends ObjectSchema, O extends ObjectSchema, V extends ObjectSchema> {
+  readonly kind: 'Workflow';
+  readonly name: N;
+  readonly version: number;
+  readonly description: string;
+  readonly input: I;
+  readonly output: O;
+  readonly variables: V | undefined;
+  readonly ownerEmail: string;
+  readonly timeoutSeconds: number;
+  readonly timeoutPolicy: 'TIME_OUT_WF' | 'ALERT_ONLY';
+  readonly restartable: boolean;
+  readonly failureWorkflow: AnyWorkflow | undefined;
+  /** Workflow fields written verbatim (`WorkflowSpec.raw`). */
+  readonly raw: Readonly<Record<string, unknown>> | undefined;
+  /** A valid input for the docs, when the definition gives one. */
+  readonly example: z.input<I> | undefined;
+  readonly nodes: readonly Node[];
+  readonly outputParameters: Template;
+}
+
+/** Any workflow, whatever its name and schemas. */
+export type AnyWorkflow = Workflow<string, ObjectSchema, ObjectSchema, ObjectSchema>;
+/** The input a caller passes to start workflow `W`. */
+export type WorkflowInput<W extends AnyWorkflow> = z.input<W['input']>;
+/** The output workflow `W` ends with. */
+export type WorkflowOutput<W extends AnyWorkflow> = z.output<W['output']>;

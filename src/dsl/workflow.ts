@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ObjectSchema } from '../contract/define-task.ts';
 import { WORKFLOW_DEFAULTS } from '../contract/task-options.ts';
 import { Flow, type FinishedFlow } from './flow.ts';
-import type { Node, Template } from './nodes.ts';
+import type { AnyWorkflow, Node, Template, Workflow } from './nodes.ts';
 import type { BaseScope, FlowTypes } from './types.ts';
 
 /** An empty object schema: the default for a workflow without variables. */
@@ -45,34 +45,7 @@ export interface WorkflowSpec<N extends string, I extends ObjectSchema, O extend
   readonly example?: z.input<I>;
 }
 
-/** A workflow definition built with the DSL: settings, schemas and the node tree. */
-export interface Workflow<N extends string, I extends ObjectSchema, O extends ObjectSchema, V extends ObjectSchema> {
-  readonly kind: 'Workflow';
-  readonly name: N;
-  readonly version: number;
-  readonly description: string;
-  readonly input: I;
-  readonly output: O;
-  readonly variables: V | undefined;
-  readonly ownerEmail: string;
-  readonly timeoutSeconds: number;
-  readonly timeoutPolicy: 'TIME_OUT_WF' | 'ALERT_ONLY';
-  readonly restartable: boolean;
-  readonly failureWorkflow: AnyWorkflow | undefined;
-  /** Workflow fields written verbatim (`WorkflowSpec.raw`). */
-  readonly raw: Readonly<Record<string, unknown>> | undefined;
-  /** A valid input for the docs, when the definition gives one. */
-  readonly example: z.input<I> | undefined;
-  readonly nodes: readonly Node[];
-  readonly outputParameters: Template;
-}
-
-/** Any workflow, whatever its name and schemas. */
-export type AnyWorkflow = Workflow<string, ObjectSchema, ObjectSchema, ObjectSchema>;
-/** The input a caller passes to start workflow `W`. */
-export type WorkflowInput<W extends AnyWorkflow> = z.input<W['input']>;
-/** The output workflow `W` ends with. */
-export type WorkflowOutput<W extends AnyWorkflow> = z.output<W['output']>;
+export type { AnyWorkflow, Workflow, WorkflowInput, WorkflowOutput } from './nodes.ts';
 
 /** The root flow a workflow's build function receives. */
 export type RootFlow<I extends ObjectSchema, O extends ObjectSchema, V extends ObjectSchema> = Flow<

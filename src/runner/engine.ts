@@ -9,7 +9,7 @@ import { resolveParameters } from './parameters.ts';
 import type { Registry } from './registry.ts';
 import { retryDelaySeconds } from './retry-delay.ts';
 import { ScriptSandbox } from './script-sandbox.ts';
-import type { SystemTaskContext } from './system-task.ts';
+import type { EngineSteps, SystemTaskContext } from './system-task.ts';
 import { startProblem, StartRefused } from './start-checks.ts';
 import { SYSTEM_TASKS } from './system-tasks.ts';
 import type { RunEvent, TaskMock, TaskOutcome, TaskRun, TaskRunStatus, WorkerTask, WorkflowStatus } from './types.ts';
@@ -51,7 +51,7 @@ const BUILT_IN: ReadonlySet<string> = new Set(['DECISION', 'SWITCH', 'FORK', 'JO
  * The decider: executes Conductor workflow JSON with the server's semantics, one event at a time,
  * on a virtual clock. System tasks run inside it; SIMPLE tasks go to executors or mocks.
  */
-export class Engine {
+export class Engine implements EngineSteps {
   readonly clock: Clock;
   readonly executions = new Map<string, Execution>();
   /** A script context per run: what one run's scripts change in their globals never reaches another. */
@@ -406,6 +406,7 @@ export class Engine {
       clock: this.clock,
       finish: (run, status, output, reason) => this.finishTask(exec, run, status, output, reason),
       track: (promise, then, fail) => this.track(promise, then, fail),
+      isSystemType: (type) => Object.hasOwn(SYSTEM_TASKS, type),
     };
   }
 

@@ -9,7 +9,6 @@ import type { Execution } from './execution.ts';
 import { javaToString } from './parameters-text.ts';
 import type { SystemTask, SystemTaskContext } from './system-task.ts';
 // A cycle, read only when a fork runs: the registry of system tasks holds the forks.
-import { SYSTEM_TASKS } from './system-tasks.ts';
 import type { TaskRun } from './types.ts';
 
 /** The task right after `wt` in its list: the JOIN of a fork. */
@@ -72,7 +71,7 @@ function simpleFork(ctx: SystemTaskContext, run: TaskRun, items: unknown[]): Wor
   const wt = run.workflowTask;
   const type = typeof input['forkTaskType'] === 'string' ? input['forkTaskType'] : undefined;
   let name = typeof input['forkTaskName'] === 'string' ? input['forkTaskName'] : undefined;
-  if (name === undefined && type !== undefined && isSystemType(type)) name = type;
+  if (name === undefined && type !== undefined && ctx.isSystemType(type)) name = type;
   name ??= wt.taskReferenceName;
   const workflow = typeof input['forkTaskWorkflow'] === 'string' ? input['forkTaskWorkflow'] : undefined;
   const versionText = input['forkTaskWorkflowVersion'];
@@ -93,11 +92,6 @@ function simpleFork(ctx: SystemTaskContext, run: TaskRun, items: unknown[]): Wor
     if (def !== undefined) task.taskDefinition = def;
     return task;
   });
-}
-
-/** Whether the server runs this task type itself (`SystemTaskRegistry.isSystemTask`). */
-function isSystemType(type: string): boolean {
-  return Object.hasOwn(SYSTEM_TASKS, type);
 }
 
 /**

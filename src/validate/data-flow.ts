@@ -12,7 +12,7 @@
  * in the JSON as well; otherwise a warning (the server registers all of it; the value reads null or
  * fails the worker's contract at run time).
  */
-import { issuePath, type DefinitionIssue, type IssueSeverity } from '../issues.ts';
+import { issuePath, type DefinitionIssue } from '../issues.ts';
 import { closestName } from './closest-name.ts';
 import { childPath, isJsonObject, quote, type JsonObject } from './json-value.ts';
 import { afterTask, availabilityIn, endScope, loopScope, type Scope } from './data-flow-scope.ts';
@@ -22,6 +22,7 @@ import { expressionFields, expressionKey } from './reference-rules.ts';
 import { renderSteps } from './reference-path.ts';
 import { closedFields, describeLiteral, itemCountMisfit, literalMisfit, requiredFields, schemaMisfit, type Misfit } from './schema-fit.ts';
 import { allowsNull, describeSchema, enumValues, itemOf, propertyOf, schemaTypes, typeAllowed, type Schema } from './schema-paths.ts';
+import { FlowReport } from './flow-report.ts';
 import { checkScripts } from './script-check.ts';
 import { taskTitle } from './task-rules.ts';
 import type { TaskList, TaskNode } from './task-tree.ts';
@@ -37,26 +38,6 @@ export interface DataFlowOptions {
 export interface DataFlowResult {
   readonly issues: DefinitionIssue[];
   readonly settled: ReadonlySet<string>;
-}
-
-/** Issues of one workflow, all of one severity, each once (two rules may see the same value). */
-export class FlowReport {
-  readonly issues: DefinitionIssue[] = [];
-  readonly settled = new Set<string>();
-  private readonly seen = new Set<string>();
-
-  constructor(
-    readonly label: string,
-    readonly severity: IssueSeverity,
-  ) {}
-
-  /** Adds an issue of the report's severity, unless the same one is there already. */
-  add(code: string, path: string, message: string): void {
-    const key = `${code}\u0000${path}\u0000${message}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.issues.push({ code, severity: this.severity, path, message });
-  }
 }
 
 /** A place a value goes to, with the schema it must fit. */

@@ -11,7 +11,7 @@
 import { issuePath } from '../issues.ts';
 import { closestName } from './closest-name.ts';
 import type { Scope } from './data-flow-scope.ts';
-import type { FlowReport } from './data-flow.ts';
+import type { FlowReport } from './flow-report.ts';
 import type { Availability, Known, Lazy, Values } from './data-flow-values.ts';
 import { isJsonObject, quote } from './json-value.ts';
 import { renderSteps } from './reference-path.ts';

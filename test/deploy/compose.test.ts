@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONDUCTOR_VERSION } from '../../src/conductor/version.ts';
-import { parseWebhookEnv } from '../../src/webhook/webhook-env.ts';
+import { parseWebhookEnv } from '../../definitions/webhook-env.ts';
 import { parseWorkerEnv, WORKER_ENV_VARIABLES } from '../../src/worker/worker-env.ts';
 import {
   COMPOSE_DURATION,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firmwareCiCdPipeline } from '../../definitions/index.ts';
 import { createK1Workers, k1ServicesFromConfig, type K1Services } from '../../definitions/workers/index.ts';
 import { startWorkflow, waitForWorkflow } from '../../src/index.ts';
-import { createPlatformIO } from '../../src/k1/platformio.ts';
+import { createPlatformIO } from '../../definitions/services/platformio.ts';
 import { startDevServer, type DevServer } from '../../src/server/index.ts';
 import { runWorkers, silentLogger } from '../../src/worker/index.ts';
 import { FAKE_PIO, makeFirmwareRepo, removeDir, startFakeDevice, tempDir, type FakeDevice } from '../k1/support.ts';

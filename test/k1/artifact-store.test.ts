@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ArtifactInputError, createArtifactStore, type ArtifactStore } from '../../src/k1/artifact-store.ts';
+import { ArtifactInputError, createArtifactStore, type ArtifactStore } from '../../definitions/services/artifact-store.ts';
 import { removeDir, tempDir } from './support.ts';
 
 const ENV = 'esp32-s3-devkitc-1';

@@ -6,9 +6,9 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAudioFiles } from '../../src/k1/audio-files.ts';
-import { createAudioThread } from '../../src/k1/audio-thread.ts';
-import { encodeWav } from '../../src/k1/wav.ts';
+import { createAudioFiles } from '../../definitions/services/audio-files.ts';
+import { createAudioThread } from '../../definitions/services/audio-thread.ts';
+import { encodeWav } from '../../definitions/services/wav.ts';
 import { removeDir, tempDir } from './support.ts';
 
 const dir = tempDir('audio-bounds');

@@ -1,8 +1,8 @@
 /** WAV decoding, resampling and the analyses, on signals made here (sines, a click track). */
 import { describe, expect, it } from 'vitest';
-import { bandEdges, estimateTempo, frameRate, frameTime, onsetStrength, pickOnsets, spectralFeatures, spectrogram, trackBeats, type AnalysisSettings } from '../../src/k1/audio.ts';
-import { resample } from '../../src/k1/resample.ts';
-import { decodeWav, encodeWav, WavFormatError } from '../../src/k1/wav.ts';
+import { bandEdges, estimateTempo, frameRate, frameTime, onsetStrength, pickOnsets, spectralFeatures, spectrogram, trackBeats, type AnalysisSettings } from '../../definitions/services/audio.ts';
+import { resample } from '../../definitions/services/resample.ts';
+import { decodeWav, encodeWav, WavFormatError } from '../../definitions/services/wav.ts';
 
 const sine = (hz: number, rate: number, seconds: number, amplitude = 0.5): Float32Array =>
   Float32Array.from({ length: Math.round(rate * seconds) }, (_, i) => amplitude * Math.sin((2 * Math.PI * hz * i) / rate));

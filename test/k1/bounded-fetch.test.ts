@@ -5,10 +5,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchBounded, BoundedFetchError } from '../../src/k1/bounded-fetch.ts';
-import { createDeviceApi, DeviceApiError } from '../../src/k1/device-api.ts';
-import { createAudioFiles, AudioInputError } from '../../src/k1/audio-files.ts';
-import { isDeviceAddress } from '../../src/k1/device-address.ts';
+import { fetchBounded, BoundedFetchError } from '../../definitions/services/bounded-fetch.ts';
+import { createDeviceApi, DeviceApiError } from '../../definitions/services/device-api.ts';
+import { createAudioFiles, AudioInputError } from '../../definitions/services/audio-files.ts';
+import { isDeviceAddress } from '../../definitions/services/device-address.ts';
 import { removeDir, tempDir } from './support.ts';
 
 const CHUNK = Buffer.alloc(64 * 1024, 0x7b);

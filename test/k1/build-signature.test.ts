@@ -1,8 +1,8 @@
 /** Matching the build signature a device reports against a commit, and the quality gates. */
 import { describe, expect, it } from 'vitest';
-import { sameCommit, signatureMatches } from '../../src/k1/build-signature.ts';
-import { evaluateGates } from '../../src/k1/quality-gates.ts';
-import { comparePerformance } from '../../src/k1/performance-compare.ts';
+import { sameCommit, signatureMatches } from '../../definitions/services/build-signature.ts';
+import { evaluateGates } from '../../definitions/services/quality-gates.ts';
+import { comparePerformance } from '../../definitions/services/performance-compare.ts';
 
 describe('signatureMatches', () => {
   it('matches a commit inside the signature, either side abbreviated', () => {

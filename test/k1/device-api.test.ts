@@ -1,8 +1,8 @@
 /** The device API client against a fake K1 device on 127.0.0.1. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deviceAddress } from '../../definitions/tasks/fields.ts';
-import { isDeviceAddress, parseDeviceAddress } from '../../src/k1/device-address.ts';
-import { createDeviceApi, DeviceApiError } from '../../src/k1/device-api.ts';
+import { isDeviceAddress, parseDeviceAddress } from '../../definitions/services/device-address.ts';
+import { createDeviceApi, DeviceApiError } from '../../definitions/services/device-api.ts';
 import { closedPort, startFakeDevice, type FakeDevice } from './support.ts';
 
 let device: FakeDevice;

@@ -1,8 +1,8 @@
 /** Pattern specs, the generated C++, and the commit to patterns/<name> in a real git repository. */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGit } from '../../src/k1/git.ts';
-import { BaseBranchNotFoundError, checkPatternSpec, createPatternService, generatePatternCpp } from '../../src/k1/pattern.ts';
+import { createGit } from '../../definitions/services/git.ts';
+import { BaseBranchNotFoundError, checkPatternSpec, createPatternService, generatePatternCpp } from '../../definitions/services/pattern.ts';
 import { git, makeFirmwareRepo, removeDir, tempDir } from './support.ts';
 
 const SPEC = JSON.stringify({ effect: 'spectrum_bars', palette: ['#1a0033', '#ff00aa'], speed: 1.5, audio_reactive: true });

@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { scanBuildLog } from '../../src/k1/build-log.ts';
-import { createPlatformIO, InvalidEnvironmentError, UploadError, type PlatformIO } from '../../src/k1/platformio.ts';
-import { CommandStartError } from '../../src/k1/run-process.ts';
+import { scanBuildLog } from '../../definitions/services/build-log.ts';
+import { createPlatformIO, InvalidEnvironmentError, UploadError, type PlatformIO } from '../../definitions/services/platformio.ts';
+import { CommandStartError } from '../../definitions/services/run-process.ts';
 import { FAKE_PIO, git, pioCalls, removeDir, startFakeDevice, tempDir } from './support.ts';
 
 const ENV = 'esp32-s3-devkitc-1';

@@ -152,7 +152,7 @@ describe('GitHub webhook', () => {
 
 describe('webhook environment', () => {
   it('lists every problem at once and never echoes the secrets', async () => {
-    const { parseWebhookEnv } = await import('../../src/webhook/webhook-env.ts');
+    const { parseWebhookEnv } = await import('../../definitions/webhook-env.ts');
     const result = parseWebhookEnv({ CONDUCTOR_SERVER_URL: 'ftp://x', CONDUCTOR_AUTH_KEY: 'key', WEBHOOK_PORT: 'eighty' });
     expect(result.ok).toBe(false);
     const problems = (result as { problems: string[] }).problems;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { patternGenerationTesting, workflows } from '../../definitions/index.ts';
-import { checkPatternSpec } from '../../src/k1/pattern.ts';
+import { checkPatternSpec } from '../../definitions/services/pattern.ts';
 import { patternInput } from '../runner/k1-fixtures.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');

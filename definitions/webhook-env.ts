@@ -1,4 +1,4 @@
-/** The webhook service's configuration, from the environment. */
+/** The K1 webhook service's configuration (the device it deploys to, the branches it builds), from the environment. */
 export interface WebhookConfig {
   readonly serverUrl: string;
   readonly auth: { keyId?: string; keySecret?: string };

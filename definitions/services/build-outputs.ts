@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { joinInside } from '../path-containment.ts';
+import { joinInside } from '../../src/path-containment.ts';
 import { assertEnvironment } from './platformio.ts';
 
 /**

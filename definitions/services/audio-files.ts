@@ -6,7 +6,7 @@ import { BoundedFetchError, fetchBounded, type BoundedAnswer } from './bounded-f
 import { endianness } from 'node:os';
 import { assertSettings, frameTime, round, type AnalysisSettings } from './audio.ts';
 import { createAudioThread, type AudioThread } from './audio-thread.ts';
-import { requireInsideAny } from '../path-containment.ts';
+import { requireInsideAny } from '../../src/path-containment.ts';
 import { writeFileAtomic, writeJsonAtomic } from './fs-utils.ts';
 
 /** Container formats `sniffAudioFormat` recognises; fetch_audio_sample accepts WAV only, the one the decoder reads. */

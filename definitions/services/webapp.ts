@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { joinInside } from '../path-containment.ts';
+import { joinInside } from '../../src/path-containment.ts';
 import { runProcess, type RunProcessResult } from './run-process.ts';
 
 /** Options of {@link createWebappBuilder}. */

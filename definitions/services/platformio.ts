@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BuildLogScanner, type BuildLogFacts } from './build-log.ts';
 import { assertDeviceAddress } from './device-address.ts';
-import { joinInside, PathEscapeError } from '../path-containment.ts';
+import { joinInside, PathEscapeError } from '../../src/path-containment.ts';
 import { runProcess } from './run-process.ts';
 
 /** PlatformIO environment names: the only characters ever passed to `pio -e`. */
