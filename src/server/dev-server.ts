@@ -23,6 +23,12 @@ export interface DevServerOptions extends DefinitionRules {
   readonly generatedDir?: string;
   /** Largest request body accepted; larger ones get 413. @default 10 MB */
   readonly maxBodyBytes?: number;
+  /**
+   * Finished workflow runs kept readable; beyond it the oldest are forgotten (404 by id, gone
+   * from the search), as a server archives them, so memory stays flat however long it runs.
+   * @default 10000
+   */
+  readonly retainFinishedRuns?: number;
 }
 
 /** A running dev server. */
@@ -58,7 +64,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const registry = options.registry ?? new Registry();
   const store = new DefinitionStore(registry, options);
   const registered = options.generatedDir !== undefined ? await registerGeneratedDir(store, options.generatedDir) : { workflows: [], tasks: [] };
-  const runtime = new DevRuntime(store);
+  const runtime = new DevRuntime(store, options.retainFinishedRuns);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   const router = new Router().add('GET', '/health', ({ res }) => sendJson(res, 200, { healthy: true }));

@@ -50,8 +50,18 @@ export class DevRuntime implements RunView {
   private readonly polls = new PollRecord();
   private readonly listeners = new Set<() => void>();
   private closed = false;
+  /** Finished runs in the order they ended, oldest first: the ones forgotten first. */
+  private readonly ended = new Map<string, Execution>();
 
-  constructor(readonly store: DefinitionStore) {
+  /**
+   * @param retainFinishedRuns finished runs kept readable; beyond it the oldest are forgotten
+   *   (404 by id, gone from the search), as a server archives them, so a long-running dev server
+   *   neither grows nor slows. @default 10000
+   */
+  constructor(
+    readonly store: DefinitionStore,
+    private readonly retainFinishedRuns = 10_000,
+  ) {
     this.engine = new Engine({
       registry: new SnapshotRegistry(store),
       executors: new Map(),
@@ -131,6 +141,22 @@ export class DevRuntime implements RunView {
   recordEnd(exec: Execution): void {
     if (exec.status === 'RUNNING' || exec.status === 'PAUSED') return;
     this.workflowState(exec).failed = failedTasks(exec);
+    this.ended.delete(exec.id);
+    this.ended.set(exec.id, exec);
+    this.forgetOldest();
+  }
+
+  /** Forgets the oldest finished runs beyond `retainFinishedRuns`: not one reopened since, nor a child of a running parent. */
+  private forgetOldest(): void {
+    for (const [id, exec] of this.ended) {
+      if (this.ended.size <= this.retainFinishedRuns) return;
+      this.ended.delete(id);
+      if (!isFinished(exec) || (exec.parent !== undefined && !isFinished(exec.parent.execution))) continue;
+      this.engine.executions.delete(id);
+      this.workflowStates.delete(id);
+      this.skipped.delete(id);
+      for (const run of exec.tasks) this.taskStates.delete(run.taskId);
+    }
   }
 
   // ---- workflows ----------------------------------------------------------------------------
