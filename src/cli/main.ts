@@ -5,12 +5,19 @@ import { registerCommand } from './register-command.ts';
 import { processIo, type CommandIo } from './io.ts';
 import { validateCommand } from './validate-command.ts';
 
-const COMMANDS: Record<string, { run: (args: readonly string[], io: CommandIo) => Promise<number>; help: string }> = {
+/** A command: how it runs, its usage line, and whether it answers `--help` itself (with more than that line). */
+interface Command {
+  readonly run: (args: readonly string[], io: CommandIo) => Promise<number>;
+  readonly help: string;
+  readonly ownHelp?: boolean;
+}
+
+const COMMANDS: Record<string, Command> = {
   gen: { run: genCommand, help: 'compile and validate definitions/ into generated/ (--check: fail when stale)' },
-  validate: { run: (args, io) => validateCommand([...args], io), help: 'validate Conductor JSON files (workflow or task definitions)' },
+  validate: { run: (args, io) => validateCommand([...args], io), help: 'validate Conductor JSON files (workflow or task definitions)', ownHelp: true },
   diff: { run: (args, io) => diffCommand(args, io, paletteFor(process.stdout)), help: `compare generated/ with a Conductor server (--server URL, --timeout SECONDS per request, default ${DEFAULT_TIMEOUT_SECONDS}; --json)` },
   // Loaded on use: ts-morph (and its TypeScript) is heavy, and no other command needs it.
-  import: { run: async (args, io) => (await import('./import-command.ts')).importCommand(args, io), help: 'Conductor JSON → DSL source (FILE... --out DIR, --server URL --workflow NAME[@VERSION], --verify FILE...)' },
+  import: { run: async (args, io) => (await import('./import-command.ts')).importCommand(args, io), help: 'Conductor JSON → DSL source (FILE... --out DIR, --server URL --workflow NAME[@VERSION], --verify FILE...)', ownHelp: true },
   register: { run: registerCommand, help: `register generated/ on a server in dependency order (--dry-run, --allow-overwrite, --timeout SECONDS per request, default ${DEFAULT_TIMEOUT_SECONDS})` },
 };
 
@@ -31,8 +38,7 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
     io.stderr(`k1-workflows: unknown command "${name}".\n${usage()}`);
     return 2;
   }
-  // validate and import have a full help of their own; the other commands answer with their line of the usage.
-  if (name !== 'validate' && name !== 'import' && args.some((a) => a === '--help' || a === '-h')) {
+  if (command.ownHelp !== true && args.some((a) => a === '--help' || a === '-h')) {
     io.stdout(`usage: k1-workflows ${name} [options]\n  ${command.help}`);
     return 0;
   }

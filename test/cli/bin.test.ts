@@ -35,4 +35,11 @@ describe('the k1-workflows command', () => {
     expect(result.stdout).toContain(`usage: k1-workflows ${name} [options]`);
     expect(result.stderr).toBe('');
   }, 20_000);
+
+  it('import --help prints its own usage, server flags included, and exits 0', async () => {
+    const result = await run('import', '--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('usage: k1-workflows import FILE... [--tasks DIR] --out DIR');
+    expect(result.stdout).toContain('--timeout SECONDS');
+  }, 20_000);
 });
