@@ -56,7 +56,13 @@ export interface RunWorkersOptions {
    * @default 30_000
    */
   readonly shutdownTimeoutMs?: number;
-  /** Where to log: the process's own lines and one line per task start and end. @default jsonLogger (pino, JSON lines on stdout) */
+  /**
+   * Where to log: the process's own lines and one line per task start and end. The SDK's own
+   * TaskRunner (@io-orkes/conductor-javascript 4.0.0) also writes plain `[TaskRunner] Submitting
+   * task result ...` lines to stdout whenever the `CI` environment variable is set, past this
+   * logger: unset `CI` for a worker process whose stdout must stay JSON lines.
+   * @default jsonLogger (pino, JSON lines on stdout)
+   */
   readonly logger?: WorkerLogger;
   /** Signals that start a graceful stop; a second one hands back at once. @default ['SIGINT', 'SIGTERM'] */
   readonly signals?: readonly NodeJS.Signals[];
