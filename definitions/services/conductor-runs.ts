@@ -58,6 +58,8 @@ export interface ConductorRuns {
 /**
  * `GET <server>/api/workflow/<id>?includeTasks=true`, the answer checked. With an Orkes key, a
  * token from `POST /api/token` goes in `X-Authorization` (fetched once, again after a 401).
+ * Redirects are never followed, so the token only ever goes to the server given: a 3xx throws,
+ * naming where it pointed.
  */
 export function createConductorRuns(options: ConductorRunsOptions): ConductorRuns {
   const api = `${options.serverUrl.replace(/\/+$/, '').replace(/\/api$/, '')}/api`;
@@ -67,12 +69,19 @@ export function createConductorRuns(options: ConductorRunsOptions): ConductorRun
 
   async function request(url: string, init: RequestInit, signal?: AbortSignal): Promise<{ status: number; text: string }> {
     const timeout = AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    let text: string;
     try {
-      const response = await doFetch(url, { ...init, signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
-      return { status: response.status, text: await response.text() };
+      response = await doFetch(url, { ...init, redirect: 'manual', signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
+      text = await response.text();
     } catch (error) {
       throw new Error(`Conductor at ${api} ${timeout.aborted ? `did not answer within ${timeoutMs} ms` : `is unreachable: ${(error as Error).message}`}`);
     }
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get('location');
+      throw new Error(`Conductor at ${api} answered HTTP ${response.status} redirecting to ${location === null ? '(no Location)' : JSON.stringify(location)}; redirects are not followed, so credentials go only to the server given: set the server URL to the final address`);
+    }
+    return { status: response.status, text };
   }
 
   async function authHeaders(signal?: AbortSignal, refresh = false): Promise<Record<string, string>> {

@@ -44,6 +44,8 @@ const ICONS = { info: ':information_source:', warning: ':warning:', error: ':rot
  * plus `title`, `message` and `severity` for other receivers. An empty URL skips it
  * (delivered false, status 0). A 4xx is an answer (delivered false with the status: a retry would
  * get the same); a network error, timeout, 429 or 5xx throws {@link NotifyError} so the task retries.
+ * A redirect is never followed (the notification goes to the host it names, nowhere else): a 3xx
+ * is an answer like a 4xx (delivered false with its status).
  */
 export function createNotifier(options: NotifierOptions = {}): Notifier {
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -64,6 +66,7 @@ export function createNotifier(options: NotifierOptions = {}): Notifier {
       try {
         response = await doFetch(url, {
           method: 'POST',
+          redirect: 'manual',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(body),
           signal: signal ? AbortSignal.any([timeout, signal]) : timeout,

@@ -58,7 +58,7 @@ export interface RecordedRequest {
 }
 
 export async function startJsonServer(
-  route: (method: string, url: string, body: string, headers: IncomingMessage['headers']) => { status: number; body: unknown },
+  route: (method: string, url: string, body: string, headers: IncomingMessage['headers']) => { status: number; body: unknown; headers?: Record<string, string> },
 ): Promise<{ url: string; requests: RecordedRequest[]; close(): Promise<void> }> {
   const requests: RecordedRequest[] = [];
   const server = createServer(async (req, res) => {
@@ -66,7 +66,7 @@ export async function startJsonServer(
     for await (const chunk of req) body += String(chunk);
     requests.push({ method: req.method ?? '', url: req.url ?? '', body, headers: req.headers });
     const answer = route(req.method ?? '', req.url ?? '', body, req.headers);
-    res.writeHead(answer.status, { 'content-type': 'application/json' });
+    res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     res.end(JSON.stringify(answer.body));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

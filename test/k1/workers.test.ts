@@ -523,6 +523,22 @@ describe('reading runs from Conductor', () => {
       await orkes.close();
     }
   });
+
+  it('never follows a redirect: the token goes only to the server given', async () => {
+    const elsewhere = await startJsonServer(() => ({ status: 200, body: { workflowId: 'wf-1', input: {}, tasks: [] } }));
+    const orkes = await startJsonServer((method, url) => {
+      if (method === 'POST' && url === '/api/token') return { status: 200, body: { token: 'tok-1' } };
+      return { status: 307, body: {}, headers: { location: `${elsewhere.url}${url}` } };
+    });
+    try {
+      const runsApi = createConductorRuns({ serverUrl: orkes.url, keyId: 'key', keySecret: 'secret' });
+      await expect(runsApi.get('wf-1')).rejects.toThrow(`Conductor at ${orkes.url}/api answered HTTP 307 redirecting to "${elsewhere.url}/api/workflow/wf-1?includeTasks=true"; redirects are not followed, so credentials go only to the server given: set the server URL to the final address`);
+      expect(elsewhere.requests).toEqual([]);
+    } finally {
+      await orkes.close();
+      await elsewhere.close();
+    }
+  });
 });
 
 describe('collect_build_logs', () => {
@@ -639,6 +655,19 @@ describe('notify', () => {
     webhookStatus = 503;
     const result = await run('notify', { ...input, webhook_url: `${webhook.url}/hook` });
     expect(result).toMatchObject({ status: 'FAILED', reasonForIncompletion: `Webhook ${new URL(webhook.url).host} answered HTTP 503; will retry` });
+  });
+
+  it('never follows a redirect: a 3xx is an answer, and the other host gets nothing', async () => {
+    const elsewhere = await startJsonServer(() => ({ status: 200, body: { ok: true } }));
+    const redirecting = await startJsonServer(() => ({ status: 308, body: {}, headers: { location: `${elsewhere.url}/hook` } }));
+    try {
+      expect(await completed('notify', { ...input, webhook_url: `${redirecting.url}/hook` })).toEqual({ delivered: false, status_code: 308 });
+      expect(redirecting.requests).toHaveLength(1);
+      expect(elsewhere.requests).toEqual([]);
+    } finally {
+      await redirecting.close();
+      await elsewhere.close();
+    }
   });
 });
 
