@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { BoundedFetchError, fetchBounded } from './bounded-fetch.ts';
+
+/** The largest answer read from Conductor (a run with its tasks), in bytes. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 const runTaskSchema = z
   .object({
@@ -58,8 +62,8 @@ export interface ConductorRuns {
 /**
  * `GET <server>/api/workflow/<id>?includeTasks=true`, the answer checked. With an Orkes key, a
  * token from `POST /api/token` goes in `X-Authorization` (fetched once, again after a 401).
- * Redirects are never followed, so the token only ever goes to the server given: a 3xx throws,
- * naming where it pointed.
+ * Through {@link fetchBounded}: redirects are never followed, so the token only ever goes to the
+ * server given (a 3xx throws, naming where it pointed), and an answer past 16 MiB is refused.
  */
 export function createConductorRuns(options: ConductorRunsOptions): ConductorRuns {
   const api = `${options.serverUrl.replace(/\/+$/, '').replace(/\/api$/, '')}/api`;
@@ -69,19 +73,13 @@ export function createConductorRuns(options: ConductorRunsOptions): ConductorRun
 
   async function request(url: string, init: RequestInit, signal?: AbortSignal): Promise<{ status: number; text: string }> {
     const timeout = AbortSignal.timeout(timeoutMs);
-    let response: Response;
-    let text: string;
     try {
-      response = await doFetch(url, { ...init, redirect: 'manual', signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
-      text = await response.text();
+      const answer = await fetchBounded(doFetch, url, { ...init, signal: signal ? AbortSignal.any([timeout, signal]) : timeout }, MAX_ANSWER_BYTES);
+      return { status: answer.status, text: new TextDecoder().decode(answer.body) };
     } catch (error) {
+      if (error instanceof BoundedFetchError) throw new Error(`Conductor at ${api} ${error.message}`);
       throw new Error(`Conductor at ${api} ${timeout.aborted ? `did not answer within ${timeoutMs} ms` : `is unreachable: ${(error as Error).message}`}`);
     }
-    if (response.status >= 300 && response.status < 400) {
-      const location = response.headers.get('location');
-      throw new Error(`Conductor at ${api} answered HTTP ${response.status} redirecting to ${location === null ? '(no Location)' : JSON.stringify(location)}; redirects are not followed, so credentials go only to the server given: set the server URL to the final address`);
-    }
-    return { status: response.status, text };
   }
 
   async function authHeaders(signal?: AbortSignal, refresh = false): Promise<Record<string, string>> {

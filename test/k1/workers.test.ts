@@ -532,7 +532,7 @@ describe('reading runs from Conductor', () => {
     });
     try {
       const runsApi = createConductorRuns({ serverUrl: orkes.url, keyId: 'key', keySecret: 'secret' });
-      await expect(runsApi.get('wf-1')).rejects.toThrow(`Conductor at ${orkes.url}/api answered HTTP 307 redirecting to "${elsewhere.url}/api/workflow/wf-1?includeTasks=true"; redirects are not followed, so credentials go only to the server given: set the server URL to the final address`);
+      await expect(runsApi.get('wf-1')).rejects.toThrow(`Conductor at ${orkes.url}/api answered HTTP 307 redirecting to "${elsewhere.url}/api/workflow/wf-1?includeTasks=true"; redirects are not followed: use the final address`);
       expect(elsewhere.requests).toEqual([]);
     } finally {
       await orkes.close();
