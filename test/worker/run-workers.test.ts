@@ -291,10 +291,11 @@ describe('runWorkers', () => {
   });
 
   it('reports every bad option at once, and refuses a CONDUCTOR_SERVER_URL the SDK would prefer', async () => {
-    const error = await runWorkers({ serverUrl: 'ftp://x', workers: [], keyId: 'id-only', concurrency: 0, healthPort: 70_000, logger: silentLogger }).catch((e: unknown) => e);
+    const error = await runWorkers({ serverUrl: 'ftp://x', workers: [], keyId: 'id-only', concurrency: 0, reportAttempts: 0, healthPort: 70_000, logger: silentLogger }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerError);
     expect((error as WorkerError).code).toBe('INVALID_OPTIONS');
-    expect((error as WorkerError).problems.map((p) => p.path)).toEqual(['workers', 'serverUrl', 'keySecret', 'concurrency', 'healthPort']);
+    expect((error as WorkerError).problems.map((p) => p.path)).toEqual(['workers', 'serverUrl', 'keySecret', 'concurrency', 'reportAttempts', 'healthPort']);
+    expect((error as WorkerError).message).toContain('reportAttempts: must be a whole number from 1 to 100, e.g. 6; got 0.');
     expect((error as WorkerError).message).toContain('serverUrl: must be an http(s) URL, e.g. http://localhost:8080');
 
     process.env['CONDUCTOR_SERVER_URL'] = 'http://elsewhere:8080';
