@@ -4,6 +4,7 @@
  * conductor-oss server sharing them, each on its own port of 127.0.0.1.
  */
 import { clusterProperties } from './cluster-properties.ts';
+import { groupMemoryBytes } from './process-memory.ts';
 import { startConductor, type RunningConductor } from './start-conductor.ts';
 import { startPostgres, type RunningPostgres } from './start-postgres.ts';
 import { startRedis, type RunningRedis } from './start-redis.ts';
@@ -16,6 +17,11 @@ export interface StartClusterOptions {
   readonly startTimeoutMs?: number;
   /** Extra JVM options for every instance, e.g. `-Xmx512m`. */
   readonly javaOptions?: readonly string[];
+  /**
+   * More Spring properties for every instance, e.g. the metrics settings of
+   * `deploy/conductor/config-k1.properties`; the database and lock addresses always win.
+   */
+  readonly properties?: Readonly<Record<string, string>>;
 }
 
 /** A running cluster. */
@@ -35,6 +41,8 @@ export interface RunningCluster {
   restart(index: number): Promise<void>;
   /** Stops every instance, then Redis and PostgreSQL, removing their data. */
   stop(): Promise<void>;
+  /** Memory in use now (PSS, bytes) by each instance, PostgreSQL and Redis; undefined off Linux. */
+  memory(): { readonly instances: readonly (number | undefined)[]; readonly postgres: number | undefined; readonly redis: number | undefined };
 }
 
 /**
@@ -57,7 +65,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
     started.push(postgres);
     const redis = count > 1 ? await startRedis() : undefined;
     if (redis) started.push(redis);
-    const properties = clusterProperties({ jdbcUrl: postgres.jdbcUrl, dbUser: postgres.user, dbPassword: 'conductor', ...(redis && { redisAddress: redis.address }) });
+    const properties = { ...options.properties, ...clusterProperties({ jdbcUrl: postgres.jdbcUrl, dbUser: postgres.user, dbPassword: 'conductor', ...(redis && { redisAddress: redis.address }) }) };
     const launch = async (port?: number): Promise<RunningConductor> => {
       const instance = await startConductor({ properties, ...(port !== undefined && { port }), ...(options.startTimeoutMs !== undefined && { startTimeoutMs: options.startTimeoutMs }), ...(options.javaOptions && { javaOptions: options.javaOptions }) });
       return instance;
@@ -85,6 +93,11 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
         instances[index] = await launch(old.port);
       },
       stop: stopAll,
+      memory: () => ({
+        instances: instances.map((i) => groupMemoryBytes(i.pid)),
+        postgres: groupMemoryBytes(postgres.service.pid),
+        redis: redis === undefined ? undefined : groupMemoryBytes(redis.service.pid),
+      }),
     };
   } catch (error) {
     await stopAll();
