@@ -15,7 +15,10 @@
  * 7. typecheck: the type check inside `gen`, cold, warm and after an edit, next to the tsx
  *    start-up floor (bench-typecheck.ts).
  *
- * `npm run bench -- gen|types|runner|server|worker|vs-server|typecheck` runs one part.
+ * 8. cluster (only when asked: it starts PostgreSQL, Redis and servers, minutes): K1 pipelines
+ *    on a 2-instance cluster next to one SQLite server, runs/s and p99 latency (bench-cluster.ts).
+ *
+ * `npm run bench -- gen|types|runner|server|worker|vs-server|typecheck|cluster` runs one part.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -339,3 +342,4 @@ if (only === undefined || only === 'server') await benchServer();
 if (only === undefined || only === 'worker') await benchWorker();
 if (only === undefined || only === 'vs-server') await (await import('./bench-vs-server.ts')).benchVsServer();
 if (only === undefined || only === 'typecheck') (await import('./bench-typecheck.ts')).benchTypecheck();
+if (only === 'cluster') await (await import('./bench-cluster.ts')).benchCluster();
