@@ -31,6 +31,15 @@ export function clusterProperties(services: ClusterServices): Record<string, str
     'spring.datasource.password': services.dbPassword,
     ...(services.redisAddress === undefined
       ? { 'conductor.workflow-execution-lock.type': 'local_only' }
-      : { 'conductor.workflow-execution-lock.type': 'redis', 'conductor.redis-lock.serverAddress': services.redisAddress }),
+      : {
+          'conductor.workflow-execution-lock.type': 'redis',
+          'conductor.redis-lock.serverAddress': services.redisAddress,
+          // How long a decide waits for a workflow's lock (default 500 ms). Seen on 3.32.3 with two
+          // instances on a loaded machine: a task update whose decide could not get the lock in
+          // 500 ms (the other instance was sweeping the workflow) left the run RUNNING with its
+          // next task never scheduled, and the sweeper, failing the lock too, never came back to
+          // it. Waiting longer for the lock avoids the lost decide.
+          'conductor.app.lockTimeToTry': '10s',
+        }),
   };
 }
