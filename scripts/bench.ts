@@ -10,12 +10,14 @@
  *    10,000-iteration loop, and the memory one waiting workflow holds.
  * 4. dev server: tasks per second end to end, with the SDK's own TaskManager polling it over HTTP.
  * 5. worker: the contract binding's overhead.
- * 6. vs-server: the runner and the dev server side by side with the real conductor-oss server
- *    (bench-vs-server.ts).
- * 7. typecheck: the type check inside `gen`, cold, warm and after an edit, next to the tsx
+ * 6. typecheck: the type check inside `gen`, cold, warm and after an edit, next to the tsx
  *    start-up floor (bench-typecheck.ts).
+ * 7. pairs: every side-by-side figure (the runner and the dev server vs the real conductor-oss
+ *    server, gen vs the tsx floor, the runner with a busy neighbour vs quiet), bench-pairs.ts.
  *
- * `npm run bench -- gen|types|runner|server|worker|vs-server|typecheck` runs one part.
+ * `npm run bench -- gen|types|runner|server|worker|typecheck|pairs` runs one part;
+ * `npm run bench -- --json` prints only the pairs, as one JSON object (`PairsReport`);
+ * `--quick` makes the pairs' run tiny (its figures show the shape, not the speed).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -331,11 +333,18 @@ async function benchWorker(): Promise<void> {
   console.log(`    ${share.toFixed(2)} % of the ${median(cpu.raw).toFixed(0)} us of CPU a task costs end to end: the binding's own overhead (target < 5 %: ${share < 5 ? 'met' : 'NOT met'})`);
 }
 
-const only = process.argv[2];
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const only = json ? 'pairs' : args.find((a) => !a.startsWith('--'));
 if (only === undefined || only === 'gen') benchGen();
 if (only === undefined || only === 'types') benchTypes();
 if (only === undefined || only === 'runner') await benchRunner();
 if (only === undefined || only === 'server') await benchServer();
 if (only === undefined || only === 'worker') await benchWorker();
-if (only === undefined || only === 'vs-server') await (await import('./bench-vs-server.ts')).benchVsServer();
 if (only === undefined || only === 'typecheck') (await import('./bench-typecheck.ts')).benchTypecheck();
+if (only === undefined || only === 'pairs') {
+  const { describePairs, measurePairs } = await import('./bench-pairs.ts');
+  const report = await measurePairs(quick);
+  console.log(json ? JSON.stringify(report, null, 2) : describePairs(report));
+}
