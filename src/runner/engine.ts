@@ -6,6 +6,7 @@ import { Execution, isTerminal, snapshotOf, SUCCESSFUL } from './execution.ts';
 import { DO_WHILE, loopRun, recordIteration } from './loop.ts';
 import { mockMs, RUN_BY_SERVER, type MockQueues } from './mocks.ts';
 import { resolveParameters } from './parameters.ts';
+import { plainCopy } from './plain-copy.ts';
 import type { Registry } from './registry.ts';
 import { retryDelaySeconds } from './retry-delay.ts';
 import { ScriptSandbox } from './script-sandbox.ts';
@@ -316,10 +317,11 @@ export class Engine implements EngineSteps {
    * Copied, so that later changes (a loop's output) never show in what the task was given.
    */
   inputOf(exec: Execution, wt: WorkflowTask, def: TaskDef | undefined = this.taskDefOf(wt)): Record<string, unknown> {
-    const template = (def?.inputTemplate ?? {}) as Record<string, unknown>;
-    const params = { ...template, ...(wt.inputParameters ?? {}) };
-    const resolved = structuredClone((resolveParameters(params, exec.doc) ?? {}) as Record<string, unknown>);
-    for (const [key, value] of Object.entries(resolved)) if (value === null && template[key] !== undefined) resolved[key] = structuredClone(template[key]);
+    const template = def?.inputTemplate as Record<string, unknown> | undefined;
+    const given = wt.inputParameters ?? {};
+    const params = template === undefined || Object.keys(template).length === 0 ? given : { ...template, ...given };
+    const resolved = plainCopy((resolveParameters(params, exec.doc) ?? {}) as Record<string, unknown>);
+    if (template !== undefined) for (const [key, value] of Object.entries(resolved)) if (value === null && template[key] !== undefined) resolved[key] = plainCopy(template[key]);
     return resolved;
   }
 
