@@ -686,15 +686,17 @@ function joinVerdict(exec: Execution, join: TaskRun): JoinVerdict | undefined {
   for (const [i, run] of runs.entries()) {
     if (run === undefined) continue;
     if (Object.keys(run.outputData).length > 0) output[refs[i] as string] = run.outputData;
-    exec.publish(join);
     const wt = run.workflowTask;
     if (failedRun(run) && wt.optional !== true && (wt.permissive !== true || allTerminal)) {
+      exec.publish(join);
       const reasons = runs.filter((r): r is TaskRun => r !== undefined && failedRun(r) && r.reasonForIncompletion !== undefined);
       const realFailure = runs.some((r) => r !== undefined && failedRun(r) && r.workflowTask.optional !== true && r.status !== 'CANCELED');
       return { status: realFailure ? 'FAILED' : 'CANCELED', output, reason: reasons.map((r) => r.reasonForIncompletion).join(' ') };
     }
     if (wt.optional === true && run.status === 'COMPLETED_WITH_ERRORS') optionalFailures.push(`${run.taskDefName}/${run.taskId}`);
   }
+  // Once per look, not once per joined task (a 100-branch fork would publish 10,000 times).
+  exec.publish(join);
   if (!allTerminal) return undefined;
   if (optionalFailures.length > 0) return { status: 'COMPLETED_WITH_ERRORS', output, reason: `${optionalFailures.join(' ')} completed with errors` };
   return { status: 'COMPLETED', output };

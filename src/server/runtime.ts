@@ -294,8 +294,10 @@ export class DevRuntime implements RunView {
     ];
     if (missing.length > 0) throw new HttpError(400, 'Validation failed, check below errors for detail.', missing);
     // The server looks the workflow up first: an unknown one is a 404 before the task is.
-    this.execution(workflowId as string);
-    const found = this.findTask(taskId as string);
+    const exec = this.execution(workflowId as string);
+    // Looked for in its workflow first: a search of every retained run per update would cost more than the rest of it.
+    const own = exec.tasks.find((t) => t.taskId === taskId);
+    const found = own === undefined ? this.findTask(taskId as string) : { exec, run: own };
     if (found === undefined) throw notFound(`No such task found by id: ${String(taskId)}`);
     if (body['extendLease'] === true) return undefined;
     const status = body['status'];
