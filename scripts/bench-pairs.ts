@@ -121,7 +121,7 @@ function cpuSecondsOf(pid: number): number {
 }
 
 /** Resident memory of a process, MiB, from /proc/<pid>/status. */
-function rssMiB(pid: number): number {
+export function rssMiB(pid: number): number {
   const kib = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Number(kib) / 1024;
 }
@@ -248,8 +248,8 @@ async function chainThroughput(url: string, serverPid: number | undefined, prefi
   }
 }
 
-/** The dev server in a process of its own, so its CPU is counted as the real server's is. */
-async function startDevServerProcess(): Promise<{ url: string; pid: number; stop: () => void }> {
+/** The dev server (`npm run dev`) in a process of its own, so its CPU and memory are counted as the real server's are. */
+export async function startDevServerProcess(): Promise<{ url: string; pid: number; stop: () => void }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev-server.ts', '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
