@@ -11,12 +11,13 @@
  * 4. dev server: tasks per second end to end, with the SDK's own TaskManager polling it over HTTP.
  * 5. worker: the contract binding's overhead.
  * 5b. retention: the dev server's memory over 100,000 finished runs (bounded retention).
+ * 5c. zod: zod 4 against zod 3 on the K1 contracts (bench-zod.ts, docs/decisions/zod-4.md).
  * 6. typecheck: the type check inside `gen`, cold, warm and after an edit, next to the tsx
  *    start-up floor (bench-typecheck.ts).
  * 7. pairs: every side-by-side figure (the runner and the dev server vs the real conductor-oss
  *    server, gen vs the tsx floor, the runner with a busy neighbour vs quiet), bench-pairs.ts.
  *
- * `npm run bench -- gen|types|runner|server|worker|retention|typecheck|pairs` runs one part;
+ * `npm run bench -- gen|types|runner|server|worker|retention|zod|typecheck|pairs` runs one part;
  * `npm run bench -- --json` prints only the pairs, as one JSON object (`PairsReport`);
  * `--quick` makes the pairs' run tiny (its figures show the shape, not the speed).
  */
@@ -384,6 +385,7 @@ if (only === undefined || only === 'runner') await benchRunner();
 if (only === undefined || only === 'server') await benchServer();
 if (only === undefined || only === 'worker') await benchWorker();
 if (only === undefined || only === 'retention') await benchRetention();
+if (only === undefined || only === 'zod') await (await import('./bench-zod.ts')).benchZod();
 if (only === undefined || only === 'typecheck') (await import('./bench-typecheck.ts')).benchTypecheck();
 if (only === undefined || only === 'pairs') {
   const { describePairs, measurePairs } = await import('./bench-pairs.ts');
