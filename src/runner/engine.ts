@@ -382,16 +382,20 @@ export class Engine implements EngineSteps {
       return run;
     }
     // Everything else starts from the queue: a long chain of tasks that finish at once must not grow the stack.
-    const begin = (): void => {
-      if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
-      const mock = RUN_BY_SERVER.has(wt.type ?? 'SIMPLE') ? undefined : exec.mocks?.take(ref);
-      if (mock !== undefined) this.applyMock(exec, run, mock);
-      else if (system !== undefined) system.start(this.systemContext(exec), run);
-      else this.dispatch(exec, run);
-    };
-    if (delaySeconds > 0) this.clock.schedule(delaySeconds * 1000, () => this.enqueue(begin));
-    else this.enqueue(begin);
+    if (delaySeconds > 0) this.clock.schedule(delaySeconds * 1000, () => this.enqueue(() => this.begin(exec, run)));
+    else this.enqueue(() => this.begin(exec, run));
     return run;
+  }
+
+  /** Starts a scheduled task from the queue: its mock, its system task, or its worker. */
+  private begin(exec: Execution, run: TaskRun): void {
+    if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
+    const type = run.workflowTask.type ?? 'SIMPLE';
+    const mock = RUN_BY_SERVER.has(type) ? undefined : exec.mocks?.take(run.referenceTaskName);
+    const system = SYSTEM_TASKS[type];
+    if (mock !== undefined) this.applyMock(exec, run, mock);
+    else if (system !== undefined) system.start(this.systemContext(exec), run);
+    else this.dispatch(exec, run);
   }
 
   private systemContext(exec: Execution): SystemTaskContext {

@@ -13,6 +13,15 @@ describe('plainCopy', () => {
     expect(copy).toEqual({ a: 1, list: [1, { b: 'x' }, null], nested: { deep: { n: true } }, nothing: null });
   });
 
+  it('keeps a __proto__ key as data, as structuredClone does', () => {
+    const parsed = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as Record<string, unknown>;
+    const copy = plainCopy(parsed);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.hasOwn(copy, '__proto__')).toBe(true);
+    expect((copy as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(structuredClone(parsed)));
+  });
+
   it('gives what structuredClone gives for what is not plain data', () => {
     class Result {
       constructor(readonly size = 3) {}
