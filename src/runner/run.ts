@@ -5,6 +5,7 @@ import { toTaskDef } from '../contract/task-def.ts';
 import { readGenerated } from '../gen/read-generated.ts';
 import { isWorkflow, type AnyWorkflow } from '../dsl/workflow.ts';
 import { nestingProblem } from '../json-depth.ts';
+import { DefinitionIndex } from './definition-index.ts';
 import { Engine, type TaskExecutor } from './engine.ts';
 import { snapshotOf, type Execution } from './execution.ts';
 import { Registry } from './registry.ts';
@@ -267,7 +268,7 @@ export async function run(workflow: WorkflowDef | AnyWorkflow | string, input: R
   }
   const clock = options.clock instanceof VirtualClock ? options.clock : new VirtualClock(options.clock);
   for (const [what, value] of [['definition', def], ['input', input], ['mocks', options.mocks], ['subWorkflowMocks', options.subWorkflowMocks]] as const) {
-    const tooDeep = nestingProblem(value);
+    const tooDeep = value === def ? DefinitionIndex.of(def).nestingProblem() : nestingProblem(value);
     if (tooDeep !== undefined) throw new StartRefused(`${def.name} cannot start: conductor-oss 3.32.3 refuses its ${what}: ${tooDeep}. Nest it less deeply.`);
   }
   const problem = startProblem(def, registry);
