@@ -121,7 +121,9 @@ export const SUB_WORKFLOW: SystemTask = {
  */
 export const START_WORKFLOW: SystemTask = {
   start(ctx, run) {
-    const request = (run.inputData['startWorkflow'] ?? {}) as { name?: string; version?: number; input?: Record<string, unknown>; correlationId?: string; taskToDomain?: Record<string, string> };
+    // conductor-oss 3.32.3's wording (StartWorkflow.getRequest).
+    if (run.inputData['startWorkflow'] === undefined || run.inputData['startWorkflow'] === null) return ctx.finish(run, 'FAILED', {}, "Missing 'startWorkflow' in input data.");
+    const request = run.inputData['startWorkflow'] as { name?: string; version?: number; input?: Record<string, unknown>; correlationId?: string; taskToDomain?: Record<string, string> };
     const def = ctx.registry.workflow(request.name ?? '', request.version);
     if (def === undefined) return ctx.finish(run, 'FAILED', {}, `No such workflow defined. name=${request.name ?? null}, version=${request.version ?? null}`);
     try {
