@@ -475,9 +475,11 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
    * Runs a worker task whose name is chosen at run time (DYNAMIC): `task` gives the name, one of
    * the `candidates`' names (a reference typed as their union, e.g. a `z.enum` input, or a
    * literal). The input must suit every candidate (it is checked against all their input
-   * schemas); later tasks read the fields the candidates' outputs share. The server fails the
-   * workflow when the name is not a registered task (`Invalid task specified. Cannot find task by
-   * name ...`); `gen` registers every candidate.
+   * schemas); later tasks read the fields the candidates' outputs share. `gen` registers every
+   * candidate's TaskDef, but conductor-oss 3.32.3 (observed) runs the chosen task under the DYNAMIC
+   * task's own TaskDef, the ad-hoc one it gives a task named `<ref>` (no retries, no timeouts), not
+   * the candidate's; and a name no task has is scheduled all the same, and waits for a worker
+   * that never comes. The types keep the name to the candidates.
    */
   dynamic<
     S,

@@ -201,9 +201,11 @@ export class Engine implements EngineSteps {
   /**
    * The workflow output as `DeciderService.updateWorkflowOutput(workflow, null)` computes it: a
    * successful TERMINATE task's output; else the resolved outputParameters; else the output of
-   * the last task in the list.
+   * the last task in the list. A run that scheduled no task keeps its output (empty).
    */
   resolveOutput(exec: Execution): void {
+    // DeciderService.updateWorkflowOutput leaves the output of a run without tasks as it is.
+    if (exec.tasks.length === 0) return;
     const terminate = exec.tasks.find((t) => t.taskType === 'TERMINATE' && SUCCESSFUL.has(t.status));
     if (terminate !== undefined) {
       exec.output = { ...terminate.outputData };
@@ -344,7 +346,7 @@ export class Engine implements EngineSteps {
       return undefined;
     }
     if (needsMapping(wt) && retryOf === undefined) {
-      const mapping = mapDynamic(exec, wt, this.inputOf(exec, wt), this.options.registry);
+      const mapping = mapDynamic(exec, wt, this.inputOf(exec, wt), this.taskDefOf(wt));
       if ('failure' in mapping) {
         this.endWorkflow(exec, 'FAILED', mapping.failure);
         return undefined;

@@ -28,10 +28,28 @@ describe('the runner on the remaining task types', () => {
     expect(result.task('op')).toMatchObject({ taskType: 'types_erase', taskDefName: 'types_erase', inputData: { device: 'd1', taskToExecute: 'types_erase' } });
   });
 
-  it('DYNAMIC naming a task nobody defined fails the workflow with the server reason, before any task', async () => {
-    const result = await run(chooser, { op: 'types_format' as 'types_erase' }, { handlers });
+  it("DYNAMIC runs under its own ad-hoc TaskDef, as the server does: the chosen task's retries do not apply", async () => {
+    const retried = defineTask({ name: 'types_retried', description: 'Fails.', input: z.object({ device: z.string() }), output: z.object({ status: z.string() }), retryCount: 2, retryDelaySeconds: 1 });
+    const picker = workflow(
+      { name: 'types_dynamic_retry', version: 1, description: 'd', input: z.object({}), output: z.object({}) },
+      (f) => f.dynamic('op', [retried], { task: () => 'types_retried', input: () => ({ device: 'd1' }) }).output(() => ({})),
+    );
+    const result = await run(picker, {}, { handlers: { types_retried: () => { throw new Error('flash failed'); } } });
     expect(result.status).toBe('FAILED');
-    expect(result.reasonForIncompletion).toBe('Invalid task specified.  Cannot find task by name types_format in the task definitions');
+    expect(result.attempts('op')).toHaveLength(1);
+  });
+
+  it('DYNAMIC naming a task nobody defined is scheduled under that name and waits for a worker, as on the server', async () => {
+    const result = await run(chooser, { op: 'types_format' as 'types_erase' }, { handlers });
+    expect(result.status).toBe('RUNNING');
+    expect(result.task('op')).toMatchObject({ status: 'SCHEDULED', taskType: 'types_format', taskDefName: 'types_format' });
+  });
+
+  it('DYNAMIC without a name fails the workflow with the server reason, before any task', async () => {
+    const result = await run(chooser, {}, { handlers });
+    expect(result.status).toBe('FAILED');
+    expect(result.reasonForIncompletion).toBe('Cannot map a dynamic task based on the parameter and input. Parameter= taskToExecute, input= {taskToExecute=null, device=d1}');
+    expect(result.output).toEqual({});
     expect(result.taskRefs).toEqual([]);
   });
 
