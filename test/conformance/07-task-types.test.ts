@@ -12,6 +12,9 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ConductorWorker } from '@io-orkes/conductor-javascript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/gen/generate.ts';
+import { connectMetadataApi } from '../../src/sync/metadata-api.ts';
+import { planSync } from '../../src/sync/sync-plan.ts';
+import { UNSUPPORTED_TASK_TYPES } from '../../src/validate/task-type-rules.ts';
 import { run } from '../../src/runner/run.ts';
 import { startDevServer, type DevServer } from '../../src/server/index.ts';
 import { printSummary, printTable } from './report.ts';
@@ -110,10 +113,64 @@ beforeAll(async () => {
 afterAll(async () => {
   await dev?.close();
   printTable('Part 7: the remaining task types (real server, dev server, runner)', ['verdict', 'scenario', 'status', 'first difference'], rows);
-  printSummary('task-types', `${scenarios.length} scenarios, ${agreeing} agree on all three (status, reason, output, every task); ${generation.workflows.length} workflows generated and registered`);
+  printSummary(
+    'task-types',
+    `${scenarios.length} scenarios, ${agreeing} agree on all three (status, reason, output, every task); ${generation.workflows.length} workflows generated and registered; ${rows.length - scenarios.length} server checks (diff, tags, rate limit, unsupported types)`,
+  );
 });
 
+/** Waits `ms`. */
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 describe('part 7: the remaining task types', () => {
+  it('diff right after register: 0 changes (the workflow settings come back as emitted)', async () => {
+    const plan = await planSync(await connectMetadataApi({ serverUrl: conductorUrl() }), generation);
+    expect(plan.filter((c) => c.status !== 'unchanged').map((c) => `${c.name}: ${c.status} ${JSON.stringify(c.diffs)}`)).toEqual([]);
+    const { body: limited } = await api(conductorUrl(), 'GET', `/metadata/workflow/${prefix}_limited?version=1`);
+    expect(limited).toMatchObject({
+      workflowStatusListenerEnabled: true,
+      workflowStatusListenerSink: `conductor:${prefix}_status`,
+      rateLimitConfig: { rateLimitKey: '${workflow.correlationId}', concurrentExecLimit: 1, policy: 'QUEUE' },
+    });
+    rows.push(['agree', 'diff after register', '0 changes', '']);
+  });
+
+  it('workflow tags: conductor-oss 3.32.3 drops them on registration (so the DSL has no tags setting)', async () => {
+    const def = { name: `${prefix}_tagged`, version: 1, schemaVersion: 2, ownerEmail: 'types@k1.test', timeoutSeconds: 60, tags: [{ key: 'team', value: 'k1' }], tasks: [{ name: 'n', taskReferenceName: 'n', type: 'NOOP' }] };
+    await api(conductorUrl(), 'PUT', '/metadata/workflow', [def]);
+    const { body: stored } = await api(conductorUrl(), 'GET', `/metadata/workflow/${def.name}?version=1`);
+    expect(stored.name).toBe(def.name);
+    expect(stored).not.toHaveProperty('tags');
+    rows.push(['agree', 'tags dropped', 'no tags read back', '']);
+  });
+
+  it('rateLimitConfig: stored, not enforced: a second run with the same key runs beside the first', async () => {
+    const start = async (): Promise<string> =>
+      (await api(conductorUrl(), 'POST', '/workflow', { name: `${prefix}_limited`, version: 1, input: {}, correlationId: `${prefix}-same` })).body as string;
+    const [first, second] = [await start(), await start()];
+    await sleep(1000);
+    const statuses = await Promise.all([first, second].map(async (id) => (await api(conductorUrl(), 'GET', `/workflow/${id}?includeTasks=true`)).body));
+    expect(statuses.map((wf) => wf.status)).toEqual(['RUNNING', 'RUNNING']);
+    expect(statuses.map((wf) => wf.tasks.map((t: { status: string }) => t.status))).toEqual([['SCHEDULED'], ['SCHEDULED']]);
+    for (const id of [first, second]) await api(conductorUrl(), 'DELETE', `/workflow/${id}?reason=${prefix}`);
+    rows.push(['agree', 'rate limit not enforced', 'RUNNING twice', '']);
+  });
+
+  for (const type of Object.keys(UNSUPPORTED_TASK_TYPES)) {
+    it(`${type}: registered, but the task waits SCHEDULED (the validator refuses it)`, async () => {
+      const name = `${prefix}_${type.toLowerCase()}`;
+      const def = { name, version: 1, schemaVersion: 2, ownerEmail: 'types@k1.test', timeoutSeconds: 60, tasks: [{ name: 'p', taskReferenceName: 'p', type, inputParameters: { http_request: { uri: 'http://127.0.0.1:1/', method: 'GET' } } }] };
+      await api(conductorUrl(), 'PUT', '/metadata/workflow', [def]);
+      const { body: id } = await api(conductorUrl(), 'POST', `/workflow/${name}`, {});
+      await sleep(3000);
+      const { body: wf } = await api(conductorUrl(), 'GET', `/workflow/${id as string}?includeTasks=true`);
+      await api(conductorUrl(), 'DELETE', `/workflow/${id as string}?reason=${prefix}`);
+      expect(wf.status).toBe('RUNNING');
+      expect(wf.tasks.map((t: { taskType: string; status: string; pollCount: number }) => [t.taskType, t.status, t.pollCount])).toEqual([[type, 'SCHEDULED', 0]]);
+      rows.push(['agree', `${type} unsupported`, 'SCHEDULED after 3 s', '']);
+    });
+  }
+
   it('gen accepts every new kind without warnings', () => {
     expect(generation.warnings).toEqual([]);
   });
