@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../compiler/canonical-json.ts';
-import { compileWorkflow, visit } from '../compiler/compile-workflow.ts';
+import { compileWorkflow, contractsOf, visit } from '../compiler/compile-workflow.ts';
 import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
 import type { AnyTaskContract } from '../contract/define-task.ts';
 import { toTaskDef } from '../contract/task-def.ts';
@@ -78,7 +78,7 @@ function collectContracts(project: Project, issues: DefinitionIssue[]): AnyTaskC
   for (const contract of project.tasks ?? []) add(contract, 'tasks');
   for (const wf of project.workflows) {
     visit(wf.nodes, (node) => {
-      if (node.kind === 'Task' || node.kind === 'DynamicFork') add(node.contract, `${wf.name} v${wf.version}`);
+      for (const contract of contractsOf(node)) add(contract, `${wf.name} v${wf.version}`);
     });
   }
   return [...byName.values()].map((v) => v.contract).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -93,6 +93,14 @@ export class DefinitionIndex {
     if (loop !== undefined) this.loops.set(task, loop);
   }
 
+  /** Records `task` (a DYNAMIC task once mapped) as sitting exactly where `original` sits. */
+  alias(task: WorkflowTask, original: WorkflowTask): void {
+    const place = this.places.get(original);
+    if (place !== undefined) this.places.set(task, place);
+    const loop = this.loops.get(original);
+    if (loop !== undefined) this.loops.set(task, loop);
+  }
+
   /** The innermost DO_WHILE whose body holds `task`. */
   enclosingLoop(task: WorkflowTask): WorkflowTask | undefined {
     return this.loops.get(task);

@@ -3,6 +3,8 @@ import { nestingProblem } from '../json-depth.ts';
 import { LEARNED_DEFAULTS } from '../conductor/learned-defaults.ts';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { Execution, isTerminal, snapshotOf, SUCCESSFUL } from './execution.ts';
+import { mapDynamic, needsMapping } from './dynamic-task.ts';
+import { queueDomain } from './task-domain.ts';
 import { DO_WHILE, loopRun, recordIteration } from './loop.ts';
 import { mockMs, RUN_BY_SERVER, type MockQueues } from './mocks.ts';
 import { resolveParameters } from './parameters.ts';
@@ -24,6 +26,8 @@ export interface EngineOptions {
   readonly registry: Registry;
   /** Executors by task name (SIMPLE tasks and task types without a built-in implementation). */
   readonly executors: ReadonlyMap<string, TaskExecutor>;
+  /** Executors of workers that poll in a domain: domain → task name → executor (see `queueDomain`). @default none */
+  readonly domainExecutors?: ReadonlyMap<string, ReadonlyMap<string, TaskExecutor>>;
   readonly clock?: Clock;
   /** Time limit of one JavaScript evaluation, ms (the server's ScriptEvaluator allows 4 s). @default 4000 */
   readonly scriptTimeoutMs?: number;
@@ -139,12 +143,13 @@ export class Engine implements EngineSteps {
   start(
     def: WorkflowDef,
     input: Record<string, unknown>,
-    options: { correlationId?: string | undefined; parent?: Execution['parent']; workflowId?: string; mocks?: MockQueues | undefined } = {},
+    options: { correlationId?: string | undefined; parent?: Execution['parent']; workflowId?: string; mocks?: MockQueues | undefined; taskToDomain?: Readonly<Record<string, string>> | undefined } = {},
   ): Execution {
     const problem = startProblem(def, this.options.registry);
     if (problem !== undefined) throw new StartRefused(problem);
     const exec = new Execution(def, { ...(def.inputTemplate ?? {}), ...input }, this.clock.now(), options.correlationId, options.parent, options.workflowId);
     exec.mocks = options.mocks;
+    exec.taskToDomain = options.taskToDomain ?? (options.parent === undefined ? {} : options.parent.execution.taskToDomain);
     this.executions.set(exec.id, exec);
     this.event(exec, 'workflow.started');
     if ((def.timeoutSeconds ?? 0) > 0) {
@@ -197,9 +202,11 @@ export class Engine implements EngineSteps {
   /**
    * The workflow output as `DeciderService.updateWorkflowOutput(workflow, null)` computes it: a
    * successful TERMINATE task's output; else the resolved outputParameters; else the output of
-   * the last task in the list.
+   * the last task in the list. A run that scheduled no task keeps its output (empty).
    */
   resolveOutput(exec: Execution): void {
+    // DeciderService.updateWorkflowOutput leaves the output of a run without tasks as it is.
+    if (exec.tasks.length === 0) return;
     const terminate = exec.tasks.find((t) => t.taskType === 'TERMINATE' && SUCCESSFUL.has(t.status));
     if (terminate !== undefined) {
       exec.output = { ...terminate.outputData };
@@ -339,6 +346,14 @@ export class Engine implements EngineSteps {
     if (this.options.isSkipped?.(exec, wt) === true) {
       this.enqueue(() => this.next(exec, wt));
       return undefined;
+    }
+    if (needsMapping(wt) && retryOf === undefined) {
+      const mapping = mapDynamic(exec, wt, this.inputOf(exec, wt), this.taskDefOf(wt));
+      if ('failure' in mapping) {
+        this.endWorkflow(exec, 'FAILED', mapping.failure);
+        return undefined;
+      }
+      wt = mapping.task;
     }
     const loop = exec.index.enclosingLoop(wt);
     const iteration = retryOf?.iteration ?? (loop === undefined ? 0 : (exec.loopIteration.get(loop.taskReferenceName) ?? 1));
@@ -484,7 +499,9 @@ export class Engine implements EngineSteps {
   }
 
   private dispatch(exec: Execution, run: TaskRun): void {
-    const executor = this.options.executors.get(run.taskDefName);
+    const domains = this.options.domainExecutors;
+    run.domain = queueDomain(run.taskType, exec.taskToDomain, (domain) => domains?.get(domain)?.has(run.taskDefName) === true);
+    const executor = run.domain === undefined ? this.options.executors.get(run.taskDefName) : domains?.get(run.domain)?.get(run.taskDefName);
     if (executor === undefined) return this.armPollTimeout(exec, run); // Waits, as on a server with no worker polling for it.
     this.startRun(exec, run);
     this.callWorker(exec, run, executor);
@@ -773,10 +790,10 @@ function filledTaskDef(def: TaskDef, defaults: Readonly<Record<string, unknown>>
 
 /**
  * A task's `taskType` as the server records it: the task name for SIMPLE tasks (the queue a
- * worker polls), FORK for both kinds of fork, the type for everything else.
+ * worker polls) and for a DYNAMIC task once mapped (`DynamicTaskMapper`), FORK for both kinds of fork, the type for everything else.
  */
 export function taskTypeOf(wt: WorkflowTask): string {
   const type = wt.type ?? 'SIMPLE';
-  if (type === 'SIMPLE') return wt.name;
+  if (type === 'SIMPLE' || type === 'DYNAMIC') return wt.name;
   return type === 'FORK_JOIN' || type === 'FORK_JOIN_DYNAMIC' ? 'FORK' : type;
 }

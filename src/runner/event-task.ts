@@ -32,7 +32,7 @@ export const EVENT: SystemTask = {
       workflowType: exec.def.name,
       workflowVersion: exec.def.version ?? 1,
       correlationId: exec.correlationId ?? null,
-      taskToDomain: {},
+      taskToDomain: exec.taskToDomain,
       event_produced: queue,
     };
     const type = queue.includes(':') ? queue.slice(0, queue.indexOf(':')) : queue;

@@ -1,5 +1,5 @@
 import { NonRetryableException, type ConductorWorker, type Task } from '@io-orkes/conductor-javascript';
-import { compileWorkflow, visit } from '../compiler/compile-workflow.ts';
+import { compileWorkflow, contractsOf, visit, workflowsOf } from '../compiler/compile-workflow.ts';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { toTaskDef } from '../contract/task-def.ts';
 import { readGenerated } from '../gen/read-generated.ts';
@@ -40,6 +40,14 @@ export interface RunOptions {
   /** The virtual clock, or the epoch milliseconds it starts at. @default 2026-01-01T00:00:00Z */
   readonly clock?: VirtualClock | number;
   readonly correlationId?: string;
+  /**
+   * The start request's `taskToDomain`: task name (or `*`) → comma-separated domains, as the server
+   * takes it. A worker task mapped to domains goes to the first of them that one of `workers`
+   * polls (a worker's `domain`), else waits in the last one (`NO_DOMAIN`: the default queue), as
+   * on the server when nobody polls there; `handlers` poll without a domain. Sub-workflows and
+   * START_WORKFLOW targets inherit it.
+   */
+  readonly taskToDomain?: Readonly<Record<string, string>>;
   /** Time limit of one JavaScript evaluation (SWITCH, DO_WHILE, INLINE, LAMBDA), ms: conductor-oss 3.32.3's ScriptEvaluator allows 4 s. @default 4000 */
   readonly scriptTimeoutMs?: number;
   /** Most tasks one workflow may schedule before it is failed as runaway. @default 1_000_000 */
@@ -64,9 +72,22 @@ export function failureOutcome(error: unknown): TaskOutcome {
   return { status: terminal ? 'FAILED_WITH_TERMINAL_ERROR' : 'FAILED', outputData: {}, reasonForIncompletion: error instanceof Error ? error.message : String(error) };
 }
 
+/** Executors of the workers that poll in a domain: domain → task name → executor. */
+function domainExecutors(options: RunOptions): Map<string, Map<string, TaskExecutor>> {
+  const map = new Map<string, Map<string, TaskExecutor>>();
+  for (const worker of options.workers ?? []) {
+    if (worker.domain === undefined || worker.domain === '') continue;
+    const byName = map.get(worker.domain) ?? new Map<string, TaskExecutor>();
+    byName.set(worker.taskDefName, (task) => worker.execute(task as Task).then(toOutcome, failureOutcome));
+    map.set(worker.domain, byName);
+  }
+  return map;
+}
+
 function executors(options: RunOptions): Map<string, TaskExecutor> {
   const map = new Map<string, TaskExecutor>();
   for (const worker of options.workers ?? []) {
+    if (worker.domain !== undefined && worker.domain !== '') continue;
     map.set(worker.taskDefName, (task) => worker.execute(task as Task).then(toOutcome, failureOutcome));
   }
   for (const [name, handler] of Object.entries(options.handlers ?? {})) {
@@ -101,9 +122,8 @@ function addDslWorkflow(registry: Registry, wf: AnyWorkflow, seen = new Set<AnyW
   seen.add(wf);
   registry.addWorkflow(compileWorkflow(wf));
   visit(wf.nodes, (node) => {
-    if (node.kind === 'Task' || node.kind === 'DynamicFork') {
-      if (registry.task(node.contract.name) === undefined) registry.addTask(toTaskDef(node.contract));
-    } else if (node.kind === 'SubWorkflow') addDslWorkflow(registry, node.workflow, seen);
+    for (const contract of contractsOf(node)) if (registry.task(contract.name) === undefined) registry.addTask(toTaskDef(contract));
+    for (const child of workflowsOf(node)) addDslWorkflow(registry, child, seen);
   });
   if (wf.failureWorkflow !== undefined) addDslWorkflow(registry, wf.failureWorkflow, seen);
 }
@@ -274,9 +294,9 @@ export async function run(workflow: WorkflowDef | AnyWorkflow | string, input: R
   const problem = startProblem(def, registry);
   if (problem !== undefined) throw new StartRefused(`${def.name} cannot start: conductor-oss 3.32.3 refuses it: ${problem.trim()}. ${START_FIXES[problem.startsWith('workflowDef') ? 'schema' : 'subWorkflow']}`);
   checkMocks(def, options.mocks, options.subWorkflowMocks, (task) => staticChildOf(task, registry));
-  const engine = new Engine({ registry, executors: executors(options), clock, scriptTimeoutMs: options.scriptTimeoutMs, maxTasks: options.maxTasks });
+  const engine = new Engine({ registry, executors: executors(options), domainExecutors: domainExecutors(options), clock, scriptTimeoutMs: options.scriptTimeoutMs, maxTasks: options.maxTasks });
   const mocks = new MockQueues(options.mocks, options.subWorkflowMocks);
-  const execution = engine.start(def, input, { correlationId: options.correlationId, mocks });
+  const execution = engine.start(def, input, { correlationId: options.correlationId, mocks, taskToDomain: options.taskToDomain });
   await engine.settle();
   return new WorkflowRun(engine, execution);
 }

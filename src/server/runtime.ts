@@ -126,13 +126,14 @@ export class DevRuntime implements RunView {
   }
 
   /**
-   * The dev server's state of a workflow run. One the engine started by itself (a sub-workflow)
-   * gets its parent's `taskToDomain`, as the server's SUB_WORKFLOW task passes it on.
+   * The dev server's state of a workflow run. One the engine started by itself (a sub-workflow, a
+   * START_WORKFLOW target) gets the `taskToDomain` the engine gave it: its parent's or the
+   * task's own, as the server's SUB_WORKFLOW and START_WORKFLOW tasks pass it on.
    */
   workflowState(exec: Execution): WorkflowState {
     let state = this.workflowStates.get(exec.id);
     if (state === undefined) {
-      state = { taskToDomain: exec.parent === undefined ? {} : this.workflowState(exec.parent.execution).taskToDomain, lastRetriedTime: 0 };
+      state = { taskToDomain: exec.taskToDomain, lastRetriedTime: 0 };
       this.workflowStates.set(exec.id, state);
     }
     return state;
@@ -203,7 +204,7 @@ export class DevRuntime implements RunView {
    * ignores it (two starts with one key and RETURN_EXISTING give two runs); Orkes honours it.
    */
   async start(def: WorkflowDef, input: Record<string, unknown>, options: StartOptions = {}): Promise<Execution> {
-    const exec = this.engine.start(this.store.snapshot(def), input, { correlationId: options.correlationId });
+    const exec = this.engine.start(this.store.snapshot(def), input, { correlationId: options.correlationId, taskToDomain: options.taskToDomain ?? {} });
     this.workflowStates.set(exec.id, { taskToDomain: options.taskToDomain ?? {}, lastRetriedTime: 0 });
     await this.changed();
     return exec;
