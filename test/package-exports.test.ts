@@ -17,17 +17,23 @@ describe('the published package', () => {
     expect(Object.keys(root).sort()).toEqual([
       'DefinitionError',
       'Flow',
+      'SCHEDULER_INPUT_KEYS',
       'TASK_DEFAULTS',
       'WORKFLOW_DEFAULTS',
       'WorkflowInputError',
       'WorkflowRunError',
       'canonicalJson',
+      'compileSchedule',
       'compileWorkflow',
       'defineTask',
       'formatIssues',
       'generate',
+      'isSchedule',
       'isTaskContract',
       'isWorkflow',
+      'nextFireTimes',
+      'parseCron',
+      'schedule',
       'startWorkflow',
       'toJsonSchema',
       'toTaskDef',
@@ -37,7 +43,7 @@ describe('the published package', () => {
       'workflow',
     ]);
     const validate = await import(pathToFileURL(entry('./validate')).href);
-    expect(Object.keys(validate).sort()).toEqual(['findReferences', 'validateEachWorkflowDef', 'validateTaskDef', 'validateWorkflowDefs']);
+    expect(Object.keys(validate).sort()).toEqual(['findReferences', 'looksLikeSchedule', 'validateEachWorkflowDef', 'validateScheduleDef', 'validateTaskDef', 'validateWorkflowDefs']);
     const worker = await import(pathToFileURL(entry('./worker')).href);
     expect(Object.keys(worker)).toEqual(expect.arrayContaining(['createWorker', 'runWorkers', 'TerminalError', 'callBackLater', 'recordFirmwareBuild', 'recordDeviceHealth', 'parseWorkerEnv']));
     const k1 = await import(pathToFileURL(entry('./k1')).href);
