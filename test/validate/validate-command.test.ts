@@ -133,7 +133,7 @@ describe('k1-workflows validate', () => {
     const result = await run();
     expect(result.code).toBe(2);
     expect(result.stderr.join('\n')).toContain('validate: no files given');
-    expect(result.stderr.join('\n')).toContain('usage: k1-workflows validate [--complete] [--owner-email-required] [--warnings show|error|off] [--json] FILE...');
+    expect(result.stderr.join('\n')).toContain('usage: k1-workflows validate [--complete] [--owner-email-required] [--warnings show|error|off] [--json] [--server URL] FILE...');
     expect(result.stdout).toEqual([]);
   });
 
