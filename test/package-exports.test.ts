@@ -51,7 +51,7 @@ describe('the published package', () => {
     expect((k1.workflows as { name: string }[]).map((w) => w.name)).toHaveLength(6);
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['k1ConfigSchema', 'RunNotFoundError', 'FirmwareMismatchError', 'UploadError']));
     const testing = await import(pathToFileURL(entry('./testing')).href);
-    expect(Object.keys(testing).sort()).toEqual(['CONDUCTOR_VERSION', 'Registry', 'StartRefused', 'VirtualClock', 'WorkflowRun', 'loadGenerated', 'resolveParameters', 'run', 'startConductor', 'toTestRequest']);
+    expect(Object.keys(testing).sort()).toEqual(['CONDUCTOR_VERSION', 'Registry', 'StartRefused', 'VirtualClock', 'WorkflowRun', 'loadGenerated', 'resolveParameters', 'run', 'runSchedule', 'startConductor', 'toTestRequest']);
     // Inside the repository the "k1-source" condition gives the sources: the same API, entry by entry.
     for (const name of Object.keys(pkg.exports).filter((key) => key !== './package.json')) {
       const built = await import(pathToFileURL(entry(name)).href);

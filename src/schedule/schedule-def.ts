@@ -143,3 +143,21 @@ function requestIssues(request: unknown, at: (field: string) => string, options:
 function issue(code: string, path: string, message: string): DefinitionIssue {
   return { code, severity: 'error', path, message };
 }
+
+/**
+ * The input of the run a schedule starts at `scheduledTime`, as conductor-oss 3.32.3 builds it
+ * (SchedulerService.swrFrom): the schedule's input, then the five scheduler keys over it.
+ * @param scheduledTime the fire time, epoch ms.
+ * @param executedTime when the run was started, epoch ms (on the server a moment after the fire time).
+ * @param executionId the fire's id (a UUID on the server).
+ */
+export function scheduledRunInput(def: WorkflowScheduleDef, scheduledTime: number, executedTime: number, executionId: string): Record<string, unknown> {
+  return {
+    ...def.startWorkflowRequest.input,
+    _startedByScheduler: def.name,
+    _scheduledTime: scheduledTime,
+    _executedTime: executedTime,
+    _executionId: executionId,
+    _schedulerCron: `${def.cronExpression} ${def.zoneId ?? 'UTC'}`,
+  };
+}
