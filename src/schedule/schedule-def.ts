@@ -35,7 +35,8 @@ export interface WorkflowScheduleDef {
  * The keys conductor-oss 3.32.3 adds to the input of every run a schedule starts
  * (SchedulerService.swrFrom), overwriting the schedule's own: `_startedByScheduler` (the
  * schedule's name), `_scheduledTime` (the fire time, epoch ms), `_executedTime` (when it was
- * started, epoch ms), `_executionId` (a UUID per fire), `_schedulerCron` (`"<cron> <zoneId>"`).
+ * started, epoch ms, which can be a little before the fire time), `_executionId` (a UUID per
+ * fire), `_schedulerCron` (`"<cron> <zoneId>"`, e.g. `"0 0 2 * * * Europe/Berlin"`).
  */
 export const SCHEDULER_INPUT_KEYS = ['_startedByScheduler', '_scheduledTime', '_executedTime', '_executionId', '_schedulerCron'] as const;
 
@@ -148,7 +149,8 @@ function issue(code: string, path: string, message: string): DefinitionIssue {
  * The input of the run a schedule starts at `scheduledTime`, as conductor-oss 3.32.3 builds it
  * (SchedulerService.swrFrom): the schedule's input, then the five scheduler keys over it.
  * @param scheduledTime the fire time, epoch ms.
- * @param executedTime when the run was started, epoch ms (on the server a moment after the fire time).
+ * @param executedTime when the run was started, epoch ms: on the server within a second or so of
+ *   the fire time, either side (it starts a fire that is due within a second).
  * @param executionId the fire's id (a UUID on the server).
  */
 export function scheduledRunInput(def: WorkflowScheduleDef, scheduledTime: number, executedTime: number, executionId: string): Record<string, unknown> {
