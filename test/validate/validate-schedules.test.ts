@@ -7,9 +7,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateCommand } from '../../src/cli/validate-command.ts';
 import { startDevServer, type DevServer } from '../../src/server/index.ts';
-import { simple, workflow } from './helpers.ts';
+import { runValidate as run, simple, workflow } from './helpers.ts';
 
 let dir: string;
 let server: DevServer;
@@ -31,13 +30,6 @@ async function file(name: string, content: unknown): Promise<string> {
   const path = join(dir, name);
   await writeFile(path, JSON.stringify(content));
   return path;
-}
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await validateCommand(args, { stdout: (s) => stdout.push(s), stderr: (s) => stderr.push(s) });
-  return { code, stdout, stderr };
 }
 
 const good = { name: 'nightly-run', cronExpression: '0 0 2 * * *', zoneId: 'Europe/Berlin', startWorkflowRequest: { name: 'nightly', version: 2, input: {} } };
