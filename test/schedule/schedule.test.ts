@@ -119,6 +119,8 @@ describe('parseCron and nextFireTimes', () => {
   };
 
   it('reads the cron in the zone, summer time included', () => {
+    // 28 March 2027 has no 02:00 in Berlin: croner fires at the first time after the gap (03:00
+    // CEST). The server's preview reads crons in UTC only, so this day is not checked against it.
     expect(fires('0 0 2 * * *', '2027-03-26T12:00:00Z', 2, { zone: 'Europe/Berlin' })).toEqual(['2027-03-27T01:00:00.000Z', '2027-03-28T01:00:00.000Z']);
     expect(fires('0 0 2 * * *', '2027-06-01T12:00:00Z', 1, { zone: 'Europe/Berlin' })).toEqual(['2027-06-02T00:00:00.000Z']);
   });
