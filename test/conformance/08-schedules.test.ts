@@ -20,6 +20,7 @@ import { readGenerated } from '../../src/gen/read-generated.ts';
 import { learnScheduleDefaults } from '../../src/schedule/learn-schedule-defaults.ts';
 import { LEARNED_SCHEDULE_DEFAULTS } from '../../src/schedule/learned-schedule-defaults.ts';
 import { scheduledRunInput, validateScheduleDef, type WorkflowScheduleDef } from '../../src/schedule/schedule-def.ts';
+import { comparableSchedule } from '../../src/schedule/stored-schedule.ts';
 import { fieldDiffs } from '../../src/sync/field-diff.ts';
 import { connectMetadataApi, type MetadataApi } from '../../src/sync/metadata-api.ts';
 import { createWorker } from '../../src/worker/index.ts';
@@ -159,6 +160,30 @@ describe('part 8: schedules', () => {
     check('diff after register', summary === `diff: 0 new, 0 changed, ${total} unchanged.` && scheduleLine.includes('unchanged'), `${summary} (${scheduleLine.trim()})`);
     expect(summary, diff.stdout).toBe(`diff: 0 new, 0 changed, ${total} unchanged.`);
     expect(scheduleLine).toContain('unchanged schedule pattern-nightly-regression');
+  });
+
+  it('a change to any field of the K1 schedule, or a default set otherwise, is shown by the diff', async () => {
+    const local = (await readGenerated('generated')).schedules.find((d) => d.name === 'pattern-nightly-regression') as WorkflowScheduleDef;
+    const remote = (await api.getSchedule(local.name)) as Record<string, unknown>;
+    const leaves = (value: unknown, path: (string | number)[] = []): (string | number)[][] =>
+      typeof value === 'object' && value !== null ? Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, Array.isArray(value) ? Number(k) : k])) : [path];
+    const changed = (path: (string | number)[]): Record<string, unknown> => {
+      const copy = structuredClone(local) as unknown as Record<string, unknown>;
+      let at: Record<string | number, unknown> = copy;
+      for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
+      const key = path.at(-1) as string | number;
+      const value = at[key];
+      at[key] = typeof value === 'boolean' ? !value : typeof value === 'number' ? value + 1 : `${String(value)}x`;
+      return copy;
+    };
+    const probes = [
+      ...leaves(local).filter((path) => path[0] !== 'name').map((path) => ({ label: path.join('.'), def: changed(path) })),
+      ...Object.entries(LEARNED_SCHEDULE_DEFAULTS.schedule).map(([key, value]) => ({ label: `${key} (default)`, def: { ...local, [key]: typeof value === 'boolean' ? !value : typeof value === 'string' ? 'Asia/Tokyo' : ['x'] } })),
+    ];
+    const missed = probes.filter(({ def }) => fieldDiffs(comparableSchedule(def), comparableSchedule(remote)).length === 0).map((p) => p.label);
+    check('every schedule field change is seen', missed.length === 0, `${probes.length} changes, ${missed.length} missed${missed.length > 0 ? `: ${missed.join(', ')}` : ''}`);
+    expect(fieldDiffs(comparableSchedule(local), comparableSchedule(remote))).toEqual([]);
+    expect(missed).toEqual([]);
   });
 
   it('a copy of the K1 schedule with a seconds cron fires there, with the five scheduler keys as the runner builds them', async () => {
