@@ -91,7 +91,10 @@ export function schedule<W extends AnyWorkflow>(spec: ScheduleSpec<W>): Schedule
   for (const [field, time] of [['startTime', spec.startTime], ['endTime', spec.endTime]] as const) {
     if (time !== undefined && Number.isNaN(time.getTime())) issues.push({ code: 'SCHEDULE_FIELD_TYPE', severity: 'error', path: issuePath(`schedule ${spec.name}`, field), message: `${field} is an invalid Date. Give a real instant.` });
   }
-  if (issues.length === 0) issues.push(...validateScheduleDef(compileSchedule(made)).map((i) => ({ ...i, path: dslPath(i.path) })));
+  // An invalid Date is reported above, in the DSL's words; the JSON check sees the rest.
+  const valid = (time: number | undefined): number | undefined => (time === undefined || Number.isNaN(time) ? undefined : time);
+  const checked = compileSchedule({ ...made, startTime: valid(made.startTime), endTime: valid(made.endTime) });
+  issues.push(...validateScheduleDef(checked).map((i) => ({ ...i, path: dslPath(i.path) })));
   if (issues.length > 0) throw new DefinitionError(issues, `schedule ${spec.name}`);
   return made;
 }

@@ -101,7 +101,10 @@ export class DevScheduler {
     const generation = entry.generation;
     this.runtime.clock.schedule(at - Date.now(), () => {
       if (this.closed || entry.generation !== generation || this.entries.get(entry.def.name) !== entry) return;
-      void this.fire(entry, at).finally(() => this.arm(entry, at));
+      // Re-armed only if nothing re-armed it meanwhile (a resume during the fire arms it itself).
+      void this.fire(entry, at).finally(() => {
+        if (entry.generation === generation) this.arm(entry, at);
+      });
     });
   }
 

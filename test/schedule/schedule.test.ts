@@ -77,6 +77,18 @@ describe('schedule()', () => {
     ]);
   });
 
+  it('reports every problem at once: a bad input and a bad cron; an invalid Date once, in the DSL\'s words', () => {
+    // @ts-expect-error environment must be a string
+    const both = () => schedule({ name: 's', cron: '0 2 * * *', zone: 'UTC', workflow: nightly, input: { environment: 7 } });
+    expect(refusal(both).map((i) => [i.code, i.path])).toEqual([
+      ['SCHEDULE_INPUT_INVALID', 'schedule s → input.environment'],
+      ['SCHEDULE_CRON_INVALID', 'schedule s → cron'],
+    ]);
+    expect(refusal(() => schedule({ name: 's', cron: '@daily', zone: 'UTC', workflow: nightly, input: { environment: 'x' }, startTime: new Date('not a date') }))).toEqual([
+      { code: 'SCHEDULE_FIELD_TYPE', path: 'schedule s → startTime', message: 'startTime is an invalid Date. Give a real instant.' },
+    ]);
+  });
+
   it('refuses an unsafe name and an empty window', () => {
     const issues = refusal(() => schedule({ name: 'a/b', cron: '@daily', zone: 'UTC', workflow: nightly, input: { environment: 'x' }, startTime: new Date('2027-02-01'), endTime: new Date('2027-01-01') }));
     expect(issues.map((i) => [i.code, i.path])).toEqual([
