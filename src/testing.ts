@@ -5,6 +5,8 @@
  */
 export { run, loadGenerated, WorkflowRun } from './runner/run.ts';
 export type { RunOptions, TaskHandler } from './runner/run.ts';
+export { runSchedule } from './runner/run-schedule.ts';
+export type { ScheduleRunOptions } from './runner/run-schedule.ts';
 export { Registry } from './runner/registry.ts';
 export { VirtualClock } from './runner/virtual-clock.ts';
 export type { Clock, TimerKind } from './runner/virtual-clock.ts';

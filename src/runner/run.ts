@@ -117,7 +117,7 @@ function staticChildOf(task: WorkflowTask, registry: Registry): WorkflowDef | un
 }
 
 /** Adds a DSL workflow, its failure workflow, its sub-workflows and its contracts' TaskDefs. */
-function addDslWorkflow(registry: Registry, wf: AnyWorkflow, seen = new Set<AnyWorkflow>()): void {
+export function addDslWorkflow(registry: Registry, wf: AnyWorkflow, seen = new Set<AnyWorkflow>()): void {
   if (seen.has(wf)) return;
   seen.add(wf);
   registry.addWorkflow(compileWorkflow(wf));
@@ -128,7 +128,8 @@ function addDslWorkflow(registry: Registry, wf: AnyWorkflow, seen = new Set<AnyW
   if (wf.failureWorkflow !== undefined) addDslWorkflow(registry, wf.failureWorkflow, seen);
 }
 
-function toRegistry(given: RunOptions['registry']): Registry {
+/** The registry `run()` uses: the one given, or one made from plain definitions and DSL workflows (with their sub-workflows and contracts). */
+export function toRegistry(given: RunOptions['registry']): Registry {
   if (given instanceof Registry) return given;
   const registry = new Registry([], given?.tasks ?? []);
   for (const wf of given?.workflows ?? []) {
