@@ -94,5 +94,6 @@ describe('bounded work per audio input', () => {
     expect(took).toBeGreaterThan(200);
     // On the event loop (before issue 15) the same analyses held it for 3.6 s at once.
     expect(lag).toBeLessThan(250);
-  });
+    // 90 s of audio takes a few seconds on a quiet machine; a loaded one (CI beside a server) needs more.
+  }, 120_000);
 });
