@@ -1,14 +1,16 @@
 /**
  * The K1 definitions `npm run gen` compiles: every workflow listed here (sub-workflows and
- * failure workflows included) and every task contract they use.
+ * failure workflows included), every task contract they use, and the schedules.
  */
-import type { AnyWorkflow } from '../src/index.ts';
+import type { AnySchedule, AnyWorkflow } from '../src/index.ts';
+import { patternNightlySchedule } from './schedules/pattern-nightly-regression.ts';
 import { audioProcessingPipeline } from './workflows/audio-processing-pipeline.ts';
 import { deploymentRollbackHandler } from './workflows/deployment-rollback-handler.ts';
 import { firmwareBuildFailureHandler } from './workflows/firmware-build-failure-handler.ts';
 import { firmwareCiCdPipeline } from './workflows/firmware-ci-cd-pipeline.ts';
 import { multiStageDeployment } from './workflows/multi-stage-deployment.ts';
 import { patternGenerationTesting } from './workflows/pattern-generation-testing.ts';
+import { patternNightlyRegression } from './workflows/pattern-nightly-regression.ts';
 
 export {
   audioProcessingPipeline,
@@ -17,6 +19,8 @@ export {
   firmwareCiCdPipeline,
   multiStageDeployment,
   patternGenerationTesting,
+  patternNightlyRegression,
+  patternNightlySchedule,
 };
 
 /** Every K1 workflow, in the order they are documented. */
@@ -24,7 +28,11 @@ export const workflows: readonly AnyWorkflow[] = [
   firmwareCiCdPipeline,
   firmwareBuildFailureHandler,
   patternGenerationTesting,
+  patternNightlyRegression,
   multiStageDeployment,
   audioProcessingPipeline,
   deploymentRollbackHandler,
 ];
+
+/** Every K1 schedule: `gen` writes each to generated/schedules/<name>.json. */
+export const schedules: readonly AnySchedule[] = [patternNightlySchedule];

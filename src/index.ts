@@ -93,6 +93,12 @@ export type {
   TerminateNode,
   WaitNode,
 } from './dsl/nodes.ts';
+export { schedule, isSchedule, compileSchedule } from './schedule/schedule.ts';
+export type { AnySchedule, Schedule, ScheduleSpec } from './schedule/schedule.ts';
+export { SCHEDULER_INPUT_KEYS } from './schedule/schedule-def.ts';
+export type { WorkflowScheduleDef } from './schedule/schedule-def.ts';
+export { nextFireTimes, parseCron } from './schedule/cron.ts';
+export type { FireWindow, ParsedCron } from './schedule/cron.ts';
 export { compileWorkflow } from './compiler/compile-workflow.ts';
 export { canonicalJson } from './compiler/canonical-json.ts';
 export { generate } from './gen/generate.ts';

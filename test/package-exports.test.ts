@@ -17,17 +17,23 @@ describe('the published package', () => {
     expect(Object.keys(root).sort()).toEqual([
       'DefinitionError',
       'Flow',
+      'SCHEDULER_INPUT_KEYS',
       'TASK_DEFAULTS',
       'WORKFLOW_DEFAULTS',
       'WorkflowInputError',
       'WorkflowRunError',
       'canonicalJson',
+      'compileSchedule',
       'compileWorkflow',
       'defineTask',
       'formatIssues',
       'generate',
+      'isSchedule',
       'isTaskContract',
       'isWorkflow',
+      'nextFireTimes',
+      'parseCron',
+      'schedule',
       'startWorkflow',
       'toJsonSchema',
       'toTaskDef',
@@ -37,15 +43,15 @@ describe('the published package', () => {
       'workflow',
     ]);
     const validate = await import(pathToFileURL(entry('./validate')).href);
-    expect(Object.keys(validate).sort()).toEqual(['findReferences', 'validateEachWorkflowDef', 'validateTaskDef', 'validateWorkflowDefs']);
+    expect(Object.keys(validate).sort()).toEqual(['findReferences', 'looksLikeSchedule', 'validateEachWorkflowDef', 'validateScheduleDef', 'validateTaskDef', 'validateWorkflowDefs']);
     const worker = await import(pathToFileURL(entry('./worker')).href);
     expect(Object.keys(worker)).toEqual(expect.arrayContaining(['createWorker', 'runWorkers', 'TerminalError', 'callBackLater', 'recordFirmwareBuild', 'recordDeviceHealth', 'parseWorkerEnv']));
     const k1 = await import(pathToFileURL(entry('./k1')).href);
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['workflows', 'firmwareCiCdPipeline', 'createK1Workers', 'k1ServicesFromConfig', 'createGithubWebhookHandler']));
-    expect((k1.workflows as { name: string }[]).map((w) => w.name)).toHaveLength(6);
+    expect((k1.workflows as { name: string }[]).map((w) => w.name)).toHaveLength(7);
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['k1ConfigSchema', 'RunNotFoundError', 'FirmwareMismatchError', 'UploadError']));
     const testing = await import(pathToFileURL(entry('./testing')).href);
-    expect(Object.keys(testing).sort()).toEqual(['CONDUCTOR_VERSION', 'Registry', 'StartRefused', 'VirtualClock', 'WorkflowRun', 'loadGenerated', 'resolveParameters', 'run', 'startConductor', 'toTestRequest']);
+    expect(Object.keys(testing).sort()).toEqual(['CONDUCTOR_VERSION', 'Registry', 'StartRefused', 'VirtualClock', 'WorkflowRun', 'loadGenerated', 'resolveParameters', 'run', 'runSchedule', 'startCluster', 'startConductor', 'toTestRequest']);
     // Inside the repository the "k1-source" condition gives the sources: the same API, entry by entry.
     for (const name of Object.keys(pkg.exports).filter((key) => key !== './package.json')) {
       const built = await import(pathToFileURL(entry(name)).href);

@@ -7,13 +7,17 @@ import { toTaskDef } from '../contract/task-def.ts';
 import type { AnyWorkflow } from '../dsl/workflow.ts';
 import { workflowPage } from '../docs/workflow-page.ts';
 import { DefinitionError, isError, issuePath, type DefinitionIssue } from '../issues.ts';
+import { compileSchedule, type AnySchedule } from '../schedule/schedule.ts';
+import { validateScheduleDef, type WorkflowScheduleDef } from '../schedule/schedule-def.ts';
 import { validateTaskDef } from '../validate/task-def-rules.ts';
 import { validateWorkflowDefs } from '../validate/validate-workflow.ts';
 
-/** What a definitions module exports: the workflows to generate, and contracts no workflow uses yet. */
+/** What a definitions module exports: the workflows to generate, contracts no workflow uses yet, and schedules of the workflows. */
 export interface Project {
   readonly workflows: readonly AnyWorkflow[];
   readonly tasks?: readonly AnyTaskContract[];
+  /** Each written to `generated/schedules/<name>.json`; the workflow it starts must be among `workflows`. */
+  readonly schedules?: readonly AnySchedule[];
 }
 
 /** One file gen writes, its path relative to the project root (forward slashes). */
@@ -26,13 +30,14 @@ export interface GeneratedFile {
 export interface Generation {
   readonly workflows: readonly WorkflowDef[];
   readonly tasks: readonly TaskDef[];
+  readonly schedules: readonly WorkflowScheduleDef[];
   readonly files: readonly GeneratedFile[];
   /** Issues of severity warning: printed by `gen`, never fatal. */
   readonly warnings: readonly DefinitionIssue[];
 }
 
 /** Folders whose files gen owns (the JSON and the per-workflow docs pages): it writes them, and removes what it no longer produces. */
-export const GENERATED_DIRS = ['generated/workflows', 'generated/tasks', 'docs/workflows'] as const;
+export const GENERATED_DIRS = ['generated/workflows', 'generated/tasks', 'generated/schedules', 'docs/workflows'] as const;
 /** The manifest: names, versions and content hashes of everything generated. */
 export const MANIFEST_PATH = 'generated/manifest.json';
 
@@ -102,6 +107,28 @@ function uniqueWorkflows(project: Project, issues: DefinitionIssue[]): AnyWorkfl
   return [...byKey.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version - b.version));
 }
 
+/** The schedules compiled and checked: each of a workflow in the generation, names unique. */
+function compileSchedules(project: Project, workflows: readonly AnyWorkflow[], issues: DefinitionIssue[]): WorkflowScheduleDef[] {
+  const known = workflows.map((w) => ({ name: w.name, version: w.version }));
+  const byName = new Map<string, WorkflowScheduleDef>();
+  for (const made of project.schedules ?? []) {
+    const def = compileSchedule(made);
+    const seen = byName.get(def.name);
+    if (seen !== undefined) {
+      if (canonicalJson(seen) !== canonicalJson(def)) {
+        issues.push({ code: 'SCHEDULE_DUPLICATE', severity: 'error', path: `schedule ${def.name}`, message: `two different schedules are named "${def.name}"; the server keeps one per name. Rename one.` });
+      }
+      continue;
+    }
+    byName.set(def.name, def);
+    for (const issue of validateScheduleDef(def, { workflows: known })) {
+      const notGenerated = `the schedule starts workflow ${made.workflow.name} v${made.workflow.version}, which is not among the workflows gen writes, so the server would fail every fire. Add it to the \`workflows\` the definitions export.`;
+      issues.push(issue.code === 'SCHEDULE_WORKFLOW_UNKNOWN' ? { ...issue, message: notGenerated } : issue);
+    }
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /**
  * Compiles and validates a project and renders its files, in memory. Throws a
  * {@link DefinitionError} listing every error when anything is invalid, so nothing half-valid
@@ -114,6 +141,7 @@ export function generate(project: Project): Generation {
   const issues: DefinitionIssue[] = [];
   const workflowsIn = uniqueWorkflows(project, issues);
   const contracts = collectContracts(project, issues);
+  const schedules = compileSchedules(project, workflowsIn, issues);
   issues.push(...unsafeNames(workflowsIn, contracts));
   if (issues.some(isError)) throw new DefinitionError(issues.filter(isError), 'the workflow definitions');
   const tasks = contracts.map(toTaskDef);
@@ -124,7 +152,7 @@ export function generate(project: Project): Generation {
   if (errors.length > 0) throw new DefinitionError(errors, 'the workflow definitions');
 
   const files: GeneratedFile[] = [];
-  const manifest = { workflows: [] as unknown[], tasks: [] as unknown[] };
+  const manifest = { workflows: [] as unknown[], tasks: [] as unknown[], ...(schedules.length > 0 && { schedules: [] as unknown[] }) };
   for (const def of workflows) {
     const path = `generated/workflows/${def.name}.v${def.version}.json`;
     const content = canonicalJson(def);
@@ -137,6 +165,12 @@ export function generate(project: Project): Generation {
     files.push({ path, content });
     manifest.tasks.push({ name: def.name, file: path, sha256: sha256(content) });
   }
+  for (const def of schedules) {
+    const path = `generated/schedules/${def.name}.json`;
+    const content = canonicalJson(def);
+    files.push({ path, content });
+    manifest.schedules?.push({ name: def.name, file: path, sha256: sha256(content) });
+  }
   files.push({ path: MANIFEST_PATH, content: canonicalJson(manifest) });
   const taskDefs = new Map(tasks.map((t) => [t.name, t]));
   // One docs page per workflow name, for its highest version.
@@ -146,5 +180,5 @@ export function generate(project: Project): Generation {
     const wf = workflowsIn[i] as AnyWorkflow;
     files.push({ path: `docs/workflows/${wf.name}.md`, content: workflowPage(wf, workflows[i] as WorkflowDef, taskDefs) });
   }
-  return { workflows, tasks, files, warnings: issues.filter((issue) => !isError(issue)) };
+  return { workflows, tasks, schedules, files, warnings: issues.filter((issue) => !isError(issue)) };
 }

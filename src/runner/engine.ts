@@ -8,6 +8,7 @@ import { queueDomain } from './task-domain.ts';
 import { DO_WHILE, loopRun, recordIteration } from './loop.ts';
 import { mockMs, RUN_BY_SERVER, type MockQueues } from './mocks.ts';
 import { resolveParameters } from './parameters.ts';
+import { plainCopy } from './plain-copy.ts';
 import type { Registry } from './registry.ts';
 import { retryDelaySeconds } from './retry-delay.ts';
 import { ScriptSandbox } from './script-sandbox.ts';
@@ -323,10 +324,11 @@ export class Engine implements EngineSteps {
    * Copied, so that later changes (a loop's output) never show in what the task was given.
    */
   inputOf(exec: Execution, wt: WorkflowTask, def: TaskDef | undefined = this.taskDefOf(wt)): Record<string, unknown> {
-    const template = (def?.inputTemplate ?? {}) as Record<string, unknown>;
-    const params = { ...template, ...(wt.inputParameters ?? {}) };
-    const resolved = structuredClone((resolveParameters(params, exec.doc) ?? {}) as Record<string, unknown>);
-    for (const [key, value] of Object.entries(resolved)) if (value === null && template[key] !== undefined) resolved[key] = structuredClone(template[key]);
+    const template = def?.inputTemplate as Record<string, unknown> | undefined;
+    const given = wt.inputParameters ?? {};
+    const params = template === undefined || Object.keys(template).length === 0 ? given : { ...template, ...given };
+    const resolved = plainCopy((resolveParameters(params, exec.doc) ?? {}) as Record<string, unknown>);
+    if (template !== undefined) for (const [key, value] of Object.entries(resolved)) if (value === null && template[key] !== undefined) resolved[key] = plainCopy(template[key]);
     return resolved;
   }
 
@@ -395,16 +397,20 @@ export class Engine implements EngineSteps {
       return run;
     }
     // Everything else starts from the queue: a long chain of tasks that finish at once must not grow the stack.
-    const begin = (): void => {
-      if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
-      const mock = RUN_BY_SERVER.has(wt.type ?? 'SIMPLE') ? undefined : exec.mocks?.take(ref);
-      if (mock !== undefined) this.applyMock(exec, run, mock);
-      else if (system !== undefined) system.start(this.systemContext(exec), run);
-      else this.dispatch(exec, run);
-    };
-    if (delaySeconds > 0) this.clock.schedule(delaySeconds * 1000, () => this.enqueue(begin));
-    else this.enqueue(begin);
+    if (delaySeconds > 0) this.clock.schedule(delaySeconds * 1000, () => this.enqueue(() => this.begin(exec, run)));
+    else this.enqueue(() => this.begin(exec, run));
     return run;
+  }
+
+  /** Starts a scheduled task from the queue: its mock, its system task, or its worker. */
+  private begin(exec: Execution, run: TaskRun): void {
+    if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
+    const type = run.workflowTask.type ?? 'SIMPLE';
+    const mock = RUN_BY_SERVER.has(type) ? undefined : exec.mocks?.take(run.referenceTaskName);
+    const system = SYSTEM_TASKS[type];
+    if (mock !== undefined) this.applyMock(exec, run, mock);
+    else if (system !== undefined) system.start(this.systemContext(exec), run);
+    else this.dispatch(exec, run);
   }
 
   private systemContext(exec: Execution): SystemTaskContext {
@@ -701,15 +707,17 @@ function joinVerdict(exec: Execution, join: TaskRun): JoinVerdict | undefined {
   for (const [i, run] of runs.entries()) {
     if (run === undefined) continue;
     if (Object.keys(run.outputData).length > 0) output[refs[i] as string] = run.outputData;
-    exec.publish(join);
     const wt = run.workflowTask;
     if (failedRun(run) && wt.optional !== true && (wt.permissive !== true || allTerminal)) {
+      exec.publish(join);
       const reasons = runs.filter((r): r is TaskRun => r !== undefined && failedRun(r) && r.reasonForIncompletion !== undefined);
       const realFailure = runs.some((r) => r !== undefined && failedRun(r) && r.workflowTask.optional !== true && r.status !== 'CANCELED');
       return { status: realFailure ? 'FAILED' : 'CANCELED', output, reason: reasons.map((r) => r.reasonForIncompletion).join(' ') };
     }
     if (wt.optional === true && run.status === 'COMPLETED_WITH_ERRORS') optionalFailures.push(`${run.taskDefName}/${run.taskId}`);
   }
+  // Once per look, not once per joined task (a 100-branch fork would publish 10,000 times).
+  exec.publish(join);
   if (!allTerminal) return undefined;
   if (optionalFailures.length > 0) return { status: 'COMPLETED_WITH_ERRORS', output, reason: `${optionalFailures.join(' ')} completed with errors` };
   return { status: 'COMPLETED', output };

@@ -60,7 +60,7 @@ export class Execution {
     id: string = randomUUID(),
   ) {
     this.id = id;
-    this.index = new DefinitionIndex(def);
+    this.index = DefinitionIndex.of(def);
     this.variables = { ...(def.variables ?? {}) };
     this.doc['workflow'] = this.workflowView();
   }

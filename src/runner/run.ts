@@ -5,6 +5,7 @@ import { toTaskDef } from '../contract/task-def.ts';
 import { readGenerated } from '../gen/read-generated.ts';
 import { isWorkflow, type AnyWorkflow } from '../dsl/workflow.ts';
 import { nestingProblem } from '../json-depth.ts';
+import { DefinitionIndex } from './definition-index.ts';
 import { Engine, type TaskExecutor } from './engine.ts';
 import { snapshotOf, type Execution } from './execution.ts';
 import { Registry } from './registry.ts';
@@ -116,7 +117,7 @@ function staticChildOf(task: WorkflowTask, registry: Registry): WorkflowDef | un
 }
 
 /** Adds a DSL workflow, its failure workflow, its sub-workflows and its contracts' TaskDefs. */
-function addDslWorkflow(registry: Registry, wf: AnyWorkflow, seen = new Set<AnyWorkflow>()): void {
+export function addDslWorkflow(registry: Registry, wf: AnyWorkflow, seen = new Set<AnyWorkflow>()): void {
   if (seen.has(wf)) return;
   seen.add(wf);
   registry.addWorkflow(compileWorkflow(wf));
@@ -127,7 +128,8 @@ function addDslWorkflow(registry: Registry, wf: AnyWorkflow, seen = new Set<AnyW
   if (wf.failureWorkflow !== undefined) addDslWorkflow(registry, wf.failureWorkflow, seen);
 }
 
-function toRegistry(given: RunOptions['registry']): Registry {
+/** The registry `run()` uses: the one given, or one made from plain definitions and DSL workflows (with their sub-workflows and contracts). */
+export function toRegistry(given: RunOptions['registry']): Registry {
   if (given instanceof Registry) return given;
   const registry = new Registry([], given?.tasks ?? []);
   for (const wf of given?.workflows ?? []) {
@@ -287,7 +289,7 @@ export async function run(workflow: WorkflowDef | AnyWorkflow | string, input: R
   }
   const clock = options.clock instanceof VirtualClock ? options.clock : new VirtualClock(options.clock);
   for (const [what, value] of [['definition', def], ['input', input], ['mocks', options.mocks], ['subWorkflowMocks', options.subWorkflowMocks]] as const) {
-    const tooDeep = nestingProblem(value);
+    const tooDeep = value === def ? DefinitionIndex.of(def).nestingProblem() : nestingProblem(value);
     if (tooDeep !== undefined) throw new StartRefused(`${def.name} cannot start: conductor-oss 3.32.3 refuses its ${what}: ${tooDeep}. Nest it less deeply.`);
   }
   const problem = startProblem(def, registry);

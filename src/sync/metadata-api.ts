@@ -4,6 +4,7 @@ import { describeAnswer, isJsonAnswer, parseAnswer, type ServerAnswer } from '..
 import { answerOf, connectServerClient, type ServerConnection } from '../client/server-client.ts';
 import { ServerError } from '../client/server-error.ts';
 import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
+import type { WorkflowScheduleDef } from '../schedule/schedule-def.ts';
 
 export { ServerError } from '../client/server-error.ts';
 export type { ServerConnection } from '../client/server-client.ts';
@@ -25,6 +26,12 @@ export interface MetadataApi {
   deleteTaskDef(name: string): Promise<void>;
   /** DELETE /api/metadata/workflow/{name}/{version}: removes one version of a workflow. */
   deleteWorkflowDef(name: string, version: number): Promise<void>;
+  /** GET /api/scheduler/schedules/{name}: the stored schedule, undefined on 404. */
+  getSchedule(name: string): Promise<Record<string, unknown> | undefined>;
+  /** POST /api/scheduler/schedules: creates or replaces a schedule (conductor-oss 3.32.3 answers PUT with 405). */
+  saveSchedule(def: WorkflowScheduleDef): Promise<void>;
+  /** DELETE /api/scheduler/schedules/{name}: removes a schedule (200 even when there is none). */
+  deleteSchedule(name: string): Promise<void>;
 }
 
 /** conductor-oss 3.32.3's error body: `{"status":404,"message":"No such taskType found by name: x",...}`. */
@@ -37,6 +44,7 @@ const ErrorAnswer = z.object({ status: z.number().int().optional(), message: z.s
  */
 const WriteAnswer = z.object({ bulkErrorResults: z.record(z.unknown()).optional() }).passthrough();
 
+const scheduleAnswer = (name: string) => z.object({ name: z.literal(name), cronExpression: z.string().nullable().optional() }).passthrough();
 const taskDefAnswer = (name: string) => z.object({ name: z.literal(name) }).passthrough();
 const workflowDefAnswer = (name: string, version: number | undefined) =>
   z.object({ name: z.literal(name), version: version === undefined ? z.number().int() : z.literal(version), tasks: z.array(z.object({}).passthrough()) }).passthrough();
@@ -93,6 +101,9 @@ export async function connectMetadataApi(connection: ServerConnection, redactor:
     upsertWorkflowDef: (def) => write('put', '/api/metadata/workflow', [def], `updating workflow ${def.name} v${def.version}`),
     deleteTaskDef: (name) => write('delete', `/api/metadata/taskdefs/${encodeURIComponent(name)}`, undefined, `deleting task definition ${name}`),
     deleteWorkflowDef: (name, version) => write('delete', `/api/metadata/workflow/${encodeURIComponent(name)}/${version}`, undefined, `deleting workflow ${name} v${version}`),
+    getSchedule: (name) => read(`/api/scheduler/schedules/${encodeURIComponent(name)}`, `reading schedule ${name}`, scheduleAnswer(name), `JSON schedule ${name}`),
+    saveSchedule: (def) => write('post', '/api/scheduler/schedules', def, `saving schedule ${def.name}`),
+    deleteSchedule: (name) => write('delete', `/api/scheduler/schedules/${encodeURIComponent(name)}`, undefined, `deleting schedule ${name}`),
   };
 }
 

@@ -9,3 +9,5 @@ export { validateTaskDef } from './task-def-rules.ts';
 export type { TaskDefValidationOptions } from './task-def-rules.ts';
 export { findReferences } from './expressions.ts';
 export type { ExpressionReference } from './expressions.ts';
+export { validateScheduleDef, looksLikeSchedule } from '../schedule/schedule-def.ts';
+export type { KnownWorkflow, ScheduleCheckOptions } from '../schedule/schedule-def.ts';

@@ -14,7 +14,8 @@ describe('importing the generated K1 definitions', () => {
       'equal firmware-ci-cd-pipeline',
       'equal multi-stage-deployment',
       'equal pattern-generation-testing',
-      '6 equal, 0 differ, 0 kept verbatim',
+      'equal pattern-nightly-regression',
+      '7 equal, 0 differ, 0 kept verbatim',
     ]);
   }, 120_000);
 
@@ -35,6 +36,7 @@ describe('importing the generated K1 definitions', () => {
       'workflows/firmware-ci-cd-pipeline.ts',
       'workflows/multi-stage-deployment.ts',
       'workflows/pattern-generation-testing.ts',
+      'workflows/pattern-nightly-regression.ts',
     ]);
     const file = (path: string): string => result.files.find((f) => f.path === path)?.content ?? '';
     const pipeline = file('workflows/firmware-ci-cd-pipeline.ts');
