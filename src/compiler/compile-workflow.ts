@@ -26,6 +26,7 @@ const GENERATED_PREFIX: Record<NodeKind, string> = {
   Noop: 'noop',
   KafkaPublish: 'kafka_publish',
   DynamicForkWorkflow: 'dynamic_fork',
+  ExclusiveJoin: 'exclusive_join',
   Raw: 'raw',
 };
 
@@ -225,6 +226,7 @@ const COMPILERS: { [K in NodeKind]: Compiler<K> } = {
     ),
   ],
   Noop: (node, ref) => [system('NOOP', ref, {}, node)],
+  ExclusiveJoin: (node, ref) => [{ ...system('EXCLUSIVE_JOIN', ref, {}, node), joinOn: [...node.joinOn] }],
   KafkaPublish: (node, ref) => [system('KAFKA_PUBLISH', ref, { kafka_request: node.request }, node)],
   Wait: (node, ref) => [
     system('WAIT', ref, { ...(node.duration !== undefined && { duration: node.duration }), ...(node.until !== undefined && { until: node.until }) }, node),

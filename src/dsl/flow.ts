@@ -13,6 +13,7 @@ import type {
   FreshRef,
   JoinOutput,
   MaybeRan,
+  OutputOfAny,
   RefOf,
   Scope,
   ScriptNames,
@@ -532,6 +533,21 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
       optional: options?.optional,
       description: options?.description,
     });
+  }
+
+  /**
+   * Joins the one branch of a switch that ran (EXCLUSIVE_JOIN): `joinOn` names tasks added in this
+   * flow (typically the last task of each case), in order; the server takes the first of them that
+   * was scheduled, waits until it ends, and completes with its output (typed as the union of their
+   * outputs, each field nullable as a case task's is). When that task failed, the join fails.
+   */
+  exclusiveJoin<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, const J extends readonly [keyof A & string, ...(keyof A & string)[]]>(
+    this: Flow<S, A, unknown, W>,
+    ref: FreshRef<R, S & A>,
+    joinOn: J,
+    options?: Pick<TaskNodeOptions, 'description'>,
+  ): Flow<S, A & Entry<R, OutputOfAny<A, J[number]>>, { readonly [K in R]: OutputOfAny<A, J[number]> }, W> {
+    return this.then({ kind: 'ExclusiveJoin', ref: ref as string, joinOn: [...joinOn], description: options?.description });
   }
 
   /** Does nothing (NOOP): a placeholder, e.g. an empty switch case; completes at once with an empty output. */

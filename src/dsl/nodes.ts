@@ -24,6 +24,7 @@ export type Node =
   | NoopNode
   | KafkaPublishNode
   | DynamicForkWorkflowNode
+  | ExclusiveJoinNode
   | RawNode;
 
 /** The kinds of node; a table typed `Record<NodeKind, ...>` must handle each one. */
@@ -132,6 +133,13 @@ export interface StartWorkflowNode extends NodeBase {
   readonly workflow: AnyWorkflow;
   readonly input: Template;
   readonly correlationId?: Template;
+}
+
+/** Waits for the first of some tasks that ran (the one case of a switch that ran) and takes its output (EXCLUSIVE_JOIN). */
+export interface ExclusiveJoinNode extends NodeBase {
+  readonly kind: 'ExclusiveJoin';
+  /** Reference names, in the order the server looks for the first one scheduled. */
+  readonly joinOn: readonly string[];
 }
 
 /** Does nothing and completes at once (NOOP). */

@@ -107,6 +107,9 @@ export interface ForkResult<I, O> {
   readonly output: O | null;
 }
 
+/** The output of whichever task of `K` ran: the union of their outputs in scope `A`. */
+export type OutputOfAny<A, K extends keyof A> = K extends keyof A ? (A[K] extends TaskRefs<infer O> ? O : never) : never;
+
 /** Keys a SWITCH case may have for a value of type `V` (Conductor compares the value as text). */
 export type CaseKey<V> = [V] extends [string | number | boolean | null] ? `${NonNullable<V>}` : string;
 

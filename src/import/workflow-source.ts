@@ -103,6 +103,8 @@ class Importer {
   readonly render: RenderNotes = { usesUntypedRef: false };
   readonly contracts = new Set<string>();
   readonly workflows = new Set<string>();
+  /** The references the flow being written has added so far (what exclusiveJoin() may name). */
+  private local: ReadonlyMap<string, SchemaJson> = new Map();
 
   constructor(
     private readonly context: WorkflowContext,
@@ -111,9 +113,19 @@ class Importer {
   ) {}
 
   flow(tasks: readonly Json[], path: string, scope: Scope): FlowCode {
+    const outer = this.local;
+    try {
+      return this.flowSteps(tasks, path, scope);
+    } finally {
+      this.local = outer;
+    }
+  }
+
+  private flowSteps(tasks: readonly Json[], path: string, scope: Scope): FlowCode {
     let chain = '';
     let current = scope;
     const adds = new Map<string, SchemaJson>();
+    this.local = adds;
     let lastRef: string | undefined;
     for (let i = 0; i < tasks.length; ) {
       const task = tasks[i] as Json;
@@ -208,6 +220,20 @@ class Importer {
         this.contracts.add(chosen as string);
         const spec = layout('{', '}', [`task: () => ${stringLiteral(chosen as string)}`, `input: ${fn(values.object(rest, contract.input))}`]);
         return one(`.dynamic(${stringLiteral(ref)}, [${contract.ident}], ${spec}${options(task, ['optional', 'description'])})`, contract.output);
+      }
+      case 'EXCLUSIVE_JOIN': {
+        const why = systemOnly(['inputParameters', 'joinOn', 'description']);
+        if (why !== undefined) return why;
+        const joinOn = Array.isArray(task.joinOn) ? task.joinOn : [];
+        const shapes = joinOn.map((name) => (typeof name === 'string' ? this.local.get(name) : undefined));
+        if (Object.keys(input).length > 0 || joinOn.length === 0 || shapes.some((shape) => shape === undefined)) {
+          return 'exclusiveJoin() joins tasks added before it in the same flow, named in a non-empty joinOn, with no input';
+        }
+        // The fields every joined task's output has, of unknown type: what the DSL's union type lets a later task read.
+        const fields = shapes.map((shape) => Object.keys(((shape as SchemaJson).properties as { output?: SchemaJson } | undefined)?.output?.properties ?? {}));
+        const common = (fields[0] ?? []).filter((key) => fields.every((keys) => keys.includes(key)));
+        const shape: SchemaJson = { type: 'object', properties: Object.fromEntries(common.map((key) => [key, UNKNOWN])) };
+        return one(`.exclusiveJoin(${stringLiteral(ref)}, ${jsonLiteral(joinOn)}${options(task, ['description'])})`, shape);
       }
       case 'NOOP': {
         const why = systemOnly(['inputParameters', 'description']);

@@ -1,4 +1,4 @@
-import { MetadataClient, TaskManager, noopLogger, orkesConductorClient, type Client, type ConductorWorker } from '@io-orkes/conductor-javascript';
+import { MetadataClient, TaskManager, WorkflowExecutor, noopLogger, orkesConductorClient, type Client, type ConductorWorker } from '@io-orkes/conductor-javascript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firmwareCiCdPipeline } from '../../definitions/index.ts';
 import { readGenerated } from '../../src/gen/read-generated.ts';
@@ -60,6 +60,15 @@ describe('the typed client on the dev server', () => {
     expect(done.output.artifact_id).toBe(stored().output.artifact_id);
     expect(done.execution.correlationId).toBe(COMMIT);
     expect(done.execution.input).toMatchObject({ environment: 'esp32-s3-devkitc-1', max_flash_percent: 70 });
+  });
+
+  it('sends taskToDomain: the worker tasks wait in that domain, where no worker polls', async () => {
+    const id = await startWorkflow(client, firmwareCiCdPipeline, { repo: 'K1.node1', branch: 'main', commit_sha: COMMIT, device_ip: DEVICE_IP }, { taskToDomain: { '*': 'typed_client_nowhere' } });
+    const run = await new WorkflowExecutor(client).getWorkflow(id, true);
+    expect(run.taskToDomain).toEqual({ '*': 'typed_client_nowhere' });
+    const first = run.tasks?.[0];
+    expect([first?.status, first?.domain]).toEqual(['SCHEDULED', 'typed_client_nowhere']);
+    await new WorkflowExecutor(client).terminate(id, 'test done');
   });
 
   it('rejects input that breaks the schema before anything is sent, naming the fields', async () => {

@@ -168,3 +168,15 @@ describe('compiled JSON of the remaining task types', () => {
     expect(() => wf({ rateLimitKey: ' ', concurrentExecLimit: 1 })).toThrow(/rateLimitConfig.rateLimitKey is empty/);
   });
 });
+
+describe('exclusiveJoin', () => {
+  it('EXCLUSIVE_JOIN on the named tasks, after the switch whose cases it joins', () => {
+    const tasks = tasksOf((f) =>
+      f
+        .switch('route', (s) => s.input.kind, { build: (b) => b.task('by_build', deploy, () => ({ device: 'a' })), store: (b) => b.task('by_store', deploy, () => ({ device: 'b' })) })
+        .exclusiveJoin('joined', ['by_build', 'by_store'])
+        .output(() => ({})),
+    );
+    expect(tasks[1]).toEqual({ name: 'joined', taskReferenceName: 'joined', type: 'EXCLUSIVE_JOIN', inputParameters: {}, joinOn: ['by_build', 'by_store'] });
+  });
+});

@@ -58,6 +58,17 @@ export function taskTypeScenarios(p: string): { scenarios: TaskTypeScenario[]; c
     { name: `${p}_rollout`, version: 1, description: 'Dynamic fork of sub-workflows.', input: z.object({ devices: z.array(device) }), output: z.object({ results: z.array(z.unknown()) }), timeoutSeconds: 120 },
     (f) => f.dynamicForkWorkflow('roll', child, (s) => s.input.devices).output((s) => ({ results: s.roll_results.output.result })),
   );
+  const exclusive = workflow(
+    { name: `${p}_exclusive`, version: 1, description: 'EXCLUSIVE_JOIN after a switch.', input: z.object({ op: z.string() }), output: z.object({ status: z.string().nullable() }), timeoutSeconds: 120 },
+    (f) =>
+      f
+        .switch('route', (s) => s.input.op, {
+          flash: (b) => b.task('by_flash', flash, () => ({ device: 'd4' })),
+          erase: (b) => b.task('by_erase', erase, () => ({ device: 'd4' })),
+        })
+        .exclusiveJoin('joined', ['by_flash', 'by_erase'])
+        .output((s) => ({ status: s.joined.output.status })),
+  );
   const limited = workflow(
     {
       name: `${p}_limited`,
@@ -79,6 +90,7 @@ export function taskTypeScenarios(p: string): { scenarios: TaskTypeScenario[]; c
     { name: 'START_WORKFLOW and NOOP', workflow: starter, input: {}, correlationId: `${p}-corr`, workers, expected: 'COMPLETED' },
     { name: 'KAFKA_PUBLISH without a broker', workflow: kafka, input: {}, workers, expected: 'FAILED' },
     { name: 'forEach with keepLastN', workflow: each, input: { devices: ['a', 'b', 'c'] }, workers, expected: 'COMPLETED' },
+    { name: 'EXCLUSIVE_JOIN takes the case that ran', workflow: exclusive, input: { op: 'erase' }, workers, expected: 'COMPLETED' },
     { name: 'dynamic fork of sub-workflows', workflow: rollout, input: { devices: [{ device: 'x' }, { device: 'y' }] }, workers, expected: 'COMPLETED' },
     {
       name: 'taskToDomain: the worker polling the domain gets the task',
@@ -90,5 +102,5 @@ export function taskTypeScenarios(p: string): { scenarios: TaskTypeScenario[]; c
       expected: 'COMPLETED',
     },
   ];
-  return { scenarios, contracts: [flash, erase], workflows: [child, dynamic, starter, kafka, each, rollout, limited] };
+  return { scenarios, contracts: [flash, erase], workflows: [child, dynamic, starter, kafka, each, rollout, exclusive, limited] };
 }

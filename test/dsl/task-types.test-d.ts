@@ -128,3 +128,21 @@ describe('types of the remaining task types', () => {
     workflow({ ...meta, rateLimitConfig: { rateLimitKey: 'k', concurrentExecLimit: 1, policy: 'DROP' } }, (f) => f.output(() => ({ id: 'x' })));
   });
 });
+
+describe('exclusiveJoin types', () => {
+  it('names only tasks of this flow; its output is what the joined tasks share, nullable', () => {
+    workflow(meta, (f) =>
+      f
+        .switch('route', (s) => s.input.kind, { deploy: (b) => b.task('a', deploy, () => ({ device: 'd' })), flash: (b) => b.task('b', flash, () => ({ device: 'd' })) })
+        .exclusiveJoin('joined', ['a', 'b'])
+        // @ts-expect-error reason: "c" is no task of this flow
+        .exclusiveJoin('bad', ['a', 'c'])
+        .output((s) => {
+          expectTypeOf(s.joined.output.status).toMatchTypeOf<Ref<string | null>>();
+          // @ts-expect-error reason: only flash outputs "bytes"
+          void s.joined.output.bytes;
+          return { id: 'x' };
+        }),
+    );
+  });
+});

@@ -23,7 +23,7 @@ describe('importing the remaining task types', () => {
   it('writes the new DSL methods; a DYNAMIC whose name is computed is kept verbatim, saying why', () => {
     const imported = importDefinitions(given);
     const source = imported.files.map((f) => f.content).join('\n');
-    for (const call of ["task: () => 'rt_erase'", '.startWorkflow(', 'taskDefinition: {', '.noop(', '.kafkaPublish(', '.forEach(', 'keepLastN: 2', '.dynamicForkWorkflow(', 'workflowStatusListenerEnabled: true', 'rateLimitConfig: {']) {
+    for (const call of ["task: () => 'rt_erase'", '.exclusiveJoin(', '.startWorkflow(', 'taskDefinition: {', '.noop(', '.kafkaPublish(', '.forEach(', 'keepLastN: 2', '.dynamicForkWorkflow(', 'workflowStatusListenerEnabled: true', 'rateLimitConfig: {']) {
       expect(source).toContain(call);
     }
     expect(source.match(/kept verbatim: .*/g)).toEqual([

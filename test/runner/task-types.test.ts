@@ -110,6 +110,21 @@ describe('the runner on the remaining task types', () => {
     ]);
   });
 
+  it('EXCLUSIVE_JOIN completes with the output of the case that ran', async () => {
+    const joined = workflow(
+      { name: 'types_exclusive', version: 1, description: 'd', input: z.object({ op: z.enum(['flash', 'erase']) }), output: z.object({ status: z.string().nullable() }) },
+      (f) =>
+        f
+          .switch('route', (s) => s.input.op, { flash: (b) => b.task('by_flash', flash, () => ({ device: 'e' })), erase: (b) => b.task('by_erase', erase, () => ({ device: 'e' })) })
+          .exclusiveJoin('joined', ['by_flash', 'by_erase'])
+          .output((s) => ({ status: s.joined.output.status })),
+    );
+    const result = await run(joined, { op: 'erase' }, { handlers });
+    expect(result.status).toBe('COMPLETED');
+    expect(result.output).toEqual({ status: 'erased e' });
+    expect(result.taskRefs).toEqual(['route', 'by_erase', 'joined']);
+  });
+
   it('taskToDomain: a mapped task goes to the worker polling its domain; with none polling there it waits', async () => {
     const one = workflow(
       { name: 'types_domain', version: 1, description: 'd', input: z.object({}), output: z.object({ status: z.string() }) },
