@@ -21,6 +21,7 @@ export type {
   Branch,
   DefaultAdds,
   DynamicForkResults,
+  EventOutput,
   FinishedFlow,
   HttpOutput,
   HttpRequest,
@@ -64,6 +65,8 @@ export type {
 export type {
   DoWhileNode,
   DynamicForkNode,
+  EventNode,
+  EventSink,
   ForkNode,
   HttpNode,
   HumanNode,
