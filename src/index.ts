@@ -84,6 +84,9 @@ export type {
   TerminateNode,
   WaitNode,
 } from './dsl/nodes.ts';
+export { eventHandler, startWorkflowAction, completeTaskAction, failTaskAction, isEventHandler } from './event/event-handler.ts';
+export type { EventAction, EventHandler, EventHandlerSpec, PayloadExpression, PayloadMapping, TaskTarget } from './event/event-handler.ts';
+export type { EventActionJson, EventHandlerJson, StartWorkflowJson, TaskDetailsJson } from './event/handler-json.ts';
 export { compileWorkflow } from './compiler/compile-workflow.ts';
 export { canonicalJson } from './compiler/canonical-json.ts';
 export { generate } from './gen/generate.ts';

@@ -23,12 +23,17 @@ describe('the published package', () => {
       'WorkflowRunError',
       'canonicalJson',
       'compileWorkflow',
+      'completeTaskAction',
       'defineTask',
+      'eventHandler',
+      'failTaskAction',
       'formatIssues',
       'generate',
+      'isEventHandler',
       'isTaskContract',
       'isWorkflow',
       'startWorkflow',
+      'startWorkflowAction',
       'toJsonSchema',
       'toTaskDef',
       'untypedRef',
@@ -37,7 +42,7 @@ describe('the published package', () => {
       'workflow',
     ]);
     const validate = await import(pathToFileURL(entry('./validate')).href);
-    expect(Object.keys(validate).sort()).toEqual(['findReferences', 'validateEachWorkflowDef', 'validateTaskDef', 'validateWorkflowDefs']);
+    expect(Object.keys(validate).sort()).toEqual(['findReferences', 'validateEachWorkflowDef', 'validateEventHandler', 'validateTaskDef', 'validateWorkflowDefs']);
     const worker = await import(pathToFileURL(entry('./worker')).href);
     expect(Object.keys(worker)).toEqual(expect.arrayContaining(['createWorker', 'runWorkers', 'TerminalError', 'callBackLater', 'recordFirmwareBuild', 'recordDeviceHealth', 'parseWorkerEnv']));
     const k1 = await import(pathToFileURL(entry('./k1')).href);

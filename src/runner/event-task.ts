@@ -1,16 +1,6 @@
 /** EVENT as conductor-oss 3.32.3 runs it (`EventTaskMapper`, `Event`). */
+import { publishedQueue, queueType } from '../event/queue-name.ts';
 import type { SystemTask } from './system-task.ts';
-
-/**
- * The queue an EVENT task publishes to (`Event.computeQueueName`): `conductor` becomes
- * `conductor:<workflow name>:<task reference>`, `conductor:<name>` becomes
- * `conductor:<workflow name>:<name>`; any other sink is its own queue name.
- */
-function queueName(sink: string, workflowName: string, ref: string): string {
-  if (sink === 'conductor') return `conductor:${workflowName}:${ref}`;
-  if (sink.startsWith('conductor:')) return `conductor:${workflowName}:${sink.replaceAll('conductor:', '')}`;
-  return sink;
-}
 
 /**
  * EVENT: its input is the resolved inputParameters plus `sink` and `asyncComplete`; its output
@@ -25,7 +15,7 @@ export const EVENT: SystemTask = {
     const exec = ctx.execution;
     const sink = String(run.inputData['sink'] ?? '');
     const asyncComplete = run.inputData['asyncComplete'] === true;
-    const queue = queueName(sink, exec.def.name, run.referenceTaskName);
+    const queue = publishedQueue(sink, exec.def.name, run.referenceTaskName);
     const output = {
       ...run.inputData,
       workflowInstanceId: exec.id,
@@ -35,7 +25,7 @@ export const EVENT: SystemTask = {
       taskToDomain: {},
       event_produced: queue,
     };
-    const type = queue.includes(':') ? queue.slice(0, queue.indexOf(':')) : queue;
+    const type = queueType(queue);
     if (type !== 'conductor') return ctx.finish(run, 'FAILED', output, `Error loading queue:${queue}, for task:${run.taskId}, error: Unknown queue type ${type}`);
     if (asyncComplete) {
       ctx.engine.startRun(exec, run);

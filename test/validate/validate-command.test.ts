@@ -71,7 +71,7 @@ describe('k1-workflows validate', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toEqual([]);
     const printed = JSON.parse(result.stdout.join('\n')) as { summary: unknown; issues: { file: string; code: string; severity: string; path: string }[] };
-    expect(printed.summary).toEqual({ files: 1, workflows: 1, taskDefs: 0, errors: 1, warnings: 1, failed: true });
+    expect(printed.summary).toEqual({ files: 1, workflows: 1, taskDefs: 0, eventHandlers: 0, errors: 1, warnings: 1, failed: true });
     expect(printed.issues.map(({ file: f, code, severity, path: p }) => [f, code, severity, p])).toEqual([
       [path, 'REF_UNKNOWN', 'error', 'demo v1 → compile → inputParameters.n'],
       [path, 'REF_NOT_UPSTREAM', 'warning', 'demo v1 → compile → inputParameters.repo'],
