@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { allWorkflowTasks } from '../conductor-tasks.ts';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
+import type { EventHandlerJson } from '../event/handler-json.ts';
 import { isError, type DefinitionIssue } from '../issues.ts';
 import { Registry } from '../runner/registry.ts';
 import { storedEmbeddedTaskDef, storedTaskDef, storedWorkflowDef } from '../sync/server-defaults.ts';
@@ -244,6 +245,22 @@ export class SnapshotRegistry extends Registry {
 
   override addTask(def: TaskDef): void {
     this.store.registry.addTask(def);
+  }
+
+  override addEventHandler(handler: EventHandlerJson): void {
+    this.store.registry.addEventHandler(handler);
+  }
+
+  override removeEventHandler(name: string): boolean {
+    return this.store.registry.removeEventHandler(name);
+  }
+
+  override eventHandler(name: string): EventHandlerJson | undefined {
+    return this.store.registry.eventHandler(name);
+  }
+
+  override allEventHandlers(): EventHandlerJson[] {
+    return this.store.registry.allEventHandlers();
   }
 }
 
