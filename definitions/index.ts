@@ -1,12 +1,13 @@
 /**
  * The K1 definitions `npm run gen` compiles: every workflow listed here (sub-workflows and
- * failure workflows included) and every task contract they use.
+ * failure workflows included), every task contract they use, and the event handlers.
  */
 import type { AnyWorkflow } from '../src/index.ts';
 import { audioProcessingPipeline } from './workflows/audio-processing-pipeline.ts';
 import { deploymentRollbackHandler } from './workflows/deployment-rollback-handler.ts';
 import { firmwareBuildFailureHandler } from './workflows/firmware-build-failure-handler.ts';
 import { firmwareCiCdPipeline } from './workflows/firmware-ci-cd-pipeline.ts';
+import { k1PushEvent } from './workflows/k1-push-event.ts';
 import { multiStageDeployment } from './workflows/multi-stage-deployment.ts';
 import { patternGenerationTesting } from './workflows/pattern-generation-testing.ts';
 
@@ -15,9 +16,11 @@ export {
   deploymentRollbackHandler,
   firmwareBuildFailureHandler,
   firmwareCiCdPipeline,
+  k1PushEvent,
   multiStageDeployment,
   patternGenerationTesting,
 };
+export { eventHandlers, k1PushStartsPipeline } from './events.ts';
 
 /** Every K1 workflow, in the order they are documented. */
 export const workflows: readonly AnyWorkflow[] = [
@@ -27,4 +30,5 @@ export const workflows: readonly AnyWorkflow[] = [
   multiStageDeployment,
   audioProcessingPipeline,
   deploymentRollbackHandler,
+  k1PushEvent,
 ];

@@ -1,5 +1,7 @@
 import { allWorkflowTasks } from '../conductor-tasks.ts';
 import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
+import type { EventHandlerJson } from '../event/handler-json.ts';
+import { storedEventHandler } from '../event/stored-handler.ts';
 import { fieldDiffs, type FieldDiff } from './field-diff.ts';
 import type { MetadataApi } from './metadata-api.ts';
 import { comparableTaskDef, comparableWorkflowDef } from './server-defaults.ts';
@@ -8,18 +10,19 @@ import { comparableTaskDef, comparableWorkflowDef } from './server-defaults.ts';
 export interface GeneratedDefinitions {
   readonly workflows: readonly WorkflowDef[];
   readonly tasks: readonly TaskDef[];
+  readonly eventHandlers?: readonly EventHandlerJson[];
 }
 
 /** How one generated definition compares with the server's copy. */
 export interface DefinitionChange {
-  readonly kind: 'task' | 'workflow';
+  readonly kind: 'task' | 'workflow' | 'handler';
   readonly name: string;
   /** Workflows only. */
   readonly version?: number | undefined;
   readonly status: 'new' | 'unchanged' | 'changed';
   /** Field by field, for `changed`. */
   readonly diffs: readonly FieldDiff[];
-  readonly definition: TaskDef | WorkflowDef;
+  readonly definition: TaskDef | WorkflowDef | EventHandlerJson;
 }
 
 /** `name` or `name v<version>`: how a definition is named in every message. */
@@ -27,7 +30,7 @@ export function labelOf(change: Pick<DefinitionChange, 'kind' | 'name' | 'versio
   return change.kind === 'workflow' ? `${change.name} v${change.version ?? 1}` : change.name;
 }
 
-function compare(kind: 'task' | 'workflow', local: Record<string, unknown>, remote: Record<string, unknown> | undefined, definition: TaskDef | WorkflowDef): DefinitionChange {
+function compare(kind: DefinitionChange['kind'], local: Record<string, unknown>, remote: Record<string, unknown> | undefined, definition: DefinitionChange['definition']): DefinitionChange {
   const name = definition.name;
   const version = kind === 'workflow' ? ((definition as WorkflowDef).version ?? 1) : undefined;
   if (remote === undefined) return { kind, name, version, status: 'new', diffs: [], definition };
@@ -56,8 +59,9 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 }
 
 /**
- * Compares every generated task definition and workflow (name + version) with the server's copy,
- * ignoring what the server adds (timestamps, authors) and fields left at the server's defaults.
+ * Compares every generated task definition, workflow (name + version) and event handler (by name,
+ * from one `GET /api/event`) with the server's copy, ignoring what the server adds (timestamps,
+ * authors) and fields left at the server's defaults.
  * The first read goes alone, the rest 8 at a time: a server that is down or rate-limiting is
  * found by one request (and its retries), not by eight at once.
  */
@@ -71,7 +75,14 @@ export async function planSync(api: MetadataApi, generated: GeneratedDefinitions
     const remote = await api.getWorkflowDef(def.name, def.version ?? 1);
     return compare('workflow', comparableWorkflowDef(def), remote && comparableWorkflowDef(remote), def);
   });
-  return [...firstTask, ...tasks, ...workflows];
+  const handlers = generated.eventHandlers ?? [];
+  const remoteHandlers = handlers.length === 0 ? [] : await api.listEventHandlers();
+  const eventHandlers = handlers.map((def) => {
+    const remote = remoteHandlers.find((h) => h.name === def.name);
+    const comparable = (h: EventHandlerJson) => storedEventHandler(h as unknown as Record<string, unknown>) as unknown as Record<string, unknown>;
+    return compare('handler', comparable(def), remote && comparable(remote), def);
+  });
+  return [...firstTask, ...tasks, ...workflows, ...eventHandlers];
 }
 
 async function remoteTask(api: MetadataApi, def: TaskDef): Promise<Record<string, unknown> | undefined> {
