@@ -81,9 +81,11 @@ export class Engine implements EngineSteps {
   /**
    * Publishes a message on a `conductor` queue: after what is queued now, every active event
    * handler of the registry listening on `event` gets it (`event-delivery.ts`); what they did is
-   * added to {@link eventExecutions}.
+   * added to {@link eventExecutions}. The message gets an id of its own, a fresh UUID, as on
+   * conductor-oss 3.32.3 (observed: `conductor.event.messageId` is not the EVENT task's id).
    */
-  publishEvent(event: string, payload: Record<string, unknown>, messageId: string): void {
+  publishEvent(event: string, payload: Record<string, unknown>): void {
+    const messageId = randomUUID();
     this.enqueue(() => {
       this.eventSandbox ??= new ScriptSandbox(this.options.scriptTimeoutMs);
       const steps = { registry: this.options.registry, sandbox: this.eventSandbox, executions: this.executions, start: this.start.bind(this), update: this.update.bind(this) };

@@ -66,7 +66,7 @@ function toBoolean(value: unknown): boolean {
 }
 
 /**
- * Delivers one message (`payload`, with `messageId`: an EVENT task's id) published on `event` to
+ * Delivers one message (`payload`, with `messageId`) published on `event` to
  * every active handler listening there, in the order they were registered. A condition that
  * fails to evaluate skips that handler (the server logs it and does not run the actions).
  */
@@ -100,7 +100,7 @@ function runAction(steps: DeliverySteps, action: EventActionJson, payload: Recor
   try {
     switch (action.action) {
       case 'start_workflow':
-        return { status: 'COMPLETED', output: startWorkflow(steps, action.start_workflow, doc) };
+        return { status: 'COMPLETED', output: startWorkflow(steps, action.start_workflow, doc, event, messageId) };
       case 'complete_task':
         return finishTask(steps, action.complete_task, 'COMPLETED', doc, event, messageId);
       case 'fail_task':
@@ -111,12 +111,16 @@ function runAction(steps: DeliverySteps, action: EventActionJson, payload: Recor
   }
 }
 
-/** `SimpleActionProcessor.startWorkflow`: the input and correlationId resolved against the message. */
-function startWorkflow(steps: DeliverySteps, params: StartWorkflowJson, doc: Record<string, unknown>): Record<string, unknown> {
+/**
+ * `SimpleActionProcessor.startWorkflow`: the input and correlationId resolved against the message;
+ * the input also gets `conductor.event.messageId` and `conductor.event.name` (observed on
+ * conductor-oss 3.32.3: the started run's input has both).
+ */
+function startWorkflow(steps: DeliverySteps, params: StartWorkflowJson, doc: Record<string, unknown>, event: string, messageId: string): Record<string, unknown> {
   const def = steps.registry.workflow(params.name, params.version);
   // conductor-oss 3.32.3's WorkflowExecutor wording for a start of an unknown workflow.
   if (def === undefined) throw new Error(`No such workflow found by name: ${params.name}, version: ${params.version ?? 'null'}`);
-  const input = resolveParameters(params.input ?? {}, doc) as Record<string, unknown>;
+  const input = { ...(resolveParameters(params.input ?? {}, doc) as Record<string, unknown>), 'conductor.event.messageId': messageId, 'conductor.event.name': event };
   const correlationId = params.correlationId === undefined ? undefined : resolveParameters(params.correlationId, doc);
   const exec = steps.start(def, input, { correlationId: correlationId === undefined || correlationId === null ? undefined : String(correlationId) });
   return { workflowId: exec.id };

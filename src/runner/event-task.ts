@@ -7,7 +7,7 @@ import type { SystemTask } from './system-task.ts';
  * that input plus the workflow's `workflowInstanceId`, `workflowType`, `workflowVersion`,
  * `correlationId`, `taskToDomain` and `event_produced` (the queue). The server as shipped has
  * only `conductor` queues: a sink of another type fails the task as it words it. The message
- * (that output, with the task's id as its id) goes to the event handlers listening on the queue.
+ * (that output) goes to the event handlers listening on the queue.
  * With `asyncComplete` the task waits to be completed through the API (or by a handler).
  */
 export const EVENT: SystemTask = {
@@ -28,7 +28,7 @@ export const EVENT: SystemTask = {
     };
     const type = queueType(queue);
     if (type !== 'conductor') return ctx.finish(run, 'FAILED', output, `Error loading queue:${queue}, for task:${run.taskId}, error: Unknown queue type ${type}`);
-    ctx.engine.publishEvent(queue, output, run.taskId);
+    ctx.engine.publishEvent(queue, output);
     if (asyncComplete) {
       ctx.engine.startRun(exec, run);
       run.outputData = output;

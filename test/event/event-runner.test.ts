@@ -34,10 +34,16 @@ describe('EVENT tasks and event handlers in the runner', () => {
     expect(waiting.status).toBe('RUNNING');
     const published = await waiting.startWorkflow('relay', { sha: 'abc123', branch: 'main', waiter_id: waiting.workflowId });
     expect(published.status).toBe('COMPLETED');
-    const messageId = published.task('publish')?.taskId;
 
     expect(waiting.status).toBe('COMPLETED');
     expect(waiting.output).toEqual({ sha: 'abc123' });
+
+    const [start, complete] = published.eventExecutions;
+    // The message has an id of its own (conductor-oss 3.32.3: a fresh UUID, not the EVENT task's id).
+    const messageId = start?.messageId;
+    expect(messageId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(messageId).not.toBe(published.task('publish')?.taskId);
+    expect([start?.action, start?.status, complete?.action, complete?.status]).toEqual(['start_workflow', 'COMPLETED', 'complete_task', 'COMPLETED']);
     expect(waiting.task('wait_for_push')?.outputData).toEqual({
       workflowId: waiting.workflowId,
       taskId: null,
@@ -47,11 +53,14 @@ describe('EVENT tasks and event handlers in the runner', () => {
       'conductor.event.messageId': messageId,
       'conductor.event.name': 'conductor:relay:publish',
     });
-
-    const [start, complete] = published.eventExecutions;
-    expect([start?.action, start?.status, complete?.action, complete?.status]).toEqual(['start_workflow', 'COMPLETED', 'complete_task', 'COMPLETED']);
     const started = published.workflowRun(String(start?.output['workflowId']));
-    expect(started?.toJSON()).toMatchObject({ workflowName: 'target', status: 'COMPLETED', input: { sha: 'abc123', by: 'relay' }, correlationId: published.workflowId });
+    // The started run's input has the message's id and event too, as on the server.
+    expect(started?.toJSON()).toMatchObject({
+      workflowName: 'target',
+      status: 'COMPLETED',
+      input: { sha: 'abc123', by: 'relay', 'conductor.event.messageId': messageId, 'conductor.event.name': 'conductor:relay:publish' },
+      correlationId: published.workflowId,
+    });
   });
 
   it('a message that fails the condition runs no action', async () => {
@@ -60,7 +69,7 @@ describe('EVENT tasks and event handlers in the runner', () => {
     expect(published.status).toBe('COMPLETED');
     expect(waiting.status).toBe('RUNNING');
     expect(published.eventExecutions).toEqual([
-      { name: 'main-push', event: 'conductor:relay:publish', messageId: published.task('publish')?.taskId, status: 'SKIPPED', output: { msg: expect.stringContaining('"branch":"feature"'), condition: "$.branch == 'main'" } },
+      { name: 'main-push', event: 'conductor:relay:publish', messageId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'SKIPPED', output: { msg: expect.stringContaining('"branch":"feature"'), condition: "$.branch == 'main'" } },
     ]);
   });
 

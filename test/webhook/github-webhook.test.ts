@@ -208,7 +208,7 @@ describe('GitHub webhook in event mode', () => {
     const pipeline = started().filter((e) => e.correlationId === commit);
     expect(pipeline).toHaveLength(1);
     expect(pipeline[0]?.input).toMatchObject({ repo: 'K1.node1', branch: 'main', commit_sha: commit, device_ip: '192.168.1.105', environment: 'esp32-s3-devkitc-1', max_warnings: 0 });
-    expect(conductor.engine.eventExecutions.filter((e) => e.messageId === relay?.tasks[0]?.taskId).map((e) => [e.name, e.action, e.status, e.output['workflowId']])).toEqual([
+    expect(conductor.engine.eventExecutions.filter((e) => e.event === 'conductor:k1-push-event:publish_push' && e.output['workflowId'] === pipeline[0]?.id).map((e) => [e.name, e.action, e.status, e.output['workflowId']])).toEqual([
       ['k1-push-starts-pipeline', 'start_workflow', 'COMPLETED', pipeline[0]?.id],
     ]);
   });
