@@ -94,6 +94,25 @@ describe('k1-workflows register', () => {
     expect(writes().slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /api/metadata/taskdefs']);
   });
 
+  it('a changed event handler is a field diff, and registers with PUT /api/event (handlers have no versions)', async () => {
+    await cli('register');
+    edit('events/k1-push-starts-pipeline.json', (def) => {
+      def['condition'] = "$.branch == 'main'";
+    });
+    expect(await cli('diff')).toBe(0);
+    expect(out.filter((l) => !l.startsWith('  unchanged'))).toEqual([
+      '~ changed   handler  k1-push-starts-pipeline',
+      `      ~ condition: "typeof $.commit_sha == 'string' && /^[0-9a-f]{7,40}$/i.test($.commit_sha)" -> "$.branch == 'main'"`,
+      'diff: 0 new, 1 changed, 30 unchanged.',
+    ]);
+    const before = writes().length;
+    expect(await cli('register')).toBe(0);
+    expect(out).toEqual(['updated        handler  k1-push-starts-pipeline', 'register: 1 updated, 30 unchanged.']);
+    expect(writes().slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /api/event']);
+    expect(await cli('diff')).toBe(0);
+    expect(out.at(-1)).toBe('diff: 0 new, 0 changed, 31 unchanged.');
+  });
+
   it('a field changed from the server default reads as a change of value; a change late in a long text is shown where it is', async () => {
     await cli('register');
     edit('tasks/notify.json', (def) => {
