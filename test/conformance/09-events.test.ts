@@ -18,38 +18,18 @@
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { readGenerated } from '../../src/gen/read-generated.ts';
-import { completeTaskAction, eventHandler, generate, startWorkflowAction, workflow } from '../../src/index.ts';
+import { generate } from '../../src/index.ts';
 import { startDevServer } from '../../src/server/index.ts';
 import { connectMetadataApi } from '../../src/sync/metadata-api.ts';
 import { registerDefinitions, registeredCleanly } from '../../src/sync/register.ts';
 import { planSync } from '../../src/sync/sync-plan.ts';
 import { run } from '../../src/testing.ts';
+import { eventScenario } from '../support/event-scenario.ts';
 import { printSummary, printTable } from './report.ts';
 import { conductorUrl } from './support.ts';
 
-const publisher = workflow(
-  { name: 'events_conf_publisher', version: 1, description: 'Publishes a push.', timeoutSeconds: 600, input: z.object({ sha: z.string(), branch: z.string(), waiter_id: z.string() }), output: z.object({}) },
-  (f) => f.event('announce', { sink: 'conductor', input: (s) => ({ sha: s.input.sha, branch: s.input.branch, waiter_id: s.input.waiter_id }) }).output(() => ({})),
-);
-const target = workflow(
-  { name: 'events_conf_target', version: 1, description: 'Builds a sha.', timeoutSeconds: 600, input: z.object({ sha: z.string(), by: z.string() }), output: z.object({ sha: z.string() }) },
-  (f) => f.inline('mark', { input: (s) => ({ sha: s.input.sha }), script: '$.sha' }).output((s) => ({ sha: s.input.sha })),
-);
-const waiter = workflow(
-  { name: 'events_conf_waiter', version: 1, description: 'Waits for a push.', timeoutSeconds: 600, input: z.object({}), output: z.object({ sha: z.string() }) },
-  (f) => f.wait('wait_for_push').output((s) => ({ sha: s.wait_for_push.output['sha'] as never })),
-);
-const onMain = eventHandler({
-  name: 'events_conf_on_main',
-  event: 'conductor:events_conf_publisher:announce',
-  condition: "$.branch == 'main'",
-  actions: [
-    startWorkflowAction(target, { sha: '${sha}', by: '${workflowType}' }, { correlationId: '${workflowInstanceId}' }),
-    completeTaskAction({ workflowId: '${waiter_id}', taskRefName: 'wait_for_push', output: { sha: '${sha}' } }),
-  ],
-});
+const { publisher, target, waiter, onMain } = eventScenario('events_conf');
 const generation = generate({ workflows: [publisher, target, waiter], eventHandlers: [onMain] });
 
 const rows: string[][] = [];
