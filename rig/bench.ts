@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { noopLogger, orkesConductorClient, WorkflowExecutor, type Client, type Workflow } from '@io-orkes/conductor-javascript';
+import { noopLogger, orkesConductorClient, WorkflowExecutor, type Client, type ConductorWorker, type Workflow } from '@io-orkes/conductor-javascript';
 import { createK1Workers, k1ServicesFromConfig, type K1Services } from '../definitions/workers/index.ts';
 import { inBuildTree } from '../definitions/workers/k1-worker.ts';
 import { createGithubWebhookHandler } from '../definitions/webhook.ts';
@@ -28,14 +28,31 @@ export const RIG_NPM = join(import.meta.dirname, 'bin', 'npm');
 
 /** Options of {@link startBench}. */
 export interface BenchOptions {
-  /** The Conductor server, e.g. http://localhost:8080. */
+  /** The Conductor server, e.g. http://localhost:8080: scenarios start and read runs here. */
   readonly serverUrl: string;
+  /**
+   * The servers the workers poll, one worker group (its own TaskManager, as one worker process)
+   * per URL: a cluster's instances. @default [serverUrl]
+   */
+  readonly workerServerUrls?: readonly string[];
+  /** A cluster's controls, for scenarios that kill and restart an instance (`instance-kill`). */
+  readonly cluster?: ClusterControl;
   /** Where the workers log. @default silentLogger */
   readonly logger?: WorkerLogger;
   /** Concurrent executions per task type: two pipelines at once need more than 1. @default 4 */
   readonly concurrency?: number;
   /** Keep the bench's temporary directory after close (to look at the store and the repository). @default false */
   readonly keepDir?: boolean;
+}
+
+/** What a scenario may do to the cluster the bench runs on. */
+export interface ClusterControl {
+  /** The instances' base URLs; the bench's `serverUrl` is the first. */
+  readonly urls: readonly string[];
+  /** SIGKILLs instance `index`. */
+  kill(index: number): Promise<void>;
+  /** Starts instance `index` again on its port; resolves once healthy. */
+  restart(index: number): Promise<void>;
 }
 
 /** Terminal workflow statuses. */
@@ -49,7 +66,14 @@ export interface Bench {
   readonly services: K1Services;
   /** The bench's temporary directory. */
   readonly dir: string;
-  readonly workers: RunningWorkers;
+  /** One worker group per server the workers poll (see `workerServerUrls`). */
+  readonly workers: readonly RunningWorkers[];
+  /** How many times the workers executed each task id (all groups together): more than 1 is a task done twice. */
+  readonly executions: ReadonlyMap<string, number>;
+  /** The cluster's controls when the bench runs on one. */
+  readonly cluster?: ClusterControl;
+  /** A client of another server (a cluster instance), to start or read runs there. */
+  clientOf(serverUrl: string): Promise<Client>;
   /** The build signature of the firmware the devices run when a scenario starts (release 1.3). */
   readonly releasedSignature: string;
   /** The directory audio samples given as file names are read from (SAMPLE_DIRS of the workers). */
@@ -108,15 +132,37 @@ export async function startBench(options: BenchOptions): Promise<Bench> {
   });
   const client = await orkesConductorClient({ serverUrl: options.serverUrl, logger: noopLogger, useEnvVars: false });
   const executor = new WorkflowExecutor(client);
-  const workers = await runWorkers({
-    serverUrl: options.serverUrl,
-    workers: ({ signal }) => createK1Workers(services, { signal }),
-    healthPort: 0,
-    concurrency: options.concurrency ?? 4,
-    pollInterval: 50,
-    logger: options.logger ?? silentLogger,
-    signals: [],
+  const executions = new Map<string, number>();
+  const counted = (worker: ConductorWorker): ConductorWorker => ({
+    ...worker,
+    execute: (task) => {
+      executions.set(task.taskId ?? '', (executions.get(task.taskId ?? '') ?? 0) + 1);
+      return worker.execute(task);
+    },
   });
+  const workers: RunningWorkers[] = [];
+  const clients: Awaited<ReturnType<typeof orkesConductorClient>>[] = [client];
+  try {
+    for (const [index, serverUrl] of (options.workerServerUrls ?? [options.serverUrl]).entries()) {
+      workers.push(
+        await runWorkers({
+          serverUrl,
+          workers: ({ signal }) => createK1Workers(services, { signal }).map(counted),
+          healthPort: 0,
+          concurrency: options.concurrency ?? 4,
+          pollInterval: 50,
+          logger: options.logger ?? silentLogger,
+          signals: [],
+          workerId: `rig-${index + 1}`,
+          // Rides out a cluster instance's restart (about 40 s; minutes on a loaded machine).
+          reportAttempts: 6,
+        }),
+      );
+    }
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.stop()));
+    throw error;
+  }
   const notifications: unknown[] = [];
   const notifyServer = createServer((req, res) => {
     let body = '';
@@ -142,6 +188,13 @@ export async function startBench(options: BenchOptions): Promise<Bench> {
     services,
     dir,
     workers,
+    executions,
+    ...(options.cluster && { cluster: options.cluster }),
+    async clientOf(serverUrl) {
+      const other = await orkesConductorClient({ serverUrl, logger: noopLogger, useEnvVars: false });
+      clients.push(other);
+      return other;
+    },
     releasedSignature,
     samplesDir: samples,
     notifyUrl: `http://127.0.0.1:${(notifyServer.address() as AddressInfo).port}/notify`,
@@ -210,11 +263,11 @@ export async function startBench(options: BenchOptions): Promise<Bench> {
       return (data ?? []) as unknown[];
     },
     async close() {
-      await workers.stop();
+      await Promise.all(workers.map((w) => w.stop()));
       await Promise.all(devices.map((d) => d.close()));
       notifyServer.closeAllConnections();
       await new Promise<void>((resolve) => notifyServer.close(() => resolve()));
-      client.stopBackgroundRefresh?.();
+      for (const c of clients) c.stopBackgroundRefresh?.();
       if (options.keepDir !== true) rmSync(dir, { recursive: true, force: true });
     },
   };

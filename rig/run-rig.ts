@@ -10,7 +10,7 @@ import { connectMetadataApi } from '../src/sync/metadata-api.ts';
 import { registerDefinitions, registeredCleanly } from '../src/sync/register.ts';
 import { planSync } from '../src/sync/sync-plan.ts';
 import type { WorkerLogger } from '../src/worker/index.ts';
-import { startBench } from './bench.ts';
+import { startBench, type ClusterControl } from './bench.ts';
 import type { Scenario } from './scenarios.ts';
 
 /** Options of {@link runRig}. */
@@ -29,6 +29,11 @@ export interface RigOptions {
   readonly keepDir?: boolean;
   /** Replace changed workflows at a version the server has (a development server only, as `register --allow-overwrite`). @default false */
   readonly allowOverwrite?: boolean;
+  /**
+   * A cluster under the server: its instances get one worker group each, and scenarios that
+   * need a cluster (`needsInstances`) run; without it those are skipped with a line saying so.
+   */
+  readonly cluster?: ClusterControl;
 }
 
 /** How one scenario went. */
@@ -64,17 +69,29 @@ export async function runRig(options: RigOptions): Promise<ScenarioResult[]> {
   const sent = outcomes.filter((o) => o.result !== 'unchanged').length;
   out(`rig: ${outcomes.length} definitions on ${options.serverUrl} (${sent} sent)`);
 
-  const bench = await startBench({ serverUrl: options.serverUrl, ...(options.logger && { logger: options.logger }), ...(options.keepDir !== undefined && { keepDir: options.keepDir }) });
+  const bench = await startBench({
+    serverUrl: options.serverUrl,
+    ...(options.cluster && { workerServerUrls: options.cluster.urls, cluster: options.cluster }),
+    ...(options.logger && { logger: options.logger }),
+    ...(options.keepDir !== undefined && { keepDir: options.keepDir }),
+  });
+  const instances = options.cluster?.urls.length ?? 1;
   const results: ScenarioResult[] = [];
   try {
     for (const scenario of options.scenarios) {
+      if ((scenario.needsInstances ?? 1) > instances) {
+        out(`scenario ${scenario.name}: skipped (needs a cluster of ${scenario.needsInstances}: npm run rig -- --cluster ${scenario.needsInstances} ...)`);
+        continue;
+      }
       const began = performance.now();
       let status = 'ERROR';
       let workflowId = '';
       let problems: readonly string[];
+      let notes: readonly string[] = [];
       try {
         const outcome = await scenario.run(bench);
         ({ status, workflowId, problems } = outcome);
+        notes = outcome.notes ?? [];
       } catch (error) {
         problems = [`the scenario failed: ${error instanceof Error ? error.message : String(error)}`];
       }
@@ -90,6 +107,7 @@ export async function runRig(options: RigOptions): Promise<ScenarioResult[]> {
       };
       results.push(result);
       out(`scenario ${result.name}: ${result.status} (expected ${result.expected}) in ${result.seconds.toFixed(1)} s${workflowId ? `, ${workflowId}` : ''}`);
+      for (const note of notes) out(`  · ${note}`);
       for (const problem of problems) out(`  - ${problem}`);
     }
   } finally {

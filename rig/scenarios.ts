@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { Workflow } from '@io-orkes/conductor-javascript';
+import { WorkflowExecutor, type Workflow } from '@io-orkes/conductor-javascript';
 import type { Bench } from './bench.ts';
 import { clickTrackWav } from './click-track.ts';
 import type { FakeDevice } from './fake-device.ts';
@@ -20,6 +20,8 @@ export interface ScenarioOutcome {
   readonly workflowId: string;
   /** Every check that did not hold; empty when all did. */
   readonly problems: readonly string[];
+  /** Figures worth printing (e.g. how long a restart took). */
+  readonly notes?: readonly string[];
 }
 
 /** One rig scenario. */
@@ -32,6 +34,8 @@ export interface Scenario {
   readonly expected: 'COMPLETED' | 'FAILED';
   /** One line: what happens. */
   readonly description: string;
+  /** Runs only on a cluster of this many instances or more (`npm run rig -- --cluster N`). */
+  readonly needsInstances?: number;
   run(bench: Bench): Promise<ScenarioOutcome>;
 }
 
@@ -143,6 +147,23 @@ async function rollBack(bench: Bench, checks: Checks, device: FakeDevice, input:
 
 const stored = (run: Workflow, environment: string): unknown =>
   ((output(run)['artifacts'] as { firmware?: Record<string, { artifact_id?: string }> } | undefined)?.firmware ?? {})[environment]?.artifact_id;
+
+/**
+ * Problems where the workers did a task twice: a task id executed more than once, or two attempts
+ * of one task reference in a run both executed by the workers (an attempt the server timed out
+ * while its result was on the way, then retried).
+ */
+function doneTwice(bench: Bench, runs: readonly Workflow[]): string[] {
+  const problems = [...bench.executions].filter(([, n]) => n > 1).map(([id, n]) => `task ${id} was executed ${n} times`);
+  for (const run of runs) {
+    const executed = new Map<string, number>();
+    for (const task of run.tasks ?? []) {
+      if ((bench.executions.get(task.taskId ?? '') ?? 0) > 0) executed.set(task.referenceTaskName ?? '', (executed.get(task.referenceTaskName ?? '') ?? 0) + 1);
+    }
+    for (const [ref, n] of executed) if (n > 1) problems.push(`${ref} of ${run.workflowId} was done ${n} times by the workers`);
+  }
+  return problems;
+}
 
 /** Every scenario, in the order `--all` runs them. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -422,6 +443,52 @@ export const SCENARIOS: readonly Scenario[] = [
       const run = await bench.wait(ids[0] ?? '', RUN_TIMEOUT_MS);
       runsArtifact(checks, 'the device', device, commit, output(run)['artifact_id']);
       return checks.outcome(run);
+    },
+  },
+  {
+    name: 'instance-kill',
+    workflow: 'firmware-ci-cd-pipeline',
+    expected: 'COMPLETED',
+    needsInstances: 2,
+    description:
+      'Two pipelines run across the cluster, one started on each instance; the last instance is SIGKILLed mid-run, between tasks of its workers, and restarted: both complete, each device runs its commit, and no task is done twice.',
+    async run(bench) {
+      const checks = new Checks();
+      const cluster = bench.cluster;
+      if (cluster === undefined || cluster.urls.length < 2) throw new Error('instance-kill needs a cluster of 2 or more instances: npm run rig -- --cluster 2 ...');
+      const victim = cluster.urls.length - 1;
+      const victimWorkers = bench.workers[victim];
+      if (victimWorkers === undefined) throw new Error(`instance-kill needs a worker group polling instance ${victim + 1}`);
+      const { release: first, hotfix: second } = bench.repo.commits;
+      const devices = [await bench.device(), await bench.device()] as const;
+      const onVictim = new WorkflowExecutor(await bench.clientOf(cluster.urls[victim] as string));
+      const ids = [
+        await bench.start('firmware-ci-cd-pipeline', { repo: REPO, branch: 'main', commit_sha: first, device_ip: devices[0].address }, first),
+        await onVictim.startWorkflow({ name: 'firmware-ci-cd-pipeline', version: 1, input: { repo: REPO, branch: 'main', commit_sha: second, device_ip: devices[1].address }, correlationId: second }),
+      ] as const;
+      // Mid-run: both runs have done a task and neither has ended. Between tasks of the victim's
+      // workers: a result they hold could not be reported until the instance is back, and the
+      // SDK retries a report only at 10 s, 30 s, 60 s..., after a 30 s responseTimeoutSeconds.
+      let runs: Workflow[] = [];
+      const midRun = await waitUntil(
+        () => runs.length === 2 && runs.every((r) => (r.tasks ?? []).some((t) => t.status === 'COMPLETED') && r.status === 'RUNNING') && victimWorkers.status().inFlight === 0,
+        RUN_TIMEOUT_MS,
+        async () => {
+          runs = await Promise.all(ids.map((id) => bench.run(id)));
+        },
+      );
+      checks.that(midRun, `the runs never were both mid-run with the victim's workers idle (statuses ${runs.map((r) => r.status).join(', ')})`);
+      await cluster.kill(victim);
+      const killed = performance.now();
+      await cluster.restart(victim);
+      const restartSeconds = (performance.now() - killed) / 1000;
+      const [a, b] = await Promise.all(ids.map((id) => bench.wait(id, RUN_TIMEOUT_MS)));
+      if (a === undefined || b === undefined) throw new Error('a run vanished');
+      checks.that(b.status === 'COMPLETED', `the run started on instance ${victim + 1} ended ${b.status}: ${b.reasonForIncompletion ?? ''}`);
+      runsArtifact(checks, 'the first device', devices[0], first, output(a)['artifact_id']);
+      runsArtifact(checks, 'the second device', devices[1], second, output(b)['artifact_id']);
+      for (const problem of doneTwice(bench, [a, b])) checks.that(false, problem);
+      return { ...checks.outcome(a), notes: [`instance ${victim + 1} SIGKILLed and healthy again after ${restartSeconds.toFixed(1)} s`] };
     },
   },
 ];

@@ -34,25 +34,56 @@ function measure(args: readonly string[], before: () => void = () => undefined):
   return median(times);
 }
 
-/** Prints the figures; leaves nothing behind. */
-export function benchTypecheck(): void {
-  const dir = resolve('.tmp', 'bench-typecheck');
+/** A copy of the K1 definitions under .tmp/ to run `gen` in, and the argument lists for it; `remove` deletes it. */
+function genCopy(): { dir: string; gen: (...extra: string[]) => string[]; floor: string[]; remove: () => void } {
+  const dir = resolve('.tmp', `bench-gen-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  cpSync('definitions', join(dir, 'definitions'), { recursive: true });
+  cpSync('generated', join(dir, 'generated'), { recursive: true });
+  cpSync(join('docs', 'workflows'), join(dir, 'docs', 'workflows'), { recursive: true });
+  // The definitions import ../src; node_modules and tsconfig.json are found above, as in the project.
+  symlinkSync(resolve('src'), join(dir, 'src'), 'dir');
+  writeFileSync(join(dir, 'empty.ts'), 'export {};\n');
+  writeFileSync(join(dir, 'floor.mjs'), "import { register } from 'tsx/esm/api';\nregister();\nawait import('./empty.ts');\n");
+  return {
+    dir,
+    gen: (...extra) => [resolve('scripts', 'k1-workflows.mjs'), 'gen', '--check', '--root', dir, ...extra],
+    floor: [join(dir, 'floor.mjs')],
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A whole `gen --check` process on the K1 definitions with the type check warm, and the tsx
+ * floor, alternated: medians of `runs` each, ms. Leaves nothing behind.
+ */
+export function genProcessFigures(runs: number): { gen: number; floor: number } {
+  const copy = genCopy();
   try {
-    cpSync('definitions', join(dir, 'definitions'), { recursive: true });
-    cpSync('generated', join(dir, 'generated'), { recursive: true });
-    cpSync(join('docs', 'workflows'), join(dir, 'docs', 'workflows'), { recursive: true });
-    // The definitions import ../src; node_modules and tsconfig.json are found above, as in the project.
-    symlinkSync(resolve('src'), join(dir, 'src'), 'dir');
-    writeFileSync(join(dir, 'empty.ts'), 'export {};\n');
-    writeFileSync(join(dir, 'floor.mjs'), "import { register } from 'tsx/esm/api';\nregister();\nawait import('./empty.ts');\n");
-    const gen = (...extra: string[]): string[] => [resolve('scripts', 'k1-workflows.mjs'), 'gen', '--check', '--root', dir, ...extra];
+    timed(copy.gen()); // the first one type-checks cold and leaves the build info
+    const gen: number[] = [];
+    const floor: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      floor.push(timed(copy.floor));
+      gen.push(timed(copy.gen()));
+    }
+    return { gen: median(gen), floor: median(floor) };
+  } finally {
+    copy.remove();
+  }
+}
+
+/** Prints the figures; leaves nothing behind. */
+export function benchTypecheck(): void {
+  const copy = genCopy();
+  try {
+    const { dir, gen } = copy;
     const cache = join(dir, '.tmp', 'typecheck');
     const edited = join(dir, 'definitions', 'workflows', 'firmware-ci-cd-pipeline.ts');
     let edits = 0;
 
-    const floor = measure([join(dir, 'floor.mjs')]);
+    const floor = measure(copy.floor);
     const plain = measure(gen('--no-typecheck'));
     const cold = measure(gen(), () => rmSync(cache, { recursive: true, force: true }));
     const warm = measure(gen());
@@ -65,6 +96,6 @@ export function benchTypecheck(): void {
     console.log(row('gen, warm (nothing changed)', warm, plain));
     console.log(row('gen, after an edit to one workflow', edit, plain));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    copy.remove();
   }
 }

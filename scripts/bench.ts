@@ -10,12 +10,20 @@
  *    10,000-iteration loop, and the memory one waiting workflow holds.
  * 4. dev server: tasks per second end to end, with the SDK's own TaskManager polling it over HTTP.
  * 5. worker: the contract binding's overhead.
- * 6. vs-server: the runner and the dev server side by side with the real conductor-oss server
- *    (bench-vs-server.ts).
- * 7. typecheck: the type check inside `gen`, cold, warm and after an edit, next to the tsx
+ * 5b. retention: the dev server's memory over 100,000 finished runs (bounded retention).
+ * 5c. zod: zod 4 against zod 3 on the K1 contracts (bench-zod.ts, docs/decisions/zod-4.md).
+ * 6. typecheck: the type check inside `gen`, cold, warm and after an edit, next to the tsx
  *    start-up floor (bench-typecheck.ts).
+ * 7. pairs: every side-by-side figure (the runner and the dev server vs the real conductor-oss
+ *    server, gen vs the tsx floor, the runner with a busy neighbour vs quiet), bench-pairs.ts.
  *
- * `npm run bench -- gen|types|runner|server|worker|vs-server|typecheck` runs one part.
+ *    With `--cluster`, one more pair: K1 pipelines on a 2-instance cluster next to one SQLite
+ *    server, runs/s (and p50/p99 latency printed), bench-cluster.ts; it starts PostgreSQL, Redis
+ *    and three servers, so it takes minutes and is skipped (with the reason) without the flag.
+ *
+ * `npm run bench -- gen|types|runner|server|worker|retention|zod|typecheck|pairs` runs one part;
+ * `npm run bench -- --json` prints only the pairs, as one JSON object (`PairsReport`);
+ * `--quick` makes the pairs' run tiny (its figures show the shape, not the speed).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -331,11 +339,60 @@ async function benchWorker(): Promise<void> {
   console.log(`    ${share.toFixed(2)} % of the ${median(cpu.raw).toFixed(0)} us of CPU a task costs end to end: the binding's own overhead (target < 5 %: ${share < 5 ? 'met' : 'NOT met'})`);
 }
 
-const only = process.argv[2];
+/**
+ * The dev server's memory while 100,000 runs start and finish through its HTTP API (a workflow of
+ * three system tasks, 20 starts in flight), the dev server in a process of its own: its resident
+ * memory every 20,000 runs. With the default `retainFinishedRuns` (10,000) it must level off once
+ * that many are kept.
+ */
+async function benchRetention(): Promise<void> {
+  const { rssMiB, startDevServerProcess } = await import('./bench-pairs.ts');
+  const server = await startDevServerProcess();
+  try {
+    const tasks = [
+      { name: 'calc', taskReferenceName: 'calc', type: 'INLINE', inputParameters: { evaluatorType: 'javascript', expression: '$.a + 1', a: '${workflow.input.a}' } },
+      { name: 'keep', taskReferenceName: 'keep', type: 'SET_VARIABLE', inputParameters: { last: '${calc.output.result}' } },
+      { name: 'word', taskReferenceName: 'word', type: 'INLINE', inputParameters: { evaluatorType: 'javascript', expression: '$.n > 10 ? "big" : "small"', n: '${calc.output.result}' } },
+    ];
+    const put = await fetch(`${server.url}/api/metadata/workflow`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ name: 'perf_retention', version: 1, schemaVersion: 2, timeoutSeconds: 0, tasks }]) });
+    if (!put.ok) throw new Error(`registering the retention workflow answered ${put.status}: ${await put.text()}`);
+    const sample = (runs: number): string => `  ${String(runs).padStart(7)} runs: RSS ${rssMiB(server.pid).toFixed(1).padStart(6)} MiB`;
+    const total = 100_000;
+    const lines = [sample(0)];
+    const start = performance.now();
+    let next = 0;
+    const starter = async (): Promise<void> => {
+      while (next < total) {
+        const a = next++;
+        const answer = await fetch(`${server.url}/api/workflow/perf_retention`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a }) });
+        if (!answer.ok) throw new Error(`start ${a} answered ${answer.status}`);
+        await answer.text();
+        if ((a + 1) % 20_000 === 0) lines.push(sample(a + 1));
+      }
+    };
+    await Promise.all(Array.from({ length: 20 }, starter));
+    const seconds = (performance.now() - start) / 1000;
+    console.log(`dev server memory over ${total.toLocaleString('en')} finished runs (3 system tasks each, started over HTTP, ${(total / seconds).toFixed(0)} runs/s; retainFinishedRuns 10,000):`);
+    console.log(lines.join('\n'));
+  } finally {
+    server.stop();
+  }
+}
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const only = json ? 'pairs' : args.find((a) => !a.startsWith('--'));
 if (only === undefined || only === 'gen') benchGen();
 if (only === undefined || only === 'types') benchTypes();
 if (only === undefined || only === 'runner') await benchRunner();
 if (only === undefined || only === 'server') await benchServer();
 if (only === undefined || only === 'worker') await benchWorker();
-if (only === undefined || only === 'vs-server') await (await import('./bench-vs-server.ts')).benchVsServer();
+if (only === undefined || only === 'retention') await benchRetention();
+if (only === undefined || only === 'zod') await (await import('./bench-zod.ts')).benchZod();
 if (only === undefined || only === 'typecheck') (await import('./bench-typecheck.ts')).benchTypecheck();
+if (only === undefined || only === 'pairs') {
+  const { describePairs, measurePairs } = await import('./bench-pairs.ts');
+  const report = await measurePairs(quick, { cluster: args.includes('--cluster') });
+  console.log(json ? JSON.stringify(report, null, 2) : describePairs(report));
+}

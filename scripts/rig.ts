@@ -8,13 +8,17 @@
  */
 import { parseArgs } from 'node:util';
 import { runRig } from '../rig/run-rig.ts';
+import { startCluster, type RunningCluster } from '../src/conductor/start-cluster.ts';
 import { SCENARIOS } from '../rig/scenarios.ts';
 import { jsonLogger } from '../src/worker/index.ts';
 
-const USAGE = `Usage: npm run rig -- --server URL (--scenario NAME ... | --all) [--verbose] [--keep] [--allow-overwrite]
+const USAGE = `Usage: npm run rig -- (--server URL | --cluster N) (--scenario NAME ... | --all) [--verbose] [--keep] [--allow-overwrite]
        npm run rig -- --list
 Runs K1 scenarios against a Conductor server, with fake devices, the fake pio and the K1 workers.
   --server URL     the Conductor server, e.g. http://localhost:8080 (default: CONDUCTOR_SERVER_URL)
+  --cluster N      start a cluster of N conductor-oss instances on PostgreSQL with a Redis lock
+                   (npm run conductor -- --cluster N), one worker group per instance, run the
+                   scenarios across it (instance-kill needs N >= 2) and stop it afterwards
   --scenario NAME  a scenario to run (repeat for more); --list names them
   --all            every scenario, in order
   --list           list the scenarios and exit
@@ -29,6 +33,7 @@ async function main(): Promise<number> {
     ({ values } = parseArgs({
       options: {
         server: { type: 'string' },
+        cluster: { type: 'string' },
         scenario: { type: 'string', multiple: true },
         all: { type: 'boolean' },
         list: { type: 'boolean' },
@@ -49,13 +54,22 @@ async function main(): Promise<number> {
   }
   if (values.list === true) {
     const width = Math.max(...SCENARIOS.map((s) => s.name.length));
-    for (const s of SCENARIOS) console.log(`${s.name.padEnd(width)}  ${s.workflow} -> ${s.expected}: ${s.description}`);
+    for (const s of SCENARIOS) console.log(`${s.name.padEnd(width)}  ${s.workflow} -> ${s.expected}${s.needsInstances ? ` (a cluster of ${s.needsInstances})` : ''}: ${s.description}`);
     return 0;
   }
-  const server = values.server ?? process.env['CONDUCTOR_SERVER_URL'];
+  const instances = values.cluster === undefined ? undefined : Number(values.cluster);
+  if (instances !== undefined && (!Number.isInteger(instances) || instances < 1 || instances > 8)) {
+    console.error(`--cluster ${values.cluster} is not a whole number from 1 to 8.\n${USAGE}`);
+    return 2;
+  }
+  if (instances !== undefined && values.server !== undefined) {
+    console.error(`Give --server or --cluster, not both.\n${USAGE}`);
+    return 2;
+  }
+  const server = instances === undefined ? (values.server ?? process.env['CONDUCTOR_SERVER_URL']) : 'cluster';
   const names = values.scenario ?? [];
   if (server === undefined || server === '') {
-    console.error(`No server: give --server URL (or set CONDUCTOR_SERVER_URL).\n${USAGE}`);
+    console.error(`No server: give --server URL or --cluster N (or set CONDUCTOR_SERVER_URL).\n${USAGE}`);
     return 2;
   }
   if ((values.all === true) === names.length > 0) {
@@ -68,12 +82,27 @@ async function main(): Promise<number> {
     return 2;
   }
   const scenarios = values.all === true ? SCENARIOS : names.map((n) => SCENARIOS.find((s) => s.name === n)!);
+  let cluster: RunningCluster | undefined;
   try {
-    const results = await runRig({ serverUrl: server, scenarios, ...(values.verbose === true && { logger: jsonLogger }), keepDir: values.keep === true, allowOverwrite: values['allow-overwrite'] === true });
+    if (instances !== undefined) {
+      console.log(`rig: starting a cluster of ${instances} (PostgreSQL${instances > 1 ? ', Redis' : ''}, conductor-oss)...`);
+      cluster = await startCluster({ instances });
+      console.log(`rig: cluster up after ${(cluster.startMs / 1000).toFixed(1)} s: ${cluster.urls.join(', ')}`);
+    }
+    const results = await runRig({
+      serverUrl: cluster?.urls[0] ?? server,
+      scenarios,
+      ...(cluster && { cluster }),
+      ...(values.verbose === true && { logger: jsonLogger }),
+      keepDir: values.keep === true,
+      allowOverwrite: values['allow-overwrite'] === true,
+    });
     return results.every((r) => r.asExpected) ? 0 : 1;
   } catch (error) {
     console.error(`rig: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
+  } finally {
+    await cluster?.stop();
   }
 }
 

@@ -7,5 +7,13 @@ export function nestedTaskLists(task: WorkflowTask): WorkflowTask[][] {
 
 /** Every task of a list, nested ones included, depth first: each task before the tasks inside it. */
 export function allWorkflowTasks(tasks: readonly WorkflowTask[]): WorkflowTask[] {
-  return tasks.flatMap((task) => [task, ...nestedTaskLists(task).flatMap(allWorkflowTasks)]);
+  const all: WorkflowTask[] = [];
+  const add = (list: readonly WorkflowTask[]): void => {
+    for (const task of list) {
+      all.push(task);
+      for (const nested of nestedTaskLists(task)) add(nested);
+    }
+  };
+  add(tasks);
+  return all;
 }

@@ -22,7 +22,11 @@ export type {
   DefaultAdds,
   DynamicForkResults,
   EventOutput,
+  DynamicForkWorkflowResults,
   FinishedFlow,
+  ForEachOutput,
+  KafkaRequest,
+  StartWorkflowOutput,
   HttpOutput,
   HttpRequest,
   LastOf,
@@ -67,7 +71,13 @@ export type {
   DynamicForkNode,
   EventNode,
   EventSink,
+  DynamicForkWorkflowNode,
+  DynamicNode,
   ForkNode,
+  KafkaPublishNode,
+  NoopNode,
+  StartWorkflowNode,
+  WorkflowRateLimit,
   HttpNode,
   HumanNode,
   InlineNode,
@@ -87,6 +97,12 @@ export type {
 export { eventHandler, startWorkflowAction, completeTaskAction, failTaskAction, isEventHandler } from './event/event-handler.ts';
 export type { EventAction, EventHandler, EventHandlerSpec, PayloadExpression, PayloadMapping, TaskTarget } from './event/event-handler.ts';
 export type { EventActionJson, EventHandlerJson, StartWorkflowJson, TaskDetailsJson } from './event/handler-json.ts';
+export { schedule, isSchedule, compileSchedule } from './schedule/schedule.ts';
+export type { AnySchedule, Schedule, ScheduleSpec } from './schedule/schedule.ts';
+export { SCHEDULER_INPUT_KEYS } from './schedule/schedule-def.ts';
+export type { WorkflowScheduleDef } from './schedule/schedule-def.ts';
+export { nextFireTimes, parseCron } from './schedule/cron.ts';
+export type { FireWindow, ParsedCron } from './schedule/cron.ts';
 export { compileWorkflow } from './compiler/compile-workflow.ts';
 export { canonicalJson } from './compiler/canonical-json.ts';
 export { generate } from './gen/generate.ts';

@@ -14,12 +14,20 @@ export const MAX_NESTING_DEPTH = 1000;
  */
 export function nestingDepth(value: unknown, limit = MAX_NESTING_DEPTH): number {
   let max = 0;
-  const stack: (readonly [object, number])[] = typeof value === 'object' && value !== null ? [[value, 1]] : [];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() as readonly [object, number];
+  // Two stacks side by side: no pair to allocate per object.
+  const nodes: object[] = typeof value === 'object' && value !== null ? [value] : [];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop() as object;
+    const depth = depths.pop() as number;
     if (depth > max) max = depth;
     if (max > limit) return max;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child === 'object' && child !== null) {
+        nodes.push(child);
+        depths.push(depth + 1);
+      }
+    }
   }
   return max;
 }

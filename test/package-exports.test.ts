@@ -17,11 +17,13 @@ describe('the published package', () => {
     expect(Object.keys(root).sort()).toEqual([
       'DefinitionError',
       'Flow',
+      'SCHEDULER_INPUT_KEYS',
       'TASK_DEFAULTS',
       'WORKFLOW_DEFAULTS',
       'WorkflowInputError',
       'WorkflowRunError',
       'canonicalJson',
+      'compileSchedule',
       'compileWorkflow',
       'completeTaskAction',
       'defineTask',
@@ -30,8 +32,12 @@ describe('the published package', () => {
       'formatIssues',
       'generate',
       'isEventHandler',
+      'isSchedule',
       'isTaskContract',
       'isWorkflow',
+      'nextFireTimes',
+      'parseCron',
+      'schedule',
       'startWorkflow',
       'startWorkflowAction',
       'toJsonSchema',
@@ -42,7 +48,7 @@ describe('the published package', () => {
       'workflow',
     ]);
     const validate = await import(pathToFileURL(entry('./validate')).href);
-    expect(Object.keys(validate).sort()).toEqual(['findReferences', 'validateEachWorkflowDef', 'validateEventHandler', 'validateTaskDef', 'validateWorkflowDefs']);
+    expect(Object.keys(validate).sort()).toEqual(['findReferences', 'looksLikeSchedule', 'validateEachWorkflowDef', 'validateEventHandler', 'validateScheduleDef', 'validateTaskDef', 'validateWorkflowDefs']);
     const worker = await import(pathToFileURL(entry('./worker')).href);
     expect(Object.keys(worker)).toEqual(expect.arrayContaining(['createWorker', 'runWorkers', 'TerminalError', 'callBackLater', 'recordFirmwareBuild', 'recordDeviceHealth', 'parseWorkerEnv']));
     const k1 = await import(pathToFileURL(entry('./k1')).href);
@@ -51,7 +57,7 @@ describe('the published package', () => {
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['eventHandlers', 'k1PushEvent', 'k1PushStartsPipeline']));
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['k1ConfigSchema', 'RunNotFoundError', 'FirmwareMismatchError', 'UploadError']));
     const testing = await import(pathToFileURL(entry('./testing')).href);
-    expect(Object.keys(testing).sort()).toEqual(['CONDUCTOR_VERSION', 'Registry', 'StartRefused', 'VirtualClock', 'WorkflowRun', 'loadGenerated', 'resolveParameters', 'run', 'startConductor', 'toTestRequest']);
+    expect(Object.keys(testing).sort()).toEqual(['CONDUCTOR_VERSION', 'Registry', 'StartRefused', 'VirtualClock', 'WorkflowRun', 'loadGenerated', 'resolveParameters', 'run', 'runSchedule', 'startCluster', 'startConductor', 'toTestRequest']);
     // Inside the repository the "k1-source" condition gives the sources: the same API, entry by entry.
     for (const name of Object.keys(pkg.exports).filter((key) => key !== './package.json')) {
       const built = await import(pathToFileURL(entry(name)).href);

@@ -8,24 +8,45 @@ import { generate, GENERATED_DIRS, type Project } from '../gen/generate.ts';
 import { syncFiles } from '../gen/sync-files.ts';
 import { typecheckDefinitions } from '../gen/typecheck.ts';
 import { DefinitionError, formatIssues } from '../issues.ts';
+import { nextFireTimes, parseCron } from '../schedule/cron.ts';
+import { isSchedule } from '../schedule/schedule.ts';
+import type { WorkflowScheduleDef } from '../schedule/schedule-def.ts';
 import type { CommandIo } from './io.ts';
 
 const USAGE = 'usage: k1-workflows gen [--check] [--no-typecheck] [--root DIR] [--definitions FILE]';
 
-/** Reads a definitions module's `workflows` (and optional `tasks` and `eventHandlers`) exports, checking their shape. */
+/** Reads a definitions module's `workflows` (and optional `tasks`, `schedules` and `eventHandlers`) exports, checking their shape. */
 export async function loadProject(file: string): Promise<Project> {
-  const mod = (await import(pathToFileURL(file).href)) as { workflows?: unknown; tasks?: unknown; eventHandlers?: unknown };
-  const { workflows, tasks = [], eventHandlers = [] } = mod;
+  const mod = (await import(pathToFileURL(file).href)) as { workflows?: unknown; tasks?: unknown; schedules?: unknown; eventHandlers?: unknown };
+  const { workflows, tasks = [], schedules = [], eventHandlers = [] } = mod;
   if (!Array.isArray(workflows) || !workflows.every(isWorkflow)) {
     throw new TypeError(`${file} must export \`workflows\`: an array of workflows made with workflow(); add \`export const workflows = [...]\`.`);
   }
   if (!Array.isArray(tasks) || !tasks.every(isTaskContract)) {
     throw new TypeError(`${file}: \`tasks\` must be an array of contracts made with defineTask().`);
   }
+  if (!Array.isArray(schedules) || !schedules.every(isSchedule)) {
+    throw new TypeError(`${file}: \`schedules\` must be an array of schedules made with schedule().`);
+  }
   if (!Array.isArray(eventHandlers) || !eventHandlers.every(isEventHandler)) {
     throw new TypeError(`${file}: \`eventHandlers\` must be an array of handlers made with eventHandler().`);
   }
-  return { workflows, tasks, eventHandlers };
+  return { workflows, tasks, schedules, eventHandlers };
+}
+
+/**
+ * One report line per schedule: its cron, zone and next five fire times from `now` (UTC, as the
+ * server's `GET /api/scheduler/nextFewSchedules` counts them), so a cron that does not mean what
+ * its author thought shows before it is registered.
+ */
+export function scheduleReport(schedules: readonly WorkflowScheduleDef[], now: number): string[] {
+  return schedules.map((def) => {
+    const cron = parseCron(def.cronExpression);
+    const zone = def.zoneId ?? 'UTC';
+    const window = { zone, startTime: def.scheduleStartTime, endTime: def.scheduleEndTime };
+    const times = 'problem' in cron ? [] : nextFireTimes(cron, now, 5, window).map((t) => new Date(t).toISOString().replace('.000Z', 'Z'));
+    return `schedule ${def.name} (${def.cronExpression} ${zone}${def.paused === true ? ', paused' : ''}) next fires: ${times.length === 0 ? 'none' : times.join(', ')}`;
+  });
 }
 
 /**
@@ -65,10 +86,12 @@ export async function genCommand(args: readonly string[], io: CommandIo): Promis
     }
   }
   let files;
+  let schedules: readonly WorkflowScheduleDef[];
   try {
     const project = await loadProject(definitions);
     const generation = generate(project);
     files = generation.files;
+    schedules = generation.schedules;
     if (generation.warnings.length > 0) io.stderr(`gen: ${generation.warnings.length} warning${generation.warnings.length === 1 ? '' : 's'} (not fatal):\n${formatIssues(generation.warnings)}`);
   } catch (e) {
     if (e instanceof DefinitionError) {
@@ -88,6 +111,7 @@ export async function genCommand(args: readonly string[], io: CommandIo): Promis
     io.stdout(`gen --check: ${files.length} files up to date.`);
     return 0;
   }
+  for (const line of scheduleReport(schedules, Date.now())) io.stdout(line);
   io.stdout(`gen: ${files.length} files, ${changes.length} changed.`);
   return 0;
 }

@@ -42,6 +42,13 @@ export interface StartOptions {
    * dedupes by itself, see createStartOnce).
    */
   readonly idempotencyKey?: string;
+  /**
+   * Task name (or `*` for every worker task) → comma-separated domains: the run's worker tasks are
+   * queued in the first of those domains where a worker polled lately, else in the last one
+   * (`NO_DOMAIN`: the default queue), and only workers polling in that domain get them.
+   * Sub-workflows and START_WORKFLOW targets inherit it (conductor-oss 3.32.3).
+   */
+  readonly taskToDomain?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -59,6 +66,7 @@ export async function startWorkflow<W extends AnyWorkflow>(client: Client, workf
     version: workflow.version,
     input: parsed.data as Record<string, unknown>,
     ...(options.correlationId !== undefined && { correlationId: options.correlationId }),
+    ...(options.taskToDomain !== undefined && { taskToDomain: { ...options.taskToDomain } }),
     ...(options.idempotencyKey !== undefined && { idempotencyKey: options.idempotencyKey, idempotencyStrategy: 'RETURN_EXISTING' as const }),
   });
   return id as WorkflowId<W>;

@@ -1,6 +1,8 @@
 import type { WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { objectDefaults, toJsonSchema } from '../contract/json-schema.ts';
 import { TASK_DEFAULTS } from '../contract/task-options.ts';
+import type { AnyTaskContract } from '../contract/define-task.ts';
+import { toTaskDef } from '../contract/task-def.ts';
 import type { Node, NodeKind } from '../dsl/nodes.ts';
 import type { AnyWorkflow } from '../dsl/workflow.ts';
 
@@ -20,8 +22,16 @@ const GENERATED_PREFIX: Record<NodeKind, string> = {
   SetVariable: 'set_variable',
   JsonJq: 'jq',
   Event: 'event',
+  Dynamic: 'dynamic',
+  StartWorkflow: 'start_workflow',
+  Noop: 'noop',
+  KafkaPublish: 'kafka_publish',
+  DynamicForkWorkflow: 'dynamic_fork',
   Raw: 'raw',
 };
+
+/** The input parameter a DYNAMIC task reads its task name from (`dynamicTaskNameParam`). */
+export const DYNAMIC_TASK_NAME_PARAM = 'taskToExecute';
 
 /** Gives unnamed nodes deterministic, unique reference names: `<prefix>_<n>` in tree order. */
 class RefNamer {
@@ -77,6 +87,25 @@ export function childLists(node: Node): readonly (readonly Node[])[] {
   }
 }
 
+/** The task contracts a node runs (worker tasks, dynamic forks, DYNAMIC candidates): their TaskDefs must be registered. */
+export function contractsOf(node: Node): readonly AnyTaskContract[] {
+  switch (node.kind) {
+    case 'Task':
+      return [node.contract];
+    case 'DynamicFork':
+      return [node.contract];
+    case 'Dynamic':
+      return node.candidates;
+    default:
+      return [];
+  }
+}
+
+/** The workflows a node starts (sub-workflows, START_WORKFLOW targets, dynamic forks of workflows): they must be registered. */
+export function workflowsOf(node: Node): readonly AnyWorkflow[] {
+  return node.kind === 'SubWorkflow' || node.kind === 'StartWorkflow' || node.kind === 'DynamicForkWorkflow' ? [node.workflow] : [];
+}
+
 type Compiler<K extends NodeKind> = (node: Extract<Node, { kind: K }>, ref: string, compile: (nodes: readonly Node[]) => WorkflowTask[]) => WorkflowTask[];
 
 function system(type: string, ref: string, inputParameters: unknown, node: Node): WorkflowTask {
@@ -104,6 +133,25 @@ function lastRef(tasks: readonly WorkflowTask[]): string {
  */
 export const FORK_RESULTS_QUERY = '[range(0; .joinOn | length) as $i | {input: .items[$i], output: .outputs[.joinOn[$i]]}]';
 
+/** A dynamic fork's JOIN and its `<resultsRef>` task, which lists each item with its task's output in item order. */
+function forkResults(ref: string, joinRef: string, resultsRef: string): WorkflowTask[] {
+  return [
+    { name: joinRef, taskReferenceName: joinRef, type: 'JOIN', joinOn: [] },
+    {
+      name: resultsRef,
+      taskReferenceName: resultsRef,
+      type: 'JSON_JQ_TRANSFORM',
+      description: `Lists each item of ${ref} with its task's output, in item order.`,
+      inputParameters: {
+        items: `\${${ref}.input.forkTaskInputs}`,
+        joinOn: `\${${joinRef}.input.joinOn}`,
+        outputs: `\${${joinRef}.output}`,
+        queryExpression: FORK_RESULTS_QUERY,
+      },
+    },
+  ];
+}
+
 /** One compiler per node kind; a new kind does not compile until it has one. */
 const COMPILERS: { [K in NodeKind]: Compiler<K> } = {
   Task: (node, ref) => [
@@ -116,6 +164,7 @@ const COMPILERS: { [K in NodeKind]: Compiler<K> } = {
       ...(node.startDelay !== undefined && node.startDelay > 0 && { startDelay: node.startDelay }),
       ...(node.asyncComplete === true && { asyncComplete: true }),
       ...(node.retryCount !== undefined && { retryCount: node.retryCount }),
+      ...(node.taskDefinition !== undefined && { taskDefinition: toTaskDef(node.taskDefinition) }),
     },
   ],
   Fork: (node, ref, compile) => {
@@ -135,7 +184,12 @@ const COMPILERS: { [K in NodeKind]: Compiler<K> } = {
     },
   ],
   DoWhile: (node, ref, compile) => [
-    { ...system('DO_WHILE', ref, node.input, node), loopCondition: node.condition, loopOver: compile(node.body) },
+    {
+      ...system('DO_WHILE', ref, { ...(node.input as object), ...(node.keepLastN !== undefined && { keepLastN: node.keepLastN }) }, node),
+      ...(node.items !== undefined && { items: node.items }),
+      loopCondition: node.condition,
+      loopOver: compile(node.body),
+    } as WorkflowTask,
   ],
   SubWorkflow: (node, ref) => [
     {
@@ -146,20 +200,33 @@ const COMPILERS: { [K in NodeKind]: Compiler<K> } = {
   ],
   DynamicFork: (node, ref) => [
     system('FORK_JOIN_DYNAMIC', ref, { forkTaskName: node.contract.name, forkTaskInputs: node.items }, node),
-    { name: node.joinRef, taskReferenceName: node.joinRef, type: 'JOIN', joinOn: [] },
-    {
-      name: node.resultsRef,
-      taskReferenceName: node.resultsRef,
-      type: 'JSON_JQ_TRANSFORM',
-      description: `Lists each item of ${ref} with its task's output, in item order.`,
-      inputParameters: {
-        items: `\${${ref}.input.forkTaskInputs}`,
-        joinOn: `\${${node.joinRef}.input.joinOn}`,
-        outputs: `\${${node.joinRef}.output}`,
-        queryExpression: FORK_RESULTS_QUERY,
-      },
-    },
+    ...forkResults(ref, node.joinRef, node.resultsRef),
   ],
+  DynamicForkWorkflow: (node, ref) => [
+    // conductor-oss 3.32.3 casts forkTaskWorkflowVersion to a String (ForkJoinDynamicTaskMapper): a number fails the fork.
+    system('FORK_JOIN_DYNAMIC', ref, { forkTaskWorkflow: node.workflow.name, forkTaskWorkflowVersion: String(node.workflow.version), forkTaskInputs: node.items }, node),
+    ...forkResults(ref, node.joinRef, node.resultsRef),
+  ],
+  Dynamic: (node, ref) => [
+    { ...system('DYNAMIC', ref, { ...(node.input as object), [DYNAMIC_TASK_NAME_PARAM]: node.taskName }, node), dynamicTaskNameParam: DYNAMIC_TASK_NAME_PARAM },
+  ],
+  StartWorkflow: (node, ref) => [
+    system(
+      'START_WORKFLOW',
+      ref,
+      {
+        startWorkflow: {
+          name: node.workflow.name,
+          version: node.workflow.version,
+          input: node.input,
+          ...(node.correlationId !== undefined && { correlationId: node.correlationId }),
+        },
+      },
+      node,
+    ),
+  ],
+  Noop: (node, ref) => [system('NOOP', ref, {}, node)],
+  KafkaPublish: (node, ref) => [system('KAFKA_PUBLISH', ref, { kafka_request: node.request }, node)],
   Wait: (node, ref) => [
     system('WAIT', ref, { ...(node.duration !== undefined && { duration: node.duration }), ...(node.until !== undefined && { until: node.until }) }, node),
   ],
@@ -249,6 +316,10 @@ function compileSettings(wf: AnyWorkflow): WorkflowDef {
     timeoutPolicy: wf.timeoutPolicy,
     restartable: wf.restartable,
     ...(wf.failureWorkflow !== undefined && { failureWorkflow: wf.failureWorkflow.name }),
+    ...(wf.workflowStatusListenerEnabled !== undefined && { workflowStatusListenerEnabled: wf.workflowStatusListenerEnabled }),
+    ...(wf.workflowStatusListenerSink !== undefined && { workflowStatusListenerSink: wf.workflowStatusListenerSink }),
+    // The SDK's RateLimitConfig type lacks `policy`, which the server has (and writes back).
+    ...(wf.rateLimitConfig !== undefined && { rateLimitConfig: wf.rateLimitConfig as WorkflowDef['rateLimitConfig'] }),
     inputParameters: Object.keys(wf.input.shape),
     ...(Object.keys(inputTemplate).length > 0 && { inputTemplate }),
     ...(Object.keys(variables).length > 0 && { variables }),

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnService, waitUntilReady } from './child-service.ts';
 import { findJava } from './java-home.ts';
 import { fetchConductorJar } from './server-jar.ts';
 import { CONDUCTOR_VERSION } from './version.ts';
@@ -39,6 +39,11 @@ export interface RunningConductor {
   readonly startMs: number;
   /** Stops the server (SIGTERM, then SIGKILL after 15 s) and removes its working folder. */
   stop(): Promise<void>;
+  /**
+   * Kills the server at once (SIGKILL, as a crash would) and keeps its working folder (its log);
+   * `stop()` afterwards removes it. For failover tests.
+   */
+  kill(): Promise<void>;
 }
 
 /** A free TCP port on 127.0.0.1, as the kernel hands one out. */
@@ -51,11 +56,6 @@ export async function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port assigned'))));
     });
   });
-}
-
-function lastLines(file: string, count: number): string {
-  if (!existsSync(file)) return '(no log)';
-  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count).join('\n');
 }
 
 async function healthy(url: string): Promise<boolean> {
@@ -86,65 +86,23 @@ export async function startConductor(options: StartConductorOptions = {}): Promi
   const port = options.port || (await freePort());
   const workDir = mkdtempSync(join(tmpdir(), 'k1-conductor-'));
   const logFile = join(workDir, 'conductor.log');
-  const log = openSync(logFile, 'a');
   const properties = { 'server.address': '127.0.0.1', 'server.port': String(port), ...options.properties };
   const args = [...(options.javaOptions ?? []), '-jar', jar, ...Object.entries(properties).map(([k, v]) => `--${k}=${v}`)];
   const started = performance.now();
-  const child = spawn(java.java, args, { cwd: workDir, stdio: ['ignore', log, log], detached: true });
-  closeSync(log);
-  let exited: string | undefined;
-  const exit = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exited = signal ?? `exit code ${code}`;
-      resolve();
-    });
-    child.once('error', (error) => {
-      exited = error.message;
-      resolve();
-    });
-  });
-  // A test run that dies must not leave a JVM behind.
-  const killOnExit = (): void => {
-    try {
-      process.kill(-(child.pid as number), 'SIGKILL');
-    } catch {
-      // already gone
-    }
+  const service = spawnService({ label: `The Conductor server ${version}`, command: java.java, args, cwd: workDir, logFile });
+  const removeWorkDir = (): void => {
+    if (options.keepWorkDir !== true) rmSync(workDir, { recursive: true, force: true });
   };
-  process.once('exit', killOnExit);
-
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopped ??= (async () => {
-      if (exited === undefined && child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, 'SIGTERM');
-        } catch {
-          // already gone
-        }
-        const timer = setTimeout(killOnExit, 15_000);
-        await exit;
-        clearTimeout(timer);
-      }
-      process.removeListener('exit', killOnExit);
-      if (options.keepWorkDir !== true) rmSync(workDir, { recursive: true, force: true });
-    })());
-
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
-  for (;;) {
-    if (exited !== undefined) {
-      const tail = lastLines(logFile, 40);
-      await stop();
-      throw new Error(`The Conductor server ${version} exited while starting (${exited}). Its last log lines:\n${tail}`);
-    }
-    if (await healthy(url)) break;
-    if (Date.now() > deadline) {
-      const tail = lastLines(logFile, 40);
-      await stop();
-      throw new Error(`The Conductor server ${version} was not healthy on ${url}/health within ${options.startTimeoutMs ?? 180_000} ms. Its last log lines:\n${tail}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  try {
+    await waitUntilReady(service, () => healthy(url), options.startTimeoutMs ?? 180_000, `healthy on ${url}/health`);
+  } catch (error) {
+    await service.stop();
+    removeWorkDir();
+    throw error;
   }
-  return { url, port, version, pid: child.pid as number, workDir, logFile, startMs: Math.round(performance.now() - started), stop };
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopped ??= service.stop().then(removeWorkDir));
+  const kill = (): Promise<void> => service.kill();
+  return { url, port, version, pid: service.pid, workDir, logFile, startMs: Math.round(performance.now() - started), stop, kill };
 }

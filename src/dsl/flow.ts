@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { AnyTaskContract, ObjectSchema, TaskInput, TaskOutput } from '../contract/define-task.ts';
+import { defineTask, type AnyTaskContract, type ObjectSchema, type TaskInput, type TaskOutput } from '../contract/define-task.ts';
+import type { TaskOptions } from '../contract/task-options.ts';
 import type { AnyWorkflow, EventSink, Node, RawTask, Template, WorkflowInput, WorkflowOutput } from './nodes.ts';
 import { CONDUCTOR_SINK } from '../validate/task-type-rules.ts';
 import { makeRef, toTemplate, type Ref } from './ref.ts';
@@ -60,11 +61,54 @@ export interface TaskNodeOptions {
   readonly retryCount?: number;
   /** Shown in the UI and the generated docs. */
   readonly description?: string;
+  /**
+   * TaskDef settings for this use only (a longer timeout, fewer retries ...): the task carries an
+   * embedded `taskDefinition` (the contract's TaskDef with these applied, checked as
+   * `defineTask` checks a contract), which conductor-oss uses instead of the registered TaskDef.
+   * @throws DefinitionError when the settings break a TaskDef rule (naming the option).
+   */
+  readonly taskDefinition?: TaskOptions;
 }
 
 /** Output of a dynamic fork's `<ref>_results` task: each item with its task's output, in item order. */
 export interface DynamicForkResults<C extends AnyTaskContract> {
   readonly result: ForkResult<TaskInput<C>, TaskOutput<C>>[];
+}
+
+/** Output of a dynamic fork of sub-workflows' `<ref>_results` task: each item with its child's output, in item order. */
+export interface DynamicForkWorkflowResults<CW extends AnyWorkflow> {
+  readonly result: ForkResult<WorkflowInput<CW>, WorkflowOutput<CW>>[];
+}
+
+/** Output of a START_WORKFLOW task: the id of the run it started. */
+export interface StartWorkflowOutput {
+  readonly workflowId: string;
+}
+
+/** Output of a DO_WHILE walking a list (`forEach`): the loop's output plus the current item and its index. */
+export type ForEachOutput<E> = LoopOutput & { readonly loopItem: E; readonly loopIndex: number };
+
+/**
+ * The request of a KAFKA_PUBLISH task (`kafka_request`, conductor-oss `KafkaPublishTask.Input`).
+ * The server fails the task without `bootStrapServers`, `topic` or `value`.
+ */
+export interface KafkaRequest {
+  /** `host:port` list of the brokers. */
+  readonly bootStrapServers: string;
+  readonly topic: string;
+  /** The message; a non-string value is sent as JSON. */
+  readonly value: unknown;
+  readonly key?: unknown;
+  /** Serializer of `key`. @default 'org.apache.kafka.common.serialization.StringSerializer' */
+  readonly keySerializer?:
+    | 'org.apache.kafka.common.serialization.StringSerializer'
+    | 'org.apache.kafka.common.serialization.IntegerSerializer'
+    | 'org.apache.kafka.common.serialization.LongSerializer';
+  readonly headers?: Record<string, unknown>;
+  /** Producer request timeout, ms. @default the server's `conductor.tasks.kafka-publish.requestTimeout` */
+  readonly requestTimeoutMs?: number;
+  /** How long a send may block (for the topic's metadata, a broker), ms. @default 500 (conductor-oss 3.32.3) */
+  readonly maxBlockMs?: number;
 }
 
 /** Output of a SWITCH task. */
@@ -139,6 +183,18 @@ function script(source: string | ((s: never) => string)): string {
   return typeof source === 'string' ? source : (source as (s: object) => string)(scriptScope);
 }
 
+/** `contract` with per-use TaskDef settings applied, checked as `defineTask` checks a contract. */
+function overridden(contract: AnyTaskContract, settings: TaskOptions): AnyTaskContract {
+  const { name, description, input, output, options } = contract;
+  return defineTask({ name, description, input, output, ...options, ...settings } as Parameters<typeof defineTask>[0]);
+}
+
+/** `keepLastN` checked: the server reads it as a positive whole number. */
+function keepLast(ref: string, n: number | undefined): number | undefined {
+  if (n !== undefined && !(Number.isInteger(n) && n > 0)) throw new TypeError(`loop "${ref}": keepLastN is ${n}; give a whole number of iterations to keep, 1 or more.`);
+  return n;
+}
+
 function branchNodes(fn: Branch<any, any> | undefined): readonly Node[] {
   return fn === undefined ? [] : fn(Flow.empty()).nodes;
 }
@@ -206,6 +262,7 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
       asyncComplete: options?.asyncComplete,
       retryCount: options?.retryCount,
       description: options?.description,
+      taskDefinition: options?.taskDefinition === undefined ? undefined : overridden(contract, options.taskDefinition),
     });
   }
 
@@ -291,6 +348,8 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
       readonly input?: (s: Scope<S & A>) => I;
       readonly body: (flow: Flow<S & A & Entry<R, LoopOutput>, {}, {}, W>) => Flow<any, BA, any, W>;
       readonly condition: string | ((c: ScriptNames<ScriptScope<BA> & RefOf<Resolved<I>> & { readonly [K in R]: RefOf<LoopOutput> }>) => string);
+      /** Keep only the last N iterations' outputs (and their tasks in the run); a whole number, 1 or more. */
+      readonly keepLastN?: number;
     },
   ): Flow<S, A & Entry<R, LoopOutput> & BA, { readonly [K in R]: LoopOutput }, W> {
     const name = ref as string;
@@ -300,6 +359,46 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
       input: bind(spec.input, `${name}.input`),
       body: spec.body(Flow.empty()).nodes,
       condition: script(spec.condition as string | ((c: never) => string)),
+      keepLastN: keepLast(name, spec.keepLastN),
+    });
+  }
+
+  /**
+   * Runs a body once per item of a list (DO_WHILE with `items`, conductor-oss 3.32.3). Body tasks
+   * read the current item as `s.<ref>.output.loopItem` (typed as the list's items) and its index
+   * as `s.<ref>.output.loopIndex` (from 0). An empty list runs the body never. `condition`, when
+   * given, can end the loop early: it is read after each iteration (`$.loopItem`, `$.loopIndex`,
+   * `$.<ref>.iteration`, each body task's output as `$.<task>`), and the loop goes on only while it
+   * holds and items are left.
+   * @throws TypeError when `items` is not a reference (the server reads `items` as an expression) or `keepLastN` is not a whole number above 0.
+   */
+  forEach<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, E, BA>(
+    this: Flow<S, A, unknown, W>,
+    ref: FreshRef<R, S & A>,
+    spec: {
+      /** The list to walk: a reference (`s.input.devices`). */
+      readonly items: (s: Scope<S & A>) => Ref<readonly E[] | null | undefined>;
+      readonly body: (flow: Flow<S & A & Entry<R, ForEachOutput<E>>, {}, {}, W>) => Flow<any, BA, any, W>;
+      readonly condition?:
+        | string
+        | ((c: ScriptNames<ScriptScope<BA> & { readonly [K in R]: RefOf<ForEachOutput<E>> } & { readonly loopItem: RefOf<E>; readonly loopIndex: RefOf<number> }>) => string);
+      /** Keep only the last N iterations' outputs (and their tasks in the run); a whole number, 1 or more. */
+      readonly keepLastN?: number;
+    },
+  ): Flow<S, A & Entry<R, ForEachOutput<E>> & BA, { readonly [K in R]: ForEachOutput<E> }, W> {
+    const name = ref as string;
+    const items = bind(spec.items, `${name}.items`);
+    if (typeof items !== 'string' || !/^\$\{.*\}$/s.test(items)) {
+      throw new TypeError(`forEach "${name}": items must be a reference to a list (e.g. (s) => s.input.devices), not ${JSON.stringify(items)}; the server reads items as an expression.`);
+    }
+    return this.then({
+      kind: 'DoWhile',
+      ref: name,
+      input: {},
+      items,
+      body: spec.body(Flow.empty()).nodes,
+      condition: spec.condition === undefined ? '' : script(spec.condition as string | ((c: never) => string)),
+      keepLastN: keepLast(name, spec.keepLastN),
     });
   }
 
@@ -351,6 +450,133 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
       resultsRef: `${name}_results`,
       contract,
       items: bind(items, `${name}.items`),
+      optional: options?.optional,
+      description: options?.description,
+    });
+  }
+
+  /**
+   * Starts one run of `child` per item of a list, in parallel (FORK_JOIN_DYNAMIC with
+   * `forkTaskWorkflow`: each item is a child's input, checked against its input schema), joins
+   * them in `<ref>_join`, and lists the results in `<ref>_results`: `output.result` is
+   * `[{ input: item, output: childOutput | null }]` in item order, as {@link Flow.dynamicFork}
+   * does for worker tasks (the JOIN's keys are references the server makes up). `optional` makes
+   * every child's task optional, so one failing child does not fail the join.
+   */
+  dynamicForkWorkflow<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, CW extends AnyWorkflow>(
+    this: Flow<S, A, unknown, W>,
+    ref: FreshRef<R, S & A>,
+    child: CW,
+    items: (s: Scope<S & A>) => NoInfer<Bindable<readonly WorkflowInput<CW>[]>>,
+    options?: Pick<TaskNodeOptions, 'optional' | 'description'>,
+  ): Flow<
+    S,
+    A & Entry<R, {}> & Entry<`${R}_join`, {}> & Entry<`${R}_results`, DynamicForkWorkflowResults<CW>>,
+    { readonly [K in `${R}_results`]: DynamicForkWorkflowResults<CW> },
+    W
+  > {
+    const name = ref as string;
+    return this.then({
+      kind: 'DynamicForkWorkflow',
+      ref: name,
+      joinRef: `${name}_join`,
+      resultsRef: `${name}_results`,
+      workflow: child,
+      items: bind(items, `${name}.items`),
+      optional: options?.optional,
+      description: options?.description,
+    });
+  }
+
+  /**
+   * Runs a worker task whose name is chosen at run time (DYNAMIC): `task` gives the name, one of
+   * the `candidates`' names (a reference typed as their union, e.g. a `z.enum` input, or a
+   * literal). The input must suit every candidate (it is checked against all their input
+   * schemas); later tasks read the fields the candidates' outputs share. `gen` registers every
+   * candidate's TaskDef, but conductor-oss 3.32.3 (observed) runs the chosen task under the DYNAMIC
+   * task's own TaskDef, the ad-hoc one it gives a task named `<ref>` (no retries, no timeouts), not
+   * the candidate's; and a name no task has is scheduled all the same, and waits for a worker
+   * that never comes. The types keep the name to the candidates.
+   */
+  dynamic<
+    S,
+    A,
+    W extends FlowTypes<unknown, unknown>,
+    const R extends string,
+    const C extends readonly [AnyTaskContract, ...AnyTaskContract[]],
+    const B extends Binding<UnionToIntersection<TaskInput<C[number]>>, B>,
+  >(
+    this: Flow<S, A, unknown, W>,
+    ref: FreshRef<R, S & A>,
+    candidates: C,
+    spec: {
+      readonly task: (s: Scope<S & A>) => NoInfer<Bindable<C[number]['name']>>;
+      readonly input: (s: Scope<S & A>) => B;
+    },
+    options?: Pick<TaskNodeOptions, 'optional' | 'description'>,
+  ): Flow<S, A & Entry<R, TaskOutput<C[number]>>, { readonly [K in R]: TaskOutput<C[number]> }, W> {
+    const name = ref as string;
+    return this.then({
+      kind: 'Dynamic',
+      ref: name,
+      candidates,
+      taskName: bind(spec.task, `${name}.task`),
+      input: bind(spec.input, `${name}.input`),
+      optional: options?.optional,
+      description: options?.description,
+    });
+  }
+
+  /**
+   * Starts another workflow and goes on at once (START_WORKFLOW, fire and forget); its input is
+   * checked against the target's input schema. The task's output is the new run's `workflowId`.
+   * The target's end does not affect this workflow.
+   */
+  startWorkflow<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, TW extends AnyWorkflow, const B extends Binding<WorkflowInput<TW>, B, 'workflow input'>>(
+    this: Flow<S, A, unknown, W>,
+    ref: FreshRef<R, S & A>,
+    target: TW,
+    input: (s: Scope<S & A>) => B,
+    options?: Pick<TaskNodeOptions, 'optional' | 'description'> & { readonly correlationId?: (s: Scope<S & A>) => Bindable<string> },
+  ): Flow<S, A & Entry<R, StartWorkflowOutput>, { readonly [K in R]: StartWorkflowOutput }, W> {
+    const name = ref as string;
+    return this.then({
+      kind: 'StartWorkflow',
+      ref: name,
+      workflow: target,
+      input: bind(input, `${name}.input`),
+      correlationId: options?.correlationId === undefined ? undefined : bind(options.correlationId, `${name}.correlationId`),
+      optional: options?.optional,
+      description: options?.description,
+    });
+  }
+
+  /** Does nothing (NOOP): a placeholder, e.g. an empty switch case; completes at once with an empty output. */
+  noop<S, A, W extends FlowTypes<unknown, unknown>, const R extends string>(
+    this: Flow<S, A, unknown, W>,
+    ref: FreshRef<R, S & A>,
+    options?: Pick<TaskNodeOptions, 'description'>,
+  ): Flow<S, A & Entry<R, {}>, { readonly [K in R]: {} }, W> {
+    return this.then({ kind: 'Noop', ref: ref as string, description: options?.description });
+  }
+
+  /**
+   * Publishes a message to Kafka from the server (KAFKA_PUBLISH). The task fails when no broker
+   * answers within `maxBlockMs` (conductor-oss 3.32.3: `Failed to invoke kafka task due to:
+   * org.apache.kafka.common.errors.TimeoutException: Topic <topic> not present in metadata after
+   * <maxBlockMs> ms.`); on success its output is empty.
+   */
+  kafkaPublish<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, const B extends Binding<KafkaRequest, B, 'request field'>>(
+    this: Flow<S, A, unknown, W>,
+    ref: FreshRef<R, S & A>,
+    request: (s: Scope<S & A>) => B,
+    options?: Pick<TaskNodeOptions, 'optional' | 'description'>,
+  ): Flow<S, A & Entry<R, {}>, { readonly [K in R]: {} }, W> {
+    const name = ref as string;
+    return this.then({
+      kind: 'KafkaPublish',
+      ref: name,
+      request: bind(request, `${name}.kafka_request`),
       optional: options?.optional,
       description: options?.description,
     });

@@ -20,6 +20,11 @@ export type Node =
   | SetVariableNode
   | JsonJqNode
   | EventNode
+  | DynamicNode
+  | StartWorkflowNode
+  | NoopNode
+  | KafkaPublishNode
+  | DynamicForkWorkflowNode
   | RawNode;
 
 /** The kinds of node; a table typed `Record<NodeKind, ...>` must handle each one. */
@@ -44,6 +49,11 @@ export interface TaskNode extends NodeBase {
   readonly asyncComplete?: boolean | undefined;
   /** Overrides the contract's retryCount for this use. */
   readonly retryCount?: number | undefined;
+  /**
+   * The contract with this use's TaskDef overrides applied, when it has any: compiled into the
+   * task's embedded `taskDefinition`, which the server uses instead of the registered TaskDef.
+   */
+  readonly taskDefinition?: AnyTaskContract | undefined;
 }
 
 /** Parallel branches, joined by a JOIN on the last task of each branch. */
@@ -63,12 +73,19 @@ export interface SwitchNode extends NodeBase {
   readonly defaultCase: readonly Node[];
 }
 
-/** A DO_WHILE loop: the body runs, then the condition decides another iteration. */
+/**
+ * A DO_WHILE loop: the body runs, then the condition decides another iteration. With `items` it
+ * walks a list (one iteration per item, `loopItem`/`loopIndex` in the loop's output).
+ */
 export interface DoWhileNode extends NodeBase {
   readonly kind: 'DoWhile';
   readonly condition: string;
   readonly input: Template;
   readonly body: readonly Node[];
+  /** The list to walk, a `${...}` expression (the WorkflowTask's `items`). */
+  readonly items?: string | undefined;
+  /** Keep only the last N iterations' outputs and tasks (`inputParameters.keepLastN`). */
+  readonly keepLastN?: number | undefined;
 }
 
 /** Runs another workflow and waits for it. */
@@ -87,6 +104,47 @@ export interface DynamicForkNode extends NodeBase {
   readonly joinRef: string;
   /** The JSON_JQ_TRANSFORM after the JOIN that lists `{ input, output }` per item, in item order. */
   readonly resultsRef: string;
+}
+
+/** One sub-workflow per item of a list, in parallel (FORK_JOIN_DYNAMIC with `forkTaskWorkflow`), then a JOIN and the results. */
+export interface DynamicForkWorkflowNode extends NodeBase {
+  readonly kind: 'DynamicForkWorkflow';
+  /** The child workflow each item starts. */
+  readonly workflow: AnyWorkflow;
+  readonly items: Template;
+  readonly joinRef: string;
+  /** The JSON_JQ_TRANSFORM after the JOIN that lists `{ input, output }` per item, in item order. */
+  readonly resultsRef: string;
+}
+
+/** A worker task whose name is chosen at run time (DYNAMIC) among known contracts. */
+export interface DynamicNode extends NodeBase {
+  readonly kind: 'Dynamic';
+  /** The contracts the name may choose; their TaskDefs are generated and registered. */
+  readonly candidates: readonly AnyTaskContract[];
+  /** The task name: a literal or a `${...}` expression. */
+  readonly taskName: Template;
+  readonly input: Template;
+}
+
+/** Starts another workflow and goes on without waiting (START_WORKFLOW). */
+export interface StartWorkflowNode extends NodeBase {
+  readonly kind: 'StartWorkflow';
+  readonly workflow: AnyWorkflow;
+  readonly input: Template;
+  readonly correlationId?: Template;
+}
+
+/** Does nothing and completes at once (NOOP). */
+export interface NoopNode extends NodeBase {
+  readonly kind: 'Noop';
+}
+
+/** Publishes a message to Kafka from the server (KAFKA_PUBLISH). */
+export interface KafkaPublishNode extends NodeBase {
+  readonly kind: 'KafkaPublish';
+  /** The `kafka_request` template. */
+  readonly request: Template;
 }
 
 /** Waits for a duration, until a time, or until completed through the API. */
@@ -200,12 +258,33 @@ export interface Workflow<N extends string, I extends ObjectSchema, O extends Ob
   readonly timeoutPolicy: 'TIME_OUT_WF' | 'ALERT_ONLY';
   readonly restartable: boolean;
   readonly failureWorkflow: AnyWorkflow | undefined;
+  /** Whether the server's workflow status listener hears of this workflow's status changes. */
+  readonly workflowStatusListenerEnabled: boolean | undefined;
+  /** Where the status listener publishes (`workflowStatusListenerSink`), e.g. `conductor:<queue>`. */
+  readonly workflowStatusListenerSink: string | undefined;
+  /** The workflow-level rate limit as given (`WorkflowSpec.rateLimitConfig`). */
+  readonly rateLimitConfig: WorkflowRateLimit | undefined;
   /** Workflow fields written verbatim (`WorkflowSpec.raw`). */
   readonly raw: Readonly<Record<string, unknown>> | undefined;
   /** A valid input for the docs, when the definition gives one. */
   readonly example: z.input<I> | undefined;
   readonly nodes: readonly Node[];
   readonly outputParameters: Template;
+}
+
+/**
+ * A workflow's `rateLimitConfig` (conductor-oss 3.32.3 `RateLimitConfig`): at most
+ * `concurrentExecLimit` runs at once per value of `rateLimitKey` (an expression over the run,
+ * e.g. `${workflow.correlationId}`), the others queued (`QUEUE`) or refused (`REJECT`).
+ * conductor-oss 3.32.3 stores it but nothing in it enforces it (observed: a second run starts
+ * while the first holds the only slot); Orkes enforces it.
+ */
+export interface WorkflowRateLimit {
+  readonly rateLimitKey: string;
+  /** Runs allowed at once per key; a positive integer. */
+  readonly concurrentExecLimit: number;
+  /** @default 'QUEUE' (the server's default, which it writes back when left out) */
+  readonly policy?: 'QUEUE' | 'REJECT';
 }
 
 /** Any workflow, whatever its name and schemas. */

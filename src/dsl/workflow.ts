@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ObjectSchema } from '../contract/define-task.ts';
 import { WORKFLOW_DEFAULTS } from '../contract/task-options.ts';
 import { Flow, type FinishedFlow } from './flow.ts';
-import type { AnyWorkflow, Node, Template, Workflow } from './nodes.ts';
+import type { AnyWorkflow, Node, Template, Workflow, WorkflowRateLimit } from './nodes.ts';
 import type { BaseScope, FlowTypes } from './types.ts';
 
 /** An empty object schema: the default for a workflow without variables. */
@@ -33,8 +33,23 @@ export interface WorkflowSpec<N extends string, I extends ObjectSchema, O extend
   /** Started by Conductor when this workflow fails or times out. */
   readonly failureWorkflow?: AnyWorkflow;
   /**
-   * The escape hatch for workflow fields the DSL has no setting for (`workflowStatusListenerEnabled`,
-   * a `failureWorkflow` given by name, ...): written into the JSON as given. A field the compiler
+   * The server's workflow status listener hears of this workflow's status changes. conductor-oss
+   * 3.32.3 stores the flag; what it does depends on the listener the server is configured with
+   * (`conductor.workflow-status-listener.type`; the default one does nothing).
+   * @default false (left out of the JSON)
+   */
+  readonly workflowStatusListenerEnabled?: boolean;
+  /** Where the status listener publishes, e.g. `conductor:<queue>` (stored by the server as given). */
+  readonly workflowStatusListenerSink?: string;
+  /**
+   * Runs allowed at once per key (`rateLimitConfig`). conductor-oss 3.32.3 stores it without
+   * enforcing it (observed); Orkes enforces it. See {@link WorkflowRateLimit}.
+   */
+  readonly rateLimitConfig?: WorkflowRateLimit;
+  /**
+   * The escape hatch for workflow fields the DSL has no setting for (a `failureWorkflow` given by
+   * name, ...). Workflow `tags` are no use here on conductor-oss 3.32.3: it drops them on
+   * registration (observed), so they never come back from the server.: written into the JSON as given. A field the compiler
    * writes itself is refused when compiling. The importer puts such fields here and reports them.
    */
   readonly raw?: Readonly<Record<string, unknown>>;
@@ -85,11 +100,24 @@ export function workflow<const N extends string, I extends ObjectSchema, O exten
     timeoutPolicy: spec.timeoutPolicy ?? WORKFLOW_DEFAULTS.timeoutPolicy,
     restartable: spec.restartable ?? WORKFLOW_DEFAULTS.restartable,
     failureWorkflow: spec.failureWorkflow,
+    workflowStatusListenerEnabled: spec.workflowStatusListenerEnabled,
+    workflowStatusListenerSink: spec.workflowStatusListenerSink,
+    rateLimitConfig: checkedRateLimit(spec.name, spec.rateLimitConfig),
     raw: spec.raw,
     example: spec.example,
     nodes: finished.nodes,
     outputParameters: finished.output,
   });
+}
+
+/** A rate limit with its policy filled in (the server writes `QUEUE` back when left out), checked. */
+function checkedRateLimit(name: string, limit: WorkflowRateLimit | undefined): WorkflowRateLimit | undefined {
+  if (limit === undefined) return undefined;
+  if (!(Number.isInteger(limit.concurrentExecLimit) && limit.concurrentExecLimit > 0)) {
+    throw new TypeError(`workflow "${name}": rateLimitConfig.concurrentExecLimit is ${limit.concurrentExecLimit}; give the number of runs allowed at once, 1 or more.`);
+  }
+  if (limit.rateLimitKey.trim() === '') throw new TypeError(`workflow "${name}": rateLimitConfig.rateLimitKey is empty; give the key runs are counted by, e.g. '\${workflow.correlationId}'.`);
+  return { rateLimitKey: limit.rateLimitKey, concurrentExecLimit: limit.concurrentExecLimit, policy: limit.policy ?? 'QUEUE' };
 }
 
 /** True when `value` is a workflow made by {@link workflow}. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../compiler/canonical-json.ts';
-import { compileWorkflow, visit } from '../compiler/compile-workflow.ts';
+import { compileWorkflow, contractsOf, visit } from '../compiler/compile-workflow.ts';
 import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
 import type { AnyTaskContract } from '../contract/define-task.ts';
 import { toTaskDef } from '../contract/task-def.ts';
@@ -10,13 +10,17 @@ import type { EventHandlerJson } from '../event/handler-json.ts';
 import { validateEventHandler } from '../validate/event-handler-rules.ts';
 import { workflowPage } from '../docs/workflow-page.ts';
 import { DefinitionError, isError, issuePath, type DefinitionIssue } from '../issues.ts';
+import { compileSchedule, type AnySchedule } from '../schedule/schedule.ts';
+import { validateScheduleDef, type WorkflowScheduleDef } from '../schedule/schedule-def.ts';
 import { validateTaskDef } from '../validate/task-def-rules.ts';
 import { validateWorkflowDefs } from '../validate/validate-workflow.ts';
 
-/** What a definitions module exports: the workflows to generate, contracts no workflow uses yet, and event handlers. */
+/** What a definitions module exports: the workflows to generate, contracts no workflow uses yet, schedules of the workflows, and event handlers. */
 export interface Project {
   readonly workflows: readonly AnyWorkflow[];
   readonly tasks?: readonly AnyTaskContract[];
+  /** Each written to `generated/schedules/<name>.json`; the workflow it starts must be among `workflows`. */
+  readonly schedules?: readonly AnySchedule[];
   /** Made with `eventHandler()`; each is written to `generated/events/<name>.json`. */
   readonly eventHandlers?: readonly EventHandler[];
 }
@@ -32,13 +36,14 @@ export interface Generation {
   readonly workflows: readonly WorkflowDef[];
   readonly tasks: readonly TaskDef[];
   readonly eventHandlers: readonly EventHandlerJson[];
+  readonly schedules: readonly WorkflowScheduleDef[];
   readonly files: readonly GeneratedFile[];
   /** Issues of severity warning: printed by `gen`, never fatal. */
   readonly warnings: readonly DefinitionIssue[];
 }
 
 /** Folders whose files gen owns (the JSON and the per-workflow docs pages): it writes them, and removes what it no longer produces. */
-export const GENERATED_DIRS = ['generated/workflows', 'generated/tasks', 'generated/events', 'docs/workflows'] as const;
+export const GENERATED_DIRS = ['generated/workflows', 'generated/tasks', 'generated/schedules', 'generated/events', 'docs/workflows'] as const;
 /** The manifest: names, versions and content hashes of everything generated. */
 export const MANIFEST_PATH = 'generated/manifest.json';
 
@@ -111,7 +116,7 @@ function collectContracts(project: Project, issues: DefinitionIssue[]): AnyTaskC
   for (const contract of project.tasks ?? []) add(contract, 'tasks');
   for (const wf of project.workflows) {
     visit(wf.nodes, (node) => {
-      if (node.kind === 'Task' || node.kind === 'DynamicFork') add(node.contract, `${wf.name} v${wf.version}`);
+      for (const contract of contractsOf(node)) add(contract, `${wf.name} v${wf.version}`);
     });
   }
   return [...byName.values()].map((v) => v.contract).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -135,6 +140,28 @@ function uniqueWorkflows(project: Project, issues: DefinitionIssue[]): AnyWorkfl
   return [...byKey.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version - b.version));
 }
 
+/** The schedules compiled and checked: each of a workflow in the generation, names unique. */
+function compileSchedules(project: Project, workflows: readonly AnyWorkflow[], issues: DefinitionIssue[]): WorkflowScheduleDef[] {
+  const known = workflows.map((w) => ({ name: w.name, version: w.version }));
+  const byName = new Map<string, WorkflowScheduleDef>();
+  for (const made of project.schedules ?? []) {
+    const def = compileSchedule(made);
+    const seen = byName.get(def.name);
+    if (seen !== undefined) {
+      if (canonicalJson(seen) !== canonicalJson(def)) {
+        issues.push({ code: 'SCHEDULE_DUPLICATE', severity: 'error', path: `schedule ${def.name}`, message: `two different schedules are named "${def.name}"; the server keeps one per name. Rename one.` });
+      }
+      continue;
+    }
+    byName.set(def.name, def);
+    for (const issue of validateScheduleDef(def, { workflows: known })) {
+      const notGenerated = `the schedule starts workflow ${made.workflow.name} v${made.workflow.version}, which is not among the workflows gen writes, so the server would fail every fire. Add it to the \`workflows\` the definitions export.`;
+      issues.push(issue.code === 'SCHEDULE_WORKFLOW_UNKNOWN' ? { ...issue, message: notGenerated } : issue);
+    }
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /**
  * Compiles and validates a project and renders its files, in memory. Throws a
  * {@link DefinitionError} listing every error when anything is invalid, so nothing half-valid
@@ -147,6 +174,7 @@ export function generate(project: Project): Generation {
   const issues: DefinitionIssue[] = [];
   const workflowsIn = uniqueWorkflows(project, issues);
   const contracts = collectContracts(project, issues);
+  const schedules = compileSchedules(project, workflowsIn, issues);
   issues.push(...unsafeNames(workflowsIn, contracts));
   if (issues.some(isError)) throw new DefinitionError(issues.filter(isError), 'the workflow definitions');
   const tasks = contracts.map(toTaskDef);
@@ -159,7 +187,7 @@ export function generate(project: Project): Generation {
   if (errors.length > 0) throw new DefinitionError(errors, 'the workflow definitions');
 
   const files: GeneratedFile[] = [];
-  const manifest: Record<string, unknown[]> = { workflows: [], tasks: [], ...(handlers.length > 0 && { eventHandlers: [] }) };
+  const manifest = { workflows: [] as unknown[], tasks: [] as unknown[], ...(schedules.length > 0 && { schedules: [] as unknown[] }), ...(handlers.length > 0 && { eventHandlers: [] as unknown[] }) };
   for (const def of workflows) {
     const path = `generated/workflows/${def.name}.v${def.version}.json`;
     const content = canonicalJson(def);
@@ -178,6 +206,12 @@ export function generate(project: Project): Generation {
     files.push({ path, content });
     manifest['eventHandlers']?.push({ name: json.name, file: path, sha256: sha256(content) });
   }
+  for (const def of schedules) {
+    const path = `generated/schedules/${def.name}.json`;
+    const content = canonicalJson(def);
+    files.push({ path, content });
+    manifest.schedules?.push({ name: def.name, file: path, sha256: sha256(content) });
+  }
   files.push({ path: MANIFEST_PATH, content: canonicalJson(manifest) });
   const taskDefs = new Map(tasks.map((t) => [t.name, t]));
   // One docs page per workflow name, for its highest version.
@@ -187,5 +221,5 @@ export function generate(project: Project): Generation {
     const wf = workflowsIn[i] as AnyWorkflow;
     files.push({ path: `docs/workflows/${wf.name}.md`, content: workflowPage(wf, workflows[i] as WorkflowDef, taskDefs) });
   }
-  return { workflows, tasks, eventHandlers: handlers.map((h) => h.json), files, warnings: issues.filter((issue) => !isError(issue)) };
+  return { workflows, tasks, schedules, eventHandlers: handlers.map((h) => h.json), files, warnings: issues.filter((issue) => !isError(issue)) };
 }

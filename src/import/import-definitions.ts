@@ -181,7 +181,7 @@ export function importDefinitions(input: ImportInput, options: ImportOptions = {
     let file = groupFiles.get(group);
     if (file === undefined) groupFiles.set(group, (file = `tasks/${fileStemFor(`${group}-tasks`, taskStems)}.ts`));
     const description = typeof def?.description === 'string' && def.description !== '' ? def.description : `The ${name} worker task.`;
-    contracts.set(name, { ident: identifierFor(name, idents), input: source.input, output: source.output, code: source.code, file, description });
+    contracts.set(name, { ident: identifierFor(name, idents), input: source.input, output: source.output, taskDef: def, code: source.code, file, description });
   }
 
   const project = new Project({ useInMemoryFileSystem: true, manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single } });

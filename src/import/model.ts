@@ -12,6 +12,8 @@ export interface ContractInfo {
   readonly ident: string;
   readonly input: SchemaJson;
   readonly output: SchemaJson;
+  /** The task definition the contract is written from, when one was given (a per-use `taskDefinition` is compared with it). */
+  readonly taskDef?: Json | undefined;
 }
 
 /** A workflow the importer writes: its variable name and the shapes of its input and output. */

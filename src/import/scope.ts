@@ -31,6 +31,8 @@ export const SYSTEM_OUTPUTS = {
   jq: { type: 'object', properties: { result: UNKNOWN, resultList: { type: 'array', items: UNKNOWN } } },
   switch: { type: 'object', properties: { evaluationResult: { type: 'array', items: STRING }, selectedCase: STRING } },
   loop: { type: 'object', properties: { iteration: NUMBER }, additionalProperties: {} },
+  forEach: { type: 'object', properties: { iteration: NUMBER, loopIndex: NUMBER, loopItem: UNKNOWN }, additionalProperties: {} },
+  startWorkflow: { type: 'object', properties: { workflowId: STRING } },
 } as const satisfies Record<string, SchemaJson>;
 
 /** `EventOutput` of `src/dsl/flow.ts` for an EVENT task with these input keys: each of them, and what the server adds. */
@@ -50,6 +52,24 @@ export function eventOutput(inputKeys: readonly string[]): SchemaJson {
     },
   };
 }
+/** `KafkaRequest` of `src/dsl/flow.ts`, as the schema a KAFKA_PUBLISH task's request is bound against. */
+export const KAFKA_REQUEST: SchemaJson = {
+  type: 'object',
+  properties: {
+    bootStrapServers: STRING,
+    topic: STRING,
+    value: UNKNOWN,
+    key: UNKNOWN,
+    keySerializer: {
+      type: 'string',
+      enum: ['org.apache.kafka.common.serialization.StringSerializer', 'org.apache.kafka.common.serialization.IntegerSerializer', 'org.apache.kafka.common.serialization.LongSerializer'],
+    },
+    headers: RECORD,
+    requestTimeoutMs: NUMBER,
+    maxBlockMs: NUMBER,
+  },
+  required: ['bootStrapServers', 'topic', 'value'],
+};
 
 /** `HttpRequest` of `src/dsl/flow.ts`, as the schema an HTTP task's request is bound against. */
 export const HTTP_REQUEST: SchemaJson = {

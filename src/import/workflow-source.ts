@@ -3,13 +3,14 @@
  * as the DSL method that compiles back to it, or, where no method does, through the escape hatch
  * `.raw()` with the reason recorded.
  */
-import { FORK_RESULTS_QUERY } from '../compiler/compile-workflow.ts';
+import { DYNAMIC_TASK_NAME_PARAM, FORK_RESULTS_QUERY } from '../compiler/compile-workflow.ts';
+import { LEARNED_DEFAULTS } from '../conductor/learned-defaults.ts';
 import { TASK_DEFAULTS, WORKFLOW_DEFAULTS } from '../contract/task-options.ts';
 import { normalizeWorkflowTask } from '../sync/server-defaults.ts';
 import type { WorkflowTask } from '../conductor-types.ts';
 import { isJsonObject, type ContractInfo, type ImportNotes, type Json, type WorkflowInfo } from './model.ts';
 import { layout, ValueRenderer, type RenderNotes } from './references.ts';
-import { EMPTY, eventOutput, HTTP_REQUEST, RECORD, Scope, SYSTEM_OUTPUTS, taskRefs, UNKNOWN } from './scope.ts';
+import { EMPTY, eventOutput, HTTP_REQUEST, KAFKA_REQUEST, RECORD, Scope, SYSTEM_OUTPUTS, taskRefs, UNKNOWN } from './scope.ts';
 import { CONDUCTOR_SINK } from '../validate/task-type-rules.ts';
 import { jsonLiteral, objectSchemaSource, propertyName, stringLiteral, type SchemaJson } from './zod-source.ts';
 
@@ -155,30 +156,92 @@ class Importer {
       case 'SIMPLE': {
         const contract = this.context.contracts.get(String(task.name));
         if (contract === undefined) return `no contract for task "${String(task.name)}"`;
-        const extra = extraKeys(task, ['inputParameters', 'optional', 'startDelay', 'asyncComplete', 'retryCount', 'description']);
+        const extra = extraKeys(task, ['inputParameters', 'optional', 'startDelay', 'asyncComplete', 'retryCount', 'description', 'taskDefinition']);
         if (extra.length > 0) return `a worker task node has no ${extra.join(', ')}`;
         const problem = bindingProblem(input, contract.input, `the contract's input`);
         if (problem !== undefined) return problem;
+        const overrides = task.taskDefinition === undefined ? undefined : taskDefOverrides(task.taskDefinition, contract.taskDef);
+        if (typeof overrides === 'string') return overrides;
         this.contracts.add(String(task.name));
         const head = selfNamed ? contract.ident : `${stringLiteral(ref)}, ${contract.ident}`;
-        return one(`.task(${head}, ${fn(values.object(input, contract.input))}${options(task, ['optional', 'startDelay', 'asyncComplete', 'retryCount', 'description'])})`, contract.output);
+        const extras = [...optionEntries(task, ['optional', 'startDelay', 'asyncComplete', 'retryCount', 'description']), ...(overrides === undefined ? [] : [`taskDefinition: ${jsonLiteral(overrides)}`])];
+        return one(`.task(${head}, ${fn(values.object(input, contract.input))}${extras.length > 0 ? `, ${layout('{', '}', extras)}` : ''})`, contract.output);
       }
       case 'FORK_JOIN':
         return this.fork(task, next, path, scope);
       case 'SWITCH':
         return this.switch(task, path, scope, values);
       case 'DO_WHILE': {
-        const why = systemOnly(['inputParameters', 'loopCondition', 'loopOver']);
+        const why = systemOnly(['inputParameters', 'loopCondition', 'loopOver', 'items']);
         if (why !== undefined) return why;
         if (typeof task.loopCondition !== 'string') return 'its loopCondition is not a string';
+        const { keepLastN, ...loopInput } = input;
+        if (keepLastN !== undefined && !(typeof keepLastN === 'number' && Number.isInteger(keepLastN) && keepLastN > 0)) return 'its keepLastN is not a whole number above 0';
+        const keep = keepLastN === undefined ? [] : [`keepLastN: ${keepLastN}`];
+        if (task.items !== undefined) {
+          const items = typeof task.items === 'string' ? values.reference(task.items) : undefined;
+          if (items === undefined || Object.keys(loopInput).length > 0) return 'forEach() takes items as one reference, and no other input';
+          const shape = SYSTEM_OUTPUTS.forEach;
+          const body = this.branch(tasksOf(task.loopOver), `${path}.loopOver`, scope.with(new Map([[ref, taskRefs(shape)]])));
+          const parts = [`items: ${fn(items)}`, ...keep, `body: ${body.code}`, ...(task.loopCondition === '' ? [] : [`condition: ${stringLiteral(task.loopCondition)}`])];
+          return { code: `.forEach(${stringLiteral(ref)}, {\n${parts.join(',\n')},\n})`, adds: new Map([[ref, taskRefs(shape)], ...body.flow.adds]), consumed: 1 };
+        }
         const body = this.branch(tasksOf(task.loopOver), `${path}.loopOver`, scope.with(new Map([[ref, taskRefs(SYSTEM_OUTPUTS.loop)]])));
         const parts = [
-          ...(Object.keys(input).length > 0 ? [`input: ${fn(values.object(input, undefined))}`] : []),
+          ...(Object.keys(loopInput).length > 0 ? [`input: ${fn(values.object(loopInput, undefined))}`] : []),
           `body: ${body.code}`,
           `condition: ${stringLiteral(task.loopCondition)}`,
+          ...keep,
         ];
         const adds = new Map([[ref, taskRefs(SYSTEM_OUTPUTS.loop)], ...body.flow.adds]);
         return { code: `.doWhile(${stringLiteral(ref)}, {\n${parts.join(',\n')},\n})`, adds, consumed: 1 };
+      }
+      case 'DYNAMIC': {
+        const why = systemOnly(['inputParameters', 'dynamicTaskNameParam', 'optional', 'description']);
+        if (why !== undefined) return why;
+        const { [DYNAMIC_TASK_NAME_PARAM]: chosen, ...rest } = input;
+        const contract = typeof chosen === 'string' ? this.context.contracts.get(chosen) : undefined;
+        if (task.dynamicTaskNameParam !== DYNAMIC_TASK_NAME_PARAM || contract === undefined) {
+          return `dynamic() needs its candidate tasks, which the JSON does not list: only a ${DYNAMIC_TASK_NAME_PARAM} naming an imported task as text is written as dynamic()`;
+        }
+        const problem = bindingProblem(rest, contract.input, `the input of ${String(chosen)}`);
+        if (problem !== undefined) return problem;
+        this.contracts.add(chosen as string);
+        const spec = layout('{', '}', [`task: () => ${stringLiteral(chosen as string)}`, `input: ${fn(values.object(rest, contract.input))}`]);
+        return one(`.dynamic(${stringLiteral(ref)}, [${contract.ident}], ${spec}${options(task, ['optional', 'description'])})`, contract.output);
+      }
+      case 'NOOP': {
+        const why = systemOnly(['inputParameters', 'description']);
+        if (why !== undefined) return why;
+        if (Object.keys(input).length > 0) return 'noop() has no input';
+        return one(`.noop(${stringLiteral(ref)}${options(task, ['description'])})`, EMPTY);
+      }
+      case 'KAFKA_PUBLISH': {
+        const why = systemOnly(['inputParameters', 'optional', 'description']);
+        if (why !== undefined) return why;
+        const request = input.kafka_request;
+        if (Object.keys(input).length !== 1 || !isJsonObject(request)) return 'its only input is not a kafka_request object';
+        const problem = bindingProblem(request, KAFKA_REQUEST, 'kafkaPublish()');
+        if (problem !== undefined) return problem;
+        return one(`.kafkaPublish(${stringLiteral(ref)}, ${fn(values.object(request, KAFKA_REQUEST))}${options(task, ['optional', 'description'])})`, EMPTY);
+      }
+      case 'START_WORKFLOW': {
+        const why = systemOnly(['inputParameters', 'optional', 'description']);
+        if (why !== undefined) return why;
+        const request = input.startWorkflow;
+        if (Object.keys(input).length !== 1 || !isJsonObject(request)) return 'its only input is not a startWorkflow object';
+        const { name, version, input: childInput = {}, correlationId, ...rest } = request;
+        const key = `${String(name)}@${String(version)}`;
+        const target = this.context.workflows.get(key);
+        if (target === undefined || Object.keys(rest).length > 0 || !isJsonObject(childInput)) return `its startWorkflow is not a name, version, input and correlationId of an imported definition (${key})`;
+        const problem = bindingProblem(childInput, target.input, `the input of ${String(name)}`);
+        if (problem !== undefined) return problem;
+        this.workflows.add(key);
+        const extras = [...optionEntries(task, ['optional', 'description']), ...(correlationId === undefined ? [] : [`correlationId: ${fn(values.value(correlationId, { type: 'string' }))}`])];
+        return one(
+          `.startWorkflow(${stringLiteral(ref)}, ${target.ident}, ${fn(values.object(childInput, target.input))}${extras.length > 0 ? `, ${layout('{', '}', extras)}` : ''})`,
+          SYSTEM_OUTPUTS.startWorkflow,
+        );
       }
       case 'SUB_WORKFLOW': {
         const param = isJsonObject(task.subWorkflowParam) ? task.subWorkflowParam : {};
@@ -351,8 +414,13 @@ class Importer {
     const extra = extraKeys(task, ['inputParameters', 'optional', 'description']);
     if (extra.length > 0) return `dynamicFork() has no ${extra.join(', ')}`;
     const input = isJsonObject(task.inputParameters) ? task.inputParameters : {};
+    const childKey = `${String(input.forkTaskWorkflow)}@${String(input.forkTaskWorkflowVersion)}`;
+    const child = typeof input.forkTaskWorkflow === 'string' ? this.context.workflows.get(childKey) : undefined;
     const contract = typeof input.forkTaskName === 'string' ? this.context.contracts.get(input.forkTaskName) : undefined;
-    if (contract === undefined || Object.keys(input).length !== 2 || !('forkTaskInputs' in input)) return 'dynamicFork() forks one named task over forkTaskInputs (forkTaskName as text)';
+    const forked = child ?? contract;
+    if (forked === undefined || Object.keys(input).length !== (child === undefined ? 2 : 3) || !('forkTaskInputs' in input)) {
+      return 'dynamicFork() forks one named task over forkTaskInputs (forkTaskName as text), dynamicForkWorkflow() an imported workflow (forkTaskWorkflow and its version as text)';
+    }
     const [join, results] = next;
     const joinRef = `${ref}_join`;
     const resultsRef = `${ref}_results`;
@@ -367,11 +435,13 @@ class Importer {
       inputParameters: { items: `\${${ref}.input.forkTaskInputs}`, joinOn: `\${${joinRef}.input.joinOn}`, outputs: `\${${joinRef}.output}`, queryExpression: FORK_RESULTS_QUERY },
     };
     if (results === undefined || !sameJson(results, expected)) return `the tasks after it are not the JOIN and ${resultsRef} dynamicFork() writes`;
-    this.contracts.add(input.forkTaskName as string);
-    const items = values.value(input.forkTaskInputs, { type: 'array', items: contract.input });
-    const resultShape = { type: 'object', properties: { result: { type: 'array', items: { type: 'object', properties: { input: contract.input, output: contract.output } } } } };
+    if (child === undefined) this.contracts.add(input.forkTaskName as string);
+    else this.workflows.add(childKey);
+    const items = values.value(input.forkTaskInputs, { type: 'array', items: forked.input });
+    const resultShape = { type: 'object', properties: { result: { type: 'array', items: { type: 'object', properties: { input: forked.input, output: forked.output } } } } };
     const adds = new Map<string, SchemaJson>([[ref, taskRefs(EMPTY)], [joinRef, taskRefs(EMPTY)], [resultsRef, taskRefs(resultShape)]]);
-    return { code: `.dynamicFork(${stringLiteral(ref)}, ${contract.ident}, ${fn(items)}${options(task, ['optional', 'description'])})`, adds, consumed: 3 };
+    const method = child === undefined ? 'dynamicFork' : 'dynamicForkWorkflow';
+    return { code: `.${method}(${stringLiteral(ref)}, ${forked.ident}, ${fn(items)}${options(task, ['optional', 'description'])})`, adds, consumed: 3 };
   }
 
   private raw(task: Json, type: string, path: string, scope: Scope, reason: string): Added {
@@ -477,6 +547,35 @@ const WORKFLOW_FIELDS = new Set([
 ]);
 
 /**
+ * The per-use settings (`TaskNodeOptions.taskDefinition`) of a worker task's embedded TaskDef: the
+ * TaskDef options in which it differs from the contract's task definition; every other field must
+ * be the contract's. A string says why it cannot be written so.
+ */
+function taskDefOverrides(embedded: unknown, registered: Json | undefined): Json | string {
+  if (!isJsonObject(embedded) || registered === undefined) return 'its taskDefinition is not an object over a given task definition';
+  // Both come normalised: a field left out is at the server's default for its kind of TaskDef.
+  const embeddedValue = (key: string): unknown => embedded[key] ?? LEARNED_DEFAULTS.embeddedTaskDef[key];
+  const registeredValue = (key: string): unknown => registered[key] ?? LEARNED_DEFAULTS.taskDef[key];
+  for (const key of Object.keys(embedded)) {
+    if (!Object.hasOwn(TASK_DEFAULTS, key) && !sameJson(embeddedValue(key), registeredValue(key))) {
+      return `its taskDefinition's ${key} differs from the task definition's (taskDefinition overrides only TaskDef options)`;
+    }
+  }
+  const overrides: Json = {};
+  for (const key of Object.keys(TASK_DEFAULTS)) if (!sameJson(embeddedValue(key), registeredValue(key))) overrides[key] = embeddedValue(key) ?? null;
+  return overrides;
+}
+
+/** Whether a workflow setting's value is one the DSL's setting of that name takes (else it stays in `raw`). */
+function settingFits(key: 'workflowStatusListenerEnabled' | 'workflowStatusListenerSink' | 'rateLimitConfig', value: unknown): boolean {
+  if (key === 'workflowStatusListenerEnabled') return typeof value === 'boolean';
+  if (key === 'workflowStatusListenerSink') return typeof value === 'string';
+  if (!isJsonObject(value) || extraKeys(value, ['rateLimitKey', 'concurrentExecLimit', 'policy']).length > 0) return false;
+  const { rateLimitKey, concurrentExecLimit, policy } = value;
+  return typeof rateLimitKey === 'string' && rateLimitKey.trim() !== '' && Number.isInteger(concurrentExecLimit) && (concurrentExecLimit as number) > 0 && (policy === 'QUEUE' || policy === 'REJECT');
+}
+
+/**
  * The `workflow(...)` call for a normalised workflow definition (server defaults stripped, see
  * compare.ts): settings, schemas, and the flow. What cannot be expressed is recorded in the
  * notes (verbatim tasks, lost fields), never dropped silently.
@@ -506,6 +605,11 @@ export function workflowSource(def: Json, context: WorkflowContext): WorkflowSou
   const timeoutPolicy = def.timeoutPolicy ?? 'ALERT_ONLY';
   if (timeoutPolicy !== WORKFLOW_DEFAULTS.timeoutPolicy) spec.push(`timeoutPolicy: ${jsonLiteral(timeoutPolicy)}`);
   if (def.restartable === false) spec.push('restartable: false');
+  for (const key of ['workflowStatusListenerEnabled', 'workflowStatusListenerSink', 'rateLimitConfig'] as const) {
+    if (def[key] === undefined || !settingFits(key, def[key])) continue;
+    spec.push(`${key}: ${jsonLiteral(def[key])}`);
+    delete raw[key];
+  }
   if (typeof def.failureWorkflow === 'string') {
     const target = context.workflows.get(def.failureWorkflow);
     if (target === undefined) raw.failureWorkflow = def.failureWorkflow;

@@ -3,9 +3,12 @@ import { nestingProblem } from '../json-depth.ts';
 import { LEARNED_DEFAULTS } from '../conductor/learned-defaults.ts';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { Execution, isTerminal, snapshotOf, SUCCESSFUL } from './execution.ts';
+import { mapDynamic, needsMapping } from './dynamic-task.ts';
+import { queueDomain } from './task-domain.ts';
 import { DO_WHILE, loopRun, recordIteration } from './loop.ts';
 import { mockMs, RUN_BY_SERVER, type MockQueues } from './mocks.ts';
 import { resolveParameters } from './parameters.ts';
+import { plainCopy } from './plain-copy.ts';
 import type { Registry } from './registry.ts';
 import { retryDelaySeconds } from './retry-delay.ts';
 import { ScriptSandbox } from './script-sandbox.ts';
@@ -24,6 +27,8 @@ export interface EngineOptions {
   readonly registry: Registry;
   /** Executors by task name (SIMPLE tasks and task types without a built-in implementation). */
   readonly executors: ReadonlyMap<string, TaskExecutor>;
+  /** Executors of workers that poll in a domain: domain → task name → executor (see `queueDomain`). @default none */
+  readonly domainExecutors?: ReadonlyMap<string, ReadonlyMap<string, TaskExecutor>>;
   readonly clock?: Clock;
   /** Time limit of one JavaScript evaluation, ms (the server's ScriptEvaluator allows 4 s). @default 4000 */
   readonly scriptTimeoutMs?: number;
@@ -163,12 +168,13 @@ export class Engine implements EngineSteps {
   start(
     def: WorkflowDef,
     input: Record<string, unknown>,
-    options: { correlationId?: string | undefined; parent?: Execution['parent']; workflowId?: string; mocks?: MockQueues | undefined } = {},
+    options: { correlationId?: string | undefined; parent?: Execution['parent']; workflowId?: string; mocks?: MockQueues | undefined; taskToDomain?: Readonly<Record<string, string>> | undefined } = {},
   ): Execution {
     const problem = startProblem(def, this.options.registry);
     if (problem !== undefined) throw new StartRefused(problem);
     const exec = new Execution(def, { ...(def.inputTemplate ?? {}), ...input }, this.clock.now(), options.correlationId, options.parent, options.workflowId);
     exec.mocks = options.mocks;
+    exec.taskToDomain = options.taskToDomain ?? (options.parent === undefined ? {} : options.parent.execution.taskToDomain);
     this.executions.set(exec.id, exec);
     this.event(exec, 'workflow.started');
     if ((def.timeoutSeconds ?? 0) > 0) {
@@ -221,9 +227,11 @@ export class Engine implements EngineSteps {
   /**
    * The workflow output as `DeciderService.updateWorkflowOutput(workflow, null)` computes it: a
    * successful TERMINATE task's output; else the resolved outputParameters; else the output of
-   * the last task in the list.
+   * the last task in the list. A run that scheduled no task keeps its output (empty).
    */
   resolveOutput(exec: Execution): void {
+    // DeciderService.updateWorkflowOutput leaves the output of a run without tasks as it is.
+    if (exec.tasks.length === 0) return;
     const terminate = exec.tasks.find((t) => t.taskType === 'TERMINATE' && SUCCESSFUL.has(t.status));
     if (terminate !== undefined) {
       exec.output = { ...terminate.outputData };
@@ -341,10 +349,11 @@ export class Engine implements EngineSteps {
    * Copied, so that later changes (a loop's output) never show in what the task was given.
    */
   inputOf(exec: Execution, wt: WorkflowTask, def: TaskDef | undefined = this.taskDefOf(wt)): Record<string, unknown> {
-    const template = (def?.inputTemplate ?? {}) as Record<string, unknown>;
-    const params = { ...template, ...(wt.inputParameters ?? {}) };
-    const resolved = structuredClone((resolveParameters(params, exec.doc) ?? {}) as Record<string, unknown>);
-    for (const [key, value] of Object.entries(resolved)) if (value === null && template[key] !== undefined) resolved[key] = structuredClone(template[key]);
+    const template = def?.inputTemplate as Record<string, unknown> | undefined;
+    const given = wt.inputParameters ?? {};
+    const params = template === undefined || Object.keys(template).length === 0 ? given : { ...template, ...given };
+    const resolved = plainCopy((resolveParameters(params, exec.doc) ?? {}) as Record<string, unknown>);
+    if (template !== undefined) for (const [key, value] of Object.entries(resolved)) if (value === null && template[key] !== undefined) resolved[key] = plainCopy(template[key]);
     return resolved;
   }
 
@@ -362,6 +371,14 @@ export class Engine implements EngineSteps {
     if (this.options.isSkipped?.(exec, wt) === true) {
       this.enqueue(() => this.next(exec, wt));
       return undefined;
+    }
+    if (needsMapping(wt) && retryOf === undefined) {
+      const mapping = mapDynamic(exec, wt, this.inputOf(exec, wt), this.taskDefOf(wt));
+      if ('failure' in mapping) {
+        this.endWorkflow(exec, 'FAILED', mapping.failure);
+        return undefined;
+      }
+      wt = mapping.task;
     }
     const loop = exec.index.enclosingLoop(wt);
     const iteration = retryOf?.iteration ?? (loop === undefined ? 0 : (exec.loopIteration.get(loop.taskReferenceName) ?? 1));
@@ -405,16 +422,20 @@ export class Engine implements EngineSteps {
       return run;
     }
     // Everything else starts from the queue: a long chain of tasks that finish at once must not grow the stack.
-    const begin = (): void => {
-      if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
-      const mock = RUN_BY_SERVER.has(wt.type ?? 'SIMPLE') ? undefined : exec.mocks?.take(ref);
-      if (mock !== undefined) this.applyMock(exec, run, mock);
-      else if (system !== undefined) system.start(this.systemContext(exec), run);
-      else this.dispatch(exec, run);
-    };
-    if (delaySeconds > 0) this.clock.schedule(delaySeconds * 1000, () => this.enqueue(begin));
-    else this.enqueue(begin);
+    if (delaySeconds > 0) this.clock.schedule(delaySeconds * 1000, () => this.enqueue(() => this.begin(exec, run)));
+    else this.enqueue(() => this.begin(exec, run));
     return run;
+  }
+
+  /** Starts a scheduled task from the queue: its mock, its system task, or its worker. */
+  private begin(exec: Execution, run: TaskRun): void {
+    if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
+    const type = run.workflowTask.type ?? 'SIMPLE';
+    const mock = RUN_BY_SERVER.has(type) ? undefined : exec.mocks?.take(run.referenceTaskName);
+    const system = SYSTEM_TASKS[type];
+    if (mock !== undefined) this.applyMock(exec, run, mock);
+    else if (system !== undefined) system.start(this.systemContext(exec), run);
+    else this.dispatch(exec, run);
   }
 
   private systemContext(exec: Execution): SystemTaskContext {
@@ -503,7 +524,9 @@ export class Engine implements EngineSteps {
   }
 
   private dispatch(exec: Execution, run: TaskRun): void {
-    const executor = this.options.executors.get(run.taskDefName);
+    const domains = this.options.domainExecutors;
+    run.domain = queueDomain(run.taskType, exec.taskToDomain, (domain) => domains?.get(domain)?.has(run.taskDefName) === true);
+    const executor = run.domain === undefined ? this.options.executors.get(run.taskDefName) : domains?.get(run.domain)?.get(run.taskDefName);
     if (executor === undefined) return this.armPollTimeout(exec, run); // Waits, as on a server with no worker polling for it.
     this.startRun(exec, run);
     this.callWorker(exec, run, executor);
@@ -709,15 +732,17 @@ function joinVerdict(exec: Execution, join: TaskRun): JoinVerdict | undefined {
   for (const [i, run] of runs.entries()) {
     if (run === undefined) continue;
     if (Object.keys(run.outputData).length > 0) output[refs[i] as string] = run.outputData;
-    exec.publish(join);
     const wt = run.workflowTask;
     if (failedRun(run) && wt.optional !== true && (wt.permissive !== true || allTerminal)) {
+      exec.publish(join);
       const reasons = runs.filter((r): r is TaskRun => r !== undefined && failedRun(r) && r.reasonForIncompletion !== undefined);
       const realFailure = runs.some((r) => r !== undefined && failedRun(r) && r.workflowTask.optional !== true && r.status !== 'CANCELED');
       return { status: realFailure ? 'FAILED' : 'CANCELED', output, reason: reasons.map((r) => r.reasonForIncompletion).join(' ') };
     }
     if (wt.optional === true && run.status === 'COMPLETED_WITH_ERRORS') optionalFailures.push(`${run.taskDefName}/${run.taskId}`);
   }
+  // Once per look, not once per joined task (a 100-branch fork would publish 10,000 times).
+  exec.publish(join);
   if (!allTerminal) return undefined;
   if (optionalFailures.length > 0) return { status: 'COMPLETED_WITH_ERRORS', output, reason: `${optionalFailures.join(' ')} completed with errors` };
   return { status: 'COMPLETED', output };
@@ -790,10 +815,10 @@ function filledTaskDef(def: TaskDef, defaults: Readonly<Record<string, unknown>>
 
 /**
  * A task's `taskType` as the server records it: the task name for SIMPLE tasks (the queue a
- * worker polls), FORK for both kinds of fork, the type for everything else.
+ * worker polls) and for a DYNAMIC task once mapped (`DynamicTaskMapper`), FORK for both kinds of fork, the type for everything else.
  */
 export function taskTypeOf(wt: WorkflowTask): string {
   const type = wt.type ?? 'SIMPLE';
-  if (type === 'SIMPLE') return wt.name;
+  if (type === 'SIMPLE' || type === 'DYNAMIC') return wt.name;
   return type === 'FORK_JOIN' || type === 'FORK_JOIN_DYNAMIC' ? 'FORK' : type;
 }

@@ -23,7 +23,7 @@ export const EVENT: SystemTask = {
       workflowType: exec.def.name,
       workflowVersion: exec.def.version ?? 1,
       correlationId: exec.correlationId ?? null,
-      taskToDomain: {},
+      taskToDomain: exec.taskToDomain,
       event_produced: queue,
     };
     const type = queueType(queue);

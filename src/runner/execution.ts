@@ -40,6 +40,12 @@ export class Execution {
   failureWorkflowId: string | undefined;
   /** Mocked results for this run's own tasks (a sub-workflow gets its parent task's share). */
   mocks: MockQueues | undefined;
+  /**
+   * Task type (or `*`) → comma-separated domains: the start request's `taskToDomain`; a child gets
+   * its SUB_WORKFLOW's `subWorkflowTaskToDomain` or its parent's, a START_WORKFLOW target the
+   * request's or its starter's (conductor-oss 3.32.3 `SubWorkflow`, `StartWorkflow`).
+   */
+  taskToDomain: Readonly<Record<string, string>> = {};
   failedTaskId: string | undefined;
   /** The last task of the definition is done: the workflow completes once every task is terminal. */
   completionDue = false;
@@ -54,7 +60,7 @@ export class Execution {
     id: string = randomUUID(),
   ) {
     this.id = id;
-    this.index = new DefinitionIndex(def);
+    this.index = DefinitionIndex.of(def);
     this.variables = { ...(def.variables ?? {}) };
     this.doc['workflow'] = this.workflowView();
   }
@@ -117,6 +123,7 @@ export function snapshotOf(exec: Execution): Record<string, unknown> {
     output: exec.output,
     variables: exec.variables,
     correlationId: exec.correlationId ?? null,
+    taskToDomain: exec.taskToDomain,
     reasonForIncompletion: exec.reasonForIncompletion ?? null,
     startTime: exec.startTime,
     endTime: exec.endTime,

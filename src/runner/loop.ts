@@ -121,16 +121,31 @@ function dropIterations(exec: Execution, loop: WorkflowTask, run: TaskRun, last:
   }
 }
 
+/** Per loop and reference: whether its condition reads only `iteration`, `loopIndex` and `loopItem` of the loop's output. */
+const slimConditions = new WeakMap<WorkflowTask, Map<string, boolean>>();
+
+/** Whether `loop`'s condition reads nothing of the output of its run `ref` but `iteration`, `loopIndex` and `loopItem`. */
+function readsOnlyLoopVariables(loop: WorkflowTask, ref: string): boolean {
+  let byRef = slimConditions.get(loop);
+  if (byRef === undefined) slimConditions.set(loop, (byRef = new Map()));
+  let slim = byRef.get(ref);
+  if (slim === undefined) {
+    const condition = loop.loopCondition ?? '';
+    const escaped = ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const known = new RegExp(`${escaped}\\s*(?:\\.\\s*(?:iteration|loopIndex|loopItem)\\b|\\[\\s*(['"])(?:iteration|loopIndex|loopItem)\\1\\s*\\])`, 'g');
+    slim = !new RegExp(escaped).test(condition.replace(known, ''));
+    byRef.set(ref, slim);
+  }
+  return slim;
+}
+
 /**
  * The loop's output as its condition needs it. The whole output holds every iteration's outputs:
  * serialising it for each evaluation would be quadratic, so a condition that reads only the
  * loop's `iteration`, `loopIndex` or `loopItem` gets just those.
  */
 function conditionView(loop: WorkflowTask, run: TaskRun): Record<string, unknown> {
-  const condition = loop.loopCondition ?? '';
-  const ref = run.referenceTaskName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const known = new RegExp(`${ref}\\s*(?:\\.\\s*(?:iteration|loopIndex|loopItem)\\b|\\[\\s*(['"])(?:iteration|loopIndex|loopItem)\\1\\s*\\])`, 'g');
-  if (new RegExp(ref).test(condition.replace(known, ''))) return run.outputData;
+  if (!readsOnlyLoopVariables(loop, run.referenceTaskName)) return run.outputData;
   const { iteration, loopIndex, loopItem } = run.outputData;
   return { iteration, ...(loopIndex !== undefined && { loopIndex }), ...(loopItem !== undefined && { loopItem }) };
 }

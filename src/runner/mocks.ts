@@ -3,8 +3,8 @@
  * (conductor-oss 3.32.3, observed): `run()` takes exactly what the server takes and refuses the
  * rest, with the fix in the message.
  */
-import { allWorkflowTasks } from '../conductor-tasks.ts';
 import type { WorkflowDef, WorkflowTask } from '../conductor-types.ts';
+import { DefinitionIndex } from './definition-index.ts';
 import type { SubWorkflowMocks, TaskMock, TaskMocks } from './types.ts';
 
 /**
@@ -105,9 +105,9 @@ function mockProblems(
   subWhere: string,
 ): string[] {
   const problems: string[] = [];
-  const all = def === undefined ? [] : allWorkflowTasks(def.tasks);
-  const tasks = new Map(all.map((t) => [t.taskReferenceName, t]));
-  const inLoop = new Set(all.filter((t) => t.type === 'DO_WHILE').flatMap((loop) => allWorkflowTasks(loop.loopOver ?? []).map((t) => t.taskReferenceName)));
+  const index = def === undefined ? undefined : DefinitionIndex.of(def);
+  const tasks = index?.tasksByRef() ?? new Map<string, WorkflowTask>();
+  const inLoop = index?.loopBodyRefs() ?? new Set<string>();
   /** The task a key names: its own reference, or a loop body task's `ref__N`. */
   const taskOf = (key: string): WorkflowTask | undefined => {
     const base = /^(.*)__\d+$/.exec(key)?.[1];

@@ -69,3 +69,28 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\r': '\\r',
   '\t': '\\t',
 };
+
+/** Java's `String.hashCode`, as a 32-bit unsigned number. */
+function javaStringHash(text: string): number {
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) hash = (Math.imul(31, hash) + text.charCodeAt(i)) >>> 0;
+  return hash;
+}
+
+/**
+ * The keys of `map` in the order a `java.util.HashMap` holding them iterates (a table of 16
+ * buckets, doubled while more than 3/4 full; by bucket, then in insertion order), for messages the
+ * server builds from a HashMap's `toString` (a DYNAMIC task's input, `DynamicTaskMapper`).
+ * @example javaToString(inHashMapOrder({ device: 'd1', taskToExecute: null })) // → '{taskToExecute=null, device=d1}'
+ */
+export function inHashMapOrder(map: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const keys = Object.keys(map);
+  let buckets = 16;
+  while (keys.length > buckets * 0.75) buckets *= 2;
+  const bucketOf = (key: string): number => {
+    const hash = javaStringHash(key);
+    return ((hash ^ (hash >>> 16)) >>> 0) & (buckets - 1);
+  };
+  const ordered = keys.map((key, i) => ({ key, bucket: bucketOf(key), i })).sort((a, b) => a.bucket - b.bucket || a.i - b.i);
+  return Object.fromEntries(ordered.map(({ key }) => [key, map[key]]));
+}

@@ -38,7 +38,14 @@ export function resolveParameters(template: unknown, doc: ExpressionDocument): u
   if (typeof template === 'string') return resolveString(template, doc);
   if (Array.isArray(template)) return template.map((item: unknown) => resolveParameters(item, doc));
   if (typeof template === 'object' && template !== null) {
-    return Object.fromEntries(Object.entries(template).map(([key, value]) => [key, resolveParameters(value, doc)]));
+    const resolved: Record<string, unknown> = {};
+    for (const key of Object.keys(template)) {
+      const value = resolveParameters((template as Record<string, unknown>)[key], doc);
+      // A `__proto__` key is data here, as in JSON: assigned, it would set the prototype.
+      if (key === '__proto__') Object.defineProperty(resolved, key, { value, enumerable: true, writable: true, configurable: true });
+      else resolved[key] = value;
+    }
+    return resolved;
   }
   return template;
 }

@@ -1,10 +1,11 @@
 import { NonRetryableException, type ConductorWorker, type Task } from '@io-orkes/conductor-javascript';
-import { compileWorkflow, visit } from '../compiler/compile-workflow.ts';
+import { compileWorkflow, contractsOf, visit, workflowsOf } from '../compiler/compile-workflow.ts';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { toTaskDef } from '../contract/task-def.ts';
 import { readGenerated } from '../gen/read-generated.ts';
 import { isWorkflow, type AnyWorkflow } from '../dsl/workflow.ts';
 import { nestingProblem } from '../json-depth.ts';
+import { DefinitionIndex } from './definition-index.ts';
 import { Engine, type TaskExecutor } from './engine.ts';
 import { snapshotOf, type Execution } from './execution.ts';
 import { Registry } from './registry.ts';
@@ -47,6 +48,14 @@ export interface RunOptions {
   /** The virtual clock, or the epoch milliseconds it starts at. @default 2026-01-01T00:00:00Z */
   readonly clock?: VirtualClock | number;
   readonly correlationId?: string;
+  /**
+   * The start request's `taskToDomain`: task name (or `*`) → comma-separated domains, as the server
+   * takes it. A worker task mapped to domains goes to the first of them that one of `workers`
+   * polls (a worker's `domain`), else waits in the last one (`NO_DOMAIN`: the default queue), as
+   * on the server when nobody polls there; `handlers` poll without a domain. Sub-workflows and
+   * START_WORKFLOW targets inherit it.
+   */
+  readonly taskToDomain?: Readonly<Record<string, string>>;
   /** Time limit of one JavaScript evaluation (SWITCH, DO_WHILE, INLINE, LAMBDA), ms: conductor-oss 3.32.3's ScriptEvaluator allows 4 s. @default 4000 */
   readonly scriptTimeoutMs?: number;
   /** Most tasks one workflow may schedule before it is failed as runaway. @default 1_000_000 */
@@ -71,9 +80,22 @@ export function failureOutcome(error: unknown): TaskOutcome {
   return { status: terminal ? 'FAILED_WITH_TERMINAL_ERROR' : 'FAILED', outputData: {}, reasonForIncompletion: error instanceof Error ? error.message : String(error) };
 }
 
+/** Executors of the workers that poll in a domain: domain → task name → executor. */
+function domainExecutors(options: RunOptions): Map<string, Map<string, TaskExecutor>> {
+  const map = new Map<string, Map<string, TaskExecutor>>();
+  for (const worker of options.workers ?? []) {
+    if (worker.domain === undefined || worker.domain === '') continue;
+    const byName = map.get(worker.domain) ?? new Map<string, TaskExecutor>();
+    byName.set(worker.taskDefName, (task) => worker.execute(task as Task).then(toOutcome, failureOutcome));
+    map.set(worker.domain, byName);
+  }
+  return map;
+}
+
 function executors(options: RunOptions): Map<string, TaskExecutor> {
   const map = new Map<string, TaskExecutor>();
   for (const worker of options.workers ?? []) {
+    if (worker.domain !== undefined && worker.domain !== '') continue;
     map.set(worker.taskDefName, (task) => worker.execute(task as Task).then(toOutcome, failureOutcome));
   }
   for (const [name, handler] of Object.entries(options.handlers ?? {})) {
@@ -103,19 +125,19 @@ function staticChildOf(task: WorkflowTask, registry: Registry): WorkflowDef | un
 }
 
 /** Adds a DSL workflow, its failure workflow, its sub-workflows and its contracts' TaskDefs. */
-function addDslWorkflow(registry: Registry, wf: AnyWorkflow, seen = new Set<AnyWorkflow>()): void {
+export function addDslWorkflow(registry: Registry, wf: AnyWorkflow, seen = new Set<AnyWorkflow>()): void {
   if (seen.has(wf)) return;
   seen.add(wf);
   registry.addWorkflow(compileWorkflow(wf));
   visit(wf.nodes, (node) => {
-    if (node.kind === 'Task' || node.kind === 'DynamicFork') {
-      if (registry.task(node.contract.name) === undefined) registry.addTask(toTaskDef(node.contract));
-    } else if (node.kind === 'SubWorkflow') addDslWorkflow(registry, node.workflow, seen);
+    for (const contract of contractsOf(node)) if (registry.task(contract.name) === undefined) registry.addTask(toTaskDef(contract));
+    for (const child of workflowsOf(node)) addDslWorkflow(registry, child, seen);
   });
   if (wf.failureWorkflow !== undefined) addDslWorkflow(registry, wf.failureWorkflow, seen);
 }
 
-function toRegistry(given: RunOptions['registry']): Registry {
+/** The registry `run()` uses: the one given, or one made from plain definitions and DSL workflows (with their sub-workflows and contracts). */
+export function toRegistry(given: RunOptions['registry']): Registry {
   if (given instanceof Registry) return given;
   const registry = new Registry([], given?.tasks ?? []);
   for (const wf of given?.workflows ?? []) {
@@ -311,15 +333,15 @@ export async function run(workflow: WorkflowDef | AnyWorkflow | string, input: R
   }
   const clock = options.clock instanceof VirtualClock ? options.clock : new VirtualClock(options.clock);
   for (const [what, value] of [['definition', def], ['input', input], ['mocks', options.mocks], ['subWorkflowMocks', options.subWorkflowMocks]] as const) {
-    const tooDeep = nestingProblem(value);
+    const tooDeep = value === def ? DefinitionIndex.of(def).nestingProblem() : nestingProblem(value);
     if (tooDeep !== undefined) throw new StartRefused(`${def.name} cannot start: conductor-oss 3.32.3 refuses its ${what}: ${tooDeep}. Nest it less deeply.`);
   }
   const problem = startProblem(def, registry);
   if (problem !== undefined) throw new StartRefused(`${def.name} cannot start: conductor-oss 3.32.3 refuses it: ${problem.trim()}. ${START_FIXES[problem.startsWith('workflowDef') ? 'schema' : 'subWorkflow']}`);
   checkMocks(def, options.mocks, options.subWorkflowMocks, (task) => staticChildOf(task, registry));
-  const engine = new Engine({ registry, executors: executors(options), clock, scriptTimeoutMs: options.scriptTimeoutMs, maxTasks: options.maxTasks });
+  const engine = new Engine({ registry, executors: executors(options), domainExecutors: domainExecutors(options), clock, scriptTimeoutMs: options.scriptTimeoutMs, maxTasks: options.maxTasks });
   const mocks = new MockQueues(options.mocks, options.subWorkflowMocks);
-  const execution = engine.start(def, input, { correlationId: options.correlationId, mocks });
+  const execution = engine.start(def, input, { correlationId: options.correlationId, mocks, taskToDomain: options.taskToDomain });
   await engine.settle();
   return new WorkflowRun(engine, execution);
 }

@@ -1,5 +1,6 @@
 import { nestingProblem } from '../json-depth.ts';
-import { MAX_RESULT_CHARS, ScriptWorker, type WorkerRequest } from './script-worker.ts';
+import { evaluateInProcess, NOT_IN_PROCESS } from './script-expression.ts';
+import { MAX_RESULT_CHARS, ScriptWorker, type WorkerAnswer, type WorkerRequest } from './script-worker.ts';
 
 /**
  * Thrown when a script fails or times out, worded as conductor-oss 3.32.3's `ScriptEvaluator`
@@ -41,10 +42,16 @@ let scopes = 0;
  * (`SCRIPT_MEMORY_MB` of script-worker.ts). Each sandbox has a script context of its own (the engine makes one
  * per run), so what one run's scripts change in their globals never reaches another run. Data
  * crosses as JSON text, so no object of this process is reachable from the script, and code
- * generation from strings is off inside the context. Nothing is ever evaluated in this process.
+ * generation from strings is off inside the context. One kind of script is answered without the
+ * worker: a side-effect-free expression over `$` that script-expression.ts reads from its syntax
+ * tree and walks without running any of its code (the common loop condition and SWITCH
+ * expression), as long as no script of this sandbox has run on the worker (whose context such a
+ * script may have changed, e.g. `Object.prototype.x = 1`). Its answer is the worker's.
  */
 export class ScriptSandbox {
   private readonly scope = `sandbox-${++scopes}`;
+  /** Whether a JavaScript script of this sandbox ran in its worker context: from then on, every one does. */
+  private contextUsed = false;
 
   /** @param timeoutMs time limit of one evaluation, ms (the server's ScriptEvaluator allows 4 s). @default 4000 */
   constructor(private readonly timeoutMs = 4000) {}
@@ -66,8 +73,23 @@ export class ScriptSandbox {
     return this.ask('jq', query, input) as unknown[];
   }
 
+  /** The worker's answer, or the same answer computed in process when the script allows it. */
+  private answer(kind: WorkerRequest['kind'], source: string, input: unknown): WorkerAnswer {
+    const json = JSON.stringify(input ?? null);
+    if (kind === 'javascript' && !this.contextUsed) {
+      // The script sees what the worker's script would: the input as JSON data.
+      const value = evaluateInProcess(source, JSON.parse(json));
+      if (value !== NOT_IN_PROCESS) {
+        const text = JSON.stringify(value === undefined ? null : value);
+        return text.length > MAX_RESULT_CHARS ? { ok: 'too-big', chars: text.length } : { ok: true, json: text };
+      }
+      this.contextUsed = true;
+    }
+    return sharedWorker.evaluate({ kind, scope: this.scope, source, input: json }, this.timeoutMs);
+  }
+
   private ask(kind: WorkerRequest['kind'], source: string, input: unknown): unknown {
-    const answer = sharedWorker.evaluate({ kind, scope: this.scope, source, input: JSON.stringify(input ?? null) }, this.timeoutMs);
+    const answer = this.answer(kind, source, input);
     const what = kind === 'jq' ? 'jq query' : 'Script';
     if (answer.ok === true) {
       const result = JSON.parse(answer.json) as unknown;

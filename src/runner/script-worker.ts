@@ -81,8 +81,8 @@ require(workerData.jqPath).loadJq().then((jq) => {
   Atomics.store(ctl, ${READY}, 1);
   Atomics.notify(ctl, ${READY});
   for (;;) {
-    // Spin a little before sleeping: requests often come back to back, and waking costs more.
-    for (let spin = 0; spin < 20000 && Atomics.load(ctl, ${REQUEST}) === seq; spin++);
+    // Sleeps on the futex, never spins: on a busy machine a spinning thread takes the core the
+    // thread it waits for needs.
     Atomics.wait(ctl, ${REQUEST}, seq);
     seq = Atomics.load(ctl, ${REQUEST});
     const request = receiveMessageOnPort(port).message;
@@ -176,8 +176,7 @@ export class ScriptWorker {
     const seq = ++thread.seq;
     Atomics.store(control, REQUEST, seq);
     Atomics.notify(control, REQUEST);
-    // Most scripts answer within microseconds: spin briefly before sleeping on the futex.
-    for (let spin = 0; spin < 20_000 && Atomics.load(control, RESPONSE) !== seq; spin++);
+    // Waits on the futex without spinning (see the worker's loop).
     if (Atomics.load(control, RESPONSE) !== seq) {
       if (Atomics.wait(control, STARTED, seq - 1, START_LIMIT_MS) === 'timed-out') {
         this.drop(thread);

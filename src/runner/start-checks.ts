@@ -3,8 +3,8 @@
  * refuses makes the start call fail (HTTP 500 on `POST /api/workflow` and `POST /api/workflow/test`;
  * a SUB_WORKFLOW task that starts it FAILS with the message).
  */
-import { allWorkflowTasks } from '../conductor-tasks.ts';
 import type { WorkflowDef } from '../conductor-types.ts';
+import { DefinitionIndex } from './definition-index.ts';
 import type { Registry } from './registry.ts';
 
 /** Thrown by the engine when a workflow cannot start; the message is the server's. */
@@ -20,7 +20,7 @@ export class StartRefused extends Error {
  */
 export function startProblem(def: WorkflowDef, registry: Registry): string | undefined {
   if (def.schemaVersion !== undefined && def.schemaVersion !== 2) return 'workflowDef schemaVersion: 2 is only supported';
-  for (const task of allWorkflowTasks(def.tasks)) {
+  for (const task of DefinitionIndex.of(def).allTasks()) {
     if (task.type !== 'SUB_WORKFLOW') continue;
     const param = (task.subWorkflowParam ?? {}) as { name?: string; version?: number | null; workflowDefinition?: unknown };
     const inline = typeof param.workflowDefinition === 'object' && param.workflowDefinition !== null;

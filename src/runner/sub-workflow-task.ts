@@ -101,7 +101,8 @@ export const SUB_WORKFLOW: SystemTask = {
     ctx.engine.startRun(exec, run);
     let child;
     try {
-      child = ctx.engine.start(def, childInput, { correlationId: exec.correlationId, parent: { execution: exec, task: run }, mocks: exec.mocks?.child(run.referenceTaskName) });
+      const taskToDomain = isMap(input['subWorkflowTaskToDomain']) ? (input['subWorkflowTaskToDomain'] as Record<string, string>) : undefined;
+      child = ctx.engine.start(def, childInput, { correlationId: exec.correlationId, parent: { execution: exec, task: run }, mocks: exec.mocks?.child(run.referenceTaskName), taskToDomain });
     } catch (e) {
       // SubWorkflow.start: a child the server refuses to start fails the task with its message.
       return ctx.finish(run, 'FAILED', run.outputData, message(e));
@@ -115,14 +116,20 @@ export const SUB_WORKFLOW: SystemTask = {
 /**
  * START_WORKFLOW: starts `startWorkflow.name` (its version, or the latest) with its input and
  * completes with `{ workflowId }` at once; an unknown name fails the task as the server words it.
+ * The new run takes the request's `correlationId` and `taskToDomain`, each defaulting to the
+ * starter's (conductor-oss 3.32.3 `StartWorkflow`); it has no parent.
  */
 export const START_WORKFLOW: SystemTask = {
   start(ctx, run) {
-    const request = (run.inputData['startWorkflow'] ?? {}) as { name?: string; version?: number; input?: Record<string, unknown>; correlationId?: string };
+    // conductor-oss 3.32.3's wording (StartWorkflow.getRequest).
+    if (run.inputData['startWorkflow'] === undefined || run.inputData['startWorkflow'] === null) return ctx.finish(run, 'FAILED', {}, "Missing 'startWorkflow' in input data.");
+    const request = run.inputData['startWorkflow'] as { name?: string; version?: number; input?: Record<string, unknown>; correlationId?: string; taskToDomain?: Record<string, string> };
     const def = ctx.registry.workflow(request.name ?? '', request.version);
     if (def === undefined) return ctx.finish(run, 'FAILED', {}, `No such workflow defined. name=${request.name ?? null}, version=${request.version ?? null}`);
     try {
-      const child = ctx.engine.start(def, request.input ?? {}, { correlationId: request.correlationId });
+      const exec = ctx.execution;
+      const taskToDomain = request.taskToDomain === undefined || Object.keys(request.taskToDomain).length === 0 ? exec.taskToDomain : request.taskToDomain;
+      const child = ctx.engine.start(def, request.input ?? {}, { correlationId: request.correlationId || exec.correlationId, taskToDomain });
       ctx.finish(run, 'COMPLETED', { workflowId: child.id });
     } catch (e) {
       ctx.finish(run, 'FAILED', {}, message(e));

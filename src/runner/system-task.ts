@@ -13,7 +13,11 @@ import type { Clock } from './virtual-clock.ts';
  */
 export interface EngineSteps {
   /** Starts a workflow (a sub-workflow, START_WORKFLOW); it runs on the next settle. */
-  start(def: WorkflowDef, input: Record<string, unknown>, options?: { correlationId?: string | undefined; parent?: Execution['parent']; workflowId?: string; mocks?: MockQueues | undefined }): Execution;
+  start(
+    def: WorkflowDef,
+    input: Record<string, unknown>,
+    options?: { correlationId?: string | undefined; parent?: Execution['parent']; workflowId?: string; mocks?: MockQueues | undefined; taskToDomain?: Readonly<Record<string, string>> | undefined },
+  ): Execution;
   /** Ends a workflow with a status and reason. */
   endWorkflow(exec: Execution, status: Exclude<WorkflowStatus, 'RUNNING' | 'PAUSED'>, reason: string | undefined, options?: { byApi?: boolean; failedTask?: TaskRun }): void;
   /** Creates and starts a task from its definition (a retry keeps `retryOf`'s input). */

@@ -5,6 +5,7 @@
 import { EVENT } from './event-task.ts';
 import { EXCLUSIVE_JOIN, FORK_JOIN, FORK_JOIN_DYNAMIC, JOIN } from './fork-tasks.ts';
 import { HTTP } from './http-task.ts';
+import { KAFKA_PUBLISH } from './kafka-task.ts';
 import { DO_WHILE, recordIteration } from './loop.ts';
 import { INLINE, JSON_JQ_TRANSFORM, LAMBDA } from './script-tasks.ts';
 import { START_WORKFLOW, SUB_WORKFLOW } from './sub-workflow-task.ts';
@@ -102,6 +103,7 @@ export const SYSTEM_TASKS: Readonly<Record<string, SystemTask>> = {
   SUB_WORKFLOW,
   START_WORKFLOW,
   HTTP,
+  KAFKA_PUBLISH,
   WAIT,
   HUMAN,
   EVENT,

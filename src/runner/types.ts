@@ -91,6 +91,8 @@ export interface TaskRun {
   pollCount: number;
   /** The definition this task was scheduled from. */
   readonly workflowTask: WorkflowTask;
+  /** The domain a worker task was queued in (its workflow's `taskToDomain`); undefined: the default queue. */
+  domain?: string | undefined;
   /** Child workflow id of a SUB_WORKFLOW task. */
   subWorkflowId?: string | undefined;
   logs: string[];

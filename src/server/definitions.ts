@@ -156,27 +156,41 @@ export class DefinitionStore {
     return stored;
   }
 
+  /** The last snapshot of each definition, with what it was made from (see {@link snapshot}). */
+  private readonly snapshots = new WeakMap<WorkflowDef, Snapshot>();
+
   /**
    * The definition a new run executes, as the server snapshots it at start
    * (`MetadataMapperService.populateTaskDefinitions`): a copy in the stored form, where every task
    * without an embedded `taskDefinition` gets the registered one, or else an ad-hoc one (the
    * server's defaults; retries and response timeout off for system tasks), and a SUB_WORKFLOW
    * without a version gets the latest. The run keeps using this copy whatever is registered later.
+   * Runs share one copy while nothing it was made from is registered anew (runs never change
+   * their definition), so a start costs no copy and a kept run holds none of its own.
    */
   snapshot(def: WorkflowDef): WorkflowDef {
+    const last = this.snapshots.get(def);
+    if (last !== undefined && last.taskDefs.every(([name, used]) => this.registry.task(name) === used) && last.versions.every(([name, used]) => this.registry.workflow(name)?.version === used)) {
+      return last.def;
+    }
     const copy = storedWorkflowDef(structuredClone(def));
+    const taskDefs: [string, TaskDef | undefined][] = [];
+    const versions: [string, number | undefined][] = [];
     for (const task of allWorkflowTasks(copy.tasks)) {
       if (task.taskDefinition === undefined && task.name !== '') {
         const registered = this.registry.task(task.name);
+        taskDefs.push([task.name, registered]);
         const simple = (task.type ?? 'SIMPLE') === 'SIMPLE';
         task.taskDefinition = registered ?? storedEmbeddedTaskDef({ name: task.name, ...(!simple && { retryCount: 0, responseTimeoutSeconds: 0 }) } as TaskDef);
       }
       const sub = task.subWorkflowParam;
       if (task.type === 'SUB_WORKFLOW' && sub !== undefined && (sub.version === undefined || sub.version === null)) {
         const latest = typeof sub.name === 'string' ? this.registry.workflow(sub.name)?.version : undefined;
+        if (typeof sub.name === 'string') versions.push([sub.name, latest]);
         if (latest !== undefined) sub.version = latest;
       }
     }
+    this.snapshots.set(def, { def: copy, taskDefs, versions });
     return copy;
   }
 
@@ -264,6 +278,13 @@ export class SnapshotRegistry extends Registry {
   override allEventHandlers(): EventHandlerJson[] {
     return this.store.registry.allEventHandlers();
   }
+}
+
+/** A snapshot, and the registered task definitions and latest sub-workflow versions it was made with. */
+interface Snapshot {
+  readonly def: WorkflowDef;
+  readonly taskDefs: readonly (readonly [string, TaskDef | undefined])[];
+  readonly versions: readonly (readonly [string, number | undefined])[];
 }
 
 /** What {@link registerGeneratedDir} registered. */

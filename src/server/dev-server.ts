@@ -8,6 +8,8 @@ import { addEventRoutes } from './event-routes.ts';
 import { addMetadataRoutes } from './metadata-routes.ts';
 import { Router } from './router.ts';
 import { DevRuntime } from './runtime.ts';
+import { addSchedulerRoutes } from './scheduler-routes.ts';
+import { DevScheduler } from './schedules.ts';
 import { addTaskRoutes } from './task-routes.ts';
 import { addUnsupportedRoutes } from './unsupported-routes.ts';
 import { addWorkflowRoutes } from './workflow-routes.ts';
@@ -49,8 +51,8 @@ export interface DevServer {
 
 /**
  * Starts a local Conductor-compatible server over the in-process runner: the REST subset the
- * official SDK (`@io-orkes/conductor-javascript`) uses for metadata, workflows and workers, on plain
- * `node:http`. Workflows run with the runner's semantics on real time; SIMPLE tasks wait in a queue
+ * official SDK (`@io-orkes/conductor-javascript`) uses for metadata, workflows, workers and
+ * schedules (which fire on real time), on plain `node:http`. Workflows run with the runner's semantics on real time; SIMPLE tasks wait in a queue
  * that workers poll.
  *
  * @example
@@ -73,6 +75,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   addEventRoutes(router, store.registry);
   addWorkflowRoutes(router, runtime);
   addTaskRoutes(router, runtime);
+  const scheduler = new DevScheduler(runtime);
+  addSchedulerRoutes(router, scheduler);
   addUnsupportedRoutes(router);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -113,6 +117,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     registered,
     close: () =>
       (closing ??= new Promise<void>((resolve, reject) => {
+        scheduler.close();
         runtime.close();
         server.close((error) => (error === undefined ? resolve() : reject(error)));
         server.closeIdleConnections();

@@ -5,6 +5,8 @@
  * that domain gets it; a poll without a domain gets the tasks queued without one.
  */
 
+import { queueDomain } from '../runner/task-domain.ts';
+
 /** How long after its last poll a domain counts as having active workers: the server's `activeWorkerLastPollTimeout`. */
 export const ACTIVE_WORKER_LAST_POLL_MS = 10_000;
 
@@ -44,12 +46,6 @@ export class PollRecord {
  * last one; `NO_DOMAIN` means the default queue. Undefined: the default queue.
  */
 export function domainOf(taskType: string, taskToDomain: Readonly<Record<string, string>>, polls: PollRecord): string | undefined {
-  const mapped = taskToDomain[taskType] ?? (taskToDomain['*']?.trim() ? taskToDomain['*'] : undefined);
-  if (mapped === undefined) return undefined;
-  const domains = mapped.split(',').map((d) => d.trim());
   const now = Date.now();
-  const active = domains.find((d) => d.toUpperCase() !== 'NO_DOMAIN' && now - (polls.lastPoll(taskType, d) ?? -Infinity) <= ACTIVE_WORKER_LAST_POLL_MS);
-  if (active !== undefined) return active;
-  const last = domains[domains.length - 1] as string;
-  return last.toUpperCase() === 'NO_DOMAIN' ? undefined : last;
+  return queueDomain(taskType, taskToDomain, (domain) => now - (polls.lastPoll(taskType, domain) ?? -Infinity) <= ACTIVE_WORKER_LAST_POLL_MS);
 }

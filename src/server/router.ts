@@ -58,7 +58,7 @@ export class Router {
       const allow = [...allowed].sort().join(', ');
       throw new HttpError(405, `Method ${method} is not supported for ${path}; use ${allow}.`, undefined, { Allow: allow });
     }
-    throw new HttpError(404, `No endpoint ${method} ${path} in the dev server. It implements the Conductor REST subset the SDK uses under /api/metadata, /api/workflow and /api/tasks; the routes are listed in src/server/*-routes.ts.`);
+    throw new HttpError(404, `No endpoint ${method} ${path} in the dev server. It implements the Conductor REST subset the SDK uses under /api/metadata, /api/workflow, /api/tasks and /api/scheduler; the routes are listed in src/server/*-routes.ts.`);
   }
 }
 

@@ -54,9 +54,10 @@ export class DevRuntime implements RunView {
   private readonly ended = new Map<string, Execution>();
 
   /**
-   * @param retainFinishedRuns finished runs kept readable; beyond it the oldest are forgotten
-   *   (404 by id, gone from the search), as a server archives them, so a long-running dev server
-   *   neither grows nor slows. @default 10000
+   * @param retainFinishedRuns finished runs kept readable (test runs of `POST /api/workflow/test`
+   *   included), and removed runs kept for the search; beyond it the oldest are forgotten (404 by
+   *   id, gone from the search), as a server archives them, so a long-running dev server neither
+   *   grows nor slows. @default 10000
    */
   constructor(
     readonly store: DefinitionStore,
@@ -125,13 +126,14 @@ export class DevRuntime implements RunView {
   }
 
   /**
-   * The dev server's state of a workflow run. One the engine started by itself (a sub-workflow)
-   * gets its parent's `taskToDomain`, as the server's SUB_WORKFLOW task passes it on.
+   * The dev server's state of a workflow run. One the engine started by itself (a sub-workflow, a
+   * START_WORKFLOW target) gets the `taskToDomain` the engine gave it: its parent's or the
+   * task's own, as the server's SUB_WORKFLOW and START_WORKFLOW tasks pass it on.
    */
   workflowState(exec: Execution): WorkflowState {
     let state = this.workflowStates.get(exec.id);
     if (state === undefined) {
-      state = { taskToDomain: exec.parent === undefined ? {} : this.workflowState(exec.parent.execution).taskToDomain, lastRetriedTime: 0 };
+      state = { taskToDomain: exec.taskToDomain, lastRetriedTime: 0 };
       this.workflowStates.set(exec.id, state);
     }
     return state;
@@ -153,6 +155,7 @@ export class DevRuntime implements RunView {
       this.ended.delete(id);
       if (!isFinished(exec) || (exec.parent !== undefined && !isFinished(exec.parent.execution))) continue;
       this.engine.executions.delete(id);
+      this.testRuns.delete(id);
       this.workflowStates.delete(id);
       this.skipped.delete(id);
       for (const run of exec.tasks) this.taskStates.delete(run.taskId);
@@ -177,6 +180,11 @@ export class DevRuntime implements RunView {
     this.engine.executions.delete(exec.id);
     this.testRuns.delete(exec.id);
     this.removed.set(exec.id, exec);
+    // Bounded like the finished runs: the oldest removed ones leave the search too.
+    for (const id of this.removed.keys()) {
+      if (this.removed.size <= this.retainFinishedRuns) break;
+      this.removed.delete(id);
+    }
   }
 
   /** Every run the search looks through: running and ended ones, test runs, and removed ones. */
@@ -196,7 +204,7 @@ export class DevRuntime implements RunView {
    * ignores it (two starts with one key and RETURN_EXISTING give two runs); Orkes honours it.
    */
   async start(def: WorkflowDef, input: Record<string, unknown>, options: StartOptions = {}): Promise<Execution> {
-    const exec = this.engine.start(this.store.snapshot(def), input, { correlationId: options.correlationId });
+    const exec = this.engine.start(this.store.snapshot(def), input, { correlationId: options.correlationId, taskToDomain: options.taskToDomain ?? {} });
     this.workflowStates.set(exec.id, { taskToDomain: options.taskToDomain ?? {}, lastRetriedTime: 0 });
     await this.changed();
     return exec;
@@ -294,8 +302,10 @@ export class DevRuntime implements RunView {
     ];
     if (missing.length > 0) throw new HttpError(400, 'Validation failed, check below errors for detail.', missing);
     // The server looks the workflow up first: an unknown one is a 404 before the task is.
-    this.execution(workflowId as string);
-    const found = this.findTask(taskId as string);
+    const exec = this.execution(workflowId as string);
+    // Looked for in its workflow first: a search of every retained run per update would cost more than the rest of it.
+    const own = exec.tasks.find((t) => t.taskId === taskId);
+    const found = own === undefined ? this.findTask(taskId as string) : { exec, run: own };
     if (found === undefined) throw notFound(`No such task found by id: ${String(taskId)}`);
     if (body['extendLease'] === true) return undefined;
     const status = body['status'];

@@ -5,6 +5,7 @@ import { answerOf, connectServerClient, type ServerConnection } from '../client/
 import { ServerError } from '../client/server-error.ts';
 import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
 import type { EventHandlerJson } from '../event/handler-json.ts';
+import type { WorkflowScheduleDef } from '../schedule/schedule-def.ts';
 
 export { ServerError } from '../client/server-error.ts';
 export type { ServerConnection } from '../client/server-client.ts';
@@ -38,6 +39,12 @@ export interface MetadataApi {
   updateEventHandler(handler: EventHandlerJson): Promise<void>;
   /** DELETE /api/event/{name}: removes a handler (500 when there is none). */
   deleteEventHandler(name: string): Promise<void>;
+  /** GET /api/scheduler/schedules/{name}: the stored schedule, undefined on 404. */
+  getSchedule(name: string): Promise<Record<string, unknown> | undefined>;
+  /** POST /api/scheduler/schedules: creates or replaces a schedule (conductor-oss 3.32.3 answers PUT with 405). */
+  saveSchedule(def: WorkflowScheduleDef): Promise<void>;
+  /** DELETE /api/scheduler/schedules/{name}: removes a schedule (200 even when there is none). */
+  deleteSchedule(name: string): Promise<void>;
 }
 
 /** conductor-oss 3.32.3's error body: `{"status":404,"message":"No such taskType found by name: x",...}`. */
@@ -51,6 +58,7 @@ const ErrorAnswer = z.object({ status: z.number().int().optional(), message: z.s
 const WriteAnswer = z.object({ bulkErrorResults: z.record(z.unknown()).optional() }).passthrough();
 
 const eventHandlersAnswer = z.array(z.object({ name: z.string(), event: z.string(), actions: z.array(z.object({}).passthrough()) }).passthrough());
+const scheduleAnswer = (name: string) => z.object({ name: z.literal(name), cronExpression: z.string().nullable().optional() }).passthrough();
 const taskDefAnswer = (name: string) => z.object({ name: z.literal(name) }).passthrough();
 const workflowDefAnswer = (name: string, version: number | undefined) =>
   z.object({ name: z.literal(name), version: version === undefined ? z.number().int() : z.literal(version), tasks: z.array(z.object({}).passthrough()) }).passthrough();
@@ -111,6 +119,9 @@ export async function connectMetadataApi(connection: ServerConnection, redactor:
     createEventHandler: (handler) => write('post', '/api/event', handler, `registering event handler ${handler.name}`),
     updateEventHandler: (handler) => write('put', '/api/event', handler, `updating event handler ${handler.name}`),
     deleteEventHandler: (name) => write('delete', `/api/event/${encodeURIComponent(name)}`, undefined, `deleting event handler ${name}`),
+    getSchedule: (name) => read(`/api/scheduler/schedules/${encodeURIComponent(name)}`, `reading schedule ${name}`, scheduleAnswer(name), `JSON schedule ${name}`),
+    saveSchedule: (def) => write('post', '/api/scheduler/schedules', def, `saving schedule ${def.name}`),
+    deleteSchedule: (name) => write('delete', `/api/scheduler/schedules/${encodeURIComponent(name)}`, undefined, `deleting schedule ${name}`),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
 import type { EventHandlerJson } from '../event/handler-json.ts';
+import { validateScheduleDef, type WorkflowScheduleDef } from '../schedule/schedule-def.ts';
 import { ServerError, type MetadataApi } from './metadata-api.ts';
 import { dependenciesOf, labelOf, registrationOrder, type DefinitionChange } from './sync-plan.ts';
 
@@ -38,12 +39,14 @@ function failure(error: unknown): string {
 
 /**
  * Registers a plan in dependency order: task definitions, then sub-workflows and failure workflows
- * before the workflows that name them, then event handlers. Unchanged definitions are not sent; a
- * changed workflow at a version the server has is refused (bump its version) unless
- * `allowOverwrite`; a changed event handler is replaced (`PUT /api/event`: handlers have no
- * versions, and a running workflow does not hold one); nothing is deleted. A workflow whose task
- * definitions or sub-workflows did not make it is not registered either, nor a handler whose
- * workflows (the one publishing its event, those it starts) did not.
+ * before the workflows that name them, then schedules, then event handlers. Unchanged definitions
+ * are not sent; a changed workflow at a version the server has is refused (bump its version)
+ * unless `allowOverwrite`; a changed schedule is replaced (`POST /api/scheduler/schedules` creates
+ * or replaces; the next fire is computed anew); a changed event handler is replaced (`PUT
+ * /api/event`: handlers have no versions, and a running workflow does not hold one); nothing is
+ * deleted. A workflow whose task definitions or sub-workflows did not make it is not registered
+ * either, nor a schedule whose workflow did not, nor a handler whose workflows (the one
+ * publishing its event, those it starts) did not.
  */
 export async function registerDefinitions(api: MetadataApi, plan: readonly DefinitionChange[], options: RegisterOptions = {}): Promise<RegisterOutcome[]> {
   const outcomes: RegisterOutcome[] = [];
@@ -123,7 +126,53 @@ export async function registerDefinitions(api: MetadataApi, plan: readonly Defin
       });
     }
   }
+  outcomes.push(...(await registerSchedules(api, plan, generatedWorkflows, ready, options)));
   for (const change of plan.filter((c) => c.kind === 'handler')) outcomes.push(await registerHandler(api, change, generatedWorkflows, ready, options));
+  return outcomes;
+}
+
+/**
+ * The schedules of a plan, after the workflows: each saved unless unchanged; blocked when its
+ * workflow did not make it; refused, unsent, when it is invalid (a file edited after gen) or
+ * starts a workflow neither generated nor on the server (the server would save it and fail
+ * every fire).
+ */
+async function registerSchedules(api: MetadataApi, plan: readonly DefinitionChange[], generatedWorkflows: ReadonlySet<string>, ready: ReadonlySet<string>, options: RegisterOptions): Promise<RegisterOutcome[]> {
+  const outcomes: RegisterOutcome[] = [];
+  for (const change of plan.filter((c) => c.kind === 'schedule')) {
+    const def = change.definition as WorkflowScheduleDef;
+    const workflow = def.startWorkflowRequest.name;
+    const invalid = validateScheduleDef(def);
+    if (invalid.length > 0) {
+      outcomes.push({ kind: 'schedule', label: def.name, result: 'refused', reason: `not sent: ${invalid.map((i) => `${i.path}: ${i.message}`).join('; ')}` });
+      continue;
+    }
+    try {
+      if (!generatedWorkflows.has(workflow) && (await api.getWorkflowDef(workflow, def.startWorkflowRequest.version)) === undefined) {
+        const version = def.startWorkflowRequest.version === undefined ? '' : ` v${def.startWorkflowRequest.version}`;
+        outcomes.push({ kind: 'schedule', label: def.name, result: 'refused', reason: `not sent: it starts workflow ${workflow}${version}, which is neither generated nor on the server. Register that workflow first.` });
+        continue;
+      }
+    } catch (error) {
+      outcomes.push({ kind: 'schedule', label: def.name, result: 'failed', reason: failure(error) });
+      continue;
+    }
+    if (generatedWorkflows.has(workflow) && !ready.has(`workflow:${workflow}`)) {
+      outcomes.push({ kind: 'schedule', label: def.name, result: 'blocked', reason: `not saved because workflow ${workflow} did not make it` });
+      continue;
+    }
+    if (change.status === 'unchanged') {
+      outcomes.push({ kind: 'schedule', label: def.name, result: 'unchanged' });
+      continue;
+    }
+    try {
+      if (!options.dryRun) await api.saveSchedule(def);
+      const result = change.status === 'new' ? (options.dryRun ? 'would-register' : 'registered') : options.dryRun ? 'would-update' : 'updated';
+      outcomes.push({ kind: 'schedule', label: def.name, result });
+    } catch (error) {
+      outcomes.push({ kind: 'schedule', label: def.name, result: 'failed', reason: failure(error) });
+    }
+  }
   return outcomes;
 }
 

@@ -10,3 +10,5 @@ export type { TaskDefValidationOptions } from './task-def-rules.ts';
 export { validateEventHandler } from './event-handler-rules.ts';
 export { findReferences } from './expressions.ts';
 export type { ExpressionReference } from './expressions.ts';
+export { validateScheduleDef, looksLikeSchedule } from '../schedule/schedule-def.ts';
+export type { KnownWorkflow, ScheduleCheckOptions } from '../schedule/schedule-def.ts';

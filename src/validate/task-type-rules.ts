@@ -244,6 +244,16 @@ const DO_WHILE: TaskTypeRule = (input) => {
   } else {
     issues.push(...scriptIssue(input, 'loopCondition', task.loopCondition, false));
   }
+  // DoWhile reads keepLastN from the definition, unresolved, and casts it to Integer.
+  const keep = inputs(task).keepLastN;
+  if (keep !== undefined && keep !== null && !(typeof keep === 'number' && Number.isInteger(keep) && keep > 0)) {
+    issues.push({
+      code: 'DO_WHILE_KEEP_LAST_N',
+      severity: 'warning',
+      path: at('inputParameters.keepLastN'),
+      message: `${title} has keepLastN ${quote(keep)}; the server registers it, but reads it unresolved as a whole number (DoWhile casts it to Integer): text, an expression included, fails the loop when it runs, and 0 or less drops every iteration's output. Set inputParameters.keepLastN to a literal whole number, 1 or more.`,
+    });
+  }
   if (noItems(task.loopOver)) {
     issues.push({
       code: 'DO_WHILE_BODY_EMPTY',
@@ -421,10 +431,76 @@ const EVENT: TaskTypeRule = ({ task, title, at }) => {
 };
 
 /**
+ * Task types conductor-oss 3.32.3 does not run (Orkes has them). The server registers a
+ * definition using one, but has no system task of that name: the task waits SCHEDULED for a
+ * worker polling a queue named after the type, for ever (observed on the real server, a run
+ * started and read back). Refused here, each with what to use instead.
+ */
+export const UNSUPPORTED_TASK_TYPES: Readonly<Record<string, string>> = {
+  HTTP_POLL: 'Poll with an HTTP task inside a DO_WHILE whose loopCondition checks the response (a WAIT between tries), or with a worker.',
+  WAIT_FOR_WEBHOOK:
+    'Use a WAIT task (no duration) that the webhook receiver completes through the API (POST /api/tasks with the task id, or POST /api/tasks/{workflowId}/{ref}/COMPLETED), or an EVENT handler with a complete_task action.',
+};
+
+function unsupported(type: string, fix: string): TaskTypeRule {
+  return ({ title, at }) => [
+    {
+      code: 'TASK_TYPE_UNSUPPORTED',
+      severity: 'error',
+      path: at('type'),
+      message: `${title}: conductor-oss 3.32.3 has no ${type} task (an Orkes task type); it registers the definition, but the task then waits SCHEDULED for ever, as a worker task nobody polls. ${fix}`,
+    },
+  ];
+}
+
+/** START_WORKFLOW fails when it runs without a request naming the workflow (`StartWorkflow.getRequest`); the server registers it. */
+const START_WORKFLOW: TaskTypeRule = ({ task, title, at }) => {
+  const request = inputs(task).startWorkflow;
+  if (!isPresent(request)) {
+    return [
+      {
+        code: 'START_WORKFLOW_REQUEST_MISSING',
+        severity: 'warning',
+        path: at('inputParameters.startWorkflow'),
+        message: `${title} has no inputParameters.startWorkflow; the server registers it, but the task fails when it runs ("Missing 'startWorkflow' in input data."). Set inputParameters.startWorkflow to { "name": "<workflow>", "version": <n>, "input": { ... } }.`,
+      },
+    ];
+  }
+  if (isJsonObject(request) && !isNonBlankString(request.name)) {
+    return [
+      {
+        code: 'START_WORKFLOW_NAME_MISSING',
+        severity: 'warning',
+        path: at('inputParameters.startWorkflow.name'),
+        message: `${title} names no workflow to start; the server registers it, but the task fails when it runs ("startWorkflow validation failed"). Set inputParameters.startWorkflow.name.`,
+      },
+    ];
+  }
+  return [];
+};
+
+/** KAFKA_PUBLISH: the request must be there (the server refuses it otherwise) and, when written out, name the brokers, topic and value it fails without. */
+const KAFKA_PUBLISH: TaskTypeRule = (input) => {
+  const missingRequest = requiresInput(['kafka_request'], 'KAFKA_REQUEST_MISSING', 'Add inputParameters.kafka_request with "bootStrapServers", "topic" and "value".')(input);
+  if (missingRequest.length > 0) return missingRequest;
+  const request = inputs(input.task).kafka_request;
+  if (!isJsonObject(request)) return [];
+  return (['bootStrapServers', 'topic', 'value'] as const)
+    .filter((field) => !isPresent(request[field]) || (field !== 'value' && !isNonBlankString(request[field])))
+    .map((field) => ({
+      code: 'KAFKA_REQUEST_FIELD_MISSING',
+      severity: 'warning' as const,
+      path: input.at(`inputParameters.kafka_request.${field}`),
+      message: `${input.title}'s kafka_request has no ${field}; the server registers it, but the task fails when it runs. Set inputParameters.kafka_request.${field}.`,
+    }));
+};
+
+/**
  * The registration rules of each task type (`WorkflowTaskTypeConstraint`), keyed by `type`, with
  * the severity the server gives them: errors for what it refuses, warnings for what it registers
- * but fails on at run time (INLINE's script). Types without an entry (SIMPLE, JOIN, LAMBDA,
- * SET_VARIABLE, HUMAN, USER_TASK, START_WORKFLOW, EXCLUSIVE_JOIN, ...) have no rules of their own.
+ * but fails on at run time (INLINE's script), and the types the server does not run
+ * ({@link UNSUPPORTED_TASK_TYPES}). Types without an entry (SIMPLE, JOIN, LAMBDA, NOOP,
+ * SET_VARIABLE, HUMAN, USER_TASK, EXCLUSIVE_JOIN, ...) have no rules of their own.
  */
 export const TASK_TYPE_RULES: Readonly<Record<string, TaskTypeRule>> = {
   SWITCH,
@@ -436,7 +512,9 @@ export const TASK_TYPE_RULES: Readonly<Record<string, TaskTypeRule>> = {
   INLINE,
   DYNAMIC,
   HTTP: requiresInput(['http_request', 'uri', 'method'], 'HTTP_REQUEST_MISSING', 'Add inputParameters.http_request with at least "uri" and "method".'),
-  KAFKA_PUBLISH: requiresInput(['kafka_request'], 'KAFKA_REQUEST_MISSING', 'Add inputParameters.kafka_request with "bootStrapServers", "topic" and "value".'),
+  KAFKA_PUBLISH,
+  START_WORKFLOW,
+  ...Object.fromEntries(Object.entries(UNSUPPORTED_TASK_TYPES).map(([type, fix]) => [type, unsupported(type, fix)])),
   JSON_JQ_TRANSFORM: requiresInput(['queryExpression'], 'JQ_QUERY_MISSING', 'Add inputParameters.queryExpression with the jq program to run.'),
   TERMINATE,
   WAIT,

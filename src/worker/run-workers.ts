@@ -66,6 +66,15 @@ export interface RunWorkersOptions {
   readonly logger?: WorkerLogger;
   /** Signals that start a graceful stop; a second one hands back at once. @default ['SIGINT', 'SIGTERM'] */
   readonly signals?: readonly NodeJS.Signals[];
+  /**
+   * How many times a task result is sent before it is given up (the SDK's TaskManager
+   * `maxRetries`: it waits 10 s × the attempt number between tries, so 4 attempts ride out 60 s
+   * of the server being away and 6 ride out 150 s, e.g. a cluster instance restarting). A result
+   * given up is lost: the server times the task out and retries it. The SDK also prints a
+   * `[TaskRunner] Task update failed ...` line to stdout for each failed try, past the logger.
+   * @default 4 (the SDK's)
+   */
+  readonly reportAttempts?: number;
 }
 
 /** `GET /health`: 200 when UP (polling, the server answers, no handler stuck past its deadline), 503 when DOWN. */
@@ -336,6 +345,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
   const manager = new TaskManager(client, workers.map(track), {
     logger: sdkLogger(logger),
     eventListeners: [events],
+    ...(options.reportAttempts !== undefined && { maxRetries: options.reportAttempts }),
     options: {
       workerID: settings.workerId,
       ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
@@ -547,6 +557,7 @@ function checkOptions(options: RunWorkersOptions, workers: readonly ConductorWor
 
   if (options.concurrency !== undefined && !isInt(options.concurrency, 1)) bad('concurrency', `must be a whole number of at least 1, e.g. 4; got ${String(options.concurrency)}.`);
   if (options.pollInterval !== undefined && !isInt(options.pollInterval, 1)) bad('pollInterval', `must be a whole number of milliseconds, at least 1, e.g. 100; got ${String(options.pollInterval)}.`);
+  if (options.reportAttempts !== undefined && !isInt(options.reportAttempts, 1, 100)) bad('reportAttempts', `must be a whole number from 1 to 100, e.g. 6; got ${String(options.reportAttempts)}.`);
   if (options.domain !== undefined && options.domain.trim() === '') bad('domain', 'is empty: give a task domain, or leave it out.');
   const healthPort = options.healthPort ?? 9464;
   if (!isInt(healthPort, 0, 65535)) bad('healthPort', `must be a port number from 0 to 65535 (0 picks a free one), e.g. 9464; got ${String(healthPort)}.`);

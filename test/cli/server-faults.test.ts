@@ -176,7 +176,7 @@ describe('every answer is checked for its shape', () => {
     const server = await proxyTo((await devServer()).url);
     server.faults.push({ when: (r) => r.method !== 'GET', times: Number.POSITIVE_INFINITY, kind: 'html' });
     expect(await cli('register', '--server', server.url)).toBe(1);
-    expect(out.at(-1)).toBe('register: 7 blocked, 24 failed.');
+    expect(out.at(-1)).toBe('register: 9 blocked, 24 failed.');
     expect(err[0]).toMatch(/^failed +task +\w+: registering 23 task definition\(s\): expected an empty answer or JSON, got HTTP 200 text\/html; charset=utf-8, starting "<!DOCTYPE html>/);
   });
 });

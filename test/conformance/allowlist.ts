@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 /** The parts of the conformance suite, each with its own section of the allowlist. */
-export type Part = 'registration' | 'k1-workflows' | 'validator' | 'runner' | 'dev-server';
+export type Part = 'registration' | 'k1-workflows' | 'validator' | 'runner' | 'dev-server' | 'schedules';
 
 /** One known disagreement with the real server, accepted for a stated reason. */
 export interface AllowEntry {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { clusterProperties } from '../../src/conductor/cluster-properties.ts';
 import { CONDUCTOR_VERSION } from '../../src/conductor/version.ts';
 import { parseWebhookEnv } from '../../definitions/webhook-env.ts';
 import { parseWorkerEnv, WORKER_ENV_VARIABLES } from '../../src/worker/worker-env.ts';
@@ -26,6 +27,7 @@ import {
   parseEnvFile,
   parseYamlStrict,
   readJson,
+  readProperties,
   readYaml,
   record,
   ROOT,
@@ -85,8 +87,8 @@ describe('the compose file', () => {
     expect(c.version).toBeUndefined();
   });
 
-  it('has Conductor (server and UI), Redis, Elasticsearch, Prometheus, Grafana, the workers and the webhook', () => {
-    expect(Object.keys(services).sort()).toEqual(['conductor-server', 'elasticsearch', 'grafana', 'k1-webhook', 'k1-workers', 'prometheus', 'redis']);
+  it('has Conductor (server and UI), PostgreSQL, Redis, Prometheus, Grafana, the workers and the webhook', () => {
+    expect(Object.keys(services).sort()).toEqual(['conductor-server', 'grafana', 'k1-webhook', 'k1-workers', 'postgres', 'prometheus', 'redis']);
     // The version the conformance suite runs is the version deployed: one setting, src/conductor/version.ts.
     expect(resolved['conductor-server']?.image).toBe(`conductoross/conductor:${CONDUCTOR_VERSION}`);
     expect(readFileSync('deploy/.env.example', 'utf8')).toContain(`CONDUCTOR_IMAGE=conductoross/conductor:${CONDUCTOR_VERSION}\n`);
@@ -136,7 +138,7 @@ describe('the compose file', () => {
       done.add(name);
     };
     for (const name of Object.keys(services)) visit(name, []);
-    expect(Object.keys(dependenciesOf(services['conductor-server'] as ComposeService)).sort()).toEqual(['elasticsearch', 'redis']);
+    expect(Object.keys(dependenciesOf(services['conductor-server'] as ComposeService)).sort()).toEqual(['postgres', 'redis']);
     expect(Object.keys(dependenciesOf(services['k1-workers'] as ComposeService))).toEqual(['conductor-server']);
   });
 
@@ -155,7 +157,7 @@ describe('the compose file', () => {
       }
     }
     expect(declared.sort()).toEqual([...used].sort());
-    for (const stateful of ['redis', 'elasticsearch', 'prometheus', 'grafana', 'k1-workers']) {
+    for (const stateful of ['postgres', 'prometheus', 'grafana', 'k1-workers']) {
       expect(mountsOf(services[stateful] as ComposeService).some((m) => !m.bind), `${stateful} keeps its data in a named volume`).toBe(true);
     }
   });
@@ -172,16 +174,7 @@ describe('the compose file', () => {
     }
     expect(new Set(published).size).toBe(published.length);
     expect(services.redis?.ports).toBeUndefined();
-    expect(services.elasticsearch?.ports).toBeUndefined();
-  });
-
-  it('sizes Elasticsearch for one node: single-node discovery, a fixed heap under its memory limit', () => {
-    const es = services.elasticsearch as ComposeService;
-    const env = environmentOf(es);
-    expect(env['discovery.type']).toBe('single-node');
-    const heap = /-Xms(\d+)m -Xmx(\d+)m/.exec(env.ES_JAVA_OPTS ?? '');
-    expect(heap?.[1]).toBe(heap?.[2]);
-    expect(Number(heap?.[2]) * 2).toBeLessThanOrEqual(Number(/^(\d+)g$/.exec(String(es.mem_limit))?.[1]) * 1024);
+    expect(services.postgres?.ports).toBeUndefined();
   });
 });
 
@@ -218,8 +211,8 @@ describe('variables and secrets', () => {
 
   it('stops with a message when a required value is missing', () => {
     const unset = interpolate(compose, new Map()).unsetRequired;
-    expect([...unset].sort()).toEqual(['GITHUB_WEBHOOK_SECRET', 'GRAFANA_ADMIN_PASSWORD', 'K1_DEVICE_IP', 'K1_PROJECT_DIR']);
-    expect([...interpolate(compose, envExample).unsetRequired].sort(), 'the example leaves exactly the secrets for the user to fill in').toEqual(['GITHUB_WEBHOOK_SECRET', 'GRAFANA_ADMIN_PASSWORD']);
+    expect([...unset].sort()).toEqual(['GITHUB_WEBHOOK_SECRET', 'GRAFANA_ADMIN_PASSWORD', 'K1_DEVICE_IP', 'K1_PROJECT_DIR', 'POSTGRES_PASSWORD']);
+    expect([...interpolate(compose, envExample).unsetRequired].sort(), 'the example leaves exactly the secrets for the user to fill in').toEqual(['GITHUB_WEBHOOK_SECRET', 'GRAFANA_ADMIN_PASSWORD', 'POSTGRES_PASSWORD']);
   });
 
   it('keeps deploy/.env out of git and out of the image', () => {
@@ -295,32 +288,26 @@ describe('the Conductor server service', () => {
   const server = services['conductor-server'] as ComposeService;
   const env = environmentOf(server);
   const configPath = resolve(DEPLOY, mountsOf(server).find((m) => m.target === `/app/config/${env.CONFIG_PROP}`)?.source ?? 'missing');
-  const properties = new Map(
-    readFileSync(configPath, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '' && !l.trim().startsWith('#'))
-      .map((l) => {
-        const at = l.indexOf('=');
-        return [l.slice(0, at).trim(), l.slice(at + 1).trim()] as const;
-      }),
-  );
+  const properties = readProperties(configPath);
 
   it('mounts the config file CONFIG_PROP names into /app/config, where the image reads it', () => {
     expect(env.CONFIG_PROP).toBe('config-k1.properties');
     expect(exists(configPath)).toBe(true);
   });
 
-  it('stores in Redis and indexes in Elasticsearch 7, both compose services on their ports', () => {
-    expect(properties.get('conductor.db.type')).toBe('redis_standalone');
-    expect(properties.get('conductor.queue.type')).toBe('redis_standalone');
-    const [redisHost, redisPort] = (properties.get('conductor.redis.hosts') ?? '').split(':');
-    expect(services[redisHost ?? '']).toBeDefined();
-    expect(containerPortsOf(services[redisHost ?? ''] as ComposeService)).toContain(Number(redisPort));
-    const es = hostAndPort(properties.get('conductor.elasticsearch.url') ?? '');
-    expect(services[es.host]).toBeDefined();
-    expect(containerPortsOf(services[es.host] as ComposeService)).toContain(es.port);
-    expect(properties.get('conductor.elasticsearch.version')).toBe('7');
-    expect(resolved.elasticsearch?.image).toMatch(/elasticsearch:7\./);
+  it('is the configuration the cluster is tested with (startCluster): the same keys and values, compose services for the addresses', () => {
+    const tested = clusterProperties({ jdbcUrl: 'jdbc:postgresql://postgres:5432/conductor', dbUser: 'conductor', dbPassword: 'from SPRING_DATASOURCE_PASSWORD', redisAddress: 'redis://redis:6379' });
+    const { 'spring.datasource.password': password, ...withoutPassword } = tested;
+    expect(password).toBeDefined();
+    for (const [key, value] of Object.entries(withoutPassword)) expect(properties.get(key), key).toBe(value);
+    expect(properties.has('spring.datasource.password'), 'the password comes from the environment').toBe(false);
+    expect(environmentOf(server).SPRING_DATASOURCE_PASSWORD).toBe(environmentOf(services.postgres as ComposeService).POSTGRES_PASSWORD);
+    const db = hostAndPort((properties.get('spring.datasource.url') ?? '').replace(/^jdbc:postgresql:/, 'postgresql:'));
+    expect(containerPortsOf(services[db.host] as ComposeService)).toContain(db.port);
+    const lock = hostAndPort(properties.get('conductor.redis-lock.serverAddress') ?? '');
+    expect(containerPortsOf(services[lock.host] as ComposeService)).toContain(lock.port);
+    expect(environmentOf(services.postgres as ComposeService).POSTGRES_USER).toBe(properties.get('spring.datasource.username'));
+    expect(environmentOf(services.postgres as ComposeService).POSTGRES_DB).toBe('conductor');
   });
 
   it('exports Prometheus metrics on /actuator/prometheus', () => {

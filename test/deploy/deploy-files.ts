@@ -239,6 +239,19 @@ export function hostAndPort(target: string): { host: string; port: number } {
   return { host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
 }
 
+/** The key=value lines of a Java properties file (comments and blank lines skipped), in order. */
+export function readProperties(path: string): Map<string, string> {
+  return new Map(
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.trim().startsWith('#'))
+      .map((l) => {
+        const at = l.indexOf('=');
+        return [l.slice(0, at).trim(), l.slice(at + 1).trim()] as const;
+      }),
+  );
+}
+
 /** A Markdown heading's GitHub anchor. */
 export function anchorOf(heading: string): string {
   return heading

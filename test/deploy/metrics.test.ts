@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEPLOY, listFiles, readJson, readYaml, record } from './deploy-files.ts';
+import { DEPLOY } from './deploy-files.ts';
+import { expressions } from './deploy-expressions.ts';
 import {
   buildCatalog,
   CONDUCTOR_FAMILIES,
@@ -19,8 +20,7 @@ import {
   type MetricFamily,
   type SeriesCatalog,
 } from './known-metrics.ts';
-import { analyzePromql, substituteGrafanaVariables } from './promql.ts';
-import { checkRules } from './rules.ts';
+import { analyzePromql } from './promql.ts';
 
 let live: MetricFamily[];
 let catalog: SeriesCatalog;
@@ -28,19 +28,6 @@ beforeAll(async () => {
   live = await liveWorkerFamilies();
   catalog = buildCatalog(live);
 });
-
-/** Every PromQL expression in deploy/: alert rules and dashboard targets, with where it is. */
-function expressions(): { where: string; expr: string }[] {
-  const out: { where: string; expr: string }[] = [];
-  for (const alert of checkRules(readYaml(join(DEPLOY, 'prometheus/alerts.yml'))).alerts) out.push({ where: `alerts.yml ${alert.alert}`, expr: alert.expr });
-  for (const file of listFiles(join(DEPLOY, 'grafana/dashboards'), ['.json'])) {
-    const dashboard = record(readJson(file), file);
-    for (const panel of (dashboard.panels as { title: string; targets?: { refId: string; expr: string }[] }[] | undefined) ?? []) {
-      for (const t of panel.targets ?? []) out.push({ where: `${file.slice(DEPLOY.length + 1)} "${panel.title}" ${t.refId}`, expr: substituteGrafanaVariables(t.expr) });
-    }
-  }
-  return out;
-}
 
 describe('the workers list is the live registry of src/worker/worker-metrics.ts', () => {
   it('has every K1 worker metric, with its type and labels', () => {

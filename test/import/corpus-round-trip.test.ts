@@ -52,13 +52,12 @@ describe.skipIf(skipCorpus)('importing the conductor-oss test-harness corpus', (
       }
     }
     expect(byType).toEqual(VERBATIM_BY_TYPE);
-    // Workflow fields without a DSL setting: failure workflows outside the corpus, a status listener.
+    // Workflow fields without a DSL setting: failure workflows outside the corpus (a status listener has its setting).
     expect(result.workflows.flatMap((w) => w.notes.verbatimFields.map((f) => `${w.name}.${f}`)).sort()).toEqual([
       'RTOWF.failureWorkflow',
       'integration_test_template_wf.failureWorkflow',
       'integration_test_wf.failureWorkflow',
       'integration_test_wf_with_sub_wf.failureWorkflow',
-      'sqs_test_workflow.workflowStatusListenerEnabled',
     ]);
     expect(result.workflows.flatMap((w) => w.notes.lost)).toEqual([]);
   });

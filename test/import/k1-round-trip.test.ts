@@ -15,6 +15,7 @@ describe('importing the generated K1 definitions', () => {
       'equal k1-push-event',
       'equal multi-stage-deployment',
       'equal pattern-generation-testing',
+      'equal pattern-nightly-regression',
       '7 equal, 0 differ, 0 kept verbatim',
     ]);
   }, 120_000);
@@ -37,6 +38,7 @@ describe('importing the generated K1 definitions', () => {
       'workflows/k1-push-event.ts',
       'workflows/multi-stage-deployment.ts',
       'workflows/pattern-generation-testing.ts',
+      'workflows/pattern-nightly-regression.ts',
     ]);
     const file = (path: string): string => result.files.find((f) => f.path === path)?.content ?? '';
     const pipeline = file('workflows/firmware-ci-cd-pipeline.ts');

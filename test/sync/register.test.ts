@@ -145,6 +145,32 @@ describe('k1-workflows register', () => {
     expect(out.at(-1)).toBe('diff: 0 new, 0 changed, 31 unchanged.');
   });
 
+  it('a schedule is stored with the server defaults and diffs as unchanged; a changed cron is a one-field diff, replaced with POST', async () => {
+    await cli('register');
+    const stored = (await (await fetch(`${server.url}/api/scheduler/schedules/pattern-nightly-regression`)).json()) as Record<string, unknown>;
+    expect(stored).toMatchObject({ cronExpression: '0 0 2 * * *', zoneId: 'Europe/Berlin', cronSchedules: [], updatedTime: expect.any(Number) as number });
+    edit('schedules/pattern-nightly-regression.json', (def) => {
+      def['cronExpression'] = '0 30 2 * * *';
+    });
+    expect(await cli('diff')).toBe(0);
+    expect(out.filter((l) => !l.startsWith('  unchanged'))).toEqual(['~ changed   schedule pattern-nightly-regression', '      ~ cronExpression: "0 0 2 * * *" -> "0 30 2 * * *"', 'diff: 0 new, 1 changed, 30 unchanged.']);
+    const before = writes().length;
+    expect(await cli('register')).toBe(0);
+    expect(out).toEqual(['updated        schedule pattern-nightly-regression', 'register: 1 updated, 30 unchanged.']);
+    expect(writes().slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/scheduler/schedules']);
+  });
+
+  it('a schedule edited into a bad cron after gen is refused and never sent', async () => {
+    await cli('register');
+    edit('schedules/pattern-nightly-regression.json', (def) => {
+      def['cronExpression'] = '0 2 * * *';
+    });
+    const before = writes().length;
+    expect(await cli('register')).toBe(1);
+    expect(err[0]).toContain('refused        schedule pattern-nightly-regression: not sent: schedule pattern-nightly-regression → cronExpression: "0 2 * * *" has 5 fields');
+    expect(writes().slice(before)).toEqual([]);
+  });
+
   it('a new version registers beside the old one, which is untouched', async () => {
     await cli('register');
     edit('workflows/firmware-ci-cd-pipeline.v1.json', (def) => {
@@ -179,11 +205,11 @@ describe('faults', () => {
     // 23 task definitions, and k1-push-event (it needs none, but nothing is sent after a request gave up).
     expect(err.filter((l) => l.startsWith('failed'))).toHaveLength(24);
     expect(err.find((l) => l.startsWith('failed         workflow k1-push-event v1'))).toContain('not sent, an earlier request gave up');
-    // Six workflows need task definitions; the handler needs the workflows it listens to and starts.
-    expect(err.filter((l) => l.startsWith('blocked'))).toHaveLength(7);
+    // Seven workflows need task definitions, the schedule its workflow; the handler needs the workflows it listens to and starts.
+    expect(err.filter((l) => l.startsWith('blocked'))).toHaveLength(9);
     expect(err.find((l) => l.startsWith('blocked        handler  k1-push-starts-pipeline'))).toBe('blocked        handler  k1-push-starts-pipeline: not registered because workflow k1-push-event, workflow firmware-ci-cd-pipeline did not make it');
     expect(err.find((l) => l.startsWith('blocked        workflow firmware-ci-cd-pipeline v1'))).toContain('not registered because task definition');
-    expect(out.at(-1)).toBe('register: 7 blocked, 24 failed.');
+    expect(out.at(-1)).toBe('register: 9 blocked, 24 failed.');
     expect(proxy.seen.filter((r) => r.method === 'POST' && (r.path.startsWith('/api/metadata/workflow') || r.path === '/api/event'))).toEqual([]);
     const listed = (await (await fetch(`${server.url}/api/metadata/workflow`)).json()) as unknown[];
     expect(listed).toEqual([]);

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { validateCommand } from '../../src/cli/validate-command.ts';
 import type { WorkflowDef } from '../../src/conductor-types.ts';
 import type { DefinitionIssue } from '../../src/issues.ts';
 import { validateWorkflowDefs } from '../../src/validate/index.ts';
@@ -71,4 +72,12 @@ function expectIssue(issue: DefinitionIssue | undefined, expected: ExpectedIssue
   for (const part of expected.says ?? []) expect(issue.message).toContain(part);
   expect(issue.message.endsWith(expected.fix), `message should end with the fix:\n  ${issue.message}\nexpected ending:\n  ${expected.fix}`).toBe(true);
   return issue;
+}
+
+/** Runs `k1-workflows validate` in process: its exit code and the lines it printed. */
+export async function runValidate(...args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await validateCommand(args, { stdout: (s) => stdout.push(s), stderr: (s) => stderr.push(s) });
+  return { code, stdout, stderr };
 }

@@ -2,8 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateCommand } from '../../src/cli/validate-command.ts';
-import { simple, workflow } from './helpers.ts';
+import { runValidate as run, simple, workflow } from './helpers.ts';
 
 let dir: string;
 
@@ -20,13 +19,6 @@ async function file(name: string, content: unknown): Promise<string> {
   const path = join(dir, name);
   await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content));
   return path;
-}
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await validateCommand(args, { stdout: (s) => stdout.push(s), stderr: (s) => stderr.push(s) });
-  return { code, stdout, stderr };
 }
 
 const taskDef = { name: 'compile_task', ownerEmail: 'build@k1.test', timeoutSeconds: 600, responseTimeoutSeconds: 600 };
@@ -71,7 +63,7 @@ describe('k1-workflows validate', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toEqual([]);
     const printed = JSON.parse(result.stdout.join('\n')) as { summary: unknown; issues: { file: string; code: string; severity: string; path: string }[] };
-    expect(printed.summary).toEqual({ files: 1, workflows: 1, taskDefs: 0, eventHandlers: 0, errors: 1, warnings: 1, failed: true });
+    expect(printed.summary).toEqual({ files: 1, workflows: 1, taskDefs: 0, errors: 1, warnings: 1, failed: true });
     expect(printed.issues.map(({ file: f, code, severity, path: p }) => [f, code, severity, p])).toEqual([
       [path, 'REF_UNKNOWN', 'error', 'demo v1 → compile → inputParameters.n'],
       [path, 'REF_NOT_UPSTREAM', 'warning', 'demo v1 → compile → inputParameters.repo'],
@@ -133,7 +125,7 @@ describe('k1-workflows validate', () => {
     const result = await run();
     expect(result.code).toBe(2);
     expect(result.stderr.join('\n')).toContain('validate: no files given');
-    expect(result.stderr.join('\n')).toContain('usage: k1-workflows validate [--complete] [--owner-email-required] [--warnings show|error|off] [--json] FILE...');
+    expect(result.stderr.join('\n')).toContain('usage: k1-workflows validate [--complete] [--owner-email-required] [--warnings show|error|off] [--json] [--server URL] FILE...');
     expect(result.stdout).toEqual([]);
   });
 

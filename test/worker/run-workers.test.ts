@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createJsonLogger, createWorker, recordFirmwareBuild, runWorkers, silentLogger, WorkerError, type RunningWorkers } from '../../src/worker/index.ts';
 import { defineTask } from '../../src/index.ts';
 import { eventually, firmwareReport, get, goodReport, startBench, type Bench } from './support.ts';
+import { startFaultProxy } from '../support/fault-proxy.ts';
 
 const report = (input: typeof goodReport) => ({ summary: `${input.environment}@${input.commit_sha}`, flash_kib: input.metrics.flash_bytes / 1024 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -290,11 +291,32 @@ describe('runWorkers', () => {
     expect(workers.status().tasks[firmwareReport.name]).toMatchObject({ completed: 1, terminal: 1_000 });
   });
 
+  it('gives a result up after reportAttempts tries (the SDK waits 10 s before a second): one try, no wait', async () => {
+    const proxy = await startFaultProxy(bench.server.url);
+    proxy.faults.push({ when: (req) => req.method === 'POST' && req.path.startsWith('/api/tasks') && !req.path.includes('/poll'), times: 100, kind: 503 });
+    const lines: Record<string, unknown>[] = [];
+    const logger = createJsonLogger({ destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+    const stdout = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write; // the SDK prints its failed tries
+    try {
+      await run({ serverUrl: proxy.url, workers: [createWorker(firmwareReport, async (input) => report(input))], logger, reportAttempts: 1 });
+      await bench.start(firmwareReport.name, goodReport);
+      // With the SDK's default of 4 tries this line would come after 60 s (10 + 20 + 30 s of waits).
+      const given = await eventually(async () => lines.find((l) => String(l['msg']).includes('could not be reported after')), 8_000);
+      expect(String(given['msg'])).toMatch(new RegExp(`^The result of task \\S+ \\(${firmwareReport.name}\\) could not be reported after 1 attempts: HTTP 503`));
+      expect(proxy.seen.filter((r) => r.method === 'POST' && r.path.startsWith('/api/tasks/update')).length).toBe(1);
+    } finally {
+      process.stdout.write = stdout;
+      await proxy.close();
+    }
+  });
+
   it('reports every bad option at once, and refuses a CONDUCTOR_SERVER_URL the SDK would prefer', async () => {
-    const error = await runWorkers({ serverUrl: 'ftp://x', workers: [], keyId: 'id-only', concurrency: 0, healthPort: 70_000, logger: silentLogger }).catch((e: unknown) => e);
+    const error = await runWorkers({ serverUrl: 'ftp://x', workers: [], keyId: 'id-only', concurrency: 0, reportAttempts: 0, healthPort: 70_000, logger: silentLogger }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerError);
     expect((error as WorkerError).code).toBe('INVALID_OPTIONS');
-    expect((error as WorkerError).problems.map((p) => p.path)).toEqual(['workers', 'serverUrl', 'keySecret', 'concurrency', 'healthPort']);
+    expect((error as WorkerError).problems.map((p) => p.path)).toEqual(['workers', 'serverUrl', 'keySecret', 'concurrency', 'reportAttempts', 'healthPort']);
+    expect((error as WorkerError).message).toContain('reportAttempts: must be a whole number from 1 to 100, e.g. 6; got 0.');
     expect((error as WorkerError).message).toContain('serverUrl: must be an http(s) URL, e.g. http://localhost:8080');
 
     process.env['CONDUCTOR_SERVER_URL'] = 'http://elsewhere:8080';

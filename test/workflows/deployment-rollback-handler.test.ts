@@ -14,6 +14,7 @@ describe('deployment-rollback-handler v1 (generated JSON)', () => {
       'firmware-ci-cd-pipeline',
       'firmware-build-failure-handler',
       'pattern-generation-testing',
+      'pattern-nightly-regression',
       'multi-stage-deployment',
       'audio-processing-pipeline',
       'deployment-rollback-handler',
