@@ -53,7 +53,7 @@ describe('the published package', () => {
     expect(Object.keys(worker)).toEqual(expect.arrayContaining(['createWorker', 'runWorkers', 'TerminalError', 'callBackLater', 'recordFirmwareBuild', 'recordDeviceHealth', 'parseWorkerEnv']));
     const k1 = await import(pathToFileURL(entry('./k1')).href);
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['workflows', 'firmwareCiCdPipeline', 'createK1Workers', 'k1ServicesFromConfig', 'createGithubWebhookHandler']));
-    expect((k1.workflows as { name: string }[]).map((w) => w.name)).toHaveLength(7);
+    expect((k1.workflows as { name: string }[]).map((w) => w.name)).toHaveLength(8);
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['eventHandlers', 'k1PushEvent', 'k1PushStartsPipeline']));
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['k1ConfigSchema', 'RunNotFoundError', 'FirmwareMismatchError', 'UploadError']));
     const testing = await import(pathToFileURL(entry('./testing')).href);
