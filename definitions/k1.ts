@@ -23,4 +23,4 @@ export type { BuildResult, PlatformIO, UploadResult } from './services/platformi
 export type { WebappBuild, WebappBuilder } from './services/webapp.ts';
 export type { WebhookHandler } from '../src/webhook/github-webhook.ts';
 export { createGithubWebhookHandler } from './webhook.ts';
-export type { K1WebhookOptions } from './webhook.ts';
+export type { K1WebhookOptions, WebhookMode } from './webhook.ts';

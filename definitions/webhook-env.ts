@@ -1,3 +1,5 @@
+import type { WebhookMode } from './webhook.ts';
+
 /** The K1 webhook service's configuration (the device it deploys to, the branches it builds), from the environment. */
 export interface WebhookConfig {
   readonly serverUrl: string;
@@ -8,6 +10,8 @@ export interface WebhookConfig {
   readonly port: number;
   readonly host: string;
   readonly notifyWebhookUrl: string | undefined;
+  /** `K1_WEBHOOK_MODE`: start the pipeline (`start`, the default) or publish the push as an event (`event`). */
+  readonly mode: WebhookMode;
 }
 
 /**
@@ -32,6 +36,8 @@ export function parseWebhookEnv(env: NodeJS.ProcessEnv): { ok: true; config: Web
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`WEBHOOK_PORT must be a port number (0-65535); e.g. WEBHOOK_PORT=3000`);
   const branches = (env['WEBHOOK_BRANCHES'] ?? 'main').split(',').map((b) => b.trim()).filter((b) => b !== '');
   if (branches.length === 0) problems.push('WEBHOOK_BRANCHES is empty; e.g. WEBHOOK_BRANCHES=main,release');
+  const mode = (env['K1_WEBHOOK_MODE'] ?? 'start').trim();
+  if (mode !== 'start' && mode !== 'event') problems.push(`K1_WEBHOOK_MODE must be "start" (the webhook starts the pipeline) or "event" (it publishes the push as a Conductor event); e.g. K1_WEBHOOK_MODE=event`);
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -44,6 +50,7 @@ export function parseWebhookEnv(env: NodeJS.ProcessEnv): { ok: true; config: Web
       port,
       host: env['WEBHOOK_HOST'] ?? '0.0.0.0',
       notifyWebhookUrl: env['NOTIFY_WEBHOOK_URL'],
+      mode: mode as WebhookMode,
     },
   };
 }

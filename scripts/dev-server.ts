@@ -37,11 +37,12 @@ function parseArgs(argv: readonly string[]): { port: number; host: string; gener
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const server = await startDevServer({ port: options.port, host: options.host, generatedDir: options.generated });
-  const { workflows, tasks } = server.registered;
+  const { workflows, tasks, eventHandlers } = server.registered;
   console.log(`Conductor dev server listening on ${server.url}`);
   console.log(`Registered from ${options.generated}/:`);
   console.log(`  ${tasks.length} task definition${tasks.length === 1 ? '' : 's'}: ${tasks.join(', ')}`);
   console.log(`  ${workflows.length} workflow${workflows.length === 1 ? '' : 's'}: ${workflows.map((w) => `${w.name} v${w.version}`).join(', ')}`);
+  if (eventHandlers.length > 0) console.log(`  ${eventHandlers.length} event handler${eventHandlers.length === 1 ? '' : 's'}: ${eventHandlers.join(', ')}`);
   console.log(`Point the SDK at it: orkesConductorClient({ serverUrl: '${server.url}' }). Ctrl-C stops it.`);
 
   let stopping = false;

@@ -10,6 +10,8 @@
  *   WEBHOOK_BRANCHES          comma-separated branches to build (default: main)
  *   WEBHOOK_PORT / WEBHOOK_HOST  where to listen (default: 3000 / 0.0.0.0)
  *   NOTIFY_WEBHOOK_URL        where the pipeline reports failures (optional)
+ *   K1_WEBHOOK_MODE           start (default): start firmware-ci-cd-pipeline; event: publish the
+ *                             push as a Conductor event (k1-push-event), for the handlers to act on
  */
 import { createServer } from 'node:http';
 import { noopLogger, orkesConductorClient } from '@io-orkes/conductor-javascript';
@@ -23,7 +25,7 @@ if (!parsed.ok) {
 }
 const config = parsed.config;
 const client = await orkesConductorClient({ serverUrl: config.serverUrl, logger: noopLogger, useEnvVars: false, ...config.auth });
-const handler = createGithubWebhookHandler({ client, secret: config.secret, deviceIp: config.deviceIp, branches: config.branches, ...(config.notifyWebhookUrl && { notifyWebhookUrl: config.notifyWebhookUrl }) });
+const handler = createGithubWebhookHandler({ client, secret: config.secret, deviceIp: config.deviceIp, branches: config.branches, mode: config.mode, ...(config.notifyWebhookUrl && { notifyWebhookUrl: config.notifyWebhookUrl }) });
 const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/health') {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"UP"}');
@@ -31,5 +33,5 @@ const server = createServer((req, res) => {
   }
   void handler(req, res);
 });
-server.listen(config.port, config.host, () => process.stdout.write(`webhook: listening on http://${config.host}:${config.port}/ for pushes to ${config.branches.join(', ')}\n`));
+server.listen(config.port, config.host, () => process.stdout.write(`webhook: listening on http://${config.host}:${config.port}/ for pushes to ${config.branches.join(', ')} (mode ${config.mode})\n`));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close(() => process.exit(0)));

@@ -21,6 +21,7 @@ export type {
   Branch,
   DefaultAdds,
   DynamicForkResults,
+  EventOutput,
   DynamicForkWorkflowResults,
   FinishedFlow,
   ForEachOutput,
@@ -69,6 +70,8 @@ export type {
 export type {
   DoWhileNode,
   DynamicForkNode,
+  EventNode,
+  EventSink,
   DynamicForkWorkflowNode,
   DynamicNode,
   ExclusiveJoinNode,
@@ -93,6 +96,9 @@ export type {
   TerminateNode,
   WaitNode,
 } from './dsl/nodes.ts';
+export { eventHandler, startWorkflowAction, completeTaskAction, failTaskAction, isEventHandler } from './event/event-handler.ts';
+export type { EventAction, EventHandler, EventHandlerSpec, PayloadExpression, PayloadMapping, TaskTarget } from './event/event-handler.ts';
+export type { EventActionJson, EventHandlerJson, StartWorkflowJson, TaskDetailsJson } from './event/handler-json.ts';
 export { schedule, isSchedule, compileSchedule } from './schedule/schedule.ts';
 export type { AnySchedule, Schedule, ScheduleSpec } from './schedule/schedule.ts';
 export { SCHEDULER_INPUT_KEYS } from './schedule/schedule-def.ts';

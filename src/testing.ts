@@ -13,6 +13,7 @@ export type { Clock, TimerKind } from './runner/virtual-clock.ts';
 export { resolveParameters } from './runner/parameters.ts';
 export type { ExpressionDocument } from './runner/parameters.ts';
 export type { RunEvent, SubWorkflowMocks, TaskMock, TaskMocks, TaskOutcome, TaskRun, TaskRunStatus, WorkerTask, WorkflowStatus } from './runner/types.ts';
+export type { EventExecution } from './runner/event-delivery.ts';
 export { toTestRequest } from './runner/test-request.ts';
 export type { WorkflowTestRequest } from './runner/test-request.ts';
 export { StartRefused } from './runner/start-checks.ts';

@@ -25,9 +25,13 @@ describe('the published package', () => {
       'canonicalJson',
       'compileSchedule',
       'compileWorkflow',
+      'completeTaskAction',
       'defineTask',
+      'eventHandler',
+      'failTaskAction',
       'formatIssues',
       'generate',
+      'isEventHandler',
       'isSchedule',
       'isTaskContract',
       'isWorkflow',
@@ -35,6 +39,7 @@ describe('the published package', () => {
       'parseCron',
       'schedule',
       'startWorkflow',
+      'startWorkflowAction',
       'toJsonSchema',
       'toTaskDef',
       'untypedRef',
@@ -43,12 +48,13 @@ describe('the published package', () => {
       'workflow',
     ]);
     const validate = await import(pathToFileURL(entry('./validate')).href);
-    expect(Object.keys(validate).sort()).toEqual(['findReferences', 'looksLikeSchedule', 'validateEachWorkflowDef', 'validateScheduleDef', 'validateTaskDef', 'validateWorkflowDefs']);
+    expect(Object.keys(validate).sort()).toEqual(['findReferences', 'looksLikeSchedule', 'validateEachWorkflowDef', 'validateEventHandler', 'validateScheduleDef', 'validateTaskDef', 'validateWorkflowDefs']);
     const worker = await import(pathToFileURL(entry('./worker')).href);
     expect(Object.keys(worker)).toEqual(expect.arrayContaining(['createWorker', 'runWorkers', 'TerminalError', 'callBackLater', 'recordFirmwareBuild', 'recordDeviceHealth', 'parseWorkerEnv']));
     const k1 = await import(pathToFileURL(entry('./k1')).href);
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['workflows', 'firmwareCiCdPipeline', 'createK1Workers', 'k1ServicesFromConfig', 'createGithubWebhookHandler']));
-    expect((k1.workflows as { name: string }[]).map((w) => w.name)).toHaveLength(7);
+    expect((k1.workflows as { name: string }[]).map((w) => w.name)).toHaveLength(8);
+    expect(Object.keys(k1)).toEqual(expect.arrayContaining(['eventHandlers', 'k1PushEvent', 'k1PushStartsPipeline']));
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['k1ConfigSchema', 'RunNotFoundError', 'FirmwareMismatchError', 'UploadError']));
     const testing = await import(pathToFileURL(entry('./testing')).href);
     expect(Object.keys(testing).sort()).toEqual(['CONDUCTOR_VERSION', 'Registry', 'StartRefused', 'VirtualClock', 'WorkflowRun', 'loadGenerated', 'resolveParameters', 'run', 'runSchedule', 'startCluster', 'startConductor', 'toTestRequest']);

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isTaskContract } from '../contract/define-task.ts';
 import { isWorkflow } from '../dsl/workflow.ts';
+import { isEventHandler } from '../event/event-handler.ts';
 import { generate, GENERATED_DIRS, type Project } from '../gen/generate.ts';
 import { syncFiles } from '../gen/sync-files.ts';
 import { typecheckDefinitions } from '../gen/typecheck.ts';
@@ -14,10 +15,10 @@ import type { CommandIo } from './io.ts';
 
 const USAGE = 'usage: k1-workflows gen [--check] [--no-typecheck] [--root DIR] [--definitions FILE]';
 
-/** Reads a definitions module's `workflows` (and optional `tasks` and `schedules`) exports, checking their shape. */
+/** Reads a definitions module's `workflows` (and optional `tasks`, `schedules` and `eventHandlers`) exports, checking their shape. */
 export async function loadProject(file: string): Promise<Project> {
-  const mod = (await import(pathToFileURL(file).href)) as { workflows?: unknown; tasks?: unknown; schedules?: unknown };
-  const { workflows, tasks = [], schedules = [] } = mod;
+  const mod = (await import(pathToFileURL(file).href)) as { workflows?: unknown; tasks?: unknown; schedules?: unknown; eventHandlers?: unknown };
+  const { workflows, tasks = [], schedules = [], eventHandlers = [] } = mod;
   if (!Array.isArray(workflows) || !workflows.every(isWorkflow)) {
     throw new TypeError(`${file} must export \`workflows\`: an array of workflows made with workflow(); add \`export const workflows = [...]\`.`);
   }
@@ -27,7 +28,10 @@ export async function loadProject(file: string): Promise<Project> {
   if (!Array.isArray(schedules) || !schedules.every(isSchedule)) {
     throw new TypeError(`${file}: \`schedules\` must be an array of schedules made with schedule().`);
   }
-  return { workflows, tasks, schedules };
+  if (!Array.isArray(eventHandlers) || !eventHandlers.every(isEventHandler)) {
+    throw new TypeError(`${file}: \`eventHandlers\` must be an array of handlers made with eventHandler().`);
+  }
+  return { workflows, tasks, schedules, eventHandlers };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { TaskDef } from '../conductor-types.ts';
+import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
 import { Redactor } from '../client/redactor.ts';
+import { looksLikeEventHandler } from '../event/handler-json.ts';
+import { validateEventHandler } from '../validate/event-handler-rules.ts';
 import { isError, type DefinitionIssue } from '../issues.ts';
 import { looksLikeSchedule, validateScheduleDef, type KnownWorkflow } from '../schedule/schedule-def.ts';
 import { connectMetadataApi } from '../sync/metadata-api.ts';
@@ -16,8 +18,11 @@ const USAGE = 'usage: k1-workflows validate [--complete] [--owner-email-required
 const HELP = `${USAGE}
 
 Checks Conductor JSON files: each holds a WorkflowDef, a TaskDef (no "tasks" array), a schedule
-(a WorkflowSchedule: it has a "cronExpression" or a "startWorkflowRequest"), or an array of them.
-All files are checked together. Errors are what the server refuses (conductor-oss
+(a WorkflowSchedule: it has a "cronExpression" or a "startWorkflowRequest"), an event handler (an
+"event" and an "actions" list), or an array of them. All files are checked together: an event
+handler's event must be "conductor:<workflow>:<ref>" naming a workflow among the files and an
+EVENT task of it (the server stores any other and then stops starting new listeners,
+server-wide), and what it starts must be among them too. Errors are what the server refuses (conductor-oss
 3.32.3 as shipped) and a few deliberately stricter rules; warnings are what it registers but will
 not work as written (a reference that reads null, a script that fails when it runs).
 With task definitions among the files, the data flow is checked against their inputSchema and
@@ -105,6 +110,7 @@ export async function validateCommand(args: readonly string[], io: CommandIo): P
   };
   const workflows: Entry[] = [];
   const taskDefs: Entry[] = [];
+  const handlers: Entry[] = [];
   const schedules: Entry[] = [];
   for (const file of files) {
     const read = await readJson(file);
@@ -123,6 +129,7 @@ export async function validateCommand(args: readonly string[], io: CommandIo): P
         });
       } else if (looksLikeSchedule(value)) schedules.push({ file, value });
       else if (Object.hasOwn(value, 'tasks')) workflows.push({ file, value });
+      else if (looksLikeEventHandler(value)) handlers.push({ file, value });
       else taskDefs.push({ file, value });
     });
   }
@@ -151,17 +158,21 @@ export async function validateCommand(args: readonly string[], io: CommandIo): P
     }
     for (const { file, value } of schedules) for (const issue of validateScheduleDef(value, { ...(known !== undefined && { workflows: known }) })) report(file, issue);
   }
+  const workflowDefs = workflows.flatMap(({ value }) => (isJsonObject(value) && typeof value.name === 'string' ? [value as unknown as WorkflowDef] : []));
+  for (const { file, value } of handlers) {
+    for (const issue of validateEventHandler(value, workflowDefs)) report(file, issue);
+  }
 
   const shown = level === 'off' ? issues.filter(isError) : issues;
   const errors = issues.filter(isError).length;
   const warnings = issues.length - errors;
   const failed = errors > 0 || (level === 'error' && warnings > 0);
   const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
-  const summary = `validate: ${count(files.length, 'file')}, ${count(workflows.length, 'workflow definition')}, ${count(taskDefs.length, 'task definition')}${schedules.length > 0 ? `, ${count(schedules.length, 'schedule')}` : ''}: ${
+  const summary = `validate: ${count(files.length, 'file')}, ${count(workflows.length, 'workflow definition')}, ${count(taskDefs.length, 'task definition')}${schedules.length > 0 ? `, ${count(schedules.length, 'schedule')}` : ''}${handlers.length > 0 ? `, ${count(handlers.length, 'event handler')}` : ''}: ${
     errors + warnings === 0 ? 'no problems' : `${count(errors, 'error')}, ${count(warnings, 'warning')}${level === 'off' && warnings > 0 ? ' (not shown)' : ''}${level === 'error' && errors === 0 && warnings > 0 ? ' (failing: --warnings error)' : ''}`
   }.`;
   if (values.json === true) {
-    const counts = { files: files.length, workflows: workflows.length, taskDefs: taskDefs.length, ...(schedules.length > 0 && { schedules: schedules.length }) };
+    const counts = { files: files.length, workflows: workflows.length, taskDefs: taskDefs.length, ...(schedules.length > 0 && { schedules: schedules.length }), ...(handlers.length > 0 && { eventHandlers: handlers.length }) };
     io.stdout(JSON.stringify({ summary: { ...counts, errors, warnings, failed }, issues: shown }, null, 2));
   } else {
     for (const { file, ...issue } of shown) {

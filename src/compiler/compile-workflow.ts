@@ -21,6 +21,7 @@ const GENERATED_PREFIX: Record<NodeKind, string> = {
   Inline: 'inline',
   SetVariable: 'set_variable',
   JsonJq: 'jq',
+  Event: 'event',
   Dynamic: 'dynamic',
   StartWorkflow: 'start_workflow',
   Noop: 'noop',
@@ -263,6 +264,9 @@ const COMPILERS: { [K in NodeKind]: Compiler<K> } = {
   ],
   SetVariable: (node, ref) => [system('SET_VARIABLE', ref, node.input, node)],
   JsonJq: (node, ref) => [system('JSON_JQ_TRANSFORM', ref, { ...(node.input as object), queryExpression: node.query }, node)],
+  Event: (node, ref) => [
+    { ...system('EVENT', ref, node.input, node), sink: node.sink, ...(node.asyncComplete === true && { asyncComplete: true }) },
+  ],
   Raw: (node, ref, compile) => [
     {
       ...(node.task as unknown as WorkflowTask),

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { defineTask, type AnyTaskContract, type ObjectSchema, type TaskInput, type TaskOutput } from '../contract/define-task.ts';
 import type { TaskOptions } from '../contract/task-options.ts';
-import type { AnyWorkflow, Node, RawTask, Template, WorkflowInput, WorkflowOutput } from './nodes.ts';
+import type { AnyWorkflow, EventSink, Node, RawTask, Template, WorkflowInput, WorkflowOutput } from './nodes.ts';
+import { CONDUCTOR_SINK } from '../validate/task-type-rules.ts';
 import { makeRef, toTemplate, type Ref } from './ref.ts';
 import type {
   Bindable,
@@ -141,6 +142,22 @@ export interface HttpRequest {
   readonly connectionTimeOut?: number;
   readonly readTimeOut?: number;
 }
+
+/**
+ * Output of an EVENT task (`Event.start`): its input (`I`, references resolved), the `sink` and
+ * `asyncComplete` the server adds to it, the publishing workflow, and `event_produced`, the queue
+ * the message went to (the message's payload is this whole output).
+ */
+export type EventOutput<I> = Resolved<I> & {
+  readonly sink: string;
+  readonly asyncComplete: boolean;
+  readonly workflowInstanceId: string;
+  readonly workflowType: string;
+  readonly workflowVersion: number;
+  readonly correlationId: string | null;
+  readonly taskToDomain: Record<string, string>;
+  readonly event_produced: string;
+};
 
 /** Terminal statuses a TERMINATE task can end a workflow with. */
 export type TerminationStatus = 'COMPLETED' | 'FAILED' | 'TERMINATED';
@@ -696,13 +713,37 @@ export class Flow<S, A, L, W extends FlowTypes<unknown, unknown>> {
   }
 
   /**
+   * Publishes a message (EVENT task): its payload is the task's output, the resolved `input` plus
+   * the publishing workflow's id, name, version, correlationId and the queue (`event_produced`).
+   * `sink` `'conductor'` publishes to `conductor:<workflow name>:<ref>`, `'conductor:<name>'` to
+   * `conductor:<workflow name>:<name>`: the `event` an {@link eventHandler} listens on. Only
+   * `conductor` queues exist in conductor-oss 3.32.3 as shipped (amqp, sqs, kafka and nats fail
+   * with `Unknown queue type`), so no other sink is accepted. With `asyncComplete` the task stays
+   * IN_PROGRESS until completed through the API (or by a handler's complete_task action).
+   * @throws TypeError when `sink` is not `conductor` or `conductor:<name>` (for callers without tsc).
+   * @example `.event('announce', { sink: 'conductor', input: (s) => ({ sha: s.input.sha }) })`
+   */
+  event<S, A, W extends FlowTypes<unknown, unknown>, const R extends string, I extends Record<string, unknown> = {}>(
+    this: Flow<S, A, unknown, W>,
+    ref: FreshRef<R, S & A>,
+    spec: { readonly sink: EventSink; readonly input?: (s: Scope<S & A>) => I; readonly asyncComplete?: boolean; readonly description?: string },
+  ): Flow<S, A & Entry<R, EventOutput<I>>, { readonly [K in R]: EventOutput<I> }, W> {
+    const name = ref as string;
+    const sink: unknown = spec.sink;
+    if (typeof sink !== 'string' || !CONDUCTOR_SINK.test(sink)) {
+      throw new TypeError(`event "${name}": sink ${JSON.stringify(sink)} is not a queue conductor-oss 3.32.3 has; use "conductor" (queue conductor:<workflow>:${name}) or "conductor:<name>" (amqp, sqs, kafka and nats are not in the server as shipped).`);
+    }
+    return this.then({ kind: 'Event', ref: name, sink: spec.sink, input: bind(spec.input, `${name}.input`), asyncComplete: spec.asyncComplete, description: spec.description });
+  }
+
+  /**
    * The escape hatch: a task the DSL has no method for, kept as the Conductor JSON given (`task`,
    * verbatim: templates are `${...}` text, nothing is checked by tsc). Nested task lists are
    * branches like a fork's, so the tasks inside keep their DSL form. Later tasks read its output
    * as `s.<ref>.output.<field>` (typed `unknown`); tasks inside its branches are not in scope
    * after it: read them with `untypedRef` (ref.ts). The importer writes one for every task it cannot
    * express and reports it (`docs/importing.md`).
-   * @example `.raw('fire_event', { name: 'fire_event', type: 'EVENT', sink: 'conductor:done', inputParameters: {} })`
+   * @example `.raw('start_later', { name: 'start_later', type: 'START_WORKFLOW', inputParameters: { startWorkflow: { name: 'nightly' } } })`
    */
   raw<S, A, W extends FlowTypes<unknown, unknown>, const R extends string>(
     this: Flow<S, A, unknown, W>,

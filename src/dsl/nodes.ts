@@ -19,6 +19,7 @@ export type Node =
   | InlineNode
   | SetVariableNode
   | JsonJqNode
+  | EventNode
   | DynamicNode
   | StartWorkflowNode
   | NoopNode
@@ -204,7 +205,25 @@ export interface JsonJqNode extends NodeBase {
 }
 
 /**
- * The escape hatch: a task the DSL has no method for (a DECISION, an EVENT, a FORK_JOIN whose JOIN
+ * Publishes its input as a message to a queue (EVENT). With sink `conductor` the queue is
+ * `conductor:<workflow name>:<ref>`, with `conductor:<name>` it is `conductor:<workflow name>:<name>`:
+ * the `event` an event handler listens on.
+ */
+export interface EventNode extends NodeBase {
+  readonly kind: 'Event';
+  readonly sink: EventSink;
+  readonly input: Template;
+  readonly asyncComplete?: boolean | undefined;
+}
+
+/**
+ * The sinks conductor-oss 3.32.3 as shipped can publish to: its own `conductor` queues. amqp, sqs,
+ * kafka and nats are not in the build (the task fails with `Unknown queue type`).
+ */
+export type EventSink = 'conductor' | `conductor:${string}`;
+
+/**
+ * The escape hatch: a task the DSL has no method for (a DECISION, a FORK_JOIN whose JOIN
  * is named otherwise, a field no method sets ...), kept as the Conductor WorkflowTask JSON given.
  * Its nested task lists, when it has any, are node lists of their own, so the tasks inside keep
  * their DSL form. The importer writes one for each task it cannot express (`docs/importing.md`).

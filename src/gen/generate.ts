@@ -5,6 +5,9 @@ import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
 import type { AnyTaskContract } from '../contract/define-task.ts';
 import { toTaskDef } from '../contract/task-def.ts';
 import type { AnyWorkflow } from '../dsl/workflow.ts';
+import type { EventHandler } from '../event/event-handler.ts';
+import type { EventHandlerJson } from '../event/handler-json.ts';
+import { validateEventHandler } from '../validate/event-handler-rules.ts';
 import { workflowPage } from '../docs/workflow-page.ts';
 import { DefinitionError, isError, issuePath, type DefinitionIssue } from '../issues.ts';
 import { compileSchedule, type AnySchedule } from '../schedule/schedule.ts';
@@ -12,12 +15,14 @@ import { validateScheduleDef, type WorkflowScheduleDef } from '../schedule/sched
 import { validateTaskDef } from '../validate/task-def-rules.ts';
 import { validateWorkflowDefs } from '../validate/validate-workflow.ts';
 
-/** What a definitions module exports: the workflows to generate, contracts no workflow uses yet, and schedules of the workflows. */
+/** What a definitions module exports: the workflows to generate, contracts no workflow uses yet, schedules of the workflows, and event handlers. */
 export interface Project {
   readonly workflows: readonly AnyWorkflow[];
   readonly tasks?: readonly AnyTaskContract[];
   /** Each written to `generated/schedules/<name>.json`; the workflow it starts must be among `workflows`. */
   readonly schedules?: readonly AnySchedule[];
+  /** Made with `eventHandler()`; each is written to `generated/events/<name>.json`. */
+  readonly eventHandlers?: readonly EventHandler[];
 }
 
 /** One file gen writes, its path relative to the project root (forward slashes). */
@@ -30,6 +35,7 @@ export interface GeneratedFile {
 export interface Generation {
   readonly workflows: readonly WorkflowDef[];
   readonly tasks: readonly TaskDef[];
+  readonly eventHandlers: readonly EventHandlerJson[];
   readonly schedules: readonly WorkflowScheduleDef[];
   readonly files: readonly GeneratedFile[];
   /** Issues of severity warning: printed by `gen`, never fatal. */
@@ -37,7 +43,7 @@ export interface Generation {
 }
 
 /** Folders whose files gen owns (the JSON and the per-workflow docs pages): it writes them, and removes what it no longer produces. */
-export const GENERATED_DIRS = ['generated/workflows', 'generated/tasks', 'generated/schedules', 'docs/workflows'] as const;
+export const GENERATED_DIRS = ['generated/workflows', 'generated/tasks', 'generated/schedules', 'generated/events', 'docs/workflows'] as const;
 /** The manifest: names, versions and content hashes of everything generated. */
 export const MANIFEST_PATH = 'generated/manifest.json';
 
@@ -59,6 +65,33 @@ function unsafeNames(workflows: readonly AnyWorkflow[], contracts: readonly AnyT
       path: issuePath(where, 'name'),
       message: `the name ${JSON.stringify(name)} is not a safe Conductor name: use letters, digits, "_" and "-" only (${SAFE_NAME.source}); gen writes a file named after it.`,
     }));
+}
+
+/**
+ * The event handlers' own problems (names, duplicates, a start of a workflow outside the
+ * generation) and what the validator says of their JSON against the generated workflows.
+ */
+function eventHandlerIssues(handlers: readonly EventHandler[], workflowsIn: readonly AnyWorkflow[], workflows: readonly WorkflowDef[]): DefinitionIssue[] {
+  const issues: DefinitionIssue[] = [];
+  const seen = new Map<string, EventHandler>();
+  for (const handler of handlers) {
+    const where = `event handler ${handler.name}`;
+    if (!SAFE_NAME.test(handler.name)) {
+      issues.push({ code: 'UNSAFE_NAME', severity: 'error', path: issuePath(where, 'name'), message: `the name ${JSON.stringify(handler.name)} is not a safe Conductor name: use letters, digits, "_" and "-" only (${SAFE_NAME.source}); gen writes a file named after it.` });
+    }
+    const other = seen.get(handler.name);
+    if (other !== undefined && other !== handler) {
+      issues.push({ code: 'EVENT_HANDLER_DUPLICATE', severity: 'error', path: issuePath(where, 'name'), message: `two different event handlers are named "${handler.name}"; the server keeps one per name. Rename one.` });
+    }
+    seen.set(handler.name, handler);
+    for (const wf of handler.workflows) {
+      if (!workflowsIn.includes(wf)) {
+        issues.push({ code: 'EVENT_HANDLER_WORKFLOW_MISSING', severity: 'error', path: issuePath(where, 'actions'), message: `it starts workflow ${wf.name} v${wf.version}, which is not in \`workflows\`; gen would not register it. Add it to the exported workflows.` });
+      }
+    }
+    issues.push(...validateEventHandler(handler.json, workflows, where));
+  }
+  return issues;
 }
 
 function sha256(text: string): string {
@@ -148,22 +181,30 @@ export function generate(project: Project): Generation {
   const workflows = workflowsIn.map(compileWorkflow);
   for (const def of tasks) issues.push(...validateTaskDef(def, `task ${def.name}`, { requireOwnerEmail: true }));
   issues.push(...validateWorkflowDefs(workflows, { taskNames: new Set(tasks.map((t) => t.name)), complete: true, requireOwnerEmail: true, taskDefs: tasks }));
+  const handlers = [...new Set(project.eventHandlers ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  issues.push(...eventHandlerIssues(handlers, workflowsIn, workflows));
   const errors = issues.filter(isError);
   if (errors.length > 0) throw new DefinitionError(errors, 'the workflow definitions');
 
   const files: GeneratedFile[] = [];
-  const manifest = { workflows: [] as unknown[], tasks: [] as unknown[], ...(schedules.length > 0 && { schedules: [] as unknown[] }) };
+  const manifest = { workflows: [] as unknown[], tasks: [] as unknown[], ...(schedules.length > 0 && { schedules: [] as unknown[] }), ...(handlers.length > 0 && { eventHandlers: [] as unknown[] }) };
   for (const def of workflows) {
     const path = `generated/workflows/${def.name}.v${def.version}.json`;
     const content = canonicalJson(def);
     files.push({ path, content });
-    manifest.workflows.push({ name: def.name, version: def.version, file: path, sha256: sha256(content) });
+    manifest['workflows']?.push({ name: def.name, version: def.version, file: path, sha256: sha256(content) });
   }
   for (const def of tasks) {
     const path = `generated/tasks/${def.name}.json`;
     const content = canonicalJson(def);
     files.push({ path, content });
-    manifest.tasks.push({ name: def.name, file: path, sha256: sha256(content) });
+    manifest['tasks']?.push({ name: def.name, file: path, sha256: sha256(content) });
+  }
+  for (const { json } of handlers) {
+    const path = `generated/events/${json.name}.json`;
+    const content = canonicalJson(json);
+    files.push({ path, content });
+    manifest['eventHandlers']?.push({ name: json.name, file: path, sha256: sha256(content) });
   }
   for (const def of schedules) {
     const path = `generated/schedules/${def.name}.json`;
@@ -180,5 +221,5 @@ export function generate(project: Project): Generation {
     const wf = workflowsIn[i] as AnyWorkflow;
     files.push({ path: `docs/workflows/${wf.name}.md`, content: workflowPage(wf, workflows[i] as WorkflowDef, taskDefs) });
   }
-  return { workflows, tasks, schedules, files, warnings: issues.filter((issue) => !isError(issue)) };
+  return { workflows, tasks, schedules, eventHandlers: handlers.map((h) => h.json), files, warnings: issues.filter((issue) => !isError(issue)) };
 }

@@ -35,6 +35,23 @@ export const SYSTEM_OUTPUTS = {
   startWorkflow: { type: 'object', properties: { workflowId: STRING } },
 } as const satisfies Record<string, SchemaJson>;
 
+/** `EventOutput` of `src/dsl/flow.ts` for an EVENT task with these input keys: each of them, and what the server adds. */
+export function eventOutput(inputKeys: readonly string[]): SchemaJson {
+  return {
+    type: 'object',
+    properties: {
+      ...Object.fromEntries(inputKeys.map((key) => [key, UNKNOWN])),
+      sink: STRING,
+      asyncComplete: { type: 'boolean' },
+      workflowInstanceId: STRING,
+      workflowType: STRING,
+      workflowVersion: NUMBER,
+      correlationId: STRING,
+      taskToDomain: RECORD,
+      event_produced: STRING,
+    },
+  };
+}
 /** `KafkaRequest` of `src/dsl/flow.ts`, as the schema a KAFKA_PUBLISH task's request is bound against. */
 export const KAFKA_REQUEST: SchemaJson = {
   type: 'object',

@@ -10,7 +10,8 @@ import { normalizeWorkflowTask } from '../sync/server-defaults.ts';
 import type { WorkflowTask } from '../conductor-types.ts';
 import { isJsonObject, type ContractInfo, type ImportNotes, type Json, type WorkflowInfo } from './model.ts';
 import { layout, ValueRenderer, type RenderNotes } from './references.ts';
-import { EMPTY, HTTP_REQUEST, KAFKA_REQUEST, RECORD, Scope, SYSTEM_OUTPUTS, taskRefs, UNKNOWN } from './scope.ts';
+import { EMPTY, eventOutput, HTTP_REQUEST, KAFKA_REQUEST, RECORD, Scope, SYSTEM_OUTPUTS, taskRefs, UNKNOWN } from './scope.ts';
+import { CONDUCTOR_SINK } from '../validate/task-type-rules.ts';
 import { jsonLiteral, objectSchemaSource, propertyName, stringLiteral, type SchemaJson } from './zod-source.ts';
 
 /** What the workflow's source refers to outside itself. */
@@ -351,6 +352,19 @@ class Importer {
         const { queryExpression, ...rest } = input;
         if (typeof queryExpression !== 'string') return 'its queryExpression is not text';
         return one(`.jq(${stringLiteral(ref)}, { input: ${fn(values.object(rest, undefined))}, query: ${stringLiteral(queryExpression)} })`, SYSTEM_OUTPUTS.jq);
+      }
+      case 'EVENT': {
+        const why = systemOnly(['inputParameters', 'sink', 'asyncComplete', 'description']);
+        if (why !== undefined) return why;
+        if (typeof task.sink !== 'string' || !CONDUCTOR_SINK.test(task.sink)) return `its sink ${JSON.stringify(task.sink)} is not "conductor" or "conductor:<name>", the queues event() takes`;
+        if (task.asyncComplete !== undefined && typeof task.asyncComplete !== 'boolean') return 'its asyncComplete is not true or false';
+        const parts = [
+          `sink: ${stringLiteral(task.sink)}`,
+          ...(Object.keys(input).length > 0 ? [`input: ${fn(values.object(input, undefined))}`] : []),
+          ...(task.asyncComplete === true ? ['asyncComplete: true'] : []),
+          ...optionEntries(task, ['description']),
+        ];
+        return one(`.event(${stringLiteral(ref)}, ${layout('{', '}', parts)})`, eventOutput(Object.keys(input)));
       }
       default:
         return `the DSL has no method for ${type}`;

@@ -15,6 +15,7 @@ import { ScriptSandbox } from './script-sandbox.ts';
 import type { EngineSteps, SystemTaskContext } from './system-task.ts';
 import { startProblem, StartRefused } from './start-checks.ts';
 import { SYSTEM_TASKS } from './system-tasks.ts';
+import { deliverEvent, type EventExecution } from './event-delivery.ts';
 import type { RunEvent, TaskMock, TaskOutcome, TaskRun, TaskRunStatus, WorkerTask, WorkflowStatus } from './types.ts';
 import { VirtualClock, type Clock } from './virtual-clock.ts';
 
@@ -68,9 +69,33 @@ export class Engine implements EngineSteps {
   private seq = 0;
   private settling: Promise<void> | undefined;
   private readonly runtimeTasks = new WeakSet<WorkflowTask>();
+  /** What the event handlers did with each message EVENT tasks published, in order. */
+  readonly eventExecutions: EventExecution[] = [];
+  /** Evaluates event handlers' conditions: a script context apart from every run's. */
+  private eventSandbox: ScriptSandbox | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.clock = options.clock ?? new VirtualClock();
+  }
+
+  /** The latest version of a workflow in the registry. */
+  registryWorkflow(name: string): WorkflowDef | undefined {
+    return this.options.registry.workflow(name);
+  }
+
+  /**
+   * Publishes a message on a `conductor` queue: after what is queued now, every active event
+   * handler of the registry listening on `event` gets it (`event-delivery.ts`); what they did is
+   * added to {@link eventExecutions}. The message gets an id of its own, a fresh UUID, as on
+   * conductor-oss 3.32.3 (observed: `conductor.event.messageId` is not the EVENT task's id).
+   */
+  publishEvent(event: string, payload: Record<string, unknown>): void {
+    const messageId = randomUUID();
+    this.enqueue(() => {
+      this.eventSandbox ??= new ScriptSandbox(this.options.scriptTimeoutMs);
+      const steps = { registry: this.options.registry, sandbox: this.eventSandbox, executions: this.executions, start: this.start.bind(this), update: this.update.bind(this) };
+      this.eventExecutions.push(...deliverEvent(steps, event, payload, messageId));
+    });
   }
 
   // ---- the loop ---------------------------------------------------------------------------

@@ -1,13 +1,36 @@
 import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
+import type { EventHandlerJson } from '../event/handler-json.ts';
 
-/** Workflow definitions by name and version, and task definitions by name. */
+/** Workflow definitions by name and version, task definitions by name, and event handlers by name. */
 export class Registry {
   private readonly workflows = new Map<string, Map<number, WorkflowDef>>();
   private readonly tasks = new Map<string, TaskDef>();
+  private readonly handlers = new Map<string, EventHandlerJson>();
 
-  constructor(workflows: readonly WorkflowDef[] = [], tasks: readonly TaskDef[] = []) {
+  constructor(workflows: readonly WorkflowDef[] = [], tasks: readonly TaskDef[] = [], eventHandlers: readonly EventHandlerJson[] = []) {
     for (const def of workflows) this.addWorkflow(def);
     for (const def of tasks) this.addTask(def);
+    for (const handler of eventHandlers) this.addEventHandler(handler);
+  }
+
+  /** Adds or replaces an event handler (by name). */
+  addEventHandler(handler: EventHandlerJson): void {
+    this.handlers.set(handler.name, handler);
+  }
+
+  /** Removes an event handler; false when it is not there. */
+  removeEventHandler(name: string): boolean {
+    return this.handlers.delete(name);
+  }
+
+  /** An event handler by name. */
+  eventHandler(name: string): EventHandlerJson | undefined {
+    return this.handlers.get(name);
+  }
+
+  /** Every event handler, in the order they were first added. */
+  allEventHandlers(): EventHandlerJson[] {
+    return [...this.handlers.values()];
   }
 
   /** Adds or replaces a workflow definition (its name and version). */

@@ -13,6 +13,9 @@ import { checkMocks, MockQueues } from './mocks.ts';
 import { startProblem, StartRefused } from './start-checks.ts';
 import type { RunEvent, SubWorkflowMocks, TaskMocks, TaskOutcome, TaskRun, WorkerTask, WorkflowStatus } from './types.ts';
 import { VirtualClock } from './virtual-clock.ts';
+import type { EventExecution } from './event-delivery.ts';
+import { isEventHandler, type EventHandler } from '../event/event-handler.ts';
+import type { EventHandlerJson } from '../event/handler-json.ts';
 
 /**
  * A task handler for the runner: gets the task, returns its output. Throw to fail the attempt
@@ -35,8 +38,13 @@ export interface RunOptions {
   readonly mocks?: TaskMocks;
   /** Mocks for the children of SUB_WORKFLOW tasks, by the SUB_WORKFLOW task's reference (the server's `subWorkflowTestRequest`). */
   readonly subWorkflowMocks?: Readonly<Record<string, SubWorkflowMocks>>;
-  /** Workflow and task definitions: sub-workflows, failure workflows, retry settings. */
-  readonly registry?: Registry | { readonly workflows?: readonly (WorkflowDef | AnyWorkflow)[]; readonly tasks?: readonly TaskDef[] };
+  /**
+   * Workflow and task definitions (sub-workflows, failure workflows, retry settings) and the event
+   * handlers that get the messages EVENT tasks publish.
+   */
+  readonly registry?:
+    | Registry
+    | { readonly workflows?: readonly (WorkflowDef | AnyWorkflow)[]; readonly tasks?: readonly TaskDef[]; readonly eventHandlers?: readonly (EventHandler | EventHandlerJson)[] };
   /** The virtual clock, or the epoch milliseconds it starts at. @default 2026-01-01T00:00:00Z */
   readonly clock?: VirtualClock | number;
   readonly correlationId?: string;
@@ -136,16 +144,24 @@ export function toRegistry(given: RunOptions['registry']): Registry {
     if (isWorkflow(wf)) addDslWorkflow(registry, wf);
     else registry.addWorkflow(wf);
   }
+  for (const handler of given?.eventHandlers ?? []) {
+    if (!isEventHandler(handler)) {
+      registry.addEventHandler(handler);
+      continue;
+    }
+    registry.addEventHandler(handler.json);
+    for (const wf of handler.workflows) addDslWorkflow(registry, wf);
+  }
   return registry;
 }
 
 /**
- * Reads the definitions `npm run gen` wrote (`generated/workflows/*.json`, `generated/tasks/*.json`)
- * into a registry, so tests run exactly what gets registered.
+ * Reads the definitions `npm run gen` wrote (`generated/workflows/*.json`, `generated/tasks/*.json`,
+ * `generated/events/*.json`) into a registry, so tests run exactly what gets registered.
  */
 export async function loadGenerated(dir = 'generated'): Promise<Registry> {
-  const { workflows, tasks } = await readGenerated(dir);
-  return new Registry(workflows, tasks);
+  const { workflows, tasks, eventHandlers } = await readGenerated(dir);
+  return new Registry(workflows, tasks, eventHandlers);
 }
 
 /**
@@ -249,6 +265,34 @@ export class WorkflowRun {
     this.engine.clock.advanceBy(ms);
     await this.engine.settle();
     return this;
+  }
+
+  /**
+   * What event handlers did with the messages EVENT tasks published, in this run's engine (this
+   * run, the runs it started, and the ones started with {@link startWorkflow}): one entry per
+   * action run, or one SKIPPED entry when a handler's condition did not hold.
+   */
+  get eventExecutions(): readonly EventExecution[] {
+    return this.engine.eventExecutions;
+  }
+
+  /** Another run of the same engine by id: one an event handler started, say (`eventExecutions[i].output.workflowId`). */
+  workflowRun(workflowId: string): WorkflowRun | undefined {
+    const exec = this.engine.executions.get(workflowId);
+    return exec === undefined ? undefined : new WorkflowRun(this.engine, exec);
+  }
+
+  /**
+   * Starts another workflow on this run's engine (same registry, clock and event handlers), then
+   * runs on: how a test has one run publish an event that another run waits for.
+   * @throws StartRefused as {@link run} does; Error when `workflow` is a name not in the registry.
+   */
+  async startWorkflow(workflow: WorkflowDef | string, input: Record<string, unknown> = {}, options: { readonly correlationId?: string } = {}): Promise<WorkflowRun> {
+    const def = typeof workflow === 'string' ? this.engine.registryWorkflow(workflow) : workflow;
+    if (def === undefined) throw new Error(`workflow "${String(workflow)}" is not in the registry; pass it in options.registry.`);
+    const exec = this.engine.start(def, input, { correlationId: options.correlationId });
+    await this.engine.settle();
+    return new WorkflowRun(this.engine, exec);
   }
 
   /** A plain copy in the shape the Conductor API returns. */

@@ -34,6 +34,8 @@ export interface EngineSteps {
   markRuntime(wt: WorkflowTask): void;
   /** Runs `action` on the loop after what is queued now (the server's next decide pass). */
   enqueue(action: () => void): void;
+  /** Publishes a message on a `conductor` queue: the event handlers listening there get it after what is queued now. */
+  publishEvent(event: string, payload: Record<string, unknown>): void;
 }
 
 /** What a system task implementation gets from the engine. */

@@ -2,6 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { allWorkflowTasks } from '../conductor-tasks.ts';
 import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
+import type { EventHandlerJson } from '../event/handler-json.ts';
+import { storedEventHandler } from '../event/stored-handler.ts';
+import { validateEventHandler } from '../validate/event-handler-rules.ts';
 import { isError, type DefinitionIssue } from '../issues.ts';
 import { Registry } from '../runner/registry.ts';
 import { storedEmbeddedTaskDef, storedTaskDef, storedWorkflowDef } from '../sync/server-defaults.ts';
@@ -259,6 +262,22 @@ export class SnapshotRegistry extends Registry {
   override addTask(def: TaskDef): void {
     this.store.registry.addTask(def);
   }
+
+  override addEventHandler(handler: EventHandlerJson): void {
+    this.store.registry.addEventHandler(handler);
+  }
+
+  override removeEventHandler(name: string): boolean {
+    return this.store.registry.removeEventHandler(name);
+  }
+
+  override eventHandler(name: string): EventHandlerJson | undefined {
+    return this.store.registry.eventHandler(name);
+  }
+
+  override allEventHandlers(): EventHandlerJson[] {
+    return this.store.registry.allEventHandlers();
+  }
 }
 
 /** A snapshot, and the registered task definitions and latest sub-workflow versions it was made with. */
@@ -272,11 +291,14 @@ interface Snapshot {
 export interface GeneratedRegistration {
   readonly workflows: readonly { readonly name: string; readonly version: number }[];
   readonly tasks: readonly string[];
+  /** Names of the event handlers (`<dir>/events/*.json`). */
+  readonly eventHandlers: readonly string[];
 }
 
 /**
  * Registers every definition `npm run gen` wrote (`<dir>/tasks/*.json` first, then
- * `<dir>/workflows/*.json`), as `PUT` would: existing ones are replaced. Throws an error naming the
+ * `<dir>/workflows/*.json`, then the event handlers of `<dir>/events/*.json`, each checked against
+ * those workflows), as `PUT` would: existing ones are replaced. Throws an error naming the
  * file when one is not JSON or fails validation.
  */
 export async function registerGeneratedDir(store: DefinitionStore, dir: string): Promise<GeneratedRegistration> {
@@ -299,7 +321,7 @@ export async function registerGeneratedDir(store: DefinitionStore, dir: string):
       }),
     );
   };
-  const [tasks, workflows] = await Promise.all([read('tasks'), read('workflows')]);
+  const [tasks, workflows, events] = await Promise.all([read('tasks'), read('workflows'), read('events')]);
   if (tasks.length === 0 && workflows.length === 0) {
     throw new Error(`No definitions in ${dir}/tasks or ${dir}/workflows; run "npm run gen" first, or pass --generated DIR.`);
   }
@@ -313,5 +335,12 @@ export async function registerGeneratedDir(store: DefinitionStore, dir: string):
     if (issues.length > 0) throw new Error(`${file} is not a valid workflow definition:\n${issues.map((i) => `  ${i.code} ${i.path}: ${i.message}`).join('\n')}`);
   }
   const workflowDefs = store.updateWorkflows(workflows.map((w) => w.json));
-  return { tasks: taskDefs.map((t) => t.name), workflows: workflowDefs.map((w) => ({ name: w.name, version: w.version ?? 1 })) };
+  const eventHandlers = events.map(({ file, json }) => {
+    const issues = validateEventHandler(json, store.registry.allWorkflows(), file).filter(isError);
+    if (issues.length > 0) throw new Error(`${file} is not a valid event handler:\n${issues.map((i) => `  ${i.code} ${i.path}: ${i.message}`).join('\n')}`);
+    const handler = storedEventHandler(json as Record<string, unknown>);
+    store.registry.addEventHandler(handler);
+    return handler.name;
+  });
+  return { tasks: taskDefs.map((t) => t.name), workflows: workflowDefs.map((w) => ({ name: w.name, version: w.version ?? 1 })), eventHandlers };
 }

@@ -4,6 +4,7 @@ import type { Engine } from '../runner/engine.ts';
 import { Registry } from '../runner/registry.ts';
 import { DefinitionStore, registerGeneratedDir, type DefinitionRules, type GeneratedRegistration } from './definitions.ts';
 import { DEFAULT_MAX_BODY_BYTES, parseJson, readBody, sendError, sendJson } from './http.ts';
+import { addEventRoutes } from './event-routes.ts';
 import { addMetadataRoutes } from './metadata-routes.ts';
 import { Router } from './router.ts';
 import { DevRuntime } from './runtime.ts';
@@ -21,7 +22,7 @@ export interface DevServerOptions extends DefinitionRules {
   readonly host?: string;
   /** Definitions to serve from the start (e.g. from `loadGenerated()`); an empty registry by default. */
   readonly registry?: Registry;
-  /** A directory `npm run gen` wrote (`tasks/*.json`, `workflows/*.json`) to register at start. */
+  /** A directory `npm run gen` wrote (`tasks/*.json`, `workflows/*.json`, `events/*.json`) to register at start. */
   readonly generatedDir?: string;
   /** Largest request body accepted; larger ones get 413. @default 10 MB */
   readonly maxBodyBytes?: number;
@@ -65,12 +66,13 @@ export interface DevServer {
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const registry = options.registry ?? new Registry();
   const store = new DefinitionStore(registry, options);
-  const registered = options.generatedDir !== undefined ? await registerGeneratedDir(store, options.generatedDir) : { workflows: [], tasks: [] };
+  const registered = options.generatedDir !== undefined ? await registerGeneratedDir(store, options.generatedDir) : { workflows: [], tasks: [], eventHandlers: [] };
   const runtime = new DevRuntime(store, options.retainFinishedRuns);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   const router = new Router().add('GET', '/health', ({ res }) => sendJson(res, 200, { healthy: true }));
   addMetadataRoutes(router, store);
+  addEventRoutes(router, store.registry);
   addWorkflowRoutes(router, runtime);
   addTaskRoutes(router, runtime);
   const scheduler = new DevScheduler(runtime);

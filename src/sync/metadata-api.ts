@@ -4,6 +4,7 @@ import { describeAnswer, isJsonAnswer, parseAnswer, type ServerAnswer } from '..
 import { answerOf, connectServerClient, type ServerConnection } from '../client/server-client.ts';
 import { ServerError } from '../client/server-error.ts';
 import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
+import type { EventHandlerJson } from '../event/handler-json.ts';
 import type { WorkflowScheduleDef } from '../schedule/schedule-def.ts';
 
 export { ServerError } from '../client/server-error.ts';
@@ -26,6 +27,18 @@ export interface MetadataApi {
   deleteTaskDef(name: string): Promise<void>;
   /** DELETE /api/metadata/workflow/{name}/{version}: removes one version of a workflow. */
   deleteWorkflowDef(name: string, version: number): Promise<void>;
+  /** GET /api/event: every event handler on the server. */
+  listEventHandlers(): Promise<EventHandlerJson[]>;
+  /**
+   * POST /api/event with ONE handler object: conductor-oss 3.32.3 answers the list the SDK's
+   * `EventResourceService.addEventHandler` sends with 500 (observed), so this is a raw call.
+   * The server answers 500 when the name exists.
+   */
+  createEventHandler(handler: EventHandlerJson): Promise<void>;
+  /** PUT /api/event: replaces the handler of that name (500 when there is none). */
+  updateEventHandler(handler: EventHandlerJson): Promise<void>;
+  /** DELETE /api/event/{name}: removes a handler (500 when there is none). */
+  deleteEventHandler(name: string): Promise<void>;
   /** GET /api/scheduler/schedules/{name}: the stored schedule, undefined on 404. */
   getSchedule(name: string): Promise<Record<string, unknown> | undefined>;
   /** POST /api/scheduler/schedules: creates or replaces a schedule (conductor-oss 3.32.3 answers PUT with 405). */
@@ -44,6 +57,7 @@ const ErrorAnswer = z.object({ status: z.number().int().optional(), message: z.s
  */
 const WriteAnswer = z.object({ bulkErrorResults: z.record(z.unknown()).optional() }).passthrough();
 
+const eventHandlersAnswer = z.array(z.object({ name: z.string(), event: z.string(), actions: z.array(z.object({}).passthrough()) }).passthrough());
 const scheduleAnswer = (name: string) => z.object({ name: z.literal(name), cronExpression: z.string().nullable().optional() }).passthrough();
 const taskDefAnswer = (name: string) => z.object({ name: z.literal(name) }).passthrough();
 const workflowDefAnswer = (name: string, version: number | undefined) =>
@@ -101,6 +115,10 @@ export async function connectMetadataApi(connection: ServerConnection, redactor:
     upsertWorkflowDef: (def) => write('put', '/api/metadata/workflow', [def], `updating workflow ${def.name} v${def.version}`),
     deleteTaskDef: (name) => write('delete', `/api/metadata/taskdefs/${encodeURIComponent(name)}`, undefined, `deleting task definition ${name}`),
     deleteWorkflowDef: (name, version) => write('delete', `/api/metadata/workflow/${encodeURIComponent(name)}/${version}`, undefined, `deleting workflow ${name} v${version}`),
+    listEventHandlers: async () => ((await read('/api/event', 'reading the event handlers', eventHandlersAnswer, 'a JSON list of event handlers')) ?? []) as unknown as EventHandlerJson[],
+    createEventHandler: (handler) => write('post', '/api/event', handler, `registering event handler ${handler.name}`),
+    updateEventHandler: (handler) => write('put', '/api/event', handler, `updating event handler ${handler.name}`),
+    deleteEventHandler: (name) => write('delete', `/api/event/${encodeURIComponent(name)}`, undefined, `deleting event handler ${name}`),
     getSchedule: (name) => read(`/api/scheduler/schedules/${encodeURIComponent(name)}`, `reading schedule ${name}`, scheduleAnswer(name), `JSON schedule ${name}`),
     saveSchedule: (def) => write('post', '/api/scheduler/schedules', def, `saving schedule ${def.name}`),
     deleteSchedule: (name) => write('delete', `/api/scheduler/schedules/${encodeURIComponent(name)}`, undefined, `deleting schedule ${name}`),

@@ -1,11 +1,12 @@
 import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
+import type { EventHandlerJson } from '../event/handler-json.ts';
 import { validateScheduleDef, type WorkflowScheduleDef } from '../schedule/schedule-def.ts';
 import { ServerError, type MetadataApi } from './metadata-api.ts';
 import { dependenciesOf, labelOf, registrationOrder, type DefinitionChange } from './sync-plan.ts';
 
 /** What happened to one definition. */
 export interface RegisterOutcome {
-  readonly kind: 'task' | 'workflow' | 'schedule';
+  readonly kind: DefinitionChange['kind'];
   readonly label: string;
   /**
    * `registered` (new), `updated` (changed and sent), `unchanged` (not sent), `refused` (a changed
@@ -38,11 +39,14 @@ function failure(error: unknown): string {
 
 /**
  * Registers a plan in dependency order: task definitions, then sub-workflows and failure workflows
- * before the workflows that name them, then schedules. Unchanged definitions are not sent; a
- * changed workflow at a version the server has is refused (bump its version) unless
- * `allowOverwrite`; a changed schedule is replaced (`POST /api/scheduler/schedules` creates or
- * replaces; the next fire is computed anew); nothing is deleted. A workflow whose task definitions
- * or sub-workflows did not make it is not registered either, nor a schedule whose workflow did not.
+ * before the workflows that name them, then schedules, then event handlers. Unchanged definitions
+ * are not sent; a changed workflow at a version the server has is refused (bump its version)
+ * unless `allowOverwrite`; a changed schedule is replaced (`POST /api/scheduler/schedules` creates
+ * or replaces; the next fire is computed anew); a changed event handler is replaced (`PUT
+ * /api/event`: handlers have no versions, and a running workflow does not hold one); nothing is
+ * deleted. A workflow whose task definitions or sub-workflows did not make it is not registered
+ * either, nor a schedule whose workflow did not, nor a handler whose workflows (the one
+ * publishing its event, those it starts) did not.
  */
 export async function registerDefinitions(api: MetadataApi, plan: readonly DefinitionChange[], options: RegisterOptions = {}): Promise<RegisterOutcome[]> {
   const outcomes: RegisterOutcome[] = [];
@@ -123,6 +127,7 @@ export async function registerDefinitions(api: MetadataApi, plan: readonly Defin
     }
   }
   outcomes.push(...(await registerSchedules(api, plan, generatedWorkflows, ready, options)));
+  for (const change of plan.filter((c) => c.kind === 'handler')) outcomes.push(await registerHandler(api, change, generatedWorkflows, ready, options));
   return outcomes;
 }
 
@@ -169,4 +174,28 @@ async function registerSchedules(api: MetadataApi, plan: readonly DefinitionChan
     }
   }
   return outcomes;
+}
+
+/** The workflows a handler needs on the server: the one its event names, and those it starts. */
+function handlerWorkflows(handler: EventHandlerJson): string[] {
+  const publisher = handler.event.split(':')[1];
+  const started = handler.actions.flatMap((a) => (a.action === 'start_workflow' ? [a.start_workflow.name] : []));
+  return [...new Set([...(publisher === undefined ? [] : [publisher]), ...started])];
+}
+
+async function registerHandler(api: MetadataApi, change: DefinitionChange, generatedWorkflows: ReadonlySet<string>, ready: ReadonlySet<string>, options: RegisterOptions): Promise<RegisterOutcome> {
+  const handler = change.definition as EventHandlerJson;
+  const base = { kind: 'handler', label: change.name } as const;
+  const missing = handlerWorkflows(handler).filter((w) => generatedWorkflows.has(w) && !ready.has(`workflow:${w}`));
+  if (missing.length > 0) return { ...base, result: 'blocked', reason: `not registered because ${missing.map((w) => `workflow ${w}`).join(', ')} did not make it` };
+  if (change.status === 'unchanged') return { ...base, result: 'unchanged' };
+  try {
+    if (!options.dryRun) {
+      if (change.status === 'new') await api.createEventHandler(handler);
+      else await api.updateEventHandler(handler);
+    }
+    return { ...base, result: change.status === 'new' ? (options.dryRun ? 'would-register' : 'registered') : options.dryRun ? 'would-update' : 'updated' };
+  } catch (error) {
+    return { ...base, result: 'failed', reason: failure(error) };
+  }
 }

@@ -1,5 +1,7 @@
 import { allWorkflowTasks } from '../conductor-tasks.ts';
 import type { TaskDef, WorkflowDef } from '../conductor-types.ts';
+import type { EventHandlerJson } from '../event/handler-json.ts';
+import { storedEventHandler } from '../event/stored-handler.ts';
 import { comparableSchedule } from '../schedule/stored-schedule.ts';
 import type { WorkflowScheduleDef } from '../schedule/schedule-def.ts';
 import { fieldDiffs, type FieldDiff } from './field-diff.ts';
@@ -10,19 +12,20 @@ import { comparableTaskDef, comparableWorkflowDef } from './server-defaults.ts';
 export interface GeneratedDefinitions {
   readonly workflows: readonly WorkflowDef[];
   readonly tasks: readonly TaskDef[];
+  readonly eventHandlers?: readonly EventHandlerJson[];
   readonly schedules?: readonly WorkflowScheduleDef[];
 }
 
 /** How one generated definition compares with the server's copy. */
 export interface DefinitionChange {
-  readonly kind: 'task' | 'workflow' | 'schedule';
+  readonly kind: 'task' | 'workflow' | 'schedule' | 'handler';
   readonly name: string;
   /** Workflows only. */
   readonly version?: number | undefined;
   readonly status: 'new' | 'unchanged' | 'changed';
   /** Field by field, for `changed`. */
   readonly diffs: readonly FieldDiff[];
-  readonly definition: TaskDef | WorkflowDef | WorkflowScheduleDef;
+  readonly definition: TaskDef | WorkflowDef | WorkflowScheduleDef | EventHandlerJson;
 }
 
 /** `name` or `name v<version>`: how a definition is named in every message. */
@@ -59,9 +62,9 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 }
 
 /**
- * Compares every generated task definition, workflow (name + version) and schedule with the
- * server's copy, ignoring what the server adds (timestamps, authors) and fields left at the
- * server's defaults.
+ * Compares every generated task definition, workflow (name + version), schedule and event
+ * handler (by name, from one `GET /api/event`) with the server's copy, ignoring what the server
+ * adds (timestamps, authors) and fields left at the server's defaults.
  * The first read goes alone, the rest 8 at a time: a server that is down or rate-limiting is
  * found by one request (and its retries), not by eight at once.
  */
@@ -79,7 +82,14 @@ export async function planSync(api: MetadataApi, generated: GeneratedDefinitions
     const remote = await api.getSchedule(def.name);
     return compare('schedule', comparableSchedule(def), remote && comparableSchedule(remote), def);
   });
-  return [...firstTask, ...tasks, ...workflows, ...schedules];
+  const handlers = generated.eventHandlers ?? [];
+  const remoteHandlers = handlers.length === 0 ? [] : await api.listEventHandlers();
+  const eventHandlers = handlers.map((def) => {
+    const remote = remoteHandlers.find((h) => h.name === def.name);
+    const comparable = (h: EventHandlerJson) => storedEventHandler(h as unknown as Record<string, unknown>) as unknown as Record<string, unknown>;
+    return compare('handler', comparable(def), remote && comparable(remote), def);
+  });
+  return [...firstTask, ...tasks, ...workflows, ...schedules, ...eventHandlers];
 }
 
 async function remoteTask(api: MetadataApi, def: TaskDef): Promise<Record<string, unknown> | undefined> {

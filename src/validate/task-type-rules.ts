@@ -398,17 +398,37 @@ const WAIT: TaskTypeRule = (input) => {
   return issues;
 };
 
-const EVENT: TaskTypeRule = ({ task, title, at }) =>
-  isPresent(task.sink)
-    ? []
-    : [
-        {
-          code: 'EVENT_SINK_MISSING',
-          severity: 'error',
-          path: at('sink'),
-          message: `${title} has no sink; the server rejects it. Set sink to where the event goes, e.g. "conductor" or "sqs:<queue>".`,
-        },
-      ];
+/**
+ * The queues conductor-oss 3.32.3 as shipped publishes to (`Event.computeQueueName`, `EventQueues`):
+ * `conductor` and `conductor:<name>`. It registers any sink, but a sink of another type (amqp,
+ * sqs, kafka, nats) fails the task at run time with `Unknown queue type`, so that is a warning.
+ */
+export const CONDUCTOR_SINK = /^conductor(?::[^:\s]+)?$/;
+
+const EVENT: TaskTypeRule = ({ task, title, at }) => {
+  if (!isPresent(task.sink)) {
+    return [
+      {
+        code: 'EVENT_SINK_MISSING',
+        severity: 'error',
+        path: at('sink'),
+        message: `${title} has no sink; the server rejects it. Set sink to where the event goes: "conductor" or "conductor:<name>".`,
+      },
+    ];
+  }
+  const sink = task.sink;
+  if (typeof sink === 'string' && !sink.includes('${') && !CONDUCTOR_SINK.test(sink)) {
+    return [
+      {
+        code: 'EVENT_SINK_UNSUPPORTED',
+        severity: 'warning',
+        path: at('sink'),
+        message: `${title} publishes to ${quote(sink)}, a queue conductor-oss 3.32.3 does not have (the task fails with "Unknown queue type"; only conductor queues are built in). Use "conductor" or "conductor:<name>".`,
+      },
+    ];
+  }
+  return [];
+};
 
 /**
  * Task types conductor-oss 3.32.3 does not run (Orkes has them). The server registers a

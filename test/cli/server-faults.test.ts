@@ -98,11 +98,11 @@ describe('the server named is the only one talked to', () => {
     const b = await proxyTo((await devServer()).url);
     process.env['CONDUCTOR_SERVER_URL'] = `${b.url}/api/`;
     expect(await cli('register', '--server', b.url)).toBe(0);
-    expect(out.at(-1)).toBe('register: 31 registered.');
+    expect(out.at(-1)).toBe('register: 33 registered.');
     expect(await cli('diff', '--server', b.url)).toBe(0);
-    expect(out.at(-1)).toBe('diff: 0 new, 0 changed, 31 unchanged.');
+    expect(out.at(-1)).toBe('diff: 0 new, 0 changed, 33 unchanged.');
     expect(a.seen).toEqual([]);
-    expect(b.seen.length).toBeGreaterThan(31);
+    expect(b.seen.length).toBeGreaterThan(33);
   });
 
   it('credentials for one server are not sent with another: --key-id and CONDUCTOR_AUTH_KEY that differ are refused', async () => {
@@ -134,12 +134,12 @@ describe('with CONDUCTOR_AUTH_KEY/SECRET the commands finish, in bounded time', 
     const register = await bin(['register', '--server', server.url], env, 20_000);
     expect(register.killed, register.output).toBe(false);
     expect(register.code).toBe(0);
-    expect(register.output.trim().split('\n').at(-1)).toBe('register: 31 registered.');
+    expect(register.output.trim().split('\n').at(-1)).toBe('register: 33 registered.');
     const diff = await bin(['diff', '--server', server.url], env, 20_000);
     expect(diff.killed, diff.output).toBe(false);
-    expect(diff.output.trim().split('\n').at(-1)).toBe('diff: 0 new, 0 changed, 31 unchanged.');
+    expect(diff.output.trim().split('\n').at(-1)).toBe('diff: 0 new, 0 changed, 33 unchanged.');
     const api = server.seen.filter((r) => r.path.startsWith('/api/metadata'));
-    expect(api.length).toBeGreaterThan(31);
+    expect(api.length).toBeGreaterThan(33);
     expect(api.every((r) => r.authorization === FAKE_TOKEN)).toBe(true);
     expect(register.output + diff.output).not.toContain(SECRET);
   }, 60_000);
@@ -176,7 +176,7 @@ describe('every answer is checked for its shape', () => {
     const server = await proxyTo((await devServer()).url);
     server.faults.push({ when: (r) => r.method !== 'GET', times: Number.POSITIVE_INFINITY, kind: 'html' });
     expect(await cli('register', '--server', server.url)).toBe(1);
-    expect(out.at(-1)).toBe('register: 8 blocked, 23 failed.');
+    expect(out.at(-1)).toBe('register: 9 blocked, 24 failed.');
     expect(err[0]).toMatch(/^failed +task +\w+: registering 23 task definition\(s\): expected an empty answer or JSON, got HTTP 200 text\/html; charset=utf-8, starting "<!DOCTYPE html>/);
   });
 });

@@ -266,6 +266,29 @@ describe('compiled JSON per node kind', () => {
       },
     ]);
   });
+
+  it('event: EVENT with its sink, the input as the payload, asyncComplete only when set; a later task reads its output', () => {
+    const tasks = tasksOf((f) =>
+      f
+        .event('announce', { sink: 'conductor', input: (s) => ({ env: s.input.env, n: s.input.n }) })
+        .event('hold', { sink: 'conductor:builds', asyncComplete: true, description: 'Waits for a handler' })
+        .task(store, (s) => ({ path: s.announce.output.event_produced, size: s.announce.output.n }))
+        .output(() => ({})),
+    );
+    expect(tasks).toEqual([
+      { name: 'announce', taskReferenceName: 'announce', type: 'EVENT', sink: 'conductor', inputParameters: { env: '${workflow.input.env}', n: '${workflow.input.n}' } },
+      { name: 'hold', taskReferenceName: 'hold', type: 'EVENT', sink: 'conductor:builds', asyncComplete: true, description: 'Waits for a handler', inputParameters: {} },
+      { name: 'store', taskReferenceName: 'store', type: 'SIMPLE', inputParameters: { path: '${announce.output.event_produced}', size: '${announce.output.n}' } },
+    ]);
+  });
+
+  it('event: a sink the server lacks is refused, naming the task and the sinks it has', () => {
+    for (const sink of ['sqs:orders', 'kafka:builds', 'conductor:', 'conductor:a:b', 'conductorx']) {
+      expect(() => tasksOf((f) => f.event('emit', { sink: sink as 'conductor' }).output(() => ({})))).toThrow(
+        `event "emit": sink ${JSON.stringify(sink)} is not a queue conductor-oss 3.32.3 has; use "conductor" (queue conductor:<workflow>:emit) or "conductor:<name>"`,
+      );
+    }
+  });
 });
 
 describe('compiled workflow', () => {

@@ -57,7 +57,7 @@ describe('part 1: registration', () => {
 
   it('register puts every generated definition on the server, and diff right after reports 0 new, 0 changed', async () => {
     const first = await k1Workflows(['register', '--server', url]);
-    const total = generated.tasks.length + generated.workflows.length + generated.schedules.length;
+    const total = generated.tasks.length + generated.workflows.length + generated.schedules.length + generated.eventHandlers.length;
     check('first register exits 0', first.code === 0, `exit ${first.code}: ${(first.stdout + first.stderr).trim().split('\n').pop()}`);
     expect(first.code, first.stdout + first.stderr).toBe(0);
 
@@ -127,7 +127,7 @@ describe('part 1: registration', () => {
     const started = Date.now();
     const run = await k1Workflows(['diff', '--server', url, '--key-id', 'conformance-key', '--key-secret', 'conformance-secret-5e4d3c', '--timeout', '10']);
     const summary = run.stdout.trim().split('\n').pop() ?? '';
-    const total = generated.tasks.length + generated.workflows.length + generated.schedules.length;
+    const total = generated.tasks.length + generated.workflows.length + generated.schedules.length + generated.eventHandlers.length;
     check('diff with credentials exits', run.code === 0 && summary === `diff: 0 new, 0 changed, ${total} unchanged.`, `exit ${run.code} after ${Date.now() - started} ms: ${summary}`);
     expect(summary, run.stdout + run.stderr).toBe(`diff: 0 new, 0 changed, ${total} unchanged.`);
     expect(run.stdout + run.stderr).not.toContain('conformance-secret-5e4d3c');

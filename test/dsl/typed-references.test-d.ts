@@ -172,4 +172,22 @@ describe('typed references', () => {
         .output(() => ({})),
     );
   });
+
+  it('an EVENT task takes only conductor sinks, and its output is its input plus what the server adds', () => {
+    workflow(meta, (f) =>
+      f
+        .event('announce', { sink: 'conductor', input: (s) => ({ env: s.input.env, n: s.input.n }) })
+        .event('queued', { sink: 'conductor:builds' })
+        // @ts-expect-error reason: conductor-oss 3.32.3 has no sqs queues, only conductor ones
+        .event('elsewhere', { sink: 'sqs:orders' })
+        .output((s) => {
+          expectTypeOf(s.announce.output.n).toMatchTypeOf<Ref<number>>();
+          expectTypeOf(s.announce.output.event_produced).toMatchTypeOf<Ref<string>>();
+          expectTypeOf(s.queued.output.workflowInstanceId).toMatchTypeOf<Ref<string>>();
+          // @ts-expect-error reason: the EVENT task's input had no "missing"
+          void s.announce.output.missing;
+          return { id: s.announce.output.env };
+        }),
+    );
+  });
 });

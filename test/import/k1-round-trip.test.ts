@@ -12,10 +12,11 @@ describe('importing the generated K1 definitions', () => {
       'equal deployment-rollback-handler',
       'equal firmware-build-failure-handler',
       'equal firmware-ci-cd-pipeline',
+      'equal k1-push-event',
       'equal multi-stage-deployment',
       'equal pattern-generation-testing',
       'equal pattern-nightly-regression',
-      '7 equal, 0 differ, 0 kept verbatim',
+      '8 equal, 0 differ, 0 kept verbatim',
     ]);
   }, 120_000);
 
@@ -34,6 +35,7 @@ describe('importing the generated K1 definitions', () => {
       'workflows/deployment-rollback-handler.ts',
       'workflows/firmware-build-failure-handler.ts',
       'workflows/firmware-ci-cd-pipeline.ts',
+      'workflows/k1-push-event.ts',
       'workflows/multi-stage-deployment.ts',
       'workflows/pattern-generation-testing.ts',
       'workflows/pattern-nightly-regression.ts',
@@ -52,5 +54,8 @@ describe('importing the generated K1 definitions', () => {
     expect(file('tasks/deployment-rollback-handler-tasks.ts')).toContain("selected_by: z.enum(['target_version', 'last_good']).describe('Whether target_version or the last-good rule chose it'),");
     expect(file('tasks/deployment-rollback-handler-tasks.ts')).toMatch(/retryLogic: 'FIXED',\n\s+timeoutSeconds: 60,\n\s+responseTimeoutSeconds: 60,/);
     expect(file('index.ts')).toContain('export const workflows: readonly AnyWorkflow[] = [');
+    // The EVENT task comes back as .event(), its input typed, a later reference to its output too.
+    expect(file('workflows/k1-push-event.ts')).toMatch(/\.event\('publish_push', \{\n\s+sink: 'conductor',\n\s+input: \(s\) => \(\{\n\s+branch: s\.input\.branch,/);
+    expect(file('workflows/k1-push-event.ts')).toContain('event: s.publish_push.output.event_produced');
   });
 });

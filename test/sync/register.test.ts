@@ -54,26 +54,28 @@ afterEach(async () => {
 describe('k1-workflows register', () => {
   it('first run registers everything in dependency order; a second run sends nothing', async () => {
     expect(await cli('register')).toBe(0);
-    expect(out.at(-1)).toBe('register: 31 registered.');
+    expect(out.at(-1)).toBe('register: 33 registered.');
     const order = writes().map((r) => `${r.method} ${r.path.split('?')[0]} ${(JSON.parse(r.body) as { name?: string }).name ?? 'list'}`);
     expect(order[0]).toBe('POST /api/metadata/taskdefs list');
     const workflowOrder = order.filter((o) => o.startsWith('POST /api/metadata/workflow')).map((o) => o.split(' ')[2]);
     expect(workflowOrder.indexOf('firmware-build-failure-handler')).toBeLessThan(workflowOrder.indexOf('firmware-ci-cd-pipeline'));
     expect(workflowOrder.indexOf('deployment-rollback-handler')).toBeLessThan(workflowOrder.indexOf('multi-stage-deployment'));
-    expect(workflowOrder).toHaveLength(7);
+    expect(workflowOrder).toHaveLength(8);
+    // Event handlers go last, once the workflows they name are there, as ONE object per POST.
+    expect(order.at(-1)).toBe('POST /api/event k1-push-starts-pipeline');
 
     const before = writes().length;
     expect(await cli('register')).toBe(0);
-    expect(out).toEqual(['register: 31 unchanged.']);
+    expect(out).toEqual(['register: 33 unchanged.']);
     expect(writes().length).toBe(before);
   });
 
   it('--dry-run reports what it would do and changes nothing', async () => {
     expect(await cli('register', '--dry-run')).toBe(0);
-    expect(out.at(-1)).toBe('register: 31 would-register.');
+    expect(out.at(-1)).toBe('register: 33 would-register.');
     expect(writes()).toEqual([]);
     expect(await cli('diff')).toBe(0);
-    expect(out.at(-1)).toBe('diff: 31 new, 0 changed, 0 unchanged.');
+    expect(out.at(-1)).toBe('diff: 33 new, 0 changed, 0 unchanged.');
   });
 
   it('a changed task timeout is a one-field diff, and registers as an update', async () => {
@@ -82,14 +84,33 @@ describe('k1-workflows register', () => {
       def['timeoutSeconds'] = 400;
     });
     expect(await cli('diff')).toBe(0);
-    expect(out.filter((l) => !l.startsWith('  unchanged'))).toEqual(['~ changed   task     platformio_compile', '      ~ timeoutSeconds: 300 -> 400', 'diff: 0 new, 1 changed, 30 unchanged.']);
+    expect(out.filter((l) => !l.startsWith('  unchanged'))).toEqual(['~ changed   task     platformio_compile', '      ~ timeoutSeconds: 300 -> 400', 'diff: 0 new, 1 changed, 32 unchanged.']);
     expect(await cli('diff', '--json')).toBe(0);
     const plan = JSON.parse(out.join('\n')) as { name: string; status: string; diffs: unknown[] }[];
     expect(plan.find((c) => c.name === 'platformio_compile')).toEqual({ kind: 'task', name: 'platformio_compile', status: 'changed', diffs: [{ path: 'timeoutSeconds', local: 400, remote: 300 }] });
     const before = writes().length;
     expect(await cli('register')).toBe(0);
-    expect(out).toEqual(['updated        task     platformio_compile', 'register: 1 updated, 30 unchanged.']);
+    expect(out).toEqual(['updated        task     platformio_compile', 'register: 1 updated, 32 unchanged.']);
     expect(writes().slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /api/metadata/taskdefs']);
+  });
+
+  it('a changed event handler is a field diff, and registers with PUT /api/event (handlers have no versions)', async () => {
+    await cli('register');
+    edit('events/k1-push-starts-pipeline.json', (def) => {
+      def['condition'] = "$.branch == 'main'";
+    });
+    expect(await cli('diff')).toBe(0);
+    expect(out.filter((l) => !l.startsWith('  unchanged'))).toEqual([
+      '~ changed   handler  k1-push-starts-pipeline',
+      `      ~ condition: "typeof $.commit_sha == 'string' && /^[0-9a-f]{7,40}$/i.test($.commit_sha)" -> "$.branch == 'main'"`,
+      'diff: 0 new, 1 changed, 32 unchanged.',
+    ]);
+    const before = writes().length;
+    expect(await cli('register')).toBe(0);
+    expect(out).toEqual(['updated        handler  k1-push-starts-pipeline', 'register: 1 updated, 32 unchanged.']);
+    expect(writes().slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /api/event']);
+    expect(await cli('diff')).toBe(0);
+    expect(out.at(-1)).toBe('diff: 0 new, 0 changed, 33 unchanged.');
   });
 
   it('a field changed from the server default reads as a change of value; a change late in a long text is shown where it is', async () => {
@@ -105,7 +126,7 @@ describe('k1-workflows register', () => {
     expect(changed).toContain('      ~ retryCount: 3 -> 9');
     const line = changed.find((l) => l.includes('~ description')) ?? '';
     expect(line).toMatch(/^      ~ description: \.\.\.[^>]*" -> \.\.\..* Changed at the end\."$/);
-    expect(changed.at(-1)).toBe('diff: 0 new, 2 changed, 29 unchanged.');
+    expect(changed.at(-1)).toBe('diff: 0 new, 2 changed, 31 unchanged.');
   });
 
   it('a changed workflow at a registered version is refused (bump the version), and replaced with --allow-overwrite', async () => {
@@ -121,7 +142,7 @@ describe('k1-workflows register', () => {
     expect(out[0]).toBe('updated        workflow firmware-ci-cd-pipeline v1');
     expect(writes().slice(before).map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual(['PUT /api/metadata/workflow']);
     expect(await cli('diff')).toBe(0);
-    expect(out.at(-1)).toBe('diff: 0 new, 0 changed, 31 unchanged.');
+    expect(out.at(-1)).toBe('diff: 0 new, 0 changed, 33 unchanged.');
   });
 
   it('a schedule is stored with the server defaults and diffs as unchanged; a changed cron is a one-field diff, replaced with POST', async () => {
@@ -132,10 +153,10 @@ describe('k1-workflows register', () => {
       def['cronExpression'] = '0 30 2 * * *';
     });
     expect(await cli('diff')).toBe(0);
-    expect(out.filter((l) => !l.startsWith('  unchanged'))).toEqual(['~ changed   schedule pattern-nightly-regression', '      ~ cronExpression: "0 0 2 * * *" -> "0 30 2 * * *"', 'diff: 0 new, 1 changed, 30 unchanged.']);
+    expect(out.filter((l) => !l.startsWith('  unchanged'))).toEqual(['~ changed   schedule pattern-nightly-regression', '      ~ cronExpression: "0 0 2 * * *" -> "0 30 2 * * *"', 'diff: 0 new, 1 changed, 32 unchanged.']);
     const before = writes().length;
     expect(await cli('register')).toBe(0);
-    expect(out).toEqual(['updated        schedule pattern-nightly-regression', 'register: 1 updated, 30 unchanged.']);
+    expect(out).toEqual(['updated        schedule pattern-nightly-regression', 'register: 1 updated, 32 unchanged.']);
     expect(writes().slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/scheduler/schedules']);
   });
 
@@ -166,14 +187,14 @@ describe('faults', () => {
   it('503 twice, then success: retried with backoff, everything registered', async () => {
     proxy.faults.push({ when: (r) => r.method === 'POST' && r.path === '/api/metadata/taskdefs', times: 2, kind: 503 });
     expect(await cli('register')).toBe(0);
-    expect(out.at(-1)).toBe('register: 31 registered.');
+    expect(out.at(-1)).toBe('register: 33 registered.');
     expect(proxy.seen.filter((r) => r.method === 'POST' && r.path === '/api/metadata/taskdefs')).toHaveLength(3);
   });
 
   it('dropped connections are retried: two drops, then the third attempt gets through', async () => {
     proxy.faults.push({ when: (r) => r.method === 'GET', times: 2, kind: 'drop' });
     expect(await cli('register')).toBe(0);
-    expect(out.at(-1)).toBe('register: 31 registered.');
+    expect(out.at(-1)).toBe('register: 33 registered.');
     const first = proxy.seen[0]?.path;
     expect(proxy.seen.filter((r) => r.path === first)).toHaveLength(3);
   });
@@ -181,11 +202,15 @@ describe('faults', () => {
   it('task definitions that keep failing block every workflow that needs them: no workflow is registered without its tasks', async () => {
     proxy.faults.push({ when: (r) => r.method === 'POST' && r.path === '/api/metadata/taskdefs', times: 100, kind: 503 });
     expect(await cli('register')).toBe(1);
-    expect(err.filter((l) => l.startsWith('failed'))).toHaveLength(23);
-    expect(err.filter((l) => l.startsWith('blocked'))).toHaveLength(8);
+    // 23 task definitions, and k1-push-event (it needs none, but nothing is sent after a request gave up).
+    expect(err.filter((l) => l.startsWith('failed'))).toHaveLength(24);
+    expect(err.find((l) => l.startsWith('failed         workflow k1-push-event v1'))).toContain('not sent, an earlier request gave up');
+    // Seven workflows need task definitions, the schedule its workflow; the handler needs the workflows it listens to and starts.
+    expect(err.filter((l) => l.startsWith('blocked'))).toHaveLength(9);
+    expect(err.find((l) => l.startsWith('blocked        handler  k1-push-starts-pipeline'))).toBe('blocked        handler  k1-push-starts-pipeline: not registered because workflow k1-push-event, workflow firmware-ci-cd-pipeline did not make it');
     expect(err.find((l) => l.startsWith('blocked        workflow firmware-ci-cd-pipeline v1'))).toContain('not registered because task definition');
-    expect(out.at(-1)).toBe('register: 8 blocked, 23 failed.');
-    expect(proxy.seen.filter((r) => r.method === 'POST' && r.path.startsWith('/api/metadata/workflow'))).toEqual([]);
+    expect(out.at(-1)).toBe('register: 9 blocked, 24 failed.');
+    expect(proxy.seen.filter((r) => r.method === 'POST' && (r.path.startsWith('/api/metadata/workflow') || r.path === '/api/event'))).toEqual([]);
     const listed = (await (await fetch(`${server.url}/api/metadata/workflow`)).json()) as unknown[];
     expect(listed).toEqual([]);
   });

@@ -11,7 +11,9 @@ describe.skipIf(skipCorpus)('the conductor-oss test-harness corpus', () => {
   // no errors. Two demos have INLINE scripts that read a task's output as `$.<ref>` without
   // passing it in, which the server fails when they run (FAILED_WITH_TERMINAL_ERROR "Error
   // evaluating the script `TypeError: Cannot read property 'iteration' of undefined`", observed
-  // with POST /api/workflow/test on both files): those are warnings.
+  // with POST /api/workflow/test on both files): those are warnings. The sqs test's EVENT task
+  // publishes to an sqs queue, which the server as shipped lacks (the runner conformance shows
+  // the task failing with "Unknown queue type sqs"): a warning too.
   it.skipIf(!present)('passes with no error, file by file, with the default context (ownerEmail optional, as on the server as shipped); warns only where a script fails when it runs', () => {
     const corpus = readCorpus();
     expect(corpus).toHaveLength(CORPUS_FILES);
@@ -23,11 +25,12 @@ describe.skipIf(skipCorpus)('the conductor-oss test-harness corpus', () => {
       'do_while_timeline_ui_demo.json: warning SCRIPT_READ_UNKNOWN do_while_timeline_ui_demo v1 → default_case_ref → inputParameters.expression',
       'do_while_timeline_ui_demo.json: warning SCRIPT_READ_UNKNOWN do_while_timeline_ui_demo v1 → final_summary_ref → inputParameters.expression',
       'do_while_timeline_ui_demo.json: warning SCRIPT_READ_UNKNOWN do_while_timeline_ui_demo v1 → final_summary_ref → inputParameters.expression',
+      'sqs-test-workflow.json: warning EVENT_SINK_UNSUPPORTED sqs_test_workflow v1 → send_sqs_event_ref → sink',
     ]);
   });
 
   it.skipIf(!present)('lacks ownerEmail in exactly the two files the corpus notes, and nothing else, when ownerEmail is required', () => {
-    const problems = readCorpus().flatMap(({ file, def }) => validateWorkflowDefs([def], { requireOwnerEmail: true }).filter((i) => i.code !== 'SCRIPT_READ_UNKNOWN').map((i) => `${file}: ${i.code}`));
+    const problems = readCorpus().flatMap(({ file, def }) => validateWorkflowDefs([def], { requireOwnerEmail: true }).filter((i) => i.severity === 'error').map((i) => `${file}: ${i.code}`));
     expect(problems).toEqual([
       'terminate_task_terminated_status_in_do_while_test.json: OWNER_EMAIL_MISSING',
       'terminate_task_terminated_status_test.json: OWNER_EMAIL_MISSING',

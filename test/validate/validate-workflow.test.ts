@@ -214,7 +214,8 @@ describe('task type rules', () => {
     ['WAIT with an unparseable duration', [wait({ duration: '10m 2h' })], { code: 'WAIT_DURATION_FORMAT', severity: 'error', path: 'demo v1 → pause → inputParameters.duration', says: ['"10m 2h"'], fix: 'Write it as days, hours, minutes, seconds in that order, e.g. "2d 3h 10m 5s" or "30s".' }],
     ['WAIT with a bare number as duration', [wait({ duration: 30 })], { code: 'WAIT_DURATION_FORMAT', severity: 'error', path: 'demo v1 → pause → inputParameters.duration', says: ['duration 30'], fix: 'Write it as days, hours, minutes, seconds in that order, e.g. "2d 3h 10m 5s" or "30s".' }],
     ['WAIT with an unparseable until', [wait({ until: '31/01/2030 18:30' })], { code: 'WAIT_UNTIL_FORMAT', severity: 'error', path: 'demo v1 → pause → inputParameters.until', says: ['"31/01/2030 18:30"'], fix: 'Write it as "yyyy-MM-dd HH:mm z", e.g. "2030-01-31 18:30 UTC".' }],
-    ['EVENT without a sink', [{ name: 'e', taskReferenceName: 'emit', type: 'EVENT' }], { code: 'EVENT_SINK_MISSING', severity: 'error', path: 'demo v1 → emit → sink', says: ['EVENT "emit" has no sink'], fix: 'Set sink to where the event goes, e.g. "conductor" or "sqs:<queue>".' }],
+    ['EVENT without a sink', [{ name: 'e', taskReferenceName: 'emit', type: 'EVENT' }], { code: 'EVENT_SINK_MISSING', severity: 'error', path: 'demo v1 → emit → sink', says: ['EVENT "emit" has no sink'], fix: 'Set sink to where the event goes: "conductor" or "conductor:<name>".' }],
+    ['EVENT to a queue type the server lacks', [{ name: 'e', taskReferenceName: 'emit', type: 'EVENT', sink: 'sqs:orders' }], { code: 'EVENT_SINK_UNSUPPORTED', severity: 'warning', path: 'demo v1 → emit → sink', says: ['EVENT "emit" publishes to "sqs:orders"', 'Unknown queue type'], fix: 'Use "conductor" or "conductor:<name>".' }],
   ];
   it.each(cases)('reports %s', (_what, tasks, expected) => {
     expectOnly(check(tasks), expected);

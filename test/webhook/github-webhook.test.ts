@@ -164,6 +164,52 @@ describe('webhook environment', () => {
       'WEBHOOK_PORT must be a port number (0-65535); e.g. WEBHOOK_PORT=3000',
     ]);
     const ok = parseWebhookEnv({ CONDUCTOR_SERVER_URL: 'http://c:8080', GITHUB_WEBHOOK_SECRET: 's3cr3t-value', K1_DEVICE_IP: '10.0.0.9', WEBHOOK_BRANCHES: 'main, release' });
-    expect(ok).toMatchObject({ ok: true, config: { branches: ['main', 'release'], port: 3000 } });
+    expect(ok).toMatchObject({ ok: true, config: { branches: ['main', 'release'], port: 3000, mode: 'start' } });
+  });
+
+  it('K1_WEBHOOK_MODE chooses between starting the pipeline and publishing the push as an event', async () => {
+    const { parseWebhookEnv } = await import('../../definitions/webhook-env.ts');
+    const base = { CONDUCTOR_SERVER_URL: 'http://c:8080', GITHUB_WEBHOOK_SECRET: 's', K1_DEVICE_IP: '10.0.0.9' };
+    expect(parseWebhookEnv({ ...base, K1_WEBHOOK_MODE: 'event' })).toMatchObject({ ok: true, config: { mode: 'event' } });
+    expect(parseWebhookEnv({ ...base, K1_WEBHOOK_MODE: 'publish' })).toEqual({
+      ok: false,
+      problems: ['K1_WEBHOOK_MODE must be "start" (the webhook starts the pipeline) or "event" (it publishes the push as a Conductor event); e.g. K1_WEBHOOK_MODE=event'],
+    });
+  });
+});
+
+describe('GitHub webhook in event mode', () => {
+  let eventWebhook: Server;
+  let eventUrl: string;
+  beforeAll(async () => {
+    const client = await orkesConductorClient({ serverUrl: conductor.url, logger: noopLogger, useEnvVars: false });
+    const handler = createGithubWebhookHandler({ secret: SECRET, client, deviceIp: '192.168.1.105', mode: 'event' });
+    eventWebhook = createServer((req, res) => void handler(req, res));
+    await new Promise<void>((r) => eventWebhook.listen(0, '127.0.0.1', r));
+    eventUrl = `http://127.0.0.1:${(eventWebhook.address() as AddressInfo).port}/`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => eventWebhook.close(() => r()));
+  });
+
+  it('publishes the push (k1-push-event), and the generated handler k1-push-starts-pipeline starts the pipeline for that commit', async () => {
+    const commit = 'e'.repeat(40);
+    const body = push({ after: commit });
+    const response = await fetch(eventUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': sign(body), 'x-github-delivery': 'd-event' } });
+    expect(response.status).toBe(202);
+    const { workflowId } = (await response.json()) as { workflowId: string };
+    const relay = conductor.engine.executions.get(workflowId);
+    expect(relay?.def.name).toBe('k1-push-event');
+    expect(relay?.correlationId).toBe(commit);
+    const deadline = Date.now() + 5000;
+    while (started().every((e) => e.correlationId !== commit) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(relay?.status).toBe('COMPLETED');
+    expect(relay?.output).toEqual({ event: 'conductor:k1-push-event:publish_push' });
+    const pipeline = started().filter((e) => e.correlationId === commit);
+    expect(pipeline).toHaveLength(1);
+    expect(pipeline[0]?.input).toMatchObject({ repo: 'K1.node1', branch: 'main', commit_sha: commit, device_ip: '192.168.1.105', environment: 'esp32-s3-devkitc-1', max_warnings: 0 });
+    expect(conductor.engine.eventExecutions.filter((e) => e.event === 'conductor:k1-push-event:publish_push' && e.output['workflowId'] === pipeline[0]?.id).map((e) => [e.name, e.action, e.status, e.output['workflowId']])).toEqual([
+      ['k1-push-starts-pipeline', 'start_workflow', 'COMPLETED', pipeline[0]?.id],
+    ]);
   });
 });

@@ -18,6 +18,7 @@ describe('deployment-rollback-handler v1 (generated JSON)', () => {
       'multi-stage-deployment',
       'audio-processing-pipeline',
       'deployment-rollback-handler',
+      'k1-push-event',
     ]);
   });
 
