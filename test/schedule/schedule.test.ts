@@ -67,6 +67,17 @@ describe('schedule()', () => {
     ]);
   });
 
+  it('takes every IANA name the server saved, old and new, links included, and refuses offsets with the IANA form to use', () => {
+    // Each of these was saved with 200 by conductor-oss 3.32.3 (Java's ZoneId.of); Node 20's ICU
+    // lists Asia/Calcutta as canonical and not Asia/Kolkata, yet knows both.
+    for (const zone of ['Asia/Kolkata', 'Asia/Calcutta', 'Europe/Kyiv', 'Europe/Kiev', 'US/Pacific', 'GMT', 'CET', 'EST5EDT', 'Etc/GMT+1', 'UTC']) {
+      expect(schedule({ name: 's', cron: '@daily', zone, workflow: nightly, input: { environment: 'x' } }).zone, zone).toBe(zone);
+    }
+    expect(refusal(() => schedule({ name: 's', cron: '@daily', zone: '+01:00', workflow: nightly, input: { environment: 'x' } }))[0]?.message).toContain(
+      'An offset is not taken here: use a region, or Etc/GMT-1 for +01:00 (IANA inverts the sign).',
+    );
+  });
+
   it('refuses input that does not fit the workflow schema, and the scheduler keys the server overwrites', () => {
     // @ts-expect-error environment must be a string: the input is typed by the workflow's schema
     const wrong = () => schedule({ name: 's', cron: '@daily', zone: 'UTC', workflow: nightly, input: { environment: 7 } });
