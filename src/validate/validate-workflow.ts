@@ -201,6 +201,7 @@ function checkDefinition(def: unknown, label: string, checking: Checking): Defin
     }
     issues.push(...validateTask(node, label, checking.taskNames));
     if (node.type === 'SUB_WORKFLOW') issues.push(...subWorkflowIssues(node, label, checking));
+    if (node.type === 'START_WORKFLOW') issues.push(...startWorkflowIssues(node, label, checking));
   }
   issues.push(...validateForkJoins(tree, label));
   const flow = checkDataFlow(def, tree, label, { contracts: checking.contracts, strict: checking.strict });
@@ -322,6 +323,26 @@ function subWorkflowIssues(node: TaskNode, label: string, checking: Checking): D
       severity: 'error',
       path: issuePath(label, node.label, 'subWorkflowParam'),
       message: `${taskTitle(node)} starts workflow ${problem}. Add that workflow to the definitions, or fix subWorkflowParam.name${version === undefined ? '' : '/version'}.`,
+    },
+  ];
+}
+
+/**
+ * A START_WORKFLOW whose target is not among the definitions: the server registers it, and the
+ * task fails when it runs (`StartWorkflow` cannot find the definition).
+ */
+function startWorkflowIssues(node: TaskNode, label: string, checking: Checking): DefinitionIssue[] {
+  const request = isJsonObject(node.raw.inputParameters) ? node.raw.inputParameters['startWorkflow'] : undefined;
+  if (checking.known === undefined || !isJsonObject(request) || typeof request['name'] !== 'string' || request['name'].includes('${')) return [];
+  const version = typeof request['version'] === 'number' ? request['version'] : undefined;
+  const problem = missingTarget(checking.known, request['name'], version);
+  if (problem === undefined) return [];
+  return [
+    {
+      code: 'START_WORKFLOW_UNKNOWN',
+      severity: 'error',
+      path: issuePath(label, node.label, 'inputParameters.startWorkflow'),
+      message: `${taskTitle(node)} starts workflow ${problem}, so the task would fail when it runs. Add that workflow to the definitions (for gen: list it in workflows), or fix startWorkflow.name${version === undefined ? '' : '/version'}.`,
     },
   ];
 }

@@ -510,6 +510,21 @@ describe('with a validation context', () => {
     });
   });
 
+  it('reports a START_WORKFLOW target missing from a complete generation, and not one named at run time', () => {
+    const starter = workflow([
+      { name: 'start_report', taskReferenceName: 'kick', type: 'START_WORKFLOW', inputParameters: { startWorkflow: { name: 'nightly-report', version: 1, input: {} } } },
+      { name: 'start_any', taskReferenceName: 'kick_any', type: 'START_WORKFLOW', inputParameters: { startWorkflow: { name: '${workflow.input.target}', input: {} } } },
+    ]);
+    expect(validateWorkflowDefs([starter])).toEqual([]);
+    expectOnly(validateWorkflowDefs([starter], { complete: true }), {
+      code: 'START_WORKFLOW_UNKNOWN', severity: 'error',
+      path: 'demo v1 → kick → inputParameters.startWorkflow',
+      says: ['START_WORKFLOW "kick" starts workflow "nightly-report", which is not among the definitions, so the task would fail when it runs'],
+      fix: 'Add that workflow to the definitions (for gen: list it in workflows), or fix startWorkflow.name/version.',
+    });
+    expect(validateWorkflowDefs([starter, workflow([simple('t')], { name: 'nightly-report', version: 1 })], { complete: true })).toEqual([]);
+  });
+
   it('does not look up sub-workflows named at run time or defined inline', () => {
     const parent = workflow([
       { name: 's', taskReferenceName: 'dynamic', type: 'SUB_WORKFLOW', subWorkflowParam: { name: '${workflow.input.child}', version: 1 } },
