@@ -154,7 +154,7 @@ describe('part 8: schedules', () => {
     made.add('pattern-nightly-regression');
     const first = await k1Workflows(['register', '--server', url]);
     expect(first.code, first.stdout + first.stderr).toBe(0);
-    const total = generated.tasks.length + generated.workflows.length + generated.schedules.length;
+    const total = generated.tasks.length + generated.workflows.length + generated.schedules.length + generated.eventHandlers.length;
     const diff = await k1Workflows(['diff', '--server', url]);
     const summary = diff.stdout.trim().split('\n').pop() ?? '';
     const scheduleLine = diff.stdout.split('\n').find((l) => l.includes('schedule pattern-nightly-regression')) ?? '';
