@@ -204,10 +204,43 @@ function checkDefinition(def: unknown, label: string, checking: Checking): Defin
     if (node.type === 'START_WORKFLOW') issues.push(...startWorkflowIssues(node, label, checking));
   }
   issues.push(...validateForkJoins(tree, label));
+  issues.splice(0, issues.length, ...refLookupCrashes(tree, label, issues));
   const flow = checkDataFlow(def, tree, label, { contracts: checking.contracts, strict: checking.strict });
   issues.push(...flow.issues);
   issues.push(...validateReferences(tree, def.outputParameters, label, !checking.inline, flow.settled));
   return inlineAsWarnings(issues, checking);
+}
+
+/**
+ * conductor-oss 3.32.3 looks up each task named in a top-level task's inputParameters
+ * (`${ref.…}`) with `WorkflowDef.getTaskByRefName`, which walks every task, nested ones included,
+ * calling `getTaskReferenceName().equals(ref)`: a task without a reference name (which a loop body
+ * may have: its tasks are registered unchecked) met before the task looked up, or anywhere when
+ * none matches, makes the save a 500 "HV000028: Unexpected exception during isValid call" (seen
+ * on the server: a SUB_WORKFLOW in a DO_WHILE's loopOver without taskReferenceName). The loop's
+ * REF_MISSING warning becomes an error there.
+ */
+function refLookupCrashes(tree: ReturnType<typeof buildTaskTree>, label: string, issues: readonly DefinitionIssue[]): DefinitionIssue[] {
+  const all = allTasks(tree);
+  const unnamed = all.findIndex((node) => node.raw['taskReferenceName'] === undefined || node.raw['taskReferenceName'] === null);
+  if (unnamed < 0) return [...issues];
+  const looked = tree.tasks.flatMap((node) => [...JSON.stringify(node.raw['inputParameters'] ?? {}).matchAll(/\$\{([^.}\s]+)\./g)].map((m) => m[1] as string)).filter((ref) => ref !== 'workflow');
+  const crashing = looked.find((ref) => {
+    const at = all.findIndex((node) => node.ref === ref);
+    return at < 0 || at > unnamed;
+  });
+  if (crashing === undefined) return [...issues];
+  const node = all[unnamed] as TaskNode;
+  const path = issuePath(label, node.label, 'taskReferenceName');
+  return [
+    ...issues.filter((issue) => !(issue.code === 'REF_MISSING' && issue.path === path)),
+    {
+      code: 'REF_MISSING',
+      severity: 'error',
+      path,
+      message: `The task at ${node.location} has no taskReferenceName, and the server, looking up "${crashing}" (read by a top-level task), fails on it with 500 "HV000028: Unexpected exception during isValid call" and registers nothing. Set "taskReferenceName" to a name unique in this workflow.`,
+    },
+  ];
 }
 
 /**

@@ -510,6 +510,22 @@ describe('with a validation context', () => {
     });
   });
 
+  it('refuses a loop-body task without taskReferenceName when the server would crash looking past it (500 HV000028)', () => {
+    const loop = (body: Record<string, unknown>[]) => ({ name: 'l', taskReferenceName: 'loop', type: 'DO_WHILE', loopCondition: 'false', loopOver: body });
+    const unnamed = { name: 'child_wf', type: 'SUB_WORKFLOW', subWorkflowParam: { name: 'c', version: 1 } };
+    // A top-level task reads a loop task found after the unnamed one: the server's lookup crashes.
+    const crashes = workflow([loop([unnamed, simple('next')]), { ...simple('after'), inputParameters: { n: '${next.output.n}' } }]);
+    expectOnly(validateWorkflowDefs([crashes]), {
+      code: 'REF_MISSING', severity: 'error',
+      path: 'demo v1 → tasks[0].loopOver[0] → taskReferenceName',
+      says: ['looking up "next" (read by a top-level task), fails on it with 500 "HV000028'],
+      fix: 'Set "taskReferenceName" to a name unique in this workflow.',
+    });
+    // Found before the unnamed task, or nothing looked up: registered unchecked, a warning.
+    const registered = workflow([loop([simple('next'), unnamed]), { ...simple('after'), inputParameters: { n: '${next.output.n}' } }]);
+    expect(validateWorkflowDefs([registered]).map((i) => [i.code, i.severity])).toEqual([['REF_MISSING', 'warning']]);
+  });
+
   it('reports a START_WORKFLOW target missing from a complete generation, and not one named at run time', () => {
     const starter = workflow([
       { name: 'start_report', taskReferenceName: 'kick', type: 'START_WORKFLOW', inputParameters: { startWorkflow: { name: 'nightly-report', version: 1, input: {} } } },
