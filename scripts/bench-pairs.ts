@@ -25,7 +25,7 @@ import { MetadataClient, TaskManager, WorkflowExecutor, noopLogger, orkesConduct
 import { freePort, startConductor } from '../src/conductor/start-conductor.ts';
 import type { WorkflowDef, WorkflowTask } from '../src/index.ts';
 import { loadGenerated, run, type TaskMocks } from '../src/testing.ts';
-import { buildEnvCleaned, commitValidated, compiled, gatesPassed, healthy, metricsExtracted, otaDeployed, pipelineInput, stored } from '../test/runner/k1-fixtures.ts';
+import { pipelineInput, pipelineMocks } from '../test/runner/k1-fixtures.ts';
 import { genProcessFigures } from './bench-typecheck.ts';
 
 /**
@@ -162,16 +162,7 @@ async function realServer(): Promise<RealServer | string> {
 // ---- (a) runner vs server on a K1 workflow ------------------------------------------------------
 
 const K1_WORKFLOW = 'firmware-ci-cd-pipeline';
-const K1_MOCKS: TaskMocks = {
-  validate_commit: [commitValidated()],
-  clean_build_env: [buildEnvCleaned()],
-  platformio_compile: [compiled()],
-  extract_build_metrics: [metricsExtracted()],
-  validate_build: [gatesPassed()],
-  store_artifact: [stored()],
-  deploy_firmware_ota: [otaDeployed()],
-  device_health_check: [healthy()],
-};
+const K1_MOCKS: TaskMocks = pipelineMocks();
 
 async function runnerVsServer(url: string, rounds: number): Promise<Pair> {
   const registry = await loadGenerated();

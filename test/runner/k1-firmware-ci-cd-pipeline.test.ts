@@ -29,6 +29,7 @@ import {
   notified,
   otaDeployed,
   pipelineInput,
+  pipelineMocks,
   stored,
   unhealthy,
   mocksAsHandlers,
@@ -37,19 +38,6 @@ import {
 let registry: Registry;
 beforeAll(async () => {
   registry = await loadGenerated();
-});
-
-/** Every worker of a good build, deploy and health check; `over` replaces the mocks of some refs. */
-const pipelineMocks = (over: TaskMocks = {}): TaskMocks => ({
-  validate_commit: [commitValidated()],
-  clean_build_env: [buildEnvCleaned()],
-  platformio_compile: [compiled()],
-  extract_build_metrics: [metricsExtracted()],
-  validate_build: [gatesPassed()],
-  store_artifact: [stored()],
-  deploy_firmware_ota: [otaDeployed()],
-  device_health_check: [healthy()],
-  ...over,
 });
 
 /**

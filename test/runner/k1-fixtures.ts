@@ -464,3 +464,16 @@ export function attemptOffsets(result: WorkflowRun, ref: string): number[] {
   const first = attempts[0]?.startTime ?? 0;
   return attempts.map((a) => a.startTime - first);
 }
+
+/** Every worker of a good firmware-ci-cd-pipeline run (build, deploy, health check); `over` replaces the mocks of some refs. */
+export const pipelineMocks = (over: TaskMocks = {}): TaskMocks => ({
+  validate_commit: [commitValidated()],
+  clean_build_env: [buildEnvCleaned()],
+  platformio_compile: [compiled()],
+  extract_build_metrics: [metricsExtracted()],
+  validate_build: [gatesPassed()],
+  store_artifact: [stored()],
+  deploy_firmware_ota: [otaDeployed()],
+  device_health_check: [healthy()],
+  ...over,
+});
