@@ -282,6 +282,14 @@ const MISTAKES: readonly Mistake[] = [
     fix: 'Read $.verdict, or add it to inputParameters.',
   },
   {
+    kind: 'a syntax error in a switch script',
+    flow: `${compile}.switchScript('route', { input: (s) => ({ verdict: s.compile.output.verdict }), script: '$.verdict == "pass" ? "store" :', cases: { store: (b) => b.task(store, (s) => ({ path: s.compile.output.bin })) } }).output(() => ({ id: 'x' }))`,
+    code: 'SCRIPT_SYNTAX',
+    path: 'main v1 → route → expression',
+    says: 'SWITCH "route": expression is not valid JavaScript (Unexpected token at line 1, column 32), so the server refuses it (400 "Expression is not well formatted")',
+    fix: "Fix the script's syntax.",
+  },
+  {
     kind: 'a task reference name used twice',
     flow: `${compile}.task('compile', build, (s) => ({ environment: s.input.env })).task(store, (s) => ({ path: s.compile.output.bin }))${end}`,
     tsc: 'error: the task reference \\"compile\\" is already used in this workflow; give this task another name',
