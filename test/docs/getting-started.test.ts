@@ -1,7 +1,8 @@
 /**
  * docs/getting-started.md works as written: the files it shows (its ```ts file=my-flows/...
  * blocks) are written into a scratch project inside the repository, and the commands it shows
- * run there: `gen` generates them, the page's own test passes on what gen wrote.
+ * run there: `gen` generates them, the page's own test passes on what gen wrote, and `tsc -p`
+ * with the page's tsconfig checks the test's types.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ const FOLDER = 'my-flows';
 const project = join(ROOT, '.tmp', 'getting-started');
 const page = readFileSync(join(ROOT, PAGE), 'utf8');
 const files = codeBlocks(ROOT, PAGE).filter((b) => b.file !== undefined);
+/** The `my-flows/tsconfig.json` the page shows, for checking the test's types. */
+const TSCONFIG = '{ "extends": "../tsconfig.json", "include": ["."] }';
 
 /** The arguments of a command the page shows, with its folder moved to the scratch project. */
 function shown(command: string): string[] {
@@ -50,5 +53,18 @@ describe(PAGE, () => {
     expect(node).toBe('node');
     const tested = await exec(process.execPath, testArgs, { cwd: ROOT });
     expect(tested.stdout).toMatch(/# pass 3\n# fail 0\n/);
-  }, 120_000);
+
+    // The page's tsconfig makes `tsc -p` check the test too: a type error put into it is the only
+    // error found (so @k1/workflows/testing and node's types resolve with the repository's settings).
+    expect(page).toContain(`\n${TSCONFIG}\n`);
+    writeFileSync(join(project, 'tsconfig.json'), TSCONFIG.replace('../tsconfig.json', relative(project, join(ROOT, 'tsconfig.json'))));
+    writeFileSync(join(project, 'test/greeting.test.ts'), `${readFileSync(join(project, 'test/greeting.test.ts'), 'utf8')}export const wrong: number = 'text';\n`);
+    const [npx, tsc, ...tscArgs] = shown(`npx tsc --noEmit -p ${FOLDER}`);
+    expect([npx, tsc]).toEqual(['npx', 'tsc']);
+    const checked = await exec(process.execPath, ['node_modules/typescript/bin/tsc', ...tscArgs], { cwd: ROOT }).then(
+      () => ({ stdout: '' }),
+      (e: { stdout: string }) => e,
+    );
+    expect(checked.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^\.tmp\/getting-started\/test\/greeting\.test\.ts\(\d+,14\): error TS2322: Type 'string' is not assignable to type 'number'\.$/)]);
+  }, 180_000);
 });
