@@ -7,6 +7,8 @@ export * from './index.ts';
 export { createK1Workers, k1ServicesFromConfig } from './workers/index.ts';
 export type { K1Config, K1Services } from './workers/index.ts';
 export { k1ConfigSchema } from './workers/index.ts';
+export { K1_ENV_VARIABLES, K1_METRICS, k1WorkerSettings, recordDeviceHealth, recordFirmwareBuild } from './workers/index.ts';
+export type { DeviceHealthSample, FirmwareBuildStatus, K1Settings } from './workers/index.ts';
 export type { ArtifactFilter, ArtifactStore, PutOptions, StoredArtifact } from './services/artifact-store.ts';
 export type { AnalysisRequest, AudioFiles, AudioFormat, DecodedPcm, FetchedSample } from './services/audio-files.ts';
 export type { BuildLogFacts, MemoryUse } from './services/build-log.ts';

@@ -8,12 +8,13 @@
  * Exit codes: 0 stopped cleanly (handed-back tasks included), 1 a result could not be reported or
  * the workers could not start, 2 the configuration is wrong (every problem printed at once).
  */
-import { createK1Workers, k1ServicesFromConfig, type K1Services } from '../definitions/workers/index.ts';
+import { createK1Workers, K1_METRICS, k1ServicesFromConfig, k1WorkerSettings, type K1Services, type K1Settings } from '../definitions/workers/index.ts';
 import { jsonLogger, parseWorkerEnv, runWorkers, runWorkersOptions, WORKER_ENV_VARIABLES, WorkerError, type WorkerEnv } from '../src/worker/index.ts';
 
 function help(): string {
-  const width = Math.max(...WORKER_ENV_VARIABLES.map((v) => v.name.length));
-  const lines = WORKER_ENV_VARIABLES.map((v) => `  ${v.name.padEnd(width)}  ${v.required ? '(required) ' : ''}${v.description}; e.g. ${v.example}${v.default !== undefined ? ` (default ${v.default})` : ''}`);
+  const variables = [...WORKER_ENV_VARIABLES, ...k1WorkerSettings.variables];
+  const width = Math.max(...variables.map((v) => v.name.length));
+  const lines = variables.map((v) => `  ${v.name.padEnd(width)}  ${v.required ? '(required) ' : ''}${v.description}; e.g. ${v.example}${v.default !== undefined ? ` (default ${v.default})` : ''}`);
   return ['Usage: npm run workers', '', 'Runs the K1 workers against a Conductor server. Environment variables:', ...lines].join('\n');
 }
 
@@ -22,9 +23,9 @@ async function main(): Promise<number> {
     console.log(help());
     return 0;
   }
-  let config: WorkerEnv;
+  let config: WorkerEnv<K1Settings>;
   try {
-    config = parseWorkerEnv(process.env);
+    config = parseWorkerEnv(process.env, { settings: k1WorkerSettings });
   } catch (error) {
     if (!(error instanceof WorkerError)) throw error;
     console.error(`${error.message}\n\nnpm run workers -- --help lists every variable.`);
@@ -34,7 +35,7 @@ async function main(): Promise<number> {
   let services: K1Services;
   try {
     // Builds the PlatformIO, git, device, artifact store ... services; checks the rest of the config.
-    services = k1ServicesFromConfig({ ...config.k1, conductor: config.conductor });
+    services = k1ServicesFromConfig({ ...config.settings, conductor: config.conductor });
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
@@ -44,6 +45,7 @@ async function main(): Promise<number> {
     const running = await runWorkers({
       ...runWorkersOptions(config),
       logger: jsonLogger,
+      metrics: K1_METRICS,
       workers: ({ signal }) => createK1Workers(services, { signal }),
     });
     const report = await running.stopped;

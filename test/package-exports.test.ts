@@ -50,12 +50,30 @@ describe('the published package', () => {
     const validate = await import(pathToFileURL(entry('./validate')).href);
     expect(Object.keys(validate).sort()).toEqual(['findReferences', 'looksLikeSchedule', 'validateEachWorkflowDef', 'validateEventHandler', 'validateScheduleDef', 'validateTaskDef', 'validateWorkflowDefs']);
     const worker = await import(pathToFileURL(entry('./worker')).href);
-    expect(Object.keys(worker)).toEqual(expect.arrayContaining(['createWorker', 'runWorkers', 'TerminalError', 'callBackLater', 'recordFirmwareBuild', 'recordDeviceHealth', 'parseWorkerEnv']));
+    expect(Object.keys(worker).sort()).toEqual([
+      'TerminalError',
+      'WORKER_ENV_VARIABLES',
+      'WORKER_METRIC_NAMES',
+      'WorkerError',
+      'callBackLater',
+      'createJsonLogger',
+      'createWorker',
+      'describeIssues',
+      'jsonLogger',
+      'normalizeServerUrl',
+      'overdueHandler',
+      'parseWorkerEnv',
+      'runWorkers',
+      'runWorkersOptions',
+      'silentLogger',
+    ]);
     const k1 = await import(pathToFileURL(entry('./k1')).href);
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['workflows', 'firmwareCiCdPipeline', 'createK1Workers', 'k1ServicesFromConfig', 'createGithubWebhookHandler']));
     expect((k1.workflows as { name: string }[]).map((w) => w.name)).toHaveLength(8);
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['eventHandlers', 'k1PushEvent', 'k1PushStartsPipeline']));
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['k1ConfigSchema', 'RunNotFoundError', 'FirmwareMismatchError', 'UploadError']));
+    // The K1 worker settings and metrics: the application's, not the worker toolkit's.
+    expect(Object.keys(k1)).toEqual(expect.arrayContaining(['k1WorkerSettings', 'K1_ENV_VARIABLES', 'K1_METRICS', 'recordFirmwareBuild', 'recordDeviceHealth']));
     const testing = await import(pathToFileURL(entry('./testing')).href);
     expect(Object.keys(testing).sort()).toEqual(['CONDUCTOR_VERSION', 'Registry', 'StartRefused', 'VirtualClock', 'WorkflowRun', 'loadGenerated', 'resolveParameters', 'run', 'runSchedule', 'startCluster', 'startConductor', 'toTestRequest']);
     // Inside the repository the "k1-source" condition gives the sources: the same API, entry by entry.

@@ -4,7 +4,7 @@ import { scanBuildLog, type BuildLogFacts } from '../services/build-log.ts';
 import { evaluateGates } from '../services/quality-gates.ts';
 import { TailBuffer } from '../services/tail-buffer.ts';
 import type { ConductorRunTask } from '../services/conductor-runs.ts';
-import { recordFirmwareBuild } from '../../src/worker/worker-metrics.ts';
+import { recordFirmwareBuild } from './k1-metrics.ts';
 import { cleanBuildEnv, collectBuildLogs, extractBuildMetrics, platformioCompile, validateBuild, validateCommit } from '../tasks/build-tasks.ts';
 import { checkRepo, inBuildTree, k1Worker, resolveCommitOrFetch } from './k1-worker.ts';
 import type { K1Services } from './services.ts';

@@ -1,6 +1,6 @@
 import type { ConductorWorker } from '@io-orkes/conductor-javascript';
 import { TerminalError, type WorkerOptions } from '../../src/worker/create-worker.ts';
-import { recordDeviceHealth } from '../../src/worker/worker-metrics.ts';
+import { recordDeviceHealth } from './k1-metrics.ts';
 import { sameCommit, signatureMatches } from '../services/build-signature.ts';
 import { DeviceApiError } from '../services/device-api.ts';
 import { deployFirmwareOta, deviceHealthCheck } from '../tasks/device-tasks.ts';

@@ -21,6 +21,10 @@ import type { K1Services } from './services.ts';
 
 export { k1ServicesFromConfig, k1ConfigSchema } from './services.ts';
 export type { K1Config, K1Services } from './services.ts';
+export { K1_METRICS, recordDeviceHealth, recordFirmwareBuild } from './k1-metrics.ts';
+export type { DeviceHealthSample, FirmwareBuildStatus } from './k1-metrics.ts';
+export { K1_ENV_VARIABLES, k1WorkerSettings } from './k1-settings.ts';
+export type { K1Settings } from './k1-settings.ts';
 
 /** One worker per K1 task; `options` (concurrency, observer, shutdown signal...) apply to every one. */
 export function createK1Workers(services: K1Services, options?: WorkerOptions): ConductorWorker[] {

@@ -46,8 +46,8 @@ export interface K1Services {
 
 /**
  * The plain configuration {@link k1ServicesFromConfig} takes. Its keys are those of the worker
- * process settings (`K1Settings` of src/worker/worker-env.ts) plus `conductor`, so the workers
- * script can pass `{ ...env.k1, conductor: env.conductor }`; the rest are optional extras.
+ * process settings (`K1Settings` of k1-settings.ts) plus `conductor`, so the workers script can
+ * pass `{ ...env.settings, conductor: env.conductor }`; the rest are optional extras.
  */
 export const k1ConfigSchema = z
   .object({
@@ -113,8 +113,8 @@ export type K1Config = z.input<typeof k1ConfigSchema>;
  *
  * @example
  * ```ts
- * // in scripts/workers.ts, with env = parseWorkerEnv(process.env):
- * workers: ({ signal }) => createK1Workers(k1ServicesFromConfig({ ...env.k1, conductor: env.conductor }), { signal })
+ * // in scripts/workers.ts, with env = parseWorkerEnv(process.env, { settings: k1WorkerSettings }):
+ * workers: ({ signal }) => createK1Workers(k1ServicesFromConfig({ ...env.settings, conductor: env.conductor }), { signal })
  * ```
  */
 export function k1ServicesFromConfig(config: K1Config): K1Services {

@@ -7,10 +7,10 @@ export { callBackLater, createWorker, describeIssues, overdueHandler, TerminalEr
 export type { CallBackLater, ExecutionObserver, OverdueHandler, TaskContext, TaskHandler, WorkerOptions } from './create-worker.ts';
 export { normalizeServerUrl, runWorkers } from './run-workers.ts';
 export type { HeldTask, RunningWorkers, RunWorkersOptions, StoppedTask, StopReport, StuckHandler, WorkerBinding, WorkerHealth, WorkerStatus } from './run-workers.ts';
-export { recordDeviceHealth, recordFirmwareBuild } from './worker-metrics.ts';
-export type { DeviceHealthSample, ExecutionStatus, FirmwareBuildStatus, TaskTally } from './worker-metrics.ts';
+export { WORKER_METRIC_NAMES } from './worker-metrics.ts';
+export type { ExecutionStatus, TaskTally } from './worker-metrics.ts';
 export { parseWorkerEnv, runWorkersOptions, WORKER_ENV_VARIABLES } from './worker-env.ts';
-export type { EnvFileSystem, EnvVariable, K1Settings, WorkerEnv } from './worker-env.ts';
+export type { EnvFileSystem, EnvReader, EnvVariable, ParseWorkerEnvOptions, WorkerEnv, WorkerSettings } from './worker-env.ts';
 export type { InFlightPhase } from './in-flight.ts';
 export { WorkerError } from './worker-error.ts';
 export type { WorkerErrorCode, WorkerProblem } from './worker-error.ts';

@@ -15,7 +15,8 @@ import { InFlightTracker, type HandBackResult, type InFlightPhase, type InFlight
 import { ServerContact, describeError } from './server-contact.ts';
 import { WorkerError, type WorkerProblem } from './worker-error.ts';
 import { displayUrl, jsonLogger, sdkLogger, type WorkerLogger } from './worker-logger.ts';
-import { WorkerMetrics, type ExecutionStatus, type TaskTally } from './worker-metrics.ts';
+import type { Metric } from 'prom-client';
+import { WORKER_METRIC_NAMES, WorkerMetrics, type ExecutionStatus, type TaskTally } from './worker-metrics.ts';
 
 /** What a worker factory gets from {@link runWorkers}. */
 export interface WorkerBinding {
@@ -75,6 +76,13 @@ export interface RunWorkersOptions {
    * @default 4 (the SDK's)
    */
   readonly reportAttempts?: number;
+  /**
+   * The application's own prom-client metrics (made with `registers: []`), served on `/metrics`
+   * beside the worker ones; its handlers update them.
+   * @example metrics: [new Counter({ name: 'app_builds_total', help: 'Builds.', registers: [] })]
+   * @default []
+   */
+  readonly metrics?: readonly Metric[];
 }
 
 /** `GET /health`: 200 when UP (polling, the server answers, no handler stuck past its deadline), 503 when DOWN. */
@@ -216,7 +224,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
 
   const tracker = new InFlightTracker();
   const stuck = new Set<OverdueHandler>();
-  const metrics = new WorkerMetrics(names, (name) => tracker.countOf(name));
+  const metrics = new WorkerMetrics(names, (name) => tracker.countOf(name), options.metrics);
   const contact = new ServerContact(settings.serverUrl);
   const lastPollAt = new Map<string, number>();
   let lastPollError: string | undefined;
@@ -563,6 +571,15 @@ function checkOptions(options: RunWorkersOptions, workers: readonly ConductorWor
   if (!isInt(healthPort, 0, 65535)) bad('healthPort', `must be a port number from 0 to 65535 (0 picks a free one), e.g. 9464; got ${String(healthPort)}.`);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
   if (!isInt(shutdownTimeoutMs, 0)) bad('shutdownTimeoutMs', `must be a whole number of milliseconds, e.g. 30000; got ${String(shutdownTimeoutMs)}.`);
+
+  const metricNames = new Set<string>();
+  (options.metrics ?? []).forEach((metric, i) => {
+    const name: unknown = (metric as { name?: unknown } | undefined)?.name;
+    if (typeof name !== 'string' || name === '') bad(`metrics[${i}]`, 'is not a prom-client metric: give a Counter, Gauge, Histogram or Summary made with registers: [].');
+    else if (metricNames.has(name)) bad(`metrics[${i}]`, `"${name}" is the name of an earlier metric too: give each metric a name of its own.`);
+    else if (WORKER_METRIC_NAMES.includes(name) || /^(process|nodejs)_/.test(name)) bad(`metrics[${i}]`, `"${name}" is a name the worker process's own metrics use (${WORKER_METRIC_NAMES.join(', ')}, process_*, nodejs_*): name the metric otherwise.`);
+    else metricNames.add(name);
+  });
 
   // The SDK prefers these variables over the options it is given; refuse rather than talk to
   // another server, or with other credentials, than the caller asked for.

@@ -1,10 +1,7 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 
 /** The status a worker execution reported to Conductor. */
 export type ExecutionStatus = 'COMPLETED' | 'FAILED' | 'FAILED_WITH_TERMINAL_ERROR' | 'IN_PROGRESS';
-
-/** Outcome of a firmware build, as counted by `k1_firmware_builds_total`. */
-export type FirmwareBuildStatus = 'success' | 'failure';
 
 /** Executions of one task type since the worker process started (`GET /status`). */
 export interface TaskTally {
@@ -18,69 +15,18 @@ export interface TaskTally {
   readonly inProgress: number;
 }
 
-// Process-wide, like the builds it counts: handlers anywhere in the process call
-// recordFirmwareBuild(), and every runWorkers() registry exposes the same counter.
-const firmwareBuilds = new Counter({
-  name: 'k1_firmware_builds_total',
-  help: 'K1 firmware builds by outcome and PlatformIO environment.',
-  labelNames: ['status', 'environment'] as const,
-  registers: [],
-});
-
-/**
- * Counts one K1 firmware build in `k1_firmware_builds_total{status,environment}` (served on the
- * worker's `/metrics`). Call it from the build handler once the outcome is known.
- *
- * @example
- * ```ts
- * recordFirmwareBuild(result.success ? 'success' : 'failure', input.environment);
- * ```
- */
-export function recordFirmwareBuild(status: FirmwareBuildStatus, environment: string): void {
-  firmwareBuilds.inc({ status, environment });
-}
-
-/** Device figures from the last health check of each device: one gauge a figure, labelled by device. */
-const deviceGauges = {
-  up: new Gauge({ name: 'k1_device_up', help: '1 when the device answered its last health check, 0 when it did not.', labelNames: ['device'] as const, registers: [] }),
-  freeHeap: new Gauge({ name: 'k1_device_free_heap_bytes', help: 'Free heap the device reported, in bytes.', labelNames: ['device'] as const, registers: [] }),
-  fps: new Gauge({ name: 'k1_device_fps', help: 'LED frames per second the device reported.', labelNames: ['device'] as const, registers: [] }),
-  renderAvg: new Gauge({ name: 'k1_device_render_time_avg_ms', help: 'Average frame render time the device reported, in ms.', labelNames: ['device'] as const, registers: [] }),
-  renderMax: new Gauge({ name: 'k1_device_render_time_max_ms', help: 'Longest frame render time the device reported, in ms.', labelNames: ['device'] as const, registers: [] }),
-};
-
-/** What a health check saw of a device; leave `reachable` false when it did not answer. */
-export interface DeviceHealthSample {
-  readonly device: string;
-  readonly reachable: boolean;
-  readonly freeHeapBytes?: number;
-  readonly fps?: number;
-  readonly renderTimeAvgMs?: number;
-  readonly renderTimeMaxMs?: number;
-}
-
-/**
- * Records a device's health in the `k1_device_*` gauges served on the workers' `/metrics` (the
- * device-offline and low-heap alerts and the device dashboard read them).
- */
-export function recordDeviceHealth(sample: DeviceHealthSample): void {
-  const labels = { device: sample.device };
-  deviceGauges.up.set(labels, sample.reachable ? 1 : 0);
-  if (sample.freeHeapBytes !== undefined) deviceGauges.freeHeap.set(labels, sample.freeHeapBytes);
-  if (sample.fps !== undefined) deviceGauges.fps.set(labels, sample.fps);
-  if (sample.renderTimeAvgMs !== undefined) deviceGauges.renderAvg.set(labels, sample.renderTimeAvgMs);
-  if (sample.renderTimeMaxMs !== undefined) deviceGauges.renderMax.set(labels, sample.renderTimeMaxMs);
-}
-
 /** Buckets from a 5 ms transform to a 10 minute firmware build. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
+/** The names of the metrics every worker process serves, besides Node.js' `process_*` and `nodejs_*`. */
+export const WORKER_METRIC_NAMES: readonly string[] = ['conductor_task_executions_total', 'conductor_task_duration_seconds', 'conductor_worker_tasks_in_flight'];
 
 const STATUSES: readonly ExecutionStatus[] = ['COMPLETED', 'FAILED', 'FAILED_WITH_TERMINAL_ERROR', 'IN_PROGRESS'];
 
 /**
  * The metrics of one worker process, in a Registry of its own (not prom-client's global one, so
  * several can live in one process): executions by task and status, their duration, the tasks in
- * flight, the firmware build counter and the default process metrics.
+ * flight, the default process metrics, and the application's own metrics it is given.
  */
 export class WorkerMetrics {
   /** The Registry `/metrics` serves. */
@@ -89,8 +35,11 @@ export class WorkerMetrics {
   private readonly duration: Histogram<'task_name'>;
   private readonly tallies = new Map<string, { completed: number; failed: number; terminal: number; inProgress: number }>();
 
-  /** `taskNames` get zero-valued series from the start, so `rate()` works before the first task. */
-  constructor(taskNames: readonly string[], inFlightOf: (taskName: string) => number) {
+  /**
+   * `taskNames` get zero-valued series from the start, so `rate()` works before the first task.
+   * `extra` are the application's metrics (made with `registers: []`), served beside these.
+   */
+  constructor(taskNames: readonly string[], inFlightOf: (taskName: string) => number, extra: readonly Metric[] = []) {
     const registers = [this.registry];
     this.executions = new Counter({
       name: 'conductor_task_executions_total',
@@ -114,8 +63,7 @@ export class WorkerMetrics {
         for (const name of taskNames) this.set({ task_name: name }, inFlightOf(name));
       },
     });
-    this.registry.registerMetric(firmwareBuilds);
-    for (const gauge of Object.values(deviceGauges)) this.registry.registerMetric(gauge);
+    for (const metric of extra) this.registry.registerMetric(metric);
     collectDefaultMetrics({ register: this.registry });
     for (const name of taskNames) {
       this.tallies.set(name, { completed: 0, failed: 0, terminal: 0, inProgress: 0 });

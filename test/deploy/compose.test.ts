@@ -10,6 +10,7 @@ import { clusterProperties } from '../../src/conductor/cluster-properties.ts';
 import { CONDUCTOR_VERSION } from '../../src/conductor/version.ts';
 import { parseWebhookEnv } from '../../definitions/webhook-env.ts';
 import { parseWorkerEnv, WORKER_ENV_VARIABLES } from '../../src/worker/worker-env.ts';
+import { k1WorkerSettings } from '../../definitions/workers/k1-settings.ts';
 import {
   COMPOSE_DURATION,
   COMPOSE_FILE,
@@ -224,7 +225,8 @@ describe('variables and secrets', () => {
 describe('the K1 workers service', () => {
   const workers = resolved['k1-workers'] as ComposeService;
   const env = environmentOf(workers);
-  const known = new Set(WORKER_ENV_VARIABLES.map((v) => v.name));
+  const variables = [...WORKER_ENV_VARIABLES, ...k1WorkerSettings.variables];
+  const known = new Set(variables.map((v) => v.name));
 
   it('runs the workers script as the container\'s own process (not through npm, which does not pass SIGTERM on), from the image built with the repository Dockerfile', () => {
     expect(workers.command).toEqual(['node', '--import', 'tsx', 'scripts/workers.ts']);
@@ -234,14 +236,14 @@ describe('the K1 workers service', () => {
     expect(scripts.webhook).toBeTypeOf('string');
   });
 
-  it('sets only variables the workers read (src/worker/worker-env.ts), and every required one', () => {
+  it('sets only variables the workers read (src/worker/worker-env.ts, definitions/workers/k1-settings.ts), and every required one', () => {
     const extra = Object.keys(env).filter((k) => !known.has(k));
-    expect(extra, 'not read by src/worker/worker-env.ts').toEqual(['PLATFORMIO_CORE_DIR']);
-    for (const v of WORKER_ENV_VARIABLES.filter((x) => x.required)) expect(env[v.name], v.name).toBeTruthy();
+    expect(extra, 'not read by the workers').toEqual(['PLATFORMIO_CORE_DIR']);
+    for (const v of variables.filter((x) => x.required)) expect(env[v.name], v.name).toBeTruthy();
   });
 
   it('is a configuration parseWorkerEnv accepts: the compose Conductor, health on 0.0.0.0:9464', () => {
-    const config = parseWorkerEnv(env, { fs: { kind: (path) => (path === '/srv/K1.node1' || path === '/var/lib/k1/artifacts' ? 'dir' : undefined) } });
+    const config = parseWorkerEnv(env, { fs: { kind: (path) => (path === '/srv/K1.node1' || path === '/var/lib/k1/artifacts' ? 'dir' : undefined) }, settings: k1WorkerSettings });
     expect(config.conductor).toEqual({ serverUrl: 'http://conductor-server:8080' });
     expect(config.worker.healthHost).toBe('0.0.0.0');
     expect(config.worker.healthPort).toBe(9464);
@@ -249,8 +251,8 @@ describe('the K1 workers service', () => {
     expect(workers.stop_grace_period).toBe('45s');
     expect(containerPortsOf(workers)).toContain(config.worker.healthPort);
     expect(JSON.stringify(workers.healthcheck?.test)).toContain(`127.0.0.1:${config.worker.healthPort}/health`);
-    expect(config.k1.projectDir).toBe(mountsOf(workers).find((m) => m.bind)?.target);
-    expect(mountsOf(workers).map((m) => m.target)).toEqual(expect.arrayContaining([config.k1.artifactDir, env.PLATFORMIO_CORE_DIR]));
+    expect(config.settings.projectDir).toBe(mountsOf(workers).find((m) => m.bind)?.target);
+    expect(mountsOf(workers).map((m) => m.target)).toEqual(expect.arrayContaining([config.settings.artifactDir, env.PLATFORMIO_CORE_DIR]));
   });
 
   it('takes Orkes credentials from deploy/.env, empty (no auth) by default', () => {
@@ -259,7 +261,7 @@ describe('the K1 workers service', () => {
       const e = environmentOf(withOrkes[name] as ComposeService);
       expect([e.CONDUCTOR_SERVER_URL, e.CONDUCTOR_AUTH_KEY, e.CONDUCTOR_AUTH_SECRET]).toEqual(['https://k1.orkesconductor.io', 'key-id', 'key-secret']);
     }
-    const config = parseWorkerEnv(environmentOf(withOrkes['k1-workers'] as ComposeService), { fs: { kind: () => 'dir' } });
+    const config = parseWorkerEnv(environmentOf(withOrkes['k1-workers'] as ComposeService), { fs: { kind: () => 'dir' }, settings: k1WorkerSettings });
     expect(config.conductor).toEqual({ serverUrl: 'https://k1.orkesconductor.io', keyId: 'key-id', keySecret: 'key-secret' });
   });
 });

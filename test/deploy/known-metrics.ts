@@ -10,12 +10,15 @@
  *   them: a counter gets `_total`, a timer `_seconds_count`, `_seconds_sum` and `_seconds_max`
  *   (and `_seconds_bucket` only when its percentile histogram is enabled, as
  *   deploy/conductor/config-k1.properties does for workflow_execution), a gauge keeps its name.
- * - Workers: src/worker/worker-metrics.ts. WORKER_FAMILIES is what the dashboards rely on; the
- *   test checks it against a live WorkerMetrics registry, whose full list (Node.js process metrics
- *   too) is what the catalog is built from, so neither can drift.
- * - Devices: DEVICE_GAUGES, the gauges `recordDeviceHealth` (src/worker/worker-metrics.ts) sets
- *   per device; the test checks them against the live registry too.
+ * - Workers: src/worker/worker-metrics.ts and the K1 metrics the workers script gives it
+ *   (K1_METRICS, definitions/workers/k1-metrics.ts). WORKER_FAMILIES is what the dashboards rely
+ *   on; the test checks it against a live WorkerMetrics registry made as scripts/workers.ts makes
+ *   it, whose full list (Node.js process metrics too) is what the catalog is built from, so
+ *   neither can drift.
+ * - Devices: DEVICE_GAUGES, the gauges `recordDeviceHealth` (definitions/workers/k1-metrics.ts)
+ *   sets per device; the test checks them against the live registry too.
  */
+import { K1_METRICS } from '../../definitions/workers/k1-metrics.ts';
 import { WorkerMetrics } from '../../src/worker/worker-metrics.ts';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'timer' | 'distribution_summary';
@@ -70,7 +73,7 @@ export const CONDUCTOR_FAMILIES: readonly MetricFamily[] = [
   { name: 'task_update_conflict', type: 'counter', labels: ['workflowName', 'taskType'], optionalLabels: ['taskStatus', 'workflowStatus'] },
 ];
 
-/** The K1 workers' own metrics (src/worker/worker-metrics.ts), checked against a live registry. */
+/** The K1 workers' own metrics (src/worker/worker-metrics.ts, K1_METRICS), checked against a live registry. */
 export const WORKER_FAMILIES: readonly MetricFamily[] = [
   { name: 'conductor_task_executions_total', type: 'counter', labels: ['task_name', 'status'] },
   { name: 'conductor_task_duration_seconds', type: 'histogram', labels: ['task_name'] },
@@ -157,11 +160,12 @@ export function buildCatalog(workerFamilies: readonly MetricFamily[]): SeriesCat
 }
 
 /**
- * What a fresh WorkerMetrics registry (src/worker/worker-metrics.ts) exports: every metric's name,
- * type and label names (the declared ones, and any seen on a value).
+ * What a fresh WorkerMetrics registry (src/worker/worker-metrics.ts) given K1_METRICS, as
+ * scripts/workers.ts gives it, exports: every metric's name, type and label names (the declared
+ * ones, and any seen on a value).
  */
 export async function liveWorkerFamilies(): Promise<MetricFamily[]> {
-  const metrics = new WorkerMetrics(['platformio_compile'], () => 0);
+  const metrics = new WorkerMetrics(['platformio_compile'], () => 0, K1_METRICS);
   const json = await metrics.registry.getMetricsAsJSON();
   return json.map((metric) => {
     const declared = (metrics.registry.getSingleMetric(metric.name) as unknown as { labelNames?: unknown }).labelNames;

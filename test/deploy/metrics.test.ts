@@ -1,8 +1,8 @@
 /**
  * Every metric name an alert or a dashboard uses is one the stack exports: the Conductor server's
  * (Micrometer names of Monitors.java), the K1 workers' (checked here against a live WorkerMetrics
- * registry, so the list cannot drift from src/worker/worker-metrics.ts), the device gauges, and
- * Prometheus' own.
+ * registry given K1_METRICS, so the list cannot drift from src/worker/worker-metrics.ts and
+ * definitions/workers/k1-metrics.ts), the device gauges, and Prometheus' own.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   catalog = buildCatalog(live);
 });
 
-describe('the workers list is the live registry of src/worker/worker-metrics.ts', () => {
+describe('the workers list is the live registry of src/worker/worker-metrics.ts with K1_METRICS', () => {
   it('has every K1 worker metric, with its type and labels', () => {
     for (const family of WORKER_FAMILIES) expect(live.find((m) => m.name === family.name), family.name).toEqual({ name: family.name, type: family.type, labels: [...family.labels].sort() });
   });

@@ -1,7 +1,7 @@
 /**
  * The workers script as a container runs it (`node --import tsx scripts/workers.ts`, the image's
  * CMD): a SIGTERM to that process, what `docker stop` sends, stops the polling and the process
- * exits 0 after draining; its log is JSON lines.
+ * exits 0 after draining; its log is JSON lines; its /metrics serves the K1 metrics.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -45,6 +45,11 @@ describe('the workers process', () => {
     const deadline = Date.now() + 20_000;
     while (!lines.some((l) => String(l['msg']).startsWith('Polling ')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(lines.map((l) => l['msg'])).toContainEqual(expect.stringMatching(/^Polling http:\/\/127\.0\.0\.1:\d+ \(no auth\)/));
+    // The K1 metrics the alerts and dashboards read are served: the script gives runWorkers K1_METRICS.
+    const healthUrl = /health on (http:\/\/\S+)\.$/.exec(String(lines.find((l) => String(l['msg']).startsWith('Polling '))?.['msg']))?.[1];
+    const metrics = await (await fetch(`${healthUrl}/metrics`)).text();
+    expect(metrics).toContain('# TYPE k1_firmware_builds_total counter');
+    expect(metrics).toContain('# TYPE k1_device_up gauge');
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -15,7 +15,7 @@ import { createWebappBuilder } from '../../definitions/services/webapp.ts';
 import { encodeWav } from '../../definitions/services/wav.ts';
 import { createConductorRuns, RunNotFoundError } from '../../definitions/services/conductor-runs.ts';
 import { parseWorkerEnv, WORKER_ENV_VARIABLES, type WorkerEnv } from '../../src/worker/worker-env.ts';
-import { createK1Workers, k1ConfigSchema, k1ServicesFromConfig, type K1Config, type K1Services } from '../../definitions/workers/index.ts';
+import { createK1Workers, k1ConfigSchema, k1ServicesFromConfig, k1WorkerSettings, type K1Config, type K1Services, type K1Settings } from '../../definitions/workers/index.ts';
 import { MIN_FREE_HEAP_BYTES } from '../../definitions/workflows/device-limits.ts';
 import { closedPort, execute, FAKE_NPM, FAKE_PIO, git, makeFirmwareRepo, pioCalls, removeDir, startFakeDevice, startJsonServer, tempDir, workerOf, type Execution, type FakeDevice } from './support.ts';
 
@@ -167,13 +167,13 @@ describe('coverage', () => {
     expect(pioCalls(pioLog)).toEqual([]);
   });
 
-  it('takes the worker process settings as they are: { ...env.k1, conductor: env.conductor }', () => {
-    // Compiles only while the settings of src/worker/worker-env.ts fit the config.
-    const fromEnv = (env: WorkerEnv): K1Config => ({ ...env.k1, conductor: env.conductor });
+  it('takes the worker process settings as they are: { ...env.settings, conductor: env.conductor }', () => {
+    // Compiles only while the settings of definitions/workers/k1-settings.ts fit the config.
+    const fromEnv = (env: WorkerEnv<K1Settings>): K1Config => ({ ...env.settings, conductor: env.conductor });
     const config = fromEnv({
       conductor: { serverUrl: 'http://localhost:8080' },
       worker: { healthPort: 0, healthHost: '127.0.0.1', shutdownTimeoutMs: 1000 },
-      k1: {
+      settings: {
         projectDir: dir,
         artifactDir: join(dir, 'a'),
         artifactBaseUrl: 'file:///srv/a/',
@@ -191,13 +191,13 @@ describe('coverage', () => {
   });
 
   it('every K1 service setting is an environment variable of the worker process (npm run workers -- --help lists them)', () => {
-    const env = Object.fromEntries(WORKER_ENV_VARIABLES.map((v) => [v.name, v.example]));
-    const parsed = parseWorkerEnv(env, { fs: { kind: (path) => (/\/(pio|git|npm|tar)$/.test(path) ? 'file' : 'dir') }, cwd: dir });
+    const env = Object.fromEntries([...WORKER_ENV_VARIABLES, ...k1WorkerSettings.variables].map((v) => [v.name, v.example]));
+    const parsed = parseWorkerEnv(env, { fs: { kind: (path) => (/\/(pio|git|npm|tar)$/.test(path) ? 'file' : 'dir') }, cwd: dir, settings: k1WorkerSettings });
     const settings = Object.keys(k1ConfigSchema.shape).filter((key) => key !== 'conductor');
-    expect(settings.filter((key) => !(key in parsed.k1))).toEqual([]);
+    expect(settings.filter((key) => !(key in parsed.settings))).toEqual([]);
     // And they are the service settings, nothing else: the workers script passes them through.
-    expect(Object.keys(parsed.k1).filter((key) => !settings.includes(key))).toEqual([]);
-    expect(() => k1ServicesFromConfig({ ...parsed.k1, conductor: parsed.conductor })).not.toThrow();
+    expect(Object.keys(parsed.settings).filter((key) => !settings.includes(key))).toEqual([]);
+    expect(() => k1ServicesFromConfig({ ...parsed.settings, conductor: parsed.conductor })).not.toThrow();
   });
 
   it('builds services from a config, and lists every bad field of a bad one', () => {

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Counter, Gauge } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createJsonLogger, createWorker, recordFirmwareBuild, runWorkers, silentLogger, WorkerError, type RunningWorkers } from '../../src/worker/index.ts';
+import { createJsonLogger, createWorker, runWorkers, silentLogger, WORKER_METRIC_NAMES, WorkerError, type RunningWorkers } from '../../src/worker/index.ts';
 import { defineTask } from '../../src/index.ts';
 import { eventually, firmwareReport, get, goodReport, startBench, type Bench } from './support.ts';
 import { startFaultProxy } from '../support/fault-proxy.ts';
@@ -65,8 +66,9 @@ describe('runWorkers', () => {
     ]);
   });
 
-  it('serves /health, /status and /metrics with counts per task name and status', async () => {
-    const workers = await run({ workers: ({ signal }) => [createWorker(firmwareReport, async (input) => report(input), { signal })], concurrency: 4 });
+  it("serves /health, /status and /metrics with counts per task name and status, and the application's metrics", async () => {
+    const builds = new Counter({ name: 'wt_builds_total', help: 'Builds by outcome.', labelNames: ['status', 'environment'] as const, registers: [] });
+    const workers = await run({ workers: ({ signal }) => [createWorker(firmwareReport, async (input) => report(input), { signal })], concurrency: 4, metrics: [builds] });
     const ids = await Promise.all([
       bench.start(firmwareReport.name, goodReport),
       bench.start(firmwareReport.name, { ...goodReport, environment: 'esp32-s3' }),
@@ -74,7 +76,7 @@ describe('runWorkers', () => {
     ]);
     const done = await Promise.all(ids.map((id) => bench.waitFor(id)));
     expect(done.map((w) => w.status)).toEqual(['COMPLETED', 'COMPLETED', 'FAILED']);
-    recordFirmwareBuild('success', 'esp32-s3');
+    builds.inc({ status: 'success', environment: 'esp32-s3' });
 
     const health = await get(`${workers.url}/health`);
     expect(health.status).toBe(200);
@@ -93,7 +95,8 @@ describe('runWorkers', () => {
     expect(metrics.text).toContain('conductor_task_executions_total{task_name="wt_firmware_report",status="FAILED"} 0');
     expect(metrics.text).toMatch(/conductor_task_duration_seconds_bucket\{le="0\.005",task_name="wt_firmware_report"\} \d/);
     expect(metrics.text).toContain('conductor_task_duration_seconds_count{task_name="wt_firmware_report"} 3');
-    expect(metrics.text).toMatch(/k1_firmware_builds_total\{status="success",environment="esp32-s3"\} [1-9]/);
+    expect(metrics.text).toContain('wt_builds_total{status="success",environment="esp32-s3"} 1');
+    expect(metrics.text).not.toMatch(/^# TYPE k1_/m); // the toolkit serves no application metric of its own
     expect(metrics.text).toContain('conductor_worker_tasks_in_flight{task_name="wt_firmware_report"} 0');
     expect(metrics.text).toContain('process_cpu_user_seconds_total');
 
@@ -318,6 +321,14 @@ describe('runWorkers', () => {
     expect((error as WorkerError).problems.map((p) => p.path)).toEqual(['workers', 'serverUrl', 'keySecret', 'concurrency', 'reportAttempts', 'healthPort']);
     expect((error as WorkerError).message).toContain('reportAttempts: must be a whole number from 1 to 100, e.g. 6; got 0.');
     expect((error as WorkerError).message).toContain('serverUrl: must be an http(s) URL, e.g. http://localhost:8080');
+
+    const gauge = (name: string) => new Gauge({ name, help: name, registers: [] });
+    const clash = await runWorkers({ serverUrl: bench.server.url, workers: [createWorker(firmwareReport, async (input) => report(input))], logger: silentLogger, metrics: [gauge('app_a'), gauge('app_a'), gauge(WORKER_METRIC_NAMES[0] as string), gauge('process_x'), {} as Gauge] }).catch((e: unknown) => e);
+    expect((clash as WorkerError).code).toBe('INVALID_OPTIONS');
+    expect((clash as WorkerError).problems.map((p) => p.path)).toEqual(['metrics[1]', 'metrics[2]', 'metrics[3]', 'metrics[4]']);
+    expect((clash as WorkerError).message).toContain('metrics[1]: "app_a" is the name of an earlier metric too: give each metric a name of its own.');
+    expect((clash as WorkerError).message).toContain('metrics[2]: "conductor_task_executions_total" is a name the worker process\'s own metrics use');
+    expect((clash as WorkerError).message).toContain('metrics[4]: is not a prom-client metric');
 
     process.env['CONDUCTOR_SERVER_URL'] = 'http://elsewhere:8080';
     try {
