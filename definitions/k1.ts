@@ -1,9 +1,11 @@
 /**
- * `@k1/workflows/k1`: the K1.node1 workflows, their task contracts bound to the K1 services, and
- * the GitHub webhook that starts the firmware pipeline.
+ * `@k1/workflows/k1`: the K1.node1 workflows, their task contracts (and those bound to the K1
+ * services), the worker process's K1 settings and metrics, and the GitHub webhook that starts the
+ * firmware pipeline.
  * @packageDocumentation
  */
 export * from './index.ts';
+export * from './tasks/index.ts';
 export { createK1Workers, k1ServicesFromConfig } from './workers/index.ts';
 export type { K1Config, K1Services } from './workers/index.ts';
 export { k1ConfigSchema } from './workers/index.ts';

@@ -73,6 +73,9 @@ describe('the published package', () => {
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['eventHandlers', 'k1PushEvent', 'k1PushStartsPipeline']));
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['k1ConfigSchema', 'RunNotFoundError', 'FirmwareMismatchError', 'UploadError']));
     // The K1 worker settings and metrics: the application's, not the worker toolkit's.
+    // The task contracts, as values a K1 service can bind (createWorker) or reference.
+    expect(Object.keys(k1)).toEqual(expect.arrayContaining(['taskContracts', 'platformioCompile', 'deployFirmwareOta', 'notify', 'getLastGoodArtifact']));
+    expect((k1.taskContracts as { kind: string }[]).every((c) => c.kind === 'TaskContract')).toBe(true);
     expect(Object.keys(k1)).toEqual(expect.arrayContaining(['k1WorkerSettings', 'K1_ENV_VARIABLES', 'K1_METRICS', 'recordFirmwareBuild', 'recordDeviceHealth']));
     const testing = await import(pathToFileURL(entry('./testing')).href);
     expect(Object.keys(testing).sort()).toEqual(['CONDUCTOR_VERSION', 'Registry', 'StartRefused', 'VirtualClock', 'WorkflowRun', 'loadGenerated', 'resolveParameters', 'run', 'runSchedule', 'startCluster', 'startConductor', 'toTestRequest']);

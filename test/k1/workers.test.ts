@@ -15,6 +15,7 @@ import { createWebappBuilder } from '../../definitions/services/webapp.ts';
 import { encodeWav } from '../../definitions/services/wav.ts';
 import { createConductorRuns, RunNotFoundError } from '../../definitions/services/conductor-runs.ts';
 import { parseWorkerEnv, WORKER_ENV_VARIABLES, type WorkerEnv } from '../../src/worker/worker-env.ts';
+import { taskContracts } from '../../definitions/tasks/index.ts';
 import { createK1Workers, k1ConfigSchema, k1ServicesFromConfig, k1WorkerSettings, type K1Config, type K1Services, type K1Settings } from '../../definitions/workers/index.ts';
 import { MIN_FREE_HEAP_BYTES } from '../../definitions/workflows/device-limits.ts';
 import { closedPort, execute, FAKE_NPM, FAKE_PIO, git, makeFirmwareRepo, pioCalls, removeDir, startFakeDevice, startJsonServer, tempDir, workerOf, type Execution, type FakeDevice } from './support.ts';
@@ -122,10 +123,12 @@ function workerTaskNames(): Set<string> {
   return names;
 }
 
+const byName = (a: AnyTaskContract, b: AnyTaskContract): number => a.name.localeCompare(b.name);
+
 async function allContracts(): Promise<AnyTaskContract[]> {
   const tasksDir = join(ROOT, 'definitions', 'tasks');
   const found: AnyTaskContract[] = [];
-  for (const file of readdirSync(tasksDir).filter((f) => f.endsWith('.ts'))) {
+  for (const file of readdirSync(tasksDir).filter((f) => f.endsWith('.ts') && f !== 'index.ts')) {
     const mod = (await import(join(tasksDir, file))) as Record<string, unknown>;
     for (const value of Object.values(mod)) if (isTaskContract(value) && !found.includes(value)) found.push(value);
   }
@@ -143,6 +146,15 @@ describe('coverage', () => {
   it('has exactly one worker per task contract in definitions/tasks', async () => {
     const contracts = (await allContracts()).map((c) => c.name).sort();
     expect(workers.map((w) => w.taskDefName).sort()).toEqual(contracts);
+  });
+
+  it('lists every task contract of definitions/tasks in taskContracts, and @k1/workflows/k1 exports each, the object itself', async () => {
+    const contracts = await allContracts();
+    expect([...taskContracts].sort(byName)).toEqual([...contracts].sort(byName));
+    const entry = (await import('../../definitions/k1.ts')) as Record<string, unknown>;
+    const exported = Object.values(entry).filter(isTaskContract);
+    expect(contracts.filter((c) => !exported.includes(c)).map((c) => c.name)).toEqual([]);
+    expect(entry['taskContracts']).toBe(taskContracts);
   });
 
   it('every worker validates its input: a malformed field fails the task terminally, naming the field, before any service runs', async () => {
