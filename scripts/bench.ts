@@ -30,10 +30,13 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { defineTask, generate, workflow, type AnyWorkflow, type WorkflowDef, type WorkflowTask } from '../src/index.ts';
+import { generate, projectDefaults, type AnyWorkflow, type WorkflowDef, type WorkflowTask } from '../src/index.ts';
 import { MetadataClient, TaskManager, WorkflowExecutor, noopLogger, orkesConductorClient, type ConductorWorker } from '@io-orkes/conductor-javascript';
 import { startDevServer } from '../src/server/index.ts';
 import { run } from '../src/testing.ts';
+
+/** gen writes only definitions with an owner: the bench's project gives one. */
+const { defineTask, workflow } = projectDefaults({ ownerEmail: 'bench@example.com' });
 
 const step = defineTask({
   name: 'bench_step',

@@ -6,13 +6,15 @@
 export { defineTask, isTaskContract } from './contract/define-task.ts';
 export type { AnyTaskContract, ObjectSchema, TaskContract, TaskContractSpec, TaskInput, TaskOutput } from './contract/define-task.ts';
 export { TASK_DEFAULTS, WORKFLOW_DEFAULTS, withDefaults } from './contract/task-options.ts';
-export type { CheckedTimeouts, DigitGreater, DigitOrder, DigitsGreater, IsGreater, LengthOf, RetryLogic, SameLengthGreater, TaskOptions, TaskTimeoutPolicy } from './contract/task-options.ts';
+export type { CheckedTimeouts, ContractOptions, DigitGreater, DigitOrder, DigitsGreater, IsGreater, LengthOf, RetryLogic, SameLengthGreater, TaskOptions, TaskTimeoutPolicy } from './contract/task-options.ts';
 export { toTaskDef } from './contract/task-def.ts';
 export { toJsonSchema } from './contract/json-schema.ts';
 export type { JsonSchema } from './contract/json-schema.ts';
 export { workflow, isWorkflow } from './dsl/workflow.ts';
 export type { AnyWorkflow, RootFlow, Workflow, WorkflowInput, WorkflowOutput, WorkflowSpec } from './dsl/workflow.ts';
 export { Flow } from './dsl/flow.ts';
+export { projectDefaults } from './dsl/project-defaults.ts';
+export type { ProjectDefaults, ProjectDsl } from './dsl/project-defaults.ts';
 export type { EmptySchema } from './dsl/workflow.ts';
 export type {
   AddsOf,

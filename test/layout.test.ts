@@ -10,6 +10,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { expect, it } from 'vitest';
+import { K1_OWNER_EMAIL } from '../definitions/project.ts';
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -86,6 +87,10 @@ function referencesToK1(file: string, text: string): string[] {
 
 it('no file under src/ imports from definitions/ or names the K1 entry point', () => {
   expect(files('src').flatMap((file) => referencesToK1(file, readFileSync(file, 'utf8')))).toEqual([]);
+});
+
+it("src/ holds no K1 value: the K1 owner address is definitions/project.ts's alone", () => {
+  expect(files('src').filter((file) => readFileSync(file, 'utf8').includes(K1_OWNER_EMAIL))).toEqual([]);
 });
 
 it('the check finds every import form into definitions/ and every naming of @k1/workflows/k1, and leaves the rest', () => {

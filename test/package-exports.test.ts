@@ -37,6 +37,7 @@ describe('the published package', () => {
       'isWorkflow',
       'nextFireTimes',
       'parseCron',
+      'projectDefaults',
       'schedule',
       'startWorkflow',
       'startWorkflowAction',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTask } from '../../src/index.ts';
+import { defineTask } from '../project.ts';
 import { pioEnvironment } from './fields.ts';
 
 /** Keeps a build output in the content-addressed artifact store. */

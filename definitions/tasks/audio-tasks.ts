@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTask } from '../../src/index.ts';
+import { defineTask } from '../project.ts';
 
 /** Audio sample rates the analysis supports, in Hz. */
 export const sampleRate = z.number().int().min(8000).max(96000).describe('Sample rate, Hz');

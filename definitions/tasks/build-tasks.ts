@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTask } from '../../src/index.ts';
+import { defineTask } from '../project.ts';
 import { buildMetrics, commitSha, pioEnvironment } from './fields.ts';
 
 /** Checks that the commit exists on the branch before any build work starts. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTask } from '../../src/index.ts';
+import { defineTask } from '../project.ts';
 import { deviceAddress, pioEnvironment } from './fields.ts';
 
 /** Flashes firmware to a device over the air (PlatformIO espota upload). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTask } from '../../src/index.ts';
+import { defineTask } from '../project.ts';
 import { severity } from './fields.ts';
 
 /** Posts a notification as JSON to a webhook. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTask } from '../../src/index.ts';
+import { defineTask } from '../project.ts';
 import { buildMetrics, deviceAddress, pioEnvironment } from './fields.ts';
 import { optimizationLevel, patternName, patternPerformance } from './pattern-fields.ts';
 

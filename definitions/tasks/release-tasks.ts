@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTask } from '../../src/index.ts';
+import { defineTask } from '../project.ts';
 import { commitSha, pioEnvironment } from './fields.ts';
 
 /** Builds the K1 web app (the control UI) of a commit. */

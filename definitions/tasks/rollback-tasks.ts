@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTask } from '../../src/index.ts';
+import { defineTask } from '../project.ts';
 import { pioEnvironment } from './fields.ts';
 
 /** Finds the firmware to roll a device back to in the artifact store. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { workflow } from '../../src/index.ts';
+import { workflow } from '../project.ts';
 import { storeArtifact } from '../tasks/artifact-tasks.ts';
 import {
   aggregateFeatures,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { workflow, type RefOf, type TaskOutput, type TaskRefs } from '../../src/index.ts';
+import type { RefOf, TaskOutput, TaskRefs } from '../../src/index.ts';
+import { workflow } from '../project.ts';
 import { deployFirmwareOta, deviceHealthCheck } from '../tasks/device-tasks.ts';
 import { deviceAddress, pioEnvironment } from '../tasks/fields.ts';
 import { notify } from '../tasks/notify-task.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { workflow } from '../../src/index.ts';
+import { workflow } from '../project.ts';
 import { collectBuildLogs, cleanBuildEnv } from '../tasks/build-tasks.ts';
 import { commitSha, pioEnvironment } from '../tasks/fields.ts';
 

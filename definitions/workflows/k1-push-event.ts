@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { workflow } from '../../src/index.ts';
+import { workflow } from '../project.ts';
 import { firmwareCiCdPipeline } from './firmware-ci-cd-pipeline.ts';
 
 /**

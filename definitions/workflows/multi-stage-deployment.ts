@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { workflow, type RefOf, type TaskOutput, type TaskRefs } from '../../src/index.ts';
+import type { RefOf, TaskOutput, TaskRefs } from '../../src/index.ts';
+import { workflow } from '../project.ts';
 import { platformioCompile } from '../tasks/build-tasks.ts';
 import { deployFirmwareOta, deviceHealthCheck } from '../tasks/device-tasks.ts';
 import { commitSha, deviceAddress, pioEnvironment } from '../tasks/fields.ts';

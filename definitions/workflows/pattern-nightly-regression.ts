@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { workflow } from '../../src/index.ts';
+import { workflow } from '../project.ts';
 import { deviceAddress, pioEnvironment } from '../tasks/fields.ts';
 import { optimizationLevel, patternName } from '../tasks/pattern-fields.ts';
 import { patternGenerationTesting } from './pattern-generation-testing.ts';

@@ -1,6 +1,5 @@
 import type { WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { objectDefaults, toJsonSchema } from '../contract/json-schema.ts';
-import { TASK_DEFAULTS } from '../contract/task-options.ts';
 import type { AnyTaskContract } from '../contract/define-task.ts';
 import { toTaskDef } from '../contract/task-def.ts';
 import type { Node, NodeKind } from '../dsl/nodes.ts';
@@ -107,7 +106,12 @@ export function workflowsOf(node: Node): readonly AnyWorkflow[] {
   return node.kind === 'SubWorkflow' || node.kind === 'StartWorkflow' || node.kind === 'DynamicForkWorkflow' ? [node.workflow] : [];
 }
 
-type Compiler<K extends NodeKind> = (node: Extract<Node, { kind: K }>, ref: string, compile: (nodes: readonly Node[]) => WorkflowTask[]) => WorkflowTask[];
+/** What a node compiler may need of its workflow: its owner (a HUMAN task's inline TaskDef carries it). */
+interface WorkflowContext {
+  readonly ownerEmail: string | undefined;
+}
+
+type Compiler<K extends NodeKind> = (node: Extract<Node, { kind: K }>, ref: string, compile: (nodes: readonly Node[]) => WorkflowTask[], workflow: WorkflowContext) => WorkflowTask[];
 
 function system(type: string, ref: string, inputParameters: unknown, node: Node): WorkflowTask {
   return { name: ref, taskReferenceName: ref, type, inputParameters: inputParameters as Record<string, unknown>, ...common(node) };
@@ -232,13 +236,13 @@ const COMPILERS: { [K in NodeKind]: Compiler<K> } = {
   Wait: (node, ref) => [
     system('WAIT', ref, { ...(node.duration !== undefined && { duration: node.duration }), ...(node.until !== undefined && { until: node.until }) }, node),
   ],
-  Human: (node, ref) => [
+  Human: (node, ref, _compile, workflow) => [
     {
       ...system('HUMAN', ref, node.input, node),
       ...(node.timeoutSeconds !== undefined && {
         taskDefinition: {
           name: ref,
-          ownerEmail: TASK_DEFAULTS.ownerEmail,
+          ...(workflow.ownerEmail !== undefined && { ownerEmail: workflow.ownerEmail }),
           retryCount: 0,
           timeoutSeconds: node.timeoutSeconds,
           responseTimeoutSeconds: node.timeoutSeconds,
@@ -282,9 +286,9 @@ const COMPILERS: { [K in NodeKind]: Compiler<K> } = {
 };
 
 /** Compiles a node list to Conductor WorkflowTasks, naming unnamed nodes with `namer`. */
-function compileNodes(nodes: readonly Node[], namer: RefNamer): WorkflowTask[] {
-  const compile = (list: readonly Node[]): WorkflowTask[] => compileNodes(list, namer);
-  return nodes.flatMap((node) => (COMPILERS[node.kind] as Compiler<NodeKind>)(node, namer.refOf(node), compile));
+function compileNodes(nodes: readonly Node[], namer: RefNamer, workflow: WorkflowContext): WorkflowTask[] {
+  const compile = (list: readonly Node[]): WorkflowTask[] => compileNodes(list, namer, workflow);
+  return nodes.flatMap((node) => (COMPILERS[node.kind] as Compiler<NodeKind>)(node, namer.refOf(node), compile, workflow));
 }
 
 /**
@@ -313,7 +317,7 @@ function compileSettings(wf: AnyWorkflow): WorkflowDef {
     description: wf.description,
     version: wf.version,
     schemaVersion: 2,
-    ownerEmail: wf.ownerEmail,
+    ...(wf.ownerEmail !== undefined && { ownerEmail: wf.ownerEmail }),
     timeoutSeconds: wf.timeoutSeconds,
     timeoutPolicy: wf.timeoutPolicy,
     restartable: wf.restartable,
@@ -329,6 +333,6 @@ function compileSettings(wf: AnyWorkflow): WorkflowDef {
     inputSchema: { name: `${wf.name}_input`, version: wf.version, type: 'JSON', data: toJsonSchema(wf.input) },
     outputSchema: { name: `${wf.name}_output`, version: wf.version, type: 'JSON', data: toJsonSchema(wf.output) },
     enforceSchema: false,
-    tasks: compileNodes(wf.nodes, new RefNamer(wf.nodes)),
+    tasks: compileNodes(wf.nodes, new RefNamer(wf.nodes), { ownerEmail: wf.ownerEmail }),
   };
 }

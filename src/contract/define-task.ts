@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { DefinitionError, isError, type DefinitionIssue } from '../issues.ts';
 import { validateTaskDef } from '../validate/task-def-rules.ts';
-import { TASK_DEFAULTS, withDefaults, type CheckedTimeouts, type TaskOptions } from './task-options.ts';
+import { TASK_DEFAULTS, withDefaults, type CheckedTimeouts, type ContractOptions, type TaskOptions } from './task-options.ts';
 import { toTaskDef } from './task-def.ts';
 
 /** A zod object schema: task inputs and outputs are always JSON objects. */
@@ -23,8 +23,8 @@ export interface TaskContract<
   readonly description: string;
   readonly input: I;
   readonly output: O;
-  /** Every TaskDef setting, project defaults filled in. */
-  readonly options: Required<TaskOptions>;
+  /** Every TaskDef setting, defaults filled in; `ownerEmail` when given (or by the project's defaults). */
+  readonly options: ContractOptions;
 }
 
 /** Any task contract, whatever its name and schemas. */
@@ -49,9 +49,10 @@ export interface TaskContractSpec<N extends string, I extends ObjectSchema, O ex
 }
 
 /**
- * Declares a task contract. Options left out take the project defaults ({@link TASK_DEFAULTS}),
+ * Declares a task contract. Options left out take the toolkit's defaults ({@link TASK_DEFAULTS}),
  * whose timeouts follow the ones given (`timeoutSeconds: 300` alone gives
- * `responseTimeoutSeconds: 300`; see {@link withDefaults}). Options are checked against the rules
+ * `responseTimeoutSeconds: 300`; see {@link withDefaults}); `ownerEmail` has none: give it, or
+ * define the project's contracts with the `defineTask` of `projectDefaults({ ownerEmail })`. Options are checked against the rules
  * the Conductor server applies (and ours) right here, so a bad option fails where it is written,
  * with every problem listed; a problem with a value the contract left out names the default.
  * Timeouts written as number literals that contradict each other are already a `tsc` error at the
@@ -76,22 +77,22 @@ export function defineTask<const N extends string, I extends ObjectSchema, O ext
   const { name, description, input, output, ...given } = spec;
   const options = withDefaults(given);
   const contract: TaskContract<N, I, O> = Object.freeze({ kind: 'TaskContract', name, description, input, output, options });
-  // Contracts become generated task definitions, which must register on Orkes too: ownerEmail is required.
-  const issues = validateTaskDef(toTaskDef(contract), `task ${String(name)}`, { requireOwnerEmail: true }).filter(isError);
+  // ownerEmail may come later (gen requires it of what it writes); one given must be an address.
+  const issues = validateTaskDef(toTaskDef(contract), `task ${String(name)}`).filter(isError);
   if (issues.length > 0) throw new DefinitionError(issues.map((issue) => explainDefault(issue, given, options)), `task contract "${String(name)}"`);
   return contract;
 }
 
 /**
- * Names the project default behind an issue about an option the contract left out, so that a
+ * Names the default behind an issue about an option the contract left out, so that a
  * problem with a value nobody wrote says where it came from and how to choose another.
  */
-function explainDefault(issue: DefinitionIssue, given: TaskOptions, options: Required<TaskOptions>): DefinitionIssue {
-  const field = issue.path.split(' → ').at(-1) as keyof TaskOptions;
+function explainDefault(issue: DefinitionIssue, given: TaskOptions, options: ContractOptions): DefinitionIssue {
+  const field = issue.path.split(' → ').at(-1) as keyof typeof TASK_DEFAULTS;
   if (!(field in TASK_DEFAULTS) || given[field] !== undefined) return issue;
   const value = JSON.stringify(options[field]);
   const fitted = value === JSON.stringify(TASK_DEFAULTS[field]) ? '' : `, fitted to the timeouts this contract sets`;
-  return { ...issue, message: `${issue.message} (${field} is not set on this contract: ${value} is the project default, TASK_DEFAULTS.${field} = ${JSON.stringify(TASK_DEFAULTS[field])}${fitted}; set ${field} here to choose another.)` };
+  return { ...issue, message: `${issue.message} (${field} is not set on this contract: ${value} is the toolkit's default, TASK_DEFAULTS.${field} = ${JSON.stringify(TASK_DEFAULTS[field])}${fitted}; set ${field} here to choose another.)` };
 }
 
 /** True when `value` is a task contract made by {@link defineTask}. */

@@ -11,7 +11,7 @@ export function toTaskDef(contract: AnyTaskContract): TaskDef {
   return {
     name: contract.name,
     description: contract.description,
-    ownerEmail: o.ownerEmail,
+    ...(o.ownerEmail !== undefined && { ownerEmail: o.ownerEmail }),
     retryCount: o.retryCount,
     retryLogic: o.retryLogic,
     retryDelaySeconds: o.retryDelaySeconds,

@@ -4,7 +4,10 @@ export type RetryLogic = 'FIXED' | 'LINEAR_BACKOFF' | 'EXPONENTIAL_BACKOFF';
 /** What Conductor does when a task times out. */
 export type TaskTimeoutPolicy = 'RETRY' | 'TIME_OUT_WF' | 'ALERT_ONLY';
 
-/** The TaskDef fields a task contract may set; anything left out takes {@link TASK_DEFAULTS}. */
+/**
+ * The TaskDef fields a task contract may set; anything left out takes {@link TASK_DEFAULTS}, but
+ * `ownerEmail`, which the toolkit has no default for: the project gives it (see `projectDefaults`).
+ */
 export interface TaskOptions {
   /** Attempts after the first one. @default 2 */
   readonly retryCount?: number;
@@ -36,16 +39,25 @@ export interface TaskOptions {
   readonly rateLimitFrequencyInSeconds?: number;
   /** Executions allowed at once across all workers; 0 means no limit. @default 0 */
   readonly concurrentExecLimit?: number;
-  /** Team that owns the task. @default 'build-system@k1.reinvented' */
+  /**
+   * Team that owns the task. No default here: left out, the task definition has none, which the
+   * server as shipped accepts and `gen` refuses; a project sets it once with `projectDefaults`.
+   */
   readonly ownerEmail?: string;
 }
 
 /**
- * The project's defaults for every TaskDef field, set once here so that no task silently runs on
- * the ad-hoc defaults the Conductor server invents for unregistered tasks (3 retries, 60 s apart,
- * a one-hour response timeout).
+ * The options of a contract as it holds them: every TaskDef setting, defaults filled in, and its
+ * owner when it has one.
  */
-export const TASK_DEFAULTS: Required<TaskOptions> = {
+export type ContractOptions = Required<Omit<TaskOptions, 'ownerEmail'>> & Pick<TaskOptions, 'ownerEmail'>;
+
+/**
+ * The toolkit's defaults for every TaskDef setting but the owner, set once here so that no task
+ * silently runs on the ad-hoc defaults the Conductor server invents for unregistered tasks (3
+ * retries, 60 s apart, a one-hour response timeout). The owner is the project's to give.
+ */
+export const TASK_DEFAULTS: Required<Omit<TaskOptions, 'ownerEmail'>> = {
   retryCount: 2,
   retryLogic: 'EXPONENTIAL_BACKOFF',
   retryDelaySeconds: 10,
@@ -58,19 +70,17 @@ export const TASK_DEFAULTS: Required<TaskOptions> = {
   rateLimitPerFrequency: 0,
   rateLimitFrequencyInSeconds: 1,
   concurrentExecLimit: 0,
-  ownerEmail: 'build-system@k1.reinvented',
 };
 
-/** Project defaults for workflow-level settings. */
+/** The toolkit's defaults for workflow-level settings (the owner is the project's to give). */
 export const WORKFLOW_DEFAULTS = {
-  ownerEmail: TASK_DEFAULTS.ownerEmail,
   timeoutSeconds: 3600,
   timeoutPolicy: 'TIME_OUT_WF',
   restartable: true,
 } as const;
 
 /**
- * A contract's options with the project defaults filled in for what it leaves out. The timeout
+ * A contract's options with the toolkit's defaults filled in for what it leaves out. The timeout
  * defaults follow the timeouts the contract sets, so that no default contradicts them: the server
  * refuses `responseTimeoutSeconds` above `timeoutSeconds`, and we refuse `timeoutSeconds` above
  * `totalTimeoutSeconds`. Left out, `responseTimeoutSeconds` is at most `timeoutSeconds`
@@ -80,7 +90,7 @@ export const WORKFLOW_DEFAULTS = {
  *
  * @example withDefaults({ timeoutSeconds: 300 }).responseTimeoutSeconds // 300
  */
-export function withDefaults(given: TaskOptions): Required<TaskOptions> {
+export function withDefaults(given: TaskOptions): ContractOptions {
   const set = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as TaskOptions;
   const total = set.totalTimeoutSeconds ?? TASK_DEFAULTS.totalTimeoutSeconds;
   const capped = total > 0 ? Math.min(TASK_DEFAULTS.timeoutSeconds, total) : TASK_DEFAULTS.timeoutSeconds;

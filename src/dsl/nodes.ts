@@ -261,7 +261,8 @@ export interface Workflow<N extends string, I extends ObjectSchema, O extends Ob
   readonly input: I;
   readonly output: O;
   readonly variables: V | undefined;
-  readonly ownerEmail: string;
+  /** The owning team, when the workflow or its project gave one. */
+  readonly ownerEmail: string | undefined;
   readonly timeoutSeconds: number;
   readonly timeoutPolicy: 'TIME_OUT_WF' | 'ALERT_ONLY';
   readonly restartable: boolean;

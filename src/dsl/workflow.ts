@@ -22,7 +22,10 @@ export interface WorkflowSpec<N extends string, I extends ObjectSchema, O extend
   readonly output: O;
   /** Variables that SET_VARIABLE may write; their defaults become the initial `variables`. */
   readonly variables?: V;
-  /** @default 'build-system@k1.reinvented' */
+  /**
+   * Team that owns the workflow. No default here: left out, the definition has none, which the
+   * server as shipped accepts and `gen` refuses; a project sets it once with `projectDefaults`.
+   */
   readonly ownerEmail?: string;
   /** 0 means no limit. @default 3600 */
   readonly timeoutSeconds?: number;
@@ -95,7 +98,7 @@ export function workflow<const N extends string, I extends ObjectSchema, O exten
     input: spec.input,
     output: spec.output,
     variables: spec.variables,
-    ownerEmail: spec.ownerEmail ?? WORKFLOW_DEFAULTS.ownerEmail,
+    ownerEmail: spec.ownerEmail,
     timeoutSeconds: spec.timeoutSeconds ?? WORKFLOW_DEFAULTS.timeoutSeconds,
     timeoutPolicy: spec.timeoutPolicy ?? WORKFLOW_DEFAULTS.timeoutPolicy,
     restartable: spec.restartable ?? WORKFLOW_DEFAULTS.restartable,

@@ -162,6 +162,12 @@ function compileSchedules(project: Project, workflows: readonly AnyWorkflow[], i
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** A missing owner's issue, with the way to give every definition of the project one at once. */
+function ownerHint(issue: DefinitionIssue): DefinitionIssue {
+  if (issue.code !== 'TASKDEF_OWNER_EMAIL_MISSING' && issue.code !== 'OWNER_EMAIL_MISSING') return issue;
+  return { ...issue, message: `${issue.message} The toolkit has no default owner: set ownerEmail here, or once for the project with \`export const { defineTask, workflow } = projectDefaults({ ownerEmail: 'team@example.com' })\` and define the contracts and workflows with those.` };
+}
+
 /**
  * Compiles and validates a project and renders its files, in memory. Throws a
  * {@link DefinitionError} listing every error when anything is invalid, so nothing half-valid
@@ -179,8 +185,8 @@ export function generate(project: Project): Generation {
   if (issues.some(isError)) throw new DefinitionError(issues.filter(isError), 'the workflow definitions');
   const tasks = contracts.map(toTaskDef);
   const workflows = workflowsIn.map(compileWorkflow);
-  for (const def of tasks) issues.push(...validateTaskDef(def, `task ${def.name}`, { requireOwnerEmail: true }));
-  issues.push(...validateWorkflowDefs(workflows, { taskNames: new Set(tasks.map((t) => t.name)), complete: true, requireOwnerEmail: true, taskDefs: tasks }));
+  for (const def of tasks) issues.push(...validateTaskDef(def, `task ${def.name}`, { requireOwnerEmail: true }).map(ownerHint));
+  issues.push(...validateWorkflowDefs(workflows, { taskNames: new Set(tasks.map((t) => t.name)), complete: true, requireOwnerEmail: true, taskDefs: tasks }).map(ownerHint));
   const handlers = [...new Set(project.eventHandlers ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   issues.push(...eventHandlerIssues(handlers, workflowsIn, workflows));
   const errors = issues.filter(isError);

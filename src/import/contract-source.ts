@@ -57,7 +57,8 @@ function schemaSide(def: Json | undefined, side: 'input' | 'output', usedKeys: r
  * The `defineTask` spec for task `name`. `def` is its normalised task definition (server defaults
  * stripped) when one was given; `usedKeys` the input fields the workflows pass it. Options take
  * the definition's value, or for a field it leaves out the server's default (conductor-oss 3.32.3
- * stores a missing retryCount as 3 ...), written only where it differs from the project's defaults.
+ * stores a missing retryCount as 3 ...), written only where it differs from the toolkit's defaults;
+ * the owner is written when the definition has one.
  */
 export function contractSource(name: string, def: Json | undefined, usedKeys: readonly string[]): ContractSource {
   const lost: string[] = [];
@@ -73,12 +74,14 @@ export function contractSource(name: string, def: Json | undefined, usedKeys: re
     for (const [key, projectDefault] of Object.entries(TASK_DEFAULTS) as [keyof TaskOptions, unknown][]) {
       const value = def[key] ?? serverDefaults[key];
       if (value === undefined) {
-        // ownerEmail and concurrentExecLimit (0) compare equal when left out (compare.ts).
-        if (key !== 'ownerEmail' && key !== 'concurrentExecLimit') lost.push(`${key}: left out (no server default); a contract writes ${jsonLiteral(projectDefault)}`);
+        // concurrentExecLimit (0) compares equal when left out (compare.ts).
+        if (key !== 'concurrentExecLimit') lost.push(`${key}: left out (no server default); a contract writes ${jsonLiteral(projectDefault)}`);
         continue;
       }
       if (value !== projectDefault) parts.push(`${key}: ${jsonLiteral(value)}`);
     }
+    // The toolkit has no default owner: one given is written, none is left out (compare.ts).
+    if (def.ownerEmail !== undefined) parts.push(`ownerEmail: ${jsonLiteral(def.ownerEmail)}`);
   }
   return { code: `{\n${parts.map((p) => `${p},`).join('\n')}\n}`, input: input.shape, output: output.shape, lost };
 }

@@ -111,6 +111,8 @@ class Importer {
     private readonly context: WorkflowContext,
     private readonly outputShape: SchemaJson,
     private readonly variablesShape: SchemaJson,
+    /** The workflow's owner, which the inline TaskDef of a `human()` timeout carries. */
+    private readonly ownerEmail: string | undefined,
   ) {}
 
   flow(tasks: readonly Json[], path: string, scope: Scope): FlowCode {
@@ -298,7 +300,7 @@ class Importer {
         if (Object.keys(input).length > 0) parts.push(`input: ${fn(values.object(input, undefined))}`);
         if (task.taskDefinition !== undefined) {
           const seconds = (task.taskDefinition as Json).timeoutSeconds;
-          const expected = normalizeWorkflowTask(humanTask(ref, seconds) as WorkflowTask).taskDefinition;
+          const expected = normalizeWorkflowTask(humanTask(ref, seconds, this.ownerEmail) as WorkflowTask).taskDefinition;
           if (typeof seconds !== 'number' || !sameJson(expected, task.taskDefinition)) return 'its taskDefinition is not the one human() writes for a timeout';
           parts.push(`timeoutSeconds: ${seconds}`);
         }
@@ -492,15 +494,15 @@ class Importer {
   }
 }
 
-/** The HUMAN task `human()` compiles for a timeout (compile-workflow.ts), to recognise it. */
-function humanTask(ref: string, timeoutSeconds: unknown): Json {
+/** The HUMAN task `human()` compiles for a timeout in a workflow owned by `ownerEmail` (compile-workflow.ts), to recognise it. */
+function humanTask(ref: string, timeoutSeconds: unknown, ownerEmail: string | undefined): Json {
   return {
     name: ref,
     taskReferenceName: ref,
     type: 'HUMAN',
     taskDefinition: {
       name: ref,
-      ownerEmail: TASK_DEFAULTS.ownerEmail,
+      ...(ownerEmail !== undefined && { ownerEmail }),
       retryCount: 0,
       timeoutSeconds,
       responseTimeoutSeconds: timeoutSeconds,
@@ -567,6 +569,9 @@ export function workflowSchemas(def: Json, lost: string[]): WorkflowSchemas {
 }
 
 /** Workflow fields the `workflow()` spec or its flow carries. */
+/** The TaskDef options a worker task's `taskDefinition` may override: the defaulted ones and the owner. */
+const TASK_OPTION_NAMES: readonly string[] = [...Object.keys(TASK_DEFAULTS), 'ownerEmail'];
+
 const WORKFLOW_FIELDS = new Set([
   'name', 'description', 'version', 'schemaVersion', 'ownerEmail', 'timeoutSeconds', 'timeoutPolicy', 'restartable', 'failureWorkflow',
   'inputParameters', 'inputTemplate', 'variables', 'outputParameters', 'inputSchema', 'outputSchema', 'enforceSchema', 'tasks',
@@ -583,12 +588,12 @@ function taskDefOverrides(embedded: unknown, registered: Json | undefined): Json
   const embeddedValue = (key: string): unknown => embedded[key] ?? LEARNED_DEFAULTS.embeddedTaskDef[key];
   const registeredValue = (key: string): unknown => registered[key] ?? LEARNED_DEFAULTS.taskDef[key];
   for (const key of Object.keys(embedded)) {
-    if (!Object.hasOwn(TASK_DEFAULTS, key) && !sameJson(embeddedValue(key), registeredValue(key))) {
+    if (!TASK_OPTION_NAMES.includes(key) && !sameJson(embeddedValue(key), registeredValue(key))) {
       return `its taskDefinition's ${key} differs from the task definition's (taskDefinition overrides only TaskDef options)`;
     }
   }
   const overrides: Json = {};
-  for (const key of Object.keys(TASK_DEFAULTS)) if (!sameJson(embeddedValue(key), registeredValue(key))) overrides[key] = embeddedValue(key) ?? null;
+  for (const key of TASK_OPTION_NAMES) if (!sameJson(embeddedValue(key), registeredValue(key))) overrides[key] = embeddedValue(key) ?? null;
   return overrides;
 }
 
@@ -613,7 +618,7 @@ export function workflowSource(def: Json, context: WorkflowContext): WorkflowSou
   if (def.schemaVersion !== undefined && def.schemaVersion !== 2) lost.push('schemaVersion: the DSL writes 2');
   if (def.enforceSchema !== undefined && def.enforceSchema !== false) lost.push('enforceSchema: the DSL writes false');
   const schemas = workflowSchemas(def, lost);
-  const importer = new Importer(context, schemas.output.shape, schemas.variables?.shape ?? { type: 'object', properties: {} });
+  const importer = new Importer(context, schemas.output.shape, schemas.variables?.shape ?? { type: 'object', properties: {} }, typeof def.ownerEmail === 'string' ? def.ownerEmail : undefined);
   importer.notes.lost.push(...lost);
   const scope = Scope.root(schemas.input.shape, schemas.variables?.shape ?? { type: 'object', properties: {} });
   const flow = importer.flow(tasksOf(def.tasks), 'tasks', scope);
@@ -623,7 +628,7 @@ export function workflowSource(def: Json, context: WorkflowContext): WorkflowSou
   const spec: string[] = [`name: ${stringLiteral(String(def.name))}`, `version: ${jsonLiteral(def.version ?? 1)}`, `description: ${stringLiteral(typeof def.description === 'string' ? def.description : '')}`];
   spec.push(`input: ${schemas.input.code}`, `output: ${schemas.output.code}`);
   if (schemas.variables !== undefined) spec.push(`variables: ${schemas.variables.code}`);
-  if (def.ownerEmail !== undefined && def.ownerEmail !== WORKFLOW_DEFAULTS.ownerEmail) spec.push(`ownerEmail: ${jsonLiteral(def.ownerEmail)}`);
+  if (def.ownerEmail !== undefined) spec.push(`ownerEmail: ${jsonLiteral(def.ownerEmail)}`);
   // Absent fields are the server's defaults (conductor-oss 3.32.3 stores timeoutSeconds 0 and
   // timeoutPolicy ALERT_ONLY); the DSL's own defaults differ, so they are written out.
   const timeoutSeconds = def.timeoutSeconds ?? 0;

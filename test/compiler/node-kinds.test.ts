@@ -8,7 +8,7 @@ const output = z.object({ id: z.string().optional() });
 
 /** Compiles a one-off workflow and returns its tasks. */
 function tasksOf(build: (f: RootFlow<typeof input, typeof output, z.ZodObject<{ count: z.ZodNumber }>>) => FinishedFlow<any>) {
-  const wf = workflow({ name: 'wf', version: 1, description: 'd', input, output, variables: z.object({ count: z.number() }) }, build);
+  const wf = workflow({ name: 'wf', version: 1, description: 'd', input, output, variables: z.object({ count: z.number() }), ownerEmail: 'build-team@example.com' }, build);
   return compileWorkflow(wf).tasks;
 }
 
@@ -209,7 +209,7 @@ describe('compiled JSON per node kind', () => {
         inputParameters: { env: '${workflow.input.env}' },
         taskDefinition: {
           name: 'approval',
-          ownerEmail: 'build-system@k1.reinvented',
+          ownerEmail: 'build-team@example.com',
           retryCount: 0,
           timeoutSeconds: 3600,
           responseTimeoutSeconds: 3600,
@@ -307,6 +307,7 @@ describe('compiled workflow', () => {
         variables: z.object({ count: z.number().default(0) }),
         failureWorkflow: handler,
         timeoutSeconds: 120,
+        ownerEmail: 'build-team@example.com',
       },
       (f) => f.task(store, () => ({ path: 'p' })).output((s) => ({ id: s.store.output.id })),
     );
@@ -317,7 +318,7 @@ describe('compiled workflow', () => {
       description: 'Main.',
       version: 2,
       schemaVersion: 2,
-      ownerEmail: 'build-system@k1.reinvented',
+      ownerEmail: 'build-team@example.com',
       timeoutSeconds: 120,
       timeoutPolicy: 'TIME_OUT_WF',
       restartable: true,

@@ -10,11 +10,11 @@ const output = z.object({ firmware_bin_path: z.string().describe('Path of firmwa
 
 describe('defineTask', () => {
   it('compiles to a TaskDef with every option explicit, the keys, and both JSON Schemas with descriptions', () => {
-    const contract = defineTask({ name: 'compile', description: 'Builds.', input, output, retryCount: 1, timeoutSeconds: 300, responseTimeoutSeconds: 300 });
+    const contract = defineTask({ name: 'compile', description: 'Builds.', input, output, ownerEmail: 'build-team@example.com', retryCount: 1, timeoutSeconds: 300, responseTimeoutSeconds: 300 });
     expect(toTaskDef(contract)).toEqual({
       name: 'compile',
       description: 'Builds.',
-      ownerEmail: 'build-system@k1.reinvented',
+      ownerEmail: 'build-team@example.com',
       retryCount: 1,
       retryLogic: 'EXPONENTIAL_BACKOFF',
       retryDelaySeconds: 10,
@@ -60,9 +60,10 @@ describe('defineTask', () => {
     });
   });
 
-  it('fills every option left out from the project defaults, never the server ad-hoc ones', () => {
+  it("fills every option left out from the toolkit's defaults, never the server ad-hoc ones; no owner", () => {
     const contract = defineTask({ name: 'plain', description: 'Plain.', input, output });
-    expect(contract.options).toEqual(TASK_DEFAULTS);
+    expect(contract.options).toStrictEqual(TASK_DEFAULTS);
+    expect('ownerEmail' in toTaskDef(contract)).toBe(false);
     expect(contract.options.retryDelaySeconds).not.toBe(60);
     expect(contract.options.responseTimeoutSeconds).not.toBe(3600);
   });
@@ -104,7 +105,7 @@ describe('defineTask', () => {
       expect(withDefaults({})).toEqual(TASK_DEFAULTS);
     });
 
-    it('keeps values the contract sets, and names the project default behind a problem with one it left out', () => {
+    it('keeps values the contract sets, and names the default behind a problem with one it left out', () => {
       let error: unknown;
       try {
         defineTask({ name: 'slow', description: 'Slow.', input, output, responseTimeoutSeconds: 1800, totalTimeoutSeconds: 900 });
@@ -115,7 +116,7 @@ describe('defineTask', () => {
       const [issue] = (error as DefinitionError).issues;
       expect(issue?.code).toBe('TASKDEF_TOTAL_TIMEOUT');
       expect(issue?.message).toContain('timeoutSeconds 1800 is more than totalTimeoutSeconds 900');
-      expect(issue?.message).toContain('timeoutSeconds is not set on this contract: 1800 is the project default, TASK_DEFAULTS.timeoutSeconds = 600, fitted to the timeouts this contract sets; set timeoutSeconds here to choose another.');
+      expect(issue?.message).toContain("timeoutSeconds is not set on this contract: 1800 is the toolkit's default, TASK_DEFAULTS.timeoutSeconds = 600, fitted to the timeouts this contract sets; set timeoutSeconds here to choose another.");
     });
 
     it('says nothing of defaults when the contract set both values itself', () => {

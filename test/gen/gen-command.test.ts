@@ -7,7 +7,8 @@ const TMP = join(process.cwd(), '.tmp');
 
 const GOOD = `
 import { z } from 'zod';
-import { defineTask, workflow } from '../../../src/index.ts';
+import { projectDefaults } from '../../../src/index.ts';
+const { defineTask, workflow } = projectDefaults({ ownerEmail: 'team@example.com' });
 const step = defineTask({ name: 'step', description: 'A step.', input: z.object({ v: z.string() }), output: z.object({ v: z.string() }) });
 export const handler = workflow(
   { name: 'handler', version: 1, description: 'h', input: z.object({ workflowId: z.string() }), output: z.object({}) },
@@ -120,6 +121,17 @@ describe('k1-workflows gen', () => {
     expect(existsSync(join(root, 'generated/workflows/main.v1.json'))).toBe(true);
   });
 
+  it('refuses a task and a workflow without an owner, saying how to give the project one, and writes nothing', async () => {
+    writeDefinitions(GOOD.replace("import { projectDefaults } from '../../../src/index.ts';\nconst { defineTask, workflow } = projectDefaults({ ownerEmail: 'team@example.com' });", "import { defineTask, workflow } from '../../../src/index.ts';"));
+    expect([await gen(), existsSync(join(root, 'generated'))]).toEqual([1, false]);
+    const said = [
+      'TASKDEF_OWNER_EMAIL_MISSING task step → ownerEmail: The task definition has no ownerEmail',
+      'OWNER_EMAIL_MISSING main v1 → ownerEmail:',
+      "set ownerEmail here, or once for the project with `export const { defineTask, workflow } = projectDefaults({ ownerEmail: 'team@example.com' })`",
+    ];
+    for (const line of said) expect(err.join('\n')).toContain(line);
+  });
+
   it('explains a definitions module without a workflows export, and a usage error', async () => {
     writeDefinitions('export const nothing = 1;');
     expect(await gen()).toBe(1);
@@ -132,7 +144,8 @@ describe('k1-workflows gen', () => {
   it('refuses task and workflow names that are not file-safe, naming the allowed pattern, and writes nothing anywhere', async () => {
     writeDefinitions(`
 import { z } from 'zod';
-import { defineTask, workflow } from '../../../src/index.ts';
+import { projectDefaults } from '../../../src/index.ts';
+const { defineTask, workflow } = projectDefaults({ ownerEmail: 'team@example.com' });
 const step = defineTask({ name: '../../../escaped', description: 'A step.', input: z.object({ v: z.string() }), output: z.object({ v: z.string() }) });
 export const main = workflow(
   { name: '../handler', version: 1, description: 'm', input: z.object({ v: z.string() }), output: z.object({}) },

@@ -17,7 +17,8 @@ import { toTaskDef } from '../../src/contract/task-def.ts';
 
 /** The contracts and the child workflow every mistaken definition uses. */
 const PREAMBLE = `import { z } from 'zod';
-import { defineTask, workflow } from '../../../src/index.ts';
+import { projectDefaults } from '../../../src/index.ts';
+const { defineTask, workflow } = projectDefaults({ ownerEmail: 'team@example.com' });
 
 const build = defineTask({
   name: 'build',

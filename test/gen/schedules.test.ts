@@ -11,7 +11,8 @@ const TMP = join(process.cwd(), '.tmp');
 
 const source = (cron: string, listed: string) => `
 import { z } from 'zod';
-import { defineTask, schedule, workflow } from '../../../src/index.ts';
+import { projectDefaults, schedule } from '../../../src/index.ts';
+const { defineTask, workflow } = projectDefaults({ ownerEmail: 'team@example.com' });
 const step = defineTask({ name: 'step', description: 'A step.', input: z.object({ v: z.string() }), output: z.object({ v: z.string() }) });
 export const main = workflow(
   { name: 'main', version: 2, description: 'm', input: z.object({ v: z.string().default('x') }), output: z.object({ v: z.string() }) },

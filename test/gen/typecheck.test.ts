@@ -9,7 +9,7 @@ import { genCommand } from '../../src/cli/gen-command.ts';
 import { typecheckDefinitions } from '../../src/gen/typecheck.ts';
 
 const GOOD = `import { z } from 'zod';
-import { defineTask, workflow } from '../../../src/index.ts';
+import { projectDefaults } from '../../../src/index.ts'; const { defineTask, workflow } = projectDefaults({ ownerEmail: 'team@example.com' });
 const step = defineTask({ name: 'step', description: 'A step.', input: z.object({ v: z.string() }), output: z.object({ n: z.number() }) });
 export const main = workflow(
   { name: 'main', version: 1, description: 'm', input: z.object({ v: z.string() }), output: z.object({ n: z.number() }) },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { workflow } from '../../src/index.ts';
+import { projectDefaults } from '../../src/index.ts';
 import { generate } from '../../src/gen/generate.ts';
 import { importDefinitions } from '../../src/import/import-definitions.ts';
 import { verifyImport, verifyReport } from '../../src/import/verify.ts';
@@ -10,7 +10,7 @@ import { taskTypeScenarios } from '../conformance/task-type-scenarios.ts';
 const { workflows, contracts } = taskTypeScenarios('rt');
 const [flash, erase] = contracts as [(typeof contracts)[number], (typeof contracts)[number]];
 /** A DYNAMIC task whose name is written out: the importer can name its candidate. */
-const pick = workflow({ name: 'rt_pick', version: 1, description: 'd', input: z.object({}), output: z.object({}) }, (f) =>
+const pick = projectDefaults({ ownerEmail: 'conformance@k1.test' }).workflow({ name: 'rt_pick', version: 1, description: 'd', input: z.object({}), output: z.object({}) }, (f) =>
   f.dynamic('op', [flash, erase], { task: () => erase.name, input: () => ({ device: 'd' }) }, { optional: true }).output(() => ({})),
 );
 const generation = generate({ workflows: [...workflows, pick], tasks: contracts });
