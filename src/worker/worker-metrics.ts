@@ -16,6 +16,8 @@ export interface TaskTally {
   readonly terminal: number;
   /** Executions that reported IN_PROGRESS (a callback later, or handed back at shutdown). */
   readonly inProgress: number;
+  /** Deliveries not executed: the server handed out the task while another delivery held it. */
+  readonly duplicates: number;
 }
 
 // Process-wide, like the builds it counts: handlers anywhere in the process call
@@ -89,7 +91,7 @@ export class WorkerMetrics {
   private readonly executions: Counter<'task_name' | 'status'>;
   private readonly duration: Histogram<'task_name'>;
   private readonly duplicates: Counter<'task_name'>;
-  private readonly tallies = new Map<string, { completed: number; failed: number; terminal: number; inProgress: number }>();
+  private readonly tallies = new Map<string, { -readonly [K in keyof TaskTally]: number }>();
 
   /** `taskNames` get zero-valued series from the start, so `rate()` works before the first task. */
   constructor(taskNames: readonly string[], inFlightOf: (taskName: string) => number) {
@@ -126,7 +128,7 @@ export class WorkerMetrics {
     for (const gauge of Object.values(deviceGauges)) this.registry.registerMetric(gauge);
     collectDefaultMetrics({ register: this.registry });
     for (const name of taskNames) {
-      this.tallies.set(name, { completed: 0, failed: 0, terminal: 0, inProgress: 0 });
+      this.tallies.set(name, { completed: 0, failed: 0, terminal: 0, inProgress: 0, duplicates: 0 });
       for (const status of STATUSES) this.executions.inc({ task_name: name, status }, 0);
       this.duplicates.inc({ task_name: name }, 0);
     }
@@ -136,8 +138,7 @@ export class WorkerMetrics {
   record(taskName: string, status: ExecutionStatus, seconds: number): void {
     this.executions.inc({ task_name: taskName, status });
     this.duration.observe({ task_name: taskName }, seconds);
-    let tally = this.tallies.get(taskName);
-    if (tally === undefined) this.tallies.set(taskName, (tally = { completed: 0, failed: 0, terminal: 0, inProgress: 0 }));
+    const tally = this.tallyOf(taskName);
     if (status === 'COMPLETED') tally.completed++;
     else if (status === 'FAILED') tally.failed++;
     else if (status === 'FAILED_WITH_TERMINAL_ERROR') tally.terminal++;
@@ -147,6 +148,13 @@ export class WorkerMetrics {
   /** Counts one delivery of `taskName` that was not executed: the server handed out a task another delivery holds. */
   duplicate(taskName: string): void {
     this.duplicates.inc({ task_name: taskName });
+    this.tallyOf(taskName).duplicates++;
+  }
+
+  private tallyOf(taskName: string): { -readonly [K in keyof TaskTally]: number } {
+    let tally = this.tallies.get(taskName);
+    if (tally === undefined) this.tallies.set(taskName, (tally = { completed: 0, failed: 0, terminal: 0, inProgress: 0, duplicates: 0 }));
+    return tally;
   }
 
   /** Executions per task name since start. */

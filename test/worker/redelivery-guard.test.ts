@@ -103,6 +103,7 @@ describe('runWorkers never runs a handler twice for one delivery of a task', () 
     expect(workflow.output.result).toEqual({ summary: 'the holder ran delivery 1', flash_kib: 2 });
     expect(calls.map((c) => c.pollCount)).toEqual([1]);
     expect(await duplicatesCounted(workers)).toBe(1);
+    expect(workers.map((w) => w.status().tasks[firmwareReport.name]?.duplicates).sort()).toEqual([0, 1]); // on /status too
   });
 
   it("runs a callBackLater task again when the server calls it back, and skips a duplicate made during the second run", async () => {
