@@ -16,6 +16,8 @@ export interface TaskTally {
   readonly terminal: number;
   /** Executions that reported IN_PROGRESS (a callback later, or handed back at shutdown). */
   readonly inProgress: number;
+  /** Deliveries not executed: the server handed out the task while another delivery held it. */
+  readonly duplicates: number;
 }
 
 // Process-wide, like the builds it counts: handlers anywhere in the process call
@@ -80,14 +82,16 @@ const STATUSES: readonly ExecutionStatus[] = ['COMPLETED', 'FAILED', 'FAILED_WIT
 /**
  * The metrics of one worker process, in a Registry of its own (not prom-client's global one, so
  * several can live in one process): executions by task and status, their duration, the tasks in
- * flight, the firmware build counter and the default process metrics.
+ * flight, the duplicate deliveries not executed, the firmware build counter and the default
+ * process metrics.
  */
 export class WorkerMetrics {
   /** The Registry `/metrics` serves. */
   readonly registry = new Registry();
   private readonly executions: Counter<'task_name' | 'status'>;
   private readonly duration: Histogram<'task_name'>;
-  private readonly tallies = new Map<string, { completed: number; failed: number; terminal: number; inProgress: number }>();
+  private readonly duplicates: Counter<'task_name'>;
+  private readonly tallies = new Map<string, { -readonly [K in keyof TaskTally]: number }>();
 
   /** `taskNames` get zero-valued series from the start, so `rate()` works before the first task. */
   constructor(taskNames: readonly string[], inFlightOf: (taskName: string) => number) {
@@ -105,6 +109,12 @@ export class WorkerMetrics {
       buckets: DURATION_BUCKETS,
       registers,
     });
+    this.duplicates = new Counter({
+      name: 'k1_worker_duplicate_deliveries_total',
+      help: 'Deliveries of a task the server made while an earlier delivery still held it (a conductor-oss sweeper race): not executed.',
+      labelNames: ['task_name'] as const,
+      registers,
+    });
     new Gauge({
       name: 'conductor_worker_tasks_in_flight',
       help: 'Tasks this process is executing or reporting right now.',
@@ -118,8 +128,9 @@ export class WorkerMetrics {
     for (const gauge of Object.values(deviceGauges)) this.registry.registerMetric(gauge);
     collectDefaultMetrics({ register: this.registry });
     for (const name of taskNames) {
-      this.tallies.set(name, { completed: 0, failed: 0, terminal: 0, inProgress: 0 });
+      this.tallies.set(name, { completed: 0, failed: 0, terminal: 0, inProgress: 0, duplicates: 0 });
       for (const status of STATUSES) this.executions.inc({ task_name: name, status }, 0);
+      this.duplicates.inc({ task_name: name }, 0);
     }
   }
 
@@ -127,12 +138,23 @@ export class WorkerMetrics {
   record(taskName: string, status: ExecutionStatus, seconds: number): void {
     this.executions.inc({ task_name: taskName, status });
     this.duration.observe({ task_name: taskName }, seconds);
-    let tally = this.tallies.get(taskName);
-    if (tally === undefined) this.tallies.set(taskName, (tally = { completed: 0, failed: 0, terminal: 0, inProgress: 0 }));
+    const tally = this.tallyOf(taskName);
     if (status === 'COMPLETED') tally.completed++;
     else if (status === 'FAILED') tally.failed++;
     else if (status === 'FAILED_WITH_TERMINAL_ERROR') tally.terminal++;
     else tally.inProgress++;
+  }
+
+  /** Counts one delivery of `taskName` that was not executed: the server handed out a task another delivery holds. */
+  duplicate(taskName: string): void {
+    this.duplicates.inc({ task_name: taskName });
+    this.tallyOf(taskName).duplicates++;
+  }
+
+  private tallyOf(taskName: string): { -readonly [K in keyof TaskTally]: number } {
+    let tally = this.tallies.get(taskName);
+    if (tally === undefined) this.tallies.set(taskName, (tally = { completed: 0, failed: 0, terminal: 0, inProgress: 0, duplicates: 0 }));
+    return tally;
   }
 
   /** Executions per task name since start. */

@@ -82,7 +82,7 @@ describe('runWorkers', () => {
 
     const status = await get(`${workers.url}/status`);
     expect(status.status).toBe(200);
-    expect(status.body.tasks[firmwareReport.name]).toMatchObject({ completed: 2, failed: 0, terminal: 1, inProgress: 0, inFlight: 0 });
+    expect(status.body.tasks[firmwareReport.name]).toMatchObject({ completed: 2, failed: 0, terminal: 1, inProgress: 0, duplicates: 0, inFlight: 0 });
     expect(status.body).toMatchObject({ polling: true, stopping: false, inFlight: 0 });
     expect(Date.parse(status.body.lastPollAt)).toBeGreaterThan(Date.now() - 5_000);
 
