@@ -110,6 +110,8 @@ export async function runRig(options: RigOptions): Promise<ScenarioResult[]> {
       for (const note of notes) out(`  · ${note}`);
       for (const problem of problems) out(`  - ${problem}`);
     }
+    const skipped = bench.workers.reduce((sum, w) => sum + Object.values(w.status().tasks).reduce((n, t) => n + t.duplicates, 0), 0);
+    out(`rig: the workers skipped ${skipped} duplicate deliver${skipped === 1 ? 'y' : 'ies'} (a task the server handed out again while a worker held it)`);
   } finally {
     await bench.close();
   }

@@ -4,7 +4,7 @@
  * allows them, the interpolated string as given where it does not, and `untypedRef('path')`
  * where a string would not fit the field's type.
  */
-import { admitsString, isUnknown, type Scope } from './scope.ts';
+import { admitsString, isUnknown, knowsNothing, type Scope } from './scope.ts';
 import { jsonLiteral, propertyName, stringLiteral, type SchemaJson } from './zod-source.ts';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -59,25 +59,29 @@ export class ValueRenderer {
     private readonly notes: RenderNotes,
   ) {}
 
-  /** A typed reference's code for an expression path, with its shape; undefined when tsc would refuse it. */
-  private typed(path: string): { code: string; shape: SchemaJson } | undefined {
+  /**
+   * A typed reference's code for an expression path, with its shape and whether `tsc` types it
+   * `| undefined` (read through an index signature); undefined when tsc would refuse it.
+   */
+  private typed(path: string): { code: string; shape: SchemaJson; maybeUndefined: boolean } | undefined {
     const segments = pathSegments(path);
     if (segments === undefined) return undefined;
     const scoped = scopePath(segments);
     const shape = this.scope.shapeAt(scoped);
-    return shape === undefined ? undefined : { code: accessCode(scoped), shape };
+    return shape === undefined ? undefined : { code: accessCode(scoped), shape, maybeUndefined: this.scope.readsIndex(scoped) };
   }
 
   /**
    * A reference that must be one (a switch value, a dynamic fork's items): typed where the scope
-   * allows and its type is known (or `expected` is unknown), `untypedRef` otherwise. Undefined when `text` is not one whole expression.
+   * allows, the read cannot be undefined and its type is known (or `expected` is unknown),
+   * `untypedRef` otherwise. Undefined when `text` is not one whole expression.
    */
   reference(text: string, expected?: SchemaJson): string | undefined {
     const m = /^\$\{([^${}]*)\}$/.exec(text);
     if (m === null) return undefined;
     const path = m[1] as string;
     const typed = this.typed(path);
-    if (typed !== undefined && (isUnknown(expected) || !isUnknown(typed.shape))) return typed.code;
+    if (typed !== undefined && !typed.maybeUndefined && (isUnknown(expected) || !knowsNothing(typed.shape))) return typed.code;
     if (path.trim() === '') return undefined;
     this.notes.usesUntypedRef = true;
     return `untypedRef(${stringLiteral(path)})`;
@@ -90,7 +94,7 @@ export class ValueRenderer {
     if (parts.length === 3 && parts[0] === '' && parts[2] === '') {
       const path = parts[1] as string;
       const typed = this.typed(path);
-      if (typed !== undefined && (isUnknown(expected) || !isUnknown(typed.shape))) return typed.code;
+      if (typed !== undefined && (isUnknown(expected) || !knowsNothing(typed.shape))) return typed.code;
       if (admitsString(expected)) return stringLiteral(text);
       return this.reference(text, expected) ?? stringLiteral(text);
     }

@@ -112,10 +112,27 @@ export function fieldOf(schema: SchemaJson, key: string): SchemaJson | undefined
   return isObject(s.additionalProperties) ? s.additionalProperties : undefined;
 }
 
+/** True when `tsc` reads `key` of `schema` through an index signature (a list item, a field of an open object): as `Ref | undefined`. */
+function indexedField(schema: SchemaJson, key: string): boolean {
+  const s = nonNull(schema);
+  return s.type === 'array' || (s.type === 'object' && !(isObject(s.properties) && Object.hasOwn(s.properties, key)));
+}
+
 /** True for a shape `tsc` knows nothing of (`unknown`): its references fit only unknown fields. */
 export function isUnknown(schema: SchemaJson | undefined): boolean {
   if (schema === undefined) return true;
   return Object.keys(schema).filter((k) => k !== 'description' && k !== 'default').length === 0;
+}
+
+/**
+ * True when a reference of this shape is known to fit no typed field: unknown, or an open object
+ * that declares no field (the output of a task nothing is known of).
+ */
+export function knowsNothing(schema: SchemaJson | undefined): boolean {
+  if (isUnknown(schema)) return true;
+  const s = nonNull(schema as SchemaJson);
+  const declared = isObject(s.properties) ? Object.keys(s.properties).length : 0;
+  return s.type === 'object' && declared === 0 && s.additionalProperties !== undefined && s.additionalProperties !== false;
 }
 
 /** True when a string literal fits a field of this schema (unknown, or a string without enum or const). */
@@ -157,5 +174,21 @@ export class Scope {
       shape = fieldOf(shape, key);
     }
     return shape;
+  }
+
+  /**
+   * True when a function reads `path` through an index signature, so that `tsc` types the read
+   * `Ref | undefined` (`noUncheckedIndexedAccess`): it fits where undefined does, not where a
+   * reference must be given (a switch value, a loop's items).
+   */
+  readsIndex(path: readonly string[]): boolean {
+    const [first, ...rest] = path;
+    let shape = first === undefined ? undefined : this.entries.get(first);
+    for (const key of rest) {
+      if (shape === undefined) return false;
+      if (indexedField(shape, key)) return true;
+      shape = fieldOf(shape, key);
+    }
+    return false;
   }
 }

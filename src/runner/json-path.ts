@@ -4,9 +4,11 @@
  * tokenized and walked here; indefinite ones go through jsonpath-plus. Known differences from
  * Jayway: functions other than `.length()` on a definite path, `['a','b']`, and filter
  * operators JavaScript lacks (`=~`, `in`, `nin`, `size`, `empty`, ...) read as null; filters
- * compare with JavaScript's rules (`1 > '0'` holds here, not in Jayway).
+ * compare with JavaScript's rules (`1 > '0'` holds here, not in Jayway); a filter that calls a
+ * function or assigns reads as null.
  */
 import { JSONPath } from 'jsonpath-plus';
+import { FilterScript } from './filter-eval.ts';
 
 /**
  * A path compiled the way Jayway JsonPath (the server's `DocumentContext.read`, with
@@ -35,8 +37,12 @@ const compiledPaths = new Map<string, CompiledPath>();
 export function compilePath(path: string): CompiledPath {
   let compiled = compiledPaths.get(path);
   if (compiled === undefined) {
-    // Nested expressions (`${map.${key}}`) make paths from data: bound the cache.
-    if (compiledPaths.size >= MAX_CACHED_PATHS) compiledPaths.clear();
+    // Nested expressions (`${map.${key}}`) make paths from data: bound the cache, and
+    // jsonpath-plus's own (tokens and filters by path, never emptied otherwise) with it.
+    if (compiledPaths.size >= MAX_CACHED_PATHS) {
+      compiledPaths.clear();
+      (JSONPath as unknown as { cache: object }).cache = {};
+    }
     compiled = compile(toJaywayPath(path));
     compiledPaths.set(path, compiled);
   }
@@ -263,9 +269,10 @@ interface JsonPathPlusMatch {
 
 /**
  * Indefinite paths go through jsonpath-plus. Its filters are JavaScript, close to Jayway's for
- * comparisons, `&&` and `||`; `ignoreEvalErrors` drops an item whose filter throws (a missing
- * property), as Jayway drops it. Jayway never reads a character of a string or an array's
- * `length`, which jsonpath-plus does through `hasOwn`: those matches are dropped.
+ * comparisons, `&&` and `||`, evaluated by filter-eval.ts (reads only: a filter with a call or
+ * an assignment makes the path read as null); `ignoreEvalErrors` drops an item whose filter
+ * throws (a missing property), as Jayway drops it. Jayway never reads a character of a string
+ * or an array's `length`, which jsonpath-plus does through `hasOwn`: those matches are dropped.
  */
 function indefinitePath(path: string): CompiledPath {
   return {
@@ -277,7 +284,8 @@ function indefinitePath(path: string): CompiledPath {
           json: document as object,
           resultType: 'all',
           wrap: true,
-          eval: 'safe',
+          // Never jsonpath-plus's own evaluator: filters come from definitions and run data.
+          eval: FilterScript,
           ignoreEvalErrors: true,
         }) as JsonPathPlusMatch[];
         return matches.filter(isJaywayMatch).map((match) => match.value ?? null);

@@ -34,7 +34,8 @@ const OPTIONAL_END: unique symbol = Symbol('optional chain ended');
 
 const GLOBALS: Readonly<Record<string, unknown>> = { undefined, NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY };
 
-const BINARY: Readonly<Record<string, (l: any, r: any) => unknown>> = {
+/** JavaScript's binary operators on values (no `in`, no `instanceof`); the JsonPath filters use them too (filter-eval.ts). */
+export const BINARY: Readonly<Record<string, (l: any, r: any) => unknown>> = {
   '==': (l, r) => l == r,
   '!=': (l, r) => l != r,
   '===': (l, r) => l === r,
@@ -57,7 +58,8 @@ const BINARY: Readonly<Record<string, (l: any, r: any) => unknown>> = {
   '>>>': (l, r) => l >>> r,
 };
 
-const UNARY: Readonly<Record<string, (v: any) => unknown>> = {
+/** JavaScript's unary operators on values (no `delete`, no `void`); the JsonPath filters use them too. */
+export const UNARY: Readonly<Record<string, (v: any) => unknown>> = {
   '!': (v) => !v,
   '-': (v) => -v,
   '+': (v) => +v,

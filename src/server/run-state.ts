@@ -11,6 +11,11 @@ export interface TaskState {
   callbackAfterSeconds: number;
   /** Epoch ms before which no poll gets the task: an IN_PROGRESS update postpones it by its callback. */
   visibleAt: number;
+  /**
+   * An IN_PROGRESS task put back in its queue by `POST /api/tasks/queue/requeue/{taskType}`: the
+   * next poll hands it out again (pollCount + 1), as the server does.
+   */
+  requeued: boolean;
   /** The domain it was queued in (from the workflow's `taskToDomain`); undefined: the default queue. */
   domain?: string | undefined;
   /** Epoch ms of the last poll or update; 0 until the first (the server answers 0 for a task only scheduled). */
@@ -40,5 +45,5 @@ export interface WorkflowState {
 
 /** A fresh {@link TaskState}. */
 export function newTaskState(domain: string | undefined): TaskState {
-  return { callbackAfterSeconds: 0, visibleAt: 0, domain, updateTime: 0, executedByRetry: false, skippedByApi: false, logs: [] };
+  return { callbackAfterSeconds: 0, visibleAt: 0, requeued: false, domain, updateTime: 0, executedByRetry: false, skippedByApi: false, logs: [] };
 }

@@ -242,8 +242,9 @@ export class DevRuntime implements RunView {
     for (const exec of this.engine.executions.values()) {
       if (isFinished(exec)) continue;
       for (const run of exec.tasks) {
-        if (run.status !== 'SCHEDULED' || !isWorkerTask(run) || (taskType !== undefined && apiTaskType(run) !== taskType)) continue;
+        if (!isWorkerTask(run) || (taskType !== undefined && apiTaskType(run) !== taskType)) continue;
         const state = this.taskState(exec, run);
+        if (run.status !== 'SCHEDULED' && !(run.status === 'IN_PROGRESS' && state.requeued)) continue;
         // A retry waits out its delay in the queue (the runner schedules it at once, delayed by callbackAfterSeconds).
         const due = run.scheduledTime + run.callbackAfterSeconds * 1000 <= now;
         if (state.domain === domain && state.visibleAt <= now && due) found.push({ exec, run });
@@ -262,6 +263,7 @@ export class DevRuntime implements RunView {
       this.engine.startRun(exec, run);
       if (firstStart > 0) run.startTime = firstStart;
       const state = this.taskState(exec, run);
+      state.requeued = false;
       state.workerId = workerId;
       state.updateTime = Date.now();
       // The server hands a polled task out with its callback cleared.
@@ -269,6 +271,26 @@ export class DevRuntime implements RunView {
       run.callbackAfterSeconds = 0;
     }
     return taken;
+  }
+
+  /**
+   * `POST /api/tasks/queue/requeue/{taskType}` (the server's `requeuePendingTasks`): every worker
+   * task of that type not yet ended goes (back) in its queue, an IN_PROGRESS one too, so the next
+   * poll hands it out again even while a worker holds it; a postponed one keeps its delay. Returns
+   * how many, as the server counts them.
+   */
+  requeue(taskType: string): number {
+    let count = 0;
+    for (const exec of this.engine.executions.values()) {
+      if (isFinished(exec)) continue;
+      for (const run of exec.tasks) {
+        if (!isWorkerTask(run) || apiTaskType(run) !== taskType || isTerminal(run.status)) continue;
+        if (run.status === 'IN_PROGRESS') this.taskState(exec, run).requeued = true;
+        count++;
+      }
+    }
+    if (count > 0) this.wake();
+    return count;
   }
 
   /** A (batch) poll: tasks at once, or the first ones queued within `timeoutMs` (at most 30 s). */
@@ -348,6 +370,7 @@ export class DevRuntime implements RunView {
       }
     }
     state.workerId = typeof body['workerId'] === 'string' ? body['workerId'] : undefined;
+    state.requeued = false;
     state.callbackAfterSeconds = callback;
     state.updateTime = Date.now();
     if (status === 'IN_PROGRESS') {

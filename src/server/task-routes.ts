@@ -14,7 +14,7 @@ const SINGLE_POLL_TIMEOUT_MS = 100;
 
 /**
  * The worker endpoints: (batch) poll, task updates (`POST /api/tasks`, `update-v2`, by reference
- * name), a task by id, its logs (read and add), queue sizes and poll data.
+ * name), a task by id, its logs (read and add), queue sizes, requeueing and poll data.
  */
 export function addTaskRoutes(router: Router, runtime: DevRuntime): void {
   const json = ({ exec, run }: LocatedTask): Record<string, unknown> => toApiTask(runtime, exec, run);
@@ -97,6 +97,10 @@ export function addTaskRoutes(router: Router, runtime: DevRuntime): void {
       const line = await text();
       if (task !== undefined) runtime.taskState(task.exec, task.run).logs.push({ log: line, createdTime: Date.now() });
       sendEmpty(res, 200);
+    })
+    // 200 with the number of tasks put (back) in the queue, as text ("0" for an unknown type).
+    .add('POST', '/api/tasks/queue/requeue/{taskType}', ({ res, params }) => {
+      sendText(res, 200, String(runtime.requeue(params['taskType'] as string)));
     })
     // [{queueName, domain?, workerId, lastPollTime}]: the last poll of a task type in each domain.
     .add('GET', '/api/tasks/queue/polldata', ({ res, query }) => {

@@ -23,7 +23,6 @@ export const UNSUPPORTED_ENDPOINTS: readonly UnsupportedEndpoint[] = [
   { method: 'GET', path: '/api/tasks/queue/size', instead: 'use GET /api/tasks/queue/sizes?taskType=' },
   { method: 'GET', path: '/api/tasks/queue/all/verbose', instead: 'use GET /api/tasks/queue/all' },
   { method: 'GET', path: '/api/tasks/queue/polldata/all', instead: 'use GET /api/tasks/queue/polldata?taskType=' },
-  { method: 'POST', path: '/api/tasks/queue/requeue/{taskType}', instead: 'nothing to do: the dev server keeps its queue in memory with the tasks' },
   { method: 'POST', path: '/api/tasks/{workflowId}/{status}/signal', instead: 'update the task by reference: POST /api/tasks/{workflowId}/{taskRefName}/{status}' },
   { method: 'POST', path: '/api/tasks/{workflowId}/{status}/signal/sync', instead: 'update the task by reference: POST /api/tasks/{workflowId}/{taskRefName}/{status}/sync' },
   { method: 'GET', path: '/api/tasks/externalstoragelocation', instead: 'keep payloads inline; the dev server has no external storage' },

@@ -62,15 +62,16 @@ export function installDrainMode(client: ConductorClient, hooks: DrainHooks): vo
 
 /**
  * Gives `task` back to Conductor's queue without using a retry: an IN_PROGRESS result with
- * `callbackAfterSeconds: 0` makes the server queue it again at once for any worker to poll.
+ * `callbackAfterSeconds: 0` (and `outputData`) makes the server queue it again at once for any
+ * worker to poll.
  */
-export async function handBack(client: ConductorClient, task: Pick<TaskResult, 'taskId' | 'workflowInstanceId'>, workerId: string, why: string): Promise<void> {
+export async function handBack(client: ConductorClient, task: Pick<TaskResult, 'taskId' | 'workflowInstanceId'>, workerId: string, why: string, outputData: Record<string, unknown> = {}): Promise<void> {
   const body: TaskResult & { workerId: string } = {
     taskId: task.taskId,
     workflowInstanceId: task.workflowInstanceId,
     status: 'IN_PROGRESS',
     callbackAfterSeconds: 0,
-    outputData: {},
+    outputData,
     logs: [{ log: why, createdTime: Date.now(), taskId: task.taskId }],
     workerId,
   };

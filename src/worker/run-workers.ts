@@ -12,6 +12,7 @@ import { handBack, installDrainMode, type ConductorClient } from './drain-mode.t
 import { startHealthServer, type HealthServer } from './health-server.ts';
 import { overdueHandler, type OverdueHandler } from './create-worker.ts';
 import { InFlightTracker, type HandBackResult, type InFlightPhase, type InFlightTask } from './in-flight.ts';
+import { duplicateDelivery, markHandBack, unreportedResult, withUnreportedResults, HANDED_BACK_AT } from './redelivery-guard.ts';
 import { ServerContact, describeError } from './server-contact.ts';
 import { WorkerError, type WorkerProblem } from './worker-error.ts';
 import { displayUrl, jsonLogger, sdkLogger, type WorkerLogger } from './worker-logger.ts';
@@ -243,7 +244,8 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
       const taskName = task.taskDefName ?? task.taskType ?? '';
       tracker.reporting(taskName, taskId, workflowInstanceId);
       tracker.noteHandedBack({ taskName, taskId, workflowInstanceId, startedAt: Date.now(), phase: 'reporting' });
-      handBack(client, { taskId, workflowInstanceId }, settings.workerId, `Worker ${settings.workerId} was shutting down when the server handed it this task: handed back to the queue unexecuted.`).then(
+      const why = `Worker ${settings.workerId} was shutting down when the server handed it this task: handed back to the queue unexecuted.`;
+      handBack(client, { taskId, workflowInstanceId }, settings.workerId, why, { [HANDED_BACK_AT]: task.pollCount ?? 0 }).then(
         () => tracker.reported(taskId, true),
         (error: unknown) => {
           logger.error(`Could not hand back task ${taskId} (${taskName}): ${describeError(error)}. It stays IN_PROGRESS until its responseTimeoutSeconds.`);
@@ -277,9 +279,21 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
     });
   };
 
+  /** A delivery the server made while an earlier one holds the task: logged, counted, never run nor reported. */
+  const skipDuplicate = (taskName: string, task: Task, why: string): ReturnType<ConductorWorker['execute']> => {
+    const taskId = task.taskId ?? '';
+    metrics.duplicate(taskName);
+    logger.warn(why, { task: taskName, taskId, workflowId: task.workflowInstanceId ?? '', ref: task.referenceTaskName ?? '', pollCount: task.pollCount ?? 0 });
+    // Held until the SDK has "reported" it (no request is sent), so a stop waits for it like any other.
+    tracker.reporting(taskName, taskId, task.workflowInstanceId ?? '');
+    return Promise.resolve(unreportedResult());
+  };
+
   const track = (worker: ConductorWorker): ConductorWorker => ({
     ...worker,
     execute: async (task) => {
+      const duplicate = (task.pollCount ?? 0) > 1 ? duplicateDelivery(task) : undefined;
+      if (duplicate !== undefined) return skipDuplicate(worker.taskDefName, task, duplicate);
       const taskId = task.taskId ?? '';
       const execution = tracker.start(worker.taskDefName, taskId, task.workflowInstanceId ?? '');
       const started = performance.now();
@@ -298,7 +312,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
       try {
         const raced = await Promise.race([executing, execution.handedBack, expired]);
         clearTimeout(expiry);
-        const result =
+        let result =
           raced === EXPIRED
             ? overdueResult(worker.taskDefName, task, limit, executing)
             : raced;
@@ -306,6 +320,8 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
           // The SDK reports an IN_PROGRESS result's logs from its task context only.
           getTaskContext()?.addLog(handBackWhy);
         }
+        // Given back to the queue: say so on the task, for the next delivery to run it.
+        if (result.status === 'IN_PROGRESS') result = await markHandBack(client, task, result);
         status = (result.status ?? 'COMPLETED') as ExecutionStatus;
         reason = 'reasonForIncompletion' in result ? result.reasonForIncompletion : undefined;
         const late = overdueHandler(result);
@@ -350,7 +366,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
     },
   };
 
-  const manager = new TaskManager(client, workers.map(track), {
+  const manager = new TaskManager(withUnreportedResults(client), workers.map(track), {
     logger: sdkLogger(logger),
     eventListeners: [events],
     ...(options.reportAttempts !== undefined && { maxRetries: options.reportAttempts }),

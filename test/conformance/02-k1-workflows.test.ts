@@ -13,6 +13,7 @@ import { readGenerated } from '../../src/gen/read-generated.ts';
 import { startDevServer, type DevServer } from '../../src/server/index.ts';
 import { judge, verdictProblems, type Disagreement } from './allowlist.ts';
 import { printSummary, printTable } from './report.ts';
+import { requeueWhileRunning } from './redelivery.ts';
 import { conductorUrl, k1Workflows } from './support.ts';
 
 /** The scenarios one server can run (`instance-kill` needs a cluster: part 10 runs it). */
@@ -74,6 +75,19 @@ describe('part 2: K1 workflows end to end', () => {
       }
     }
     expect(onDevServer.filter((r) => !r.asExpected).map((r) => `${r.name}: ${r.status}; ${r.problems.join('; ')}`)).toEqual([]);
+  });
+
+  // Issue 21: the cluster handed a task to the workers twice; the guard of runWorkers runs it once.
+  it('runWorkers runs a task the server hands out twice once (requeued while its handler runs)', async () => {
+    const seen = await requeueWhileRunning(url);
+    console.log(`  [redelivery] requeue answered ${seen.requeued}; handler calls ${JSON.stringify(seen.calls)}; ${seen.duplicatesCounted} duplicate(s) counted; task ${seen.task.status}, pollCount ${seen.task.pollCount}; workflow ${seen.workflowStatus}`);
+    expect(seen.requeued).toBe('1');
+    expect(seen.calls).toHaveLength(1);
+    expect(seen.task).toEqual({ status: 'COMPLETED', pollCount: 2 });
+    expect(seen.workflowStatus).toBe('COMPLETED');
+    expect(seen.workflowOutput).toEqual({ result: { by: seen.calls[0]?.worker, pollCount: 1 } });
+    expect(seen.duplicatesCounted).toBe(1);
+    expect(seen.warnings).toEqual([expect.stringMatching(/again, pollCount 2: no worker handed it back since delivery 1/)]);
   });
 
   it('has no disagreement outside the allowlist', () => {

@@ -21,5 +21,5 @@ it('reads the K1 definitions back from the real server and re-emits them equal',
   expect(registeredCleanly(await registerDefinitions(api, plan))).toBe(true);
   const report = await importBack(serverUrl);
   printSummary('import', report.at(-1) ?? '');
-  expect(report.at(-1)).toBe('6 equal, 0 differ, 0 kept verbatim');
+  expect(report.at(-1)).toBe('8 equal, 0 differ, 0 kept verbatim');
 });

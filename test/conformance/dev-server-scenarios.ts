@@ -61,7 +61,7 @@ const workflowDef = (name: string, tasks: WorkflowTask[], extra: Partial<Workflo
 
 /** The task definitions every scenario uses. */
 export function taskDefs(n: Names): TaskDef[] {
-  return [taskDef(n('a')), taskDef(n('b')), taskDef(n('c')), taskDef(n('scan'), { responseTimeoutSeconds: 600 }), taskDef(n('work'))];
+  return [taskDef(n('a')), taskDef(n('b')), taskDef(n('c')), taskDef(n('scan'), { responseTimeoutSeconds: 600 }), taskDef(n('work')), taskDef(n('rq'))];
 }
 
 /** The workflow definitions every scenario uses (the shapes of ../shared/cases/07 and 09 among them). */
@@ -80,6 +80,7 @@ export function workflowDefs(n: Names): WorkflowDef[] {
       { outputParameters: { got: '${sub.output.got}' } },
     ),
     workflowDef(n('work'), [simple('work', n('work'), { n: '${workflow.input.n}' })], { outputParameters: { result: '${work.output.result}' } }),
+    workflowDef(n('rq'), [simple('rq', n('rq'))]),
   ];
 }
 
@@ -259,6 +260,29 @@ export const SCENARIOS: readonly Scenario[] = [
       obs.see('second poll', await poll(side, n('scan')));
       await update(side, first, 'COMPLETED', { percent: 100 });
       obs.see('workflow', await side.executor.getWorkflow(id, true));
+    },
+  },
+  {
+    name: 'requeue pending tasks',
+    about: 'POST requeue/{taskType}: every task of the type not ended goes back in the queue, an IN_PROGRESS one too (handed out again, pollCount 2); the count as text',
+    async run(side, obs, n) {
+      const held = await start(side, obs, 'held', { name: n('rq'), version: 1, input: {} });
+      const first = await pollOne(side, n('rq'));
+      obs.label(first.taskId, 'held task');
+      const waiting = await start(side, obs, 'waiting', { name: n('rq'), version: 1, input: {} });
+      obs.see('queue sizes before', await side.tasks.getQueueSizeForTask([n('rq')]));
+      obs.see('requeue', await side.raw('POST', `/tasks/queue/requeue/${n('rq')}`));
+      obs.see('queue sizes after', await side.tasks.getQueueSizeForTask([n('rq')]));
+      // Both handed out once, in an order the server does not promise.
+      const polled = [...(await poll(side, n('rq'))), ...(await poll(side, n('rq')))].sort((a, b) => (a.pollCount ?? 0) - (b.pollCount ?? 0));
+      obs.label(polled[0]?.taskId, 'waiting task');
+      obs.see('polled after requeue', polled);
+      obs.see('poll again', await poll(side, n('rq'), '', 100));
+      await update(side, first, 'COMPLETED', { done: true });
+      obs.see('requeue after one ended', await side.raw('POST', `/tasks/queue/requeue/${n('rq')}`));
+      obs.see('requeue an unknown type', await side.raw('POST', `/tasks/queue/requeue/${n('nothing')}`));
+      obs.see('held workflow', await side.executor.getWorkflow(held, true));
+      await side.executor.terminate(waiting, 'cleanup');
     },
   },
   {

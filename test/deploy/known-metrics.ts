@@ -78,6 +78,7 @@ export const WORKER_FAMILIES: readonly MetricFamily[] = [
   { name: 'conductor_task_executions_total', type: 'counter', labels: ['task_name', 'status'] },
   { name: 'conductor_task_duration_seconds', type: 'histogram', labels: ['task_name'] },
   { name: 'conductor_worker_tasks_in_flight', type: 'gauge', labels: ['task_name'] },
+  { name: 'k1_worker_duplicate_deliveries_total', type: 'counter', labels: ['task_name'] },
   { name: 'k1_firmware_builds_total', type: 'counter', labels: ['status', 'environment'] },
 ];
 

@@ -60,6 +60,35 @@ describe('the source the importer writes', () => {
   }, 60_000);
 });
 
+/** Worker tasks with no task definition: their outputs are open objects, whose fields `tsc` reads as `Ref | undefined`. */
+const UNDEFINED_TASKS = {
+  name: 'health_gate',
+  version: 1,
+  inputParameters: ['device'],
+  tasks: [
+    { name: 'check', taskReferenceName: 'check', type: 'SIMPLE', inputParameters: { device: '${workflow.input.device}' } },
+    {
+      name: 'gate',
+      taskReferenceName: 'gate',
+      type: 'SWITCH',
+      evaluatorType: 'value-param',
+      expression: 'switchCaseValue',
+      inputParameters: { switchCaseValue: '${check.output.healthy}' },
+      decisionCases: { false: [{ name: 'alert', taskReferenceName: 'alert', type: 'SIMPLE', inputParameters: { summary: '${check.output.summary}' } }] },
+      defaultCase: [],
+    },
+  ],
+};
+
+describe('references into outputs nothing is known of (no task definitions)', () => {
+  it('a switch on such a field reads it with untypedRef, so the source type-checks and re-emits equal', async () => {
+    const wf = importDefinitions({ workflows: [{ source: 'gate.json', def: UNDEFINED_TASKS }] }).files.find((f) => f.path === 'workflows/health-gate.ts')?.content ?? '';
+    expect(wf).toContain(".switch('gate', () => untypedRef('check.output.healthy'), {");
+    expect(wf).toContain('.task(alert, (s) => ({ summary: s.check.output.summary }))');
+    expect(verifyReport(await verifyImport({ workflows: [{ source: 'gate.json', def: UNDEFINED_TASKS }] }))).toEqual(['equal health_gate', '1 equal, 0 differ, 0 kept verbatim']);
+  }, 60_000);
+});
+
 describe('k1-workflows import', () => {
   const run = async (...args: string[]) => {
     const out: string[] = [];

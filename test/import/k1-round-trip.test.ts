@@ -20,6 +20,11 @@ describe('importing the generated K1 definitions', () => {
     ]);
   }, 120_000);
 
+  it('re-emits every workflow equal without its task definitions too (outputs nothing is known of)', async () => {
+    const result = await verifyImport({ workflows: generatedK1().workflows });
+    expect(verifyReport(result).at(-1)).toBe('8 equal, 0 differ, 0 kept verbatim');
+  }, 120_000);
+
   it('lays the source out like definitions/: a file per workflow, task groups, imports between them', () => {
     const result = importDefinitions(generatedK1());
     expect(result.files.map((f) => f.path)).toEqual([

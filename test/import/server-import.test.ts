@@ -9,7 +9,7 @@ describe('importing from a server', () => {
   it('reads the K1 definitions back from the dev server (generated/ registered) and re-emits them equal', async () => {
     const server = await startDevServer({ generatedDir: 'generated' });
     try {
-      expect((await importBack(server.url)).at(-1)).toBe('6 equal, 0 differ, 0 kept verbatim');
+      expect((await importBack(server.url)).at(-1)).toBe('8 equal, 0 differ, 0 kept verbatim');
     } finally {
       await server.close();
     }

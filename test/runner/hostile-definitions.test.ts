@@ -133,6 +133,17 @@ describe('hostile definitions: the runner fails them within their bound and keep
     expect(numeric.task('s')!.endTime - numeric.task('s')!.startTime).toBe(1000);
   });
 
+  it('a JSON path filter that calls a function reads null and runs nothing (the safe-eval escape of jsonpath-plus 10.4.0)', async () => {
+    // jsonpath-plus 10.4.0 runs this filter's Function constructor in this process (fixed upstream in 11.x).
+    const probe = globalThis as { k1FilterProbe?: string };
+    probe.k1FilterProbe = 'untouched';
+    const escape = "[?(@.constructor[( @.getPrototypeOf(@).constructor('globalThis.k1FilterProbe = String(1); 0')() )])]";
+    const outputs = { escaped: '${workflow.input..' + escape + '}', plain: "${workflow.input.items[?(@.kind == 'a')].n}" };
+    const result = await run(wf([inline('i', '1')], { outputParameters: outputs }), { a: {}, items: [{ kind: 'a', n: 1 }, { kind: 'b', n: 2 }] });
+    expect(probe.k1FilterProbe).toBe('untouched');
+    expect(result.output).toEqual({ escaped: null, plain: [1] });
+  });
+
   it('an input, a definition or a script result nested thousands of levels deep gives one clear line, never a stack trace', async () => {
     const words = 'Document nesting depth (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)';
     const deepInput = await run(wf([inline('i', '1')]), { d: nested(5000) }).then(String, String);

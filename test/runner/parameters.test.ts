@@ -213,6 +213,9 @@ describe('missing paths read null, never an error', () => {
     '${workflow.${}}', // `workflow.` is an invalid path
     '${ workflow.input.id}', // Jayway: a space inside a dotted property name
     '${t1.output.items[?(@.size >]}',
+    // Filters only read the document (filter-eval.ts): a call or an assignment is refused.
+    "${t1.output.items[?(@.name.toString() == 'x')]}",
+    '${t1.output.items[?(@.size = 1)]}',
   ])('%s', (template) => {
     expect(resolveString(template, runDoc)).toBeNull();
   });
@@ -248,6 +251,8 @@ describe('JsonPath features, as Jayway reads them', () => {
     ['${t1.output.items[?(@.size > 1)].name}', ['y']],
     ['${t1.output.items[?(@.size > 1)]}', [{ name: 'y', size: 5 }]],
     ["${t1.output.items[?(@.name == 'z' || @.size == 1)].name}", ['x', 'z']],
+    ["${t1.output.items[?(@['size'] >= 5 ? true : @.name == 'x')].name}", ['x', 'y']],
+    ['${t1.output.items[?(@.constructor)]}', []], // own properties only
     ['${t1.output.items[?(@.size)].name}', ['x', 'y']],
     ['${t1.output.items[0:2].name}', ['x', 'y']],
     ['${t1.output.items[0,2].name}', ['x', 'z']],

@@ -67,3 +67,31 @@ it('hands a task polled after its callback out with callbackAfterSeconds 0', asy
   expect(again).toMatchObject({ taskId: first.taskId, pollCount: 2, callbackAfterSeconds: 0 });
   await api.del(`/api/workflow/${id}`);
 });
+
+// conductor-oss 3.32.3 (checked on the server): POST /api/tasks/queue/requeue/{taskType} answers
+// the count as text and puts every task of the type not yet ended back in the queue, one a worker
+// holds (IN_PROGRESS) too: the next poll hands it out again, pollCount 2. The way the server hands
+// a task out twice on demand (its sweeper does it by accident); the workers' guard is tested on it.
+it('requeues the pending tasks of a type, an IN_PROGRESS one too, and answers how many as text', async () => {
+  const held = (await api.post('/api/workflow', { name: 'scan_archive' })).text;
+  const [first] = await poll();
+  const waiting = (await api.post('/api/workflow', { name: 'scan_archive' })).text;
+  expect((await api.get('/api/tasks/queue/sizes?taskType=long_scan')).json).toEqual({ long_scan: 1 });
+
+  const answer = await api.post('/api/tasks/queue/requeue/long_scan');
+  expect([answer.status, answer.text, answer.headers.get('content-type')]).toEqual([200, '2', 'text/plain;charset=UTF-8']);
+  expect((await api.get('/api/tasks/queue/sizes?taskType=long_scan')).json).toEqual({ long_scan: 2 });
+  // Each handed out once, in an order the server does not promise; then nothing.
+  const polled = [...(await poll()), ...(await poll())].sort((a, b) => a.pollCount - b.pollCount);
+  expect(polled).toMatchObject([
+    { workflowInstanceId: waiting, pollCount: 1 },
+    { taskId: first.taskId, workflowInstanceId: held, status: 'IN_PROGRESS', pollCount: 2, startTime: first.startTime },
+  ]);
+  expect(await poll()).toEqual([]);
+
+  await api.post('/api/tasks', { taskId: first.taskId, workflowInstanceId: held, status: 'COMPLETED', outputData: { done: true } });
+  const requeued = (await api.post('/api/tasks/queue/requeue/long_scan')).text;
+  expect(requeued).toBe('1'); // the other one; an ended task is not requeued
+  expect((await api.post('/api/tasks/queue/requeue/no_such_type')).text).toBe('0');
+  await api.del(`/api/workflow/${waiting}`);
+});

@@ -1,6 +1,7 @@
 import type { Task } from '@io-orkes/conductor-javascript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handBack, installDrainMode } from '../../src/worker/drain-mode.ts';
+import { HANDED_BACK_AT } from '../../src/worker/redelivery-guard.ts';
 import { firmwareReport, goodReport, sdkClient, startBench, type Bench } from './support.ts';
 
 /** update-v2 as the SDK's TaskRunner sends it. */
@@ -53,8 +54,10 @@ describe('drain mode (the SDK drops the task an update-v2 answer hands out after
     expect(late.map((t) => t.workflowInstanceId)).toEqual([ids[1]]);
     expect(await statuses(ids[1]!)).toEqual(['IN_PROGRESS']);
 
-    await handBack(client, late[0] as { taskId: string; workflowInstanceId: string }, 'drain-test', 'handed back: shutting down');
+    await handBack(client, late[0] as { taskId: string; workflowInstanceId: string }, 'drain-test', 'handed back: shutting down', { [HANDED_BACK_AT]: late[0]!.pollCount });
     expect(await statuses(ids[1]!)).toEqual(['SCHEDULED']);
+    // What the next delivery reads to tell itself apart from a duplicate (redelivery-guard.ts).
+    expect((await bench.http.get(`/api/tasks/${late[0]!.taskId}`)).json.outputData).toEqual({ [HANDED_BACK_AT]: 1 });
     const logs = (await bench.http.get(`/api/tasks/${late[0]!.taskId}/log`)).json;
     expect(logs.map((l: { log: string }) => l.log)).toEqual(['handed back: shutting down']);
     await bench.http.del(`/api/workflow/${ids[1]}`);

@@ -84,7 +84,7 @@ describe('runWorkers', () => {
 
     const status = await get(`${workers.url}/status`);
     expect(status.status).toBe(200);
-    expect(status.body.tasks[firmwareReport.name]).toMatchObject({ completed: 2, failed: 0, terminal: 1, inProgress: 0, inFlight: 0 });
+    expect(status.body.tasks[firmwareReport.name]).toMatchObject({ completed: 2, failed: 0, terminal: 1, inProgress: 0, duplicates: 0, inFlight: 0 });
     expect(status.body).toMatchObject({ polling: true, stopping: false, inFlight: 0 });
     expect(Date.parse(status.body.lastPollAt)).toBeGreaterThan(Date.now() - 5_000);
 
@@ -96,7 +96,8 @@ describe('runWorkers', () => {
     expect(metrics.text).toMatch(/conductor_task_duration_seconds_bucket\{le="0\.005",task_name="wt_firmware_report"\} \d/);
     expect(metrics.text).toContain('conductor_task_duration_seconds_count{task_name="wt_firmware_report"} 3');
     expect(metrics.text).toContain('wt_builds_total{status="success",environment="esp32-s3"} 1');
-    expect(metrics.text).not.toMatch(/^# TYPE k1_/m); // the toolkit serves no application metric of its own
+    // The toolkit serves no application metric of its own: K1's come with K1_METRICS.
+    expect(metrics.text).not.toMatch(/^# TYPE (k1_firmware_builds_total|k1_device_)/m);
     expect(metrics.text).toContain('conductor_worker_tasks_in_flight{task_name="wt_firmware_report"} 0');
     expect(metrics.text).toContain('process_cpu_user_seconds_total');
 
