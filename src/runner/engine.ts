@@ -5,12 +5,14 @@ import type { TaskDef, WorkflowDef, WorkflowTask } from '../conductor-types.ts';
 import { Execution, isTerminal, snapshotOf, SUCCESSFUL } from './execution.ts';
 import { mapDynamic, needsMapping } from './dynamic-task.ts';
 import { queueDomain } from './task-domain.ts';
+import { joinVerdict } from './join-verdict.ts';
 import { DO_WHILE, loopRun, recordIteration } from './loop.ts';
 import { mockMs, RUN_BY_SERVER, type MockQueues } from './mocks.ts';
 import { resolveParameters } from './parameters.ts';
 import { plainCopy } from './plain-copy.ts';
 import type { Registry } from './registry.ts';
 import { retryDelaySeconds } from './retry-delay.ts';
+import { DECIDE_TASKS, Rounds } from './rounds.ts';
 import { ScriptSandbox } from './script-sandbox.ts';
 import type { EngineSteps, SystemTaskContext } from './system-task.ts';
 import { startProblem, StartRefused } from './start-checks.ts';
@@ -48,7 +50,7 @@ export interface EngineOptions {
 const YIELD_AFTER_MS = 20;
 
 /** System tasks the server runs inside the decide that schedules them. */
-const SYNCHRONOUS: ReadonlySet<string> = new Set(['INLINE', 'LAMBDA', 'JSON_JQ_TRANSFORM', 'SET_VARIABLE', 'TERMINATE', 'SWITCH', 'DECISION', 'EXCLUSIVE_JOIN']);
+const SYNCHRONOUS: ReadonlySet<string> = new Set([...DECIDE_TASKS, 'EXCLUSIVE_JOIN']);
 
 /** Task types the server never retries, whatever their TaskDef says (`TaskType.isBuiltIn`). */
 const BUILT_IN: ReadonlySet<string> = new Set(['DECISION', 'SWITCH', 'FORK', 'JOIN', 'EXCLUSIVE_JOIN', 'DO_WHILE']);
@@ -63,7 +65,19 @@ export class Engine implements EngineSteps {
   /** A script context per run: what one run's scripts change in their globals never reaches another. */
   private readonly sandboxes = new WeakMap<Execution, ScriptSandbox>();
   private readonly actions: (() => void)[] = [];
+  /** Each queued action's level: one more than the level of the action that queued it (see `rounds.ts`); negative for an outside event's. */
+  private readonly levels: number[] = [];
   private head = 0;
+  /** The server's decide rounds as the queue plays them: when synchronous tasks are written, what loops look at. */
+  private readonly rounds = new Rounds();
+  /** True while a queued action runs, or an outside event (a mock, a worker, the API) is handled. */
+  private inside = false;
+  /** How deep the engine is in laying out a fork or switch with its first tasks (or running a JSON_JQ_TRANSFORM as it is scheduled). */
+  private expanding = 0;
+  /** How deep the engine is in a DO_WHILE's look at its iteration (which schedules the next one's first task). */
+  private loopLooking = 0;
+  /** Runs whose JOINs look again once the decide ends (see {@link checkJoins}). */
+  private readonly joinsDue = new Set<Execution>();
   private inflight = 0;
   private wake: (() => void) | undefined;
   private seq = 0;
@@ -103,7 +117,30 @@ export class Engine implements EngineSteps {
   /** Runs `action` on the loop after what is queued now (the server's next decide pass). */
   enqueue(action: () => void): void {
     this.actions.push(action);
+    this.levels.push(this.rounds.level + 1);
     this.wake?.();
+  }
+
+  /** Queues an event from outside the decide (a worker's answer): the task it completes begins a decide of its own. */
+  private enqueueOutside(action: () => void): void {
+    this.actions.push(action);
+    this.levels.push(-(this.rounds.level + 1));
+    this.wake?.();
+  }
+
+  /**
+   * Whether an outside event (a mock's timer, a worker, the API) calls now: if so, a decide of
+   * `exec` begins (see `Rounds.beginDecide`) and lasts until the caller ends it with {@link leave}.
+   */
+  private enter(exec: Execution): boolean {
+    if (this.inside) return false;
+    this.rounds.beginDecide(exec);
+    this.inside = true;
+    return true;
+  }
+
+  private leave(entered: boolean): void {
+    if (entered) this.inside = false;
   }
 
   /** Runs `then` (or `fail`) on the loop once `promise` settles; time stands still meanwhile. */
@@ -111,8 +148,8 @@ export class Engine implements EngineSteps {
     this.inflight++;
     promise
       .then(
-        (value) => this.enqueue(() => then(value)),
-        (error: unknown) => this.enqueue(() => fail(error)),
+        (value) => this.enqueueOutside(() => then(value)),
+        (error: unknown) => this.enqueueOutside(() => fail(error)),
       )
       .finally(() => {
         this.inflight--;
@@ -133,11 +170,28 @@ export class Engine implements EngineSteps {
   }
 
   private async loop(): Promise<void> {
+    try {
+      await this.work();
+    } finally {
+      this.inside = false;
+    }
+  }
+
+  /** Runs the queue level by level (see `rounds.ts`), waits for real work in flight, then moves virtual time. */
+  private async work(): Promise<void> {
     let slice = performance.now();
     for (;;) {
       while (this.head < this.actions.length) {
+        const queued = this.levels[this.head] as number;
         const action = this.actions[this.head++] as () => void;
+        const level = queued < 0 ? -queued : queued;
+        if (level > this.rounds.level) {
+          this.rounds.endLevel();
+          this.rounds.level = level;
+        }
+        this.inside = queued > 0;
         action();
+        this.inside = false;
         // A long run of work (a DO_WHILE on `true`) lets the process breathe: the dev server answers meanwhile.
         if ((this.head & 63) === 0 && performance.now() - slice > YIELD_AFTER_MS) {
           await new Promise<void>((resolve) => setImmediate(resolve));
@@ -145,7 +199,11 @@ export class Engine implements EngineSteps {
         }
       }
       this.actions.length = 0;
+      this.levels.length = 0;
       this.head = 0;
+      // Nothing left to do now: the decide ends (the outside event that comes next begins another).
+      this.rounds.endDecide();
+      if (this.lookAtJoins()) continue;
       if (this.inflight > 0) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
@@ -346,13 +404,16 @@ export class Engine implements EngineSteps {
   /**
    * A task's input as `ParametersUtils.getTaskInputV2` makes it: the inputParameters resolved,
    * with the TaskDef's `inputTemplate` filling keys they leave out or that resolve to null.
-   * Copied, so that later changes (a loop's output) never show in what the task was given.
+   * Copied, so that later changes (a loop's output) never show in what the task was given; with
+   * `shared`, what it read is the very objects (a task the server runs inside its decide, which
+   * `rounds.ts` copies when the server writes it for the last time).
    */
-  inputOf(exec: Execution, wt: WorkflowTask, def: TaskDef | undefined = this.taskDefOf(wt)): Record<string, unknown> {
+  inputOf(exec: Execution, wt: WorkflowTask, def: TaskDef | undefined = this.taskDefOf(wt), shared = false): Record<string, unknown> {
     const template = def?.inputTemplate as Record<string, unknown> | undefined;
     const given = wt.inputParameters ?? {};
     const params = template === undefined || Object.keys(template).length === 0 ? given : { ...template, ...given };
-    const resolved = plainCopy((resolveParameters(params, exec.doc) ?? {}) as Record<string, unknown>);
+    const read = (resolveParameters(params, exec.doc) ?? {}) as Record<string, unknown>;
+    const resolved = shared ? read : plainCopy(read);
     if (template !== undefined) for (const [key, value] of Object.entries(resolved)) if (value === null && template[key] !== undefined) resolved[key] = plainCopy(template[key]);
     return resolved;
   }
@@ -406,11 +467,12 @@ export class Engine implements EngineSteps {
     };
     exec.tasks.push(run);
     exec.doc['CPEWF_TASK_ID'] = run.taskId;
+    const shared = DECIDE_TASKS.has(wt.type ?? 'SIMPLE');
     if (input !== undefined) run.inputData = input;
     else if (retryOf !== undefined) {
       const { subWorkflowId: _dropped, ...kept } = retryOf.inputData;
-      run.inputData = { ...kept, ...this.inputOf(exec, wt) };
-    } else run.inputData = this.inputOf(exec, wt);
+      run.inputData = { ...kept, ...this.inputOf(exec, wt, undefined, shared) };
+    } else run.inputData = this.inputOf(exec, wt, undefined, shared);
     const system = SYSTEM_TASKS[wt.type ?? 'SIMPLE'];
     if (system?.mapInput !== undefined && retryOf === undefined && input === undefined) run.inputData = system.mapInput(wt, run.inputData);
     exec.publish(run);
@@ -418,24 +480,81 @@ export class Engine implements EngineSteps {
     // Forks and switches are laid out with their first tasks at once, as the server's task mappers
     // do (so an inner fork and its JOIN come before the outer JOIN).
     if (system?.expands === true) {
-      system.start(this.systemContext(exec), run);
+      this.expanding++;
+      try {
+        system.start(this.systemContext(exec), run);
+      } finally {
+        this.expanding--;
+      }
+      return run;
+    }
+    // JSON_JQ_TRANSFORM runs as it is scheduled (`JsonJqTransform.start`), seeing the loop around as
+    // it is then; what follows it is scheduled from the queue, as after any other task.
+    if (wt.type === 'JSON_JQ_TRANSFORM' && delaySeconds === 0 && system !== undefined) {
+      this.expanding++;
+      try {
+        system.start({ ...this.systemContext(exec), finish: (done, status, output, reason) => this.doneWhileScheduled(exec, done, status, output, reason) }, run);
+      } finally {
+        this.expanding--;
+      }
       return run;
     }
     // Everything else starts from the queue: a long chain of tasks that finish at once must not grow the stack.
-    if (delaySeconds > 0) this.clock.schedule(delaySeconds * 1000, () => this.enqueue(() => this.begin(exec, run)));
-    else this.enqueue(() => this.begin(exec, run));
+    if (delaySeconds > 0) this.clock.schedule(delaySeconds * 1000, () => this.queueBegin(exec, run));
+    else this.queueBegin(exec, run);
     return run;
+  }
+
+  /** Queues a scheduled task's start (see {@link begin}). */
+  private queueBegin(exec: Execution, run: TaskRun): void {
+    if (DECIDE_TASKS.has(run.workflowTask.type ?? 'SIMPLE')) this.rounds.decideTasksQueued++;
+    this.enqueue(() => this.begin(exec, run));
   }
 
   /** Starts a scheduled task from the queue: its mock, its system task, or its worker. */
   private begin(exec: Execution, run: TaskRun): void {
-    if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
     const type = run.workflowTask.type ?? 'SIMPLE';
+    if (DECIDE_TASKS.has(type)) this.rounds.decideTasksQueued--;
+    if (run.status !== 'SCHEDULED' || exec.status !== 'RUNNING') return;
     const mock = RUN_BY_SERVER.has(type) ? undefined : exec.mocks?.take(run.referenceTaskName);
     const system = SYSTEM_TASKS[type];
     if (mock !== undefined) this.applyMock(exec, run, mock);
+    else if (type === 'DO_WHILE') this.lookAtLoop(exec, run);
     else if (system !== undefined) system.start(this.systemContext(exec), run);
     else this.dispatch(exec, run);
+  }
+
+  /** A DO_WHILE's look at its iteration (`DoWhile.execute`): the first, or the next once its body ran. */
+  private lookAtLoop(exec: Execution, run: TaskRun): void {
+    this.loopLooking++;
+    try {
+      DO_WHILE.start(this.systemContext(exec), run);
+    } finally {
+      this.loopLooking--;
+    }
+    if (run.status === 'IN_PROGRESS') this.rounds.loopRunning(exec, run);
+  }
+
+  /**
+   * A task that ended as it was scheduled (JSON_JQ_TRANSFORM). The workflow moves on from it in the
+   * round after: at once when a loop scheduled it (the loop's round is the queue's level), from the
+   * queue when the decider did (its round is the next level), never deeper than one task.
+   */
+  private doneWhileScheduled(exec: Execution, run: TaskRun, status: TaskRunStatus, output: Record<string, unknown>, reason?: string): void {
+    this.markDone(exec, run, status, output, reason);
+    if (this.loopLooking === 0) {
+      this.enqueue(() => {
+        if (exec.status === 'RUNNING') this.moveOn(exec, run, status);
+      });
+      return;
+    }
+    const looking = this.loopLooking;
+    this.loopLooking = 0;
+    try {
+      this.moveOn(exec, run, status);
+    } finally {
+      this.loopLooking = looking;
+    }
   }
 
   private systemContext(exec: Execution): SystemTaskContext {
@@ -588,6 +707,16 @@ export class Engine implements EngineSteps {
    */
   update(exec: Execution, run: TaskRun, status: TaskOutcome['status'], output: Record<string, unknown>, reason?: string, callbackAfterSeconds?: number): void {
     if (isTerminal(run.status) || exec.status !== 'RUNNING') return;
+    const entered = this.enter(exec);
+    try {
+      this.updateInside(exec, run, status, output, reason, callbackAfterSeconds);
+    } finally {
+      this.leave(entered);
+    }
+  }
+
+  /** {@link update} inside the decide it belongs to. */
+  private updateInside(exec: Execution, run: TaskRun, status: TaskOutcome['status'], output: Record<string, unknown>, reason?: string, callbackAfterSeconds?: number): void {
     if (run.status === 'SCHEDULED') this.startRun(exec, run);
     if (status === 'IN_PROGRESS') {
       run.outputData = { ...run.outputData, ...output };
@@ -612,7 +741,13 @@ export class Engine implements EngineSteps {
   markDone(exec: Execution, run: TaskRun, status: TaskRunStatus, output: Record<string, unknown>, reason?: string): void {
     if (run.startTime === 0) run.startTime = this.clock.now();
     run.status = status;
-    run.outputData = output;
+    // The server adds a synchronous task's output to the map it has had since it was scheduled,
+    // which the output of a loop around it may already hold (`TaskModel.addOutput`).
+    if (DECIDE_TASKS.has(run.workflowTask.type ?? 'SIMPLE') && output !== run.outputData && Object.keys(run.outputData).length === 0) fillIn(run.outputData, output);
+    else run.outputData = output;
+    // A task that ends as the decider schedules it ends in the round after the queue's level; a
+    // JSON_JQ_TRANSFORM a loop schedules ends in the loop's round.
+    this.rounds.ended(run, this.expanding > 0 && !(this.loopLooking > 0 && run.workflowTask.type === 'JSON_JQ_TRANSFORM'));
     run.reasonForIncompletion = reason;
     run.endTime = this.clock.now();
     exec.publish(run);
@@ -622,12 +757,22 @@ export class Engine implements EngineSteps {
   /** Ends a task with a status and moves the workflow on: next task, retry, or failure. */
   finishTask(exec: Execution, run: TaskRun, status: TaskRunStatus, output: Record<string, unknown>, reason?: string): void {
     if (isTerminal(run.status) || exec.status !== 'RUNNING') return;
-    this.markDone(exec, run, status, output, reason);
+    const entered = this.enter(exec);
+    try {
+      this.markDone(exec, run, status, output, reason);
+      this.moveOn(exec, run, status);
+    } finally {
+      this.leave(entered);
+    }
+  }
+
+  /** What follows a task's end: the next task, a retry or the end of the workflow, the loop's look, the JOINs', completion. */
+  private moveOn(exec: Execution, run: TaskRun, status: TaskRunStatus): void {
     // A task the server runs inside its decide fails there after the loop around it looked at it.
     if (!SUCCESSFUL.has(status) && SYNCHRONOUS.has(run.taskType)) recordIteration(exec, run);
     if (!SUCCESSFUL.has(status) && !this.failed(exec, run)) return;
-    recordIteration(exec, run);
     if (exec.status !== 'RUNNING') return;
+    // The loop around looks at the iteration at the end of this level (`Rounds.endLevel`), after the decider scheduled what follows.
     this.next(exec, run.workflowTask);
     this.checkJoins(exec);
     if (exec.completionDue) this.tryComplete(exec);
@@ -682,7 +827,8 @@ export class Engine implements EngineSteps {
       }
       if (place.container === 'top') return this.tryComplete(exec);
       if (place.container === 'branch') return;
-      if (place.container === 'loop') return this.loopBodyDone(exec, place.parent as WorkflowTask);
+      // The loop sees its iteration done in the round after (`DoWhile.execute` runs after the decider).
+      if (place.container === 'loop') return this.enqueue(() => this.loopBodyDone(exec, place.parent as WorkflowTask));
       current = place.parent as WorkflowTask;
     }
   }
@@ -690,11 +836,37 @@ export class Engine implements EngineSteps {
   /** Evaluates a DO_WHILE after its body ran once more: another iteration, or on to the next task. */
   loopBodyDone(exec: Execution, loop: WorkflowTask): void {
     const run = loopRun(exec, loop);
-    if (run !== undefined) DO_WHILE.start(this.systemContext(exec), run);
+    if (run !== undefined && exec.status === 'RUNNING') this.lookAtLoop(exec, run);
+  }
+
+  /**
+   * Has every JOIN of `exec` looked at once the decide ends: JOIN is an asynchronous system task
+   * on conductor-oss 3.32.3, which its system-task worker runs (then decides) after the decide that
+   * finished the joined tasks, so that decide never sees what the JOIN adds to its output.
+   */
+  checkJoins(exec: Execution): void {
+    if (exec.joins.size > 0) this.joinsDue.add(exec);
+  }
+
+  /** The JOINs' looks that are due, each as a decide of its own; true when they queued work. */
+  private lookAtJoins(): boolean {
+    if (this.joinsDue.size === 0) return false;
+    const due = [...this.joinsDue];
+    this.joinsDue.clear();
+    // What a completed JOIN queues is the decide that follows it; the queue's drain ends that one.
+    for (const exec of due) {
+      const entered = this.enter(exec);
+      try {
+        this.completeJoins(exec);
+      } finally {
+        this.leave(entered);
+      }
+    }
+    return this.actions.length > 0 || this.joinsDue.size > 0;
   }
 
   /** Completes every JOIN whose tasks have all finished (or fails it), as the server's `Join` does. */
-  checkJoins(exec: Execution): void {
+  private completeJoins(exec: Execution): void {
     for (const join of exec.joins) {
       if (exec.status !== 'RUNNING') return;
       const verdict = joinVerdict(exec, join);
@@ -705,71 +877,12 @@ export class Engine implements EngineSteps {
   }
 }
 
-/** What a JOIN does now: undefined while it waits. */
-interface JoinVerdict {
-  readonly status: TaskRunStatus;
-  readonly output: Record<string, unknown>;
-  readonly reason?: string;
-}
-
-/**
- * conductor-oss 3.32.3's `Join.execute`: inside a loop the joined refs get the iteration suffix
- * (so do the output keys); a failed task that is neither optional nor permissive fails the JOIN
- * at once, a permissive one once all are terminal (reason: their reasons joined by a space); an
- * optional one that failed makes it COMPLETED_WITH_ERRORS with `<taskDefName>/<taskId> ... completed
- * with errors`. Joined tasks without output are left out of its output. EXCLUSIVE_JOIN takes the
- * output of the first joined task that completed.
- */
-function joinVerdict(exec: Execution, join: TaskRun): JoinVerdict | undefined {
-  const given = (join.inputData['joinOn'] as string[] | undefined) ?? [];
-  const refs = join.iteration > 0 ? given.map((r) => `${r}__${join.iteration}`) : given;
-  const runs = refs.map((ref) => exec.byRef.get(ref));
-  if (join.taskType === 'EXCLUSIVE_JOIN') return exclusiveVerdict(exec, join, runs);
-  const allTerminal = runs.every((r) => r !== undefined && isTerminal(r.status));
-  // The server adds each joined output as it looks (every decide), so what it saw before stays.
-  const output = join.outputData;
-  const optionalFailures: string[] = [];
-  for (const [i, run] of runs.entries()) {
-    if (run === undefined) continue;
-    if (Object.keys(run.outputData).length > 0) output[refs[i] as string] = run.outputData;
-    const wt = run.workflowTask;
-    if (failedRun(run) && wt.optional !== true && (wt.permissive !== true || allTerminal)) {
-      exec.publish(join);
-      const reasons = runs.filter((r): r is TaskRun => r !== undefined && failedRun(r) && r.reasonForIncompletion !== undefined);
-      const realFailure = runs.some((r) => r !== undefined && failedRun(r) && r.workflowTask.optional !== true && r.status !== 'CANCELED');
-      return { status: realFailure ? 'FAILED' : 'CANCELED', output, reason: reasons.map((r) => r.reasonForIncompletion).join(' ') };
-    }
-    if (wt.optional === true && run.status === 'COMPLETED_WITH_ERRORS') optionalFailures.push(`${run.taskDefName}/${run.taskId}`);
+/** Puts `output`'s entries into `target`, a `__proto__` key as data. */
+function fillIn(target: Record<string, unknown>, output: Record<string, unknown>): void {
+  for (const key of Object.keys(output)) {
+    if (key === '__proto__') Object.defineProperty(target, key, { value: output[key], enumerable: true, writable: true, configurable: true });
+    else target[key] = output[key];
   }
-  // Once per look, not once per joined task (a 100-branch fork would publish 10,000 times).
-  exec.publish(join);
-  if (!allTerminal) return undefined;
-  if (optionalFailures.length > 0) return { status: 'COMPLETED_WITH_ERRORS', output, reason: `${optionalFailures.join(' ')} completed with errors` };
-  return { status: 'COMPLETED', output };
-}
-
-const failedRun = (run: TaskRun): boolean => isTerminal(run.status) && !SUCCESSFUL.has(run.status);
-
-/**
- * conductor-oss 3.32.3's `ExclusiveJoin.execute`: the first joinOn task that was scheduled
- * decides (else the first scheduled of `defaultExclusiveJoinTask`): once it is terminal the
- * EXCLUSIVE_JOIN takes its output, or fails with its reason.
- */
-function exclusiveVerdict(exec: Execution, join: TaskRun, runs: readonly (TaskRun | undefined)[]): JoinVerdict | undefined {
-  const scheduled = (r: TaskRun | undefined): r is TaskRun => r !== undefined && r.status !== 'SKIPPED';
-  let chosen = runs.find(scheduled);
-  let failure: string | undefined;
-  if (chosen !== undefined && failedRun(chosen) && (chosen.workflowTask.permissive !== true || runs.every((r) => r !== undefined && isTerminal(r.status)))) {
-    failure = runs.filter((r): r is TaskRun => r !== undefined && failedRun(r)).map((r) => r.reasonForIncompletion ?? 'null').join(' ');
-  }
-  if (chosen === undefined || !isTerminal(chosen.status)) {
-    const defaults = ((join.inputData['defaultExclusiveJoinTask'] as string[] | undefined) ?? []).map((ref) => exec.byRef.get(ref));
-    chosen = defaults.find(scheduled);
-    if (chosen !== undefined && failedRun(chosen)) failure = `${chosen.reasonForIncompletion ?? 'null'} `;
-  }
-  if (failure !== undefined) return { status: 'FAILED', output: {}, reason: failure };
-  if (chosen === undefined || !isTerminal(chosen.status)) return undefined;
-  return { status: 'COMPLETED', output: { ...chosen.outputData } };
 }
 
 /** Permissive, non-optional tasks whose latest attempt failed: they fail the workflow where it would complete. */

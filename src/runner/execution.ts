@@ -90,8 +90,12 @@ export class Execution {
     delete this.doc[baseRef(run.referenceTaskName)];
   }
 
+  /** How many times a task's state was published: a loop's look at its iteration is skipped while this stays the same. */
+  changes = 0;
+
   /** Records a task's latest state where expressions read it. */
   publish(run: TaskRun): void {
+    this.changes++;
     this.byRef.set(run.referenceTaskName, run);
     this.doc[baseRef(run.referenceTaskName)] = {
       input: run.inputData,

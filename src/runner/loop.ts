@@ -12,6 +12,8 @@ import type { TaskRun } from './types.ts';
 const bodies = new WeakMap<WorkflowTask, ReadonlySet<string>>();
 /** The `seq` of the last task scheduled before a loop run's current iteration began: its tasks come after. */
 const iterationStarts = new WeakMap<TaskRun, number>();
+/** Entries `keepLastN` dropped from a loop's output since the server last stored the loop (see {@link restoreStoredOutput}). */
+const unstoredDrops = new WeakMap<TaskRun, [string, unknown][]>();
 
 /** Every reference inside a loop's body, nested ones included (`WorkflowTask.has`). */
 function bodyRefs(loop: WorkflowTask): ReadonlySet<string> {
@@ -63,6 +65,8 @@ function beginIteration(ctx: SystemTaskContext, run: TaskRun, iteration: number)
   iterationStarts.set(run, (exec.tasks[exec.tasks.length - 1] as TaskRun).seq);
   run.outputData['iteration'] = iteration;
   injectLoopVariables(exec, loop, run, iteration);
+  // The server stores the loop now (DoWhile.execute returned true): what it dropped so far is gone for good.
+  unstoredDrops.delete(run);
   exec.publish(run);
   const first = loop.loopOver?.[0];
   if (first !== undefined) ctx.engine.schedule(exec, first);
@@ -104,9 +108,40 @@ function writeIteration(exec: Execution, loop: WorkflowTask, run: TaskRun): void
   output[String(iteration)] = outputs;
   const keep = loop.inputParameters?.['keepLastN'];
   if (typeof keep === 'number' && Number.isInteger(keep) && keep > 0 && iteration > keep) {
-    for (let old = 1; old <= iteration - keep; old++) delete output[String(old)];
+    // Earlier writes dropped the ones before: they go from the first, so from the top down is enough.
+    for (let old = iteration - keep; old >= 1 && Object.hasOwn(output, String(old)); old--) {
+      let drops = unstoredDrops.get(run);
+      if (drops === undefined) unstoredDrops.set(run, (drops = []));
+      drops.push([String(old), output[String(old)]]);
+      delete output[String(old)];
+    }
     dropIterations(exec, loop, run, iteration - keep);
   }
+  exec.publish(run);
+}
+
+/** The loop's look at its current iteration that conductor-oss 3.32.3 takes each round of a decide (`DoWhile.execute`). */
+export function rewriteIteration(exec: Execution, run: TaskRun): void {
+  writeIteration(exec, run.workflowTask, run);
+}
+
+/**
+ * The loop's output as the server stored it (what its API shows, and reads back when a decide
+ * begins): as it stored it last, when
+ * the current iteration began. The current iteration's entry, rewritten in memory each round since,
+ * is not there, and entries `keepLastN` dropped since are (conductor-oss 3.32.3 stores a DO_WHILE
+ * only when `DoWhile.execute` returns true). The next round's look writes them again; a task the
+ * decide schedules before that (`${loop.output.2}` read after a worker task of iteration 2) sees
+ * them as stored.
+ */
+export function restoreStoredOutput(exec: Execution, run: TaskRun): void {
+  const output = run.outputData;
+  const current = String(output['iteration']);
+  const drops = unstoredDrops.get(run);
+  if (drops === undefined && !Object.hasOwn(output, current)) return;
+  delete output[current];
+  for (const [key, value] of drops ?? []) output[key] = value;
+  unstoredDrops.delete(run);
   exec.publish(run);
 }
 

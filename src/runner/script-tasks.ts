@@ -3,6 +3,7 @@
  * `JsonJqTransform`), failures worded as the server words them.
  */
 import { ScriptError } from './script-sandbox.ts';
+import { plainCopy } from './plain-copy.ts';
 import { message, type SystemTask } from './system-task.ts';
 
 /** The evaluators an INLINE task may name (`value-param` reads an input; the others run JavaScript). */
@@ -24,7 +25,7 @@ export const INLINE: SystemTask = {
     else if (expression.trim() === '') problem = "Empty 'expression' in Inline task's input parameters. A non-empty String value must be provided.";
     if (problem !== undefined) return ctx.finish(run, 'FAILED_WITH_TERMINAL_ERROR', { error: problem }, problem);
     try {
-      const result = evaluator === 'value-param' ? (input[expression] ?? null) : ctx.sandbox.evaluate(expression, input);
+      const result = evaluator === 'value-param' ? valueParam(input[expression], run.outputData) : ctx.sandbox.evaluate(expression, input);
       ctx.finish(run, 'COMPLETED', { result });
     } catch (e) {
       const status = e instanceof ScriptError && e.timedOut ? 'FAILED' : 'FAILED_WITH_TERMINAL_ERROR';
@@ -32,6 +33,30 @@ export const INLINE: SystemTask = {
     }
   },
 };
+
+/**
+ * `value-param`'s result: the input value itself, as the server adds it to the output. One that
+ * holds the task's own output (`${loop.output}` inside that loop, whose iteration entry holds this
+ * task's output) would make a cycle, which conductor-oss 3.32.3 cannot store (the test endpoint
+ * answers 500 `Unable to upload payload to external storage`): the runner takes a copy instead.
+ */
+function valueParam(value: unknown, ownOutput: object): unknown {
+  if (value === undefined || value === null) return null;
+  return typeof value === 'object' && reaches(value, ownOutput) ? plainCopy(value) : value;
+}
+
+/** Whether `target` is `value` or inside it. */
+function reaches(value: object, target: object): boolean {
+  const seen = new Set<object>();
+  const pending: object[] = [value];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next === target) return true;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    for (const item of Object.values(next)) if (typeof item === 'object' && item !== null) pending.push(item as object);
+  }
+  return false;
+}
 
 /** LAMBDA: `scriptExpression` is a function body (it ends with `return`); output `{ result }`; a failure is FAILED. */
 export const LAMBDA: SystemTask = {

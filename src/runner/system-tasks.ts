@@ -39,11 +39,19 @@ const TERMINATE: SystemTask = {
   },
 };
 
-/** SET_VARIABLE: shallow-merges its input into `workflow.variables`. */
+/**
+ * SET_VARIABLE: puts its input's entries into `workflow.variables`, the map itself, as the server
+ * does (`SetVariable.execute`): a task that read `${workflow.variables}` earlier in the same decide
+ * holds that map, and what the server stores of it shows the new entries (see `rounds.ts`).
+ */
 const SET_VARIABLE: SystemTask = {
   start(ctx, run) {
     const exec = ctx.execution;
-    exec.variables = { ...exec.variables, ...run.inputData };
+    for (const key of Object.keys(run.inputData)) {
+      const value = run.inputData[key];
+      if (key === '__proto__') Object.defineProperty(exec.variables, key, { value, enumerable: true, writable: true, configurable: true });
+      else exec.variables[key] = value;
+    }
     exec.doc['workflow'] = exec.workflowView();
     ctx.finish(run, 'COMPLETED', {});
   },

@@ -4,39 +4,10 @@
  * the runner with the same mocks. Names start with `k1c4_` so they never meet other definitions
  * on a shared server.
  */
-import type { TaskDef, WorkflowDef, WorkflowTask } from '../../src/conductor-types.ts';
-import type { SubWorkflowMocks, TaskMock, TaskMocks } from '../../src/runner/types.ts';
+import type { WorkflowDef, WorkflowTask } from '../../src/conductor-types.ts';
 import type { RunnerScenario } from './runner-scenarios.ts';
-
-const PREFIX = 'k1c4_';
-const done = (output: Record<string, unknown>): TaskMock => ({ status: 'COMPLETED', output });
-const F: TaskMock = { status: 'FAILED', output: {} };
-
-function wf(name: string, tasks: WorkflowTask[], extra: Partial<WorkflowDef> = {}): WorkflowDef {
-  return { name: `${PREFIX}${name}`, version: 1, schemaVersion: 2, timeoutSeconds: 0, tasks, ...extra } as WorkflowDef;
-}
-
-function task(ref: string, type: string, extra: Partial<WorkflowTask> = {}): WorkflowTask {
-  return { name: ref, taskReferenceName: ref, type, ...extra } as WorkflowTask;
-}
-
-const simple = (ref: string, inputParameters: Record<string, unknown> = {}, extra: Partial<WorkflowTask> = {}): WorkflowTask =>
-  task(ref, 'SIMPLE', { name: `${PREFIX}${ref}`, inputParameters, ...extra });
-const inline = (ref: string, expression: string, inputs: Record<string, unknown> = {}, evaluatorType: unknown = 'javascript'): WorkflowTask =>
-  task(ref, 'INLINE', { inputParameters: { ...(evaluatorType !== undefined && { evaluatorType }), expression, ...inputs } });
-/** A TaskDef that leaves out what the server fills in. */
-const taskDef = (def: Partial<TaskDef> & { name: string }): TaskDef => def as TaskDef;
-const join = (ref: string, joinOn: string[] = []): WorkflowTask => task(ref, 'JOIN', { joinOn });
-
-interface Variant {
-  readonly name: string;
-  readonly def: WorkflowDef;
-  readonly input?: Record<string, unknown>;
-  readonly mocks?: TaskMocks;
-  readonly subWorkflowMocks?: Readonly<Record<string, SubWorkflowMocks>>;
-  readonly needs?: readonly WorkflowDef[];
-  readonly taskDefs?: readonly TaskDef[];
-}
+import { DECIDE_VARIANTS } from './runner-variants-decide.ts';
+import { done, F, inline, join, PREFIX, simple, task, taskDef, wf, type Variant } from './variant-builders.ts';
 
 const child = wf('child', [simple('leaf', { v: '${workflow.input.v}' })], { outputParameters: { got: '${leaf.output.r}', input: '${workflow.input}' } });
 const childV2 = { ...child, version: 2, outputParameters: { got: '${leaf.output.r}', version: 2 } } as WorkflowDef;
@@ -135,11 +106,6 @@ const VARIANTS: readonly Variant[] = [
         loopOver: [task('inner', 'DO_WHILE', { inputParameters: {}, loopCondition: "$.inner['iteration'] < 3", loopOver: [inline('body', '1')] })],
       }),
     ]),
-  },
-  {
-    // What a task in the loop reads of the loop's output is what it was then.
-    name: 'do-while-output-read-inside',
-    def: wf('loop_reader', [task('loop', 'DO_WHILE', { inputParameters: {}, loopCondition: '$.loop.iteration < 3', loopOver: [inline('peek', '$.seen', { seen: '${loop.output}' })] })]),
   },
   // ---- dynamic forks --------------------------------------------------------------------------
   {
@@ -315,13 +281,20 @@ const VARIANTS: readonly Variant[] = [
   },
   // ---- definitions the server refuses -------------------------------------------------------------
   { name: 'schema-version-1', def: { ...wf('schema_v1', [inline('x', '1')]), schemaVersion: 1 } },
+  // ---- what the server records of maps shared within a decide (runner-variants-decide.ts) -----------
+  ...DECIDE_VARIANTS,
 ];
 
-/** The definition of a variant, by name (the runner's own tests assert the server's answers for some of them). */
-export function variantDefinition(name: string): WorkflowDef {
+/** A variant, by name (the runner's own tests assert the server's answers for some of them). */
+export function variant(name: string): Variant {
   const found = VARIANTS.find((v) => v.name === name);
   if (found === undefined) throw new Error(`no variant ${name} in runner-variants.ts`);
-  return found.def;
+  return found;
+}
+
+/** The definition of a variant, by name. */
+export function variantDefinition(name: string): WorkflowDef {
+  return variant(name).def;
 }
 
 /** Where the HTTP variants call: a target the part starts, and a port nothing listens on. */
