@@ -229,7 +229,7 @@ async function chainThroughput(url: string, serverPid: number | undefined, prefi
       const statuses = await Promise.all(ids.map((id) => executor.getWorkflow(id, false)));
       if (statuses.every((w) => w.status === 'COMPLETED')) break;
       const ended = statuses.find((w) => w.status !== 'RUNNING' && w.status !== 'COMPLETED');
-      if (ended !== undefined) throw new Error(`a ${prefix} chain ended ${ended.status}`);
+      if (ended !== undefined) throw new Error(`a ${prefix} chain ended ${ended.status}: ${ended.reasonForIncompletion ?? 'no reason given'}`);
       if (performance.now() - start > 300_000) throw new Error(`${prefix} chains did not finish in 300 s`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -367,9 +367,16 @@ export async function measurePairs(quick: boolean, options: { readonly cluster?:
   } else {
     try {
       pairs.push(await runnerVsServer(server.url, quick ? 2 : 20, quick ? 100 : 3000));
-      const dev = await devServerVsServer(server, quick ? 1 : 3, quick ? 10 : 100);
-      pairs.push(...dev.pairs);
-      skipped.push(...dev.skipped);
+      try {
+        const dev = await devServerVsServer(server, quick ? 1 : 3, quick ? 10 : 100);
+        pairs.push(...dev.pairs);
+        skipped.push(...dev.skipped);
+      } catch (error) {
+        // The real server as shipped runs on SQLite and can fail a run under 100 concurrent starts
+        // (`Error scheduling tasks`, SQLITE_BUSY in its log, seen on 3.32.3): report it, keep the rest.
+        const reason = `the round failed: ${error instanceof Error ? error.message : String(error)}`;
+        for (const name of ['devserver-vs-server-tasks', 'devserver-vs-server-cpu', 'devserver-vs-server-rss']) skipped.push({ name, reason });
+      }
     } finally {
       await server.stop();
     }
