@@ -102,7 +102,11 @@ export function contractName(node: TaskNode, contracts: Contracts): string {
 }
 
 const LOOP_OUTPUT: Schema = { type: 'object', properties: { iteration: { type: 'integer' } }, required: ['iteration'] };
-const SWITCH_OUTPUT: Schema = { type: 'object', properties: { evaluationResult: { type: 'array', items: { type: 'string' } }, selectedCase: { type: 'string' } } };
+// Both set on every path, the default case's too (the runner's SWITCH, checked against
+// conductor-oss 3.32.3 by conformance part 4), so neither reads null: the DSL types them so.
+const SWITCH_OUTPUT: Schema = { type: 'object', properties: { evaluationResult: { type: 'array', items: { type: 'string' } }, selectedCase: { type: 'string' } }, required: ['evaluationResult', 'selectedCase'] };
+// The deprecated DECISION writes `{ caseOutput: [case] }` only (the runner's DECISION, as the server).
+const DECISION_OUTPUT: Schema = { type: 'object', properties: { caseOutput: { type: 'array', items: { type: 'string' } } }, required: ['caseOutput'] };
 
 /**
  * Follows a workflow's tasks and what is known of their outputs. `byRef` holds every task of the
@@ -131,8 +135,9 @@ export class Values {
       case 'DO_WHILE':
         return LOOP_OUTPUT;
       case 'SWITCH':
-      case 'DECISION':
         return SWITCH_OUTPUT;
+      case 'DECISION':
+        return DECISION_OUTPUT;
       case 'JOIN':
         return this.joinOutput(node, new Set([...seen, node]));
       default:

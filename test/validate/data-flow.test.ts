@@ -198,6 +198,14 @@ describe('scripts', () => {
 });
 
 describe('no false positives', () => {
+  it("a SWITCH's selectedCase and evaluationResult are always set (the default path too, as the runner and conductor-oss 3.32.3 write them)", () => {
+    const gate = { name: 'g', taskReferenceName: 'gate', type: 'SWITCH', evaluatorType: 'value-param', expression: 'v', inputParameters: { v: '${compile.output.verdict}' }, decisionCases: { pass: [simple('check', { path: 'p' })] } };
+    expect(check([compile, gate, simple('store', { path: '${gate.output.selectedCase}' })])).toEqual([]);
+    expect(check([compile, gate, simple('store', { path: '${gate.output.evaluationResult[0]}' })])).toEqual([]);
+    const decision = { name: 'd', taskReferenceName: 'decide', type: 'DECISION', caseValueParam: 'v', inputParameters: { v: '${compile.output.verdict}' }, decisionCases: { pass: [simple('check', { path: 'p' })] } };
+    expect(check([compile, decision, simple('store', { path: '${decide.output.caseOutput[0]}' })])).toEqual([]);
+  });
+
   it('the generated K1 definitions have no data-flow finding in contract mode', async () => {
     const { workflows, tasks } = await readGenerated('generated');
     const issues = validateWorkflowDefs(workflows, { taskDefs: tasks, taskNames: new Set(tasks.map((t) => t.name)), complete: true, requireOwnerEmail: true });
