@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { noopLogger, orkesConductorClient, WorkflowExecutor, type Client } from '@io-orkes/conductor-javascript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firmwareCiCdPipeline } from '../../definitions/index.ts';
-import { createK1Workers, k1ServicesFromConfig, type K1Services } from '../../definitions/workers/index.ts';
+import { createK1Workers, K1_METRICS, k1ServicesFromConfig, type K1Services } from '../../definitions/workers/index.ts';
 import { startWorkflow, waitForWorkflow } from '../../src/index.ts';
 import { createPlatformIO } from '../../definitions/services/platformio.ts';
 import { startDevServer, type DevServer } from '../../src/server/index.ts';
@@ -66,7 +66,7 @@ afterAll(async () => {
 describe('firmware-ci-cd-pipeline with the K1 workers on the dev server', () => {
   it('runs to COMPLETED: built by pio, gated, stored, flashed over the air, and the device checked', async () => {
     const log = join(dir, 'pio-happy.jsonl');
-    const workers = await runWorkers({ serverUrl: server.url, workers: ({ signal }) => createK1Workers(services('success', log), { signal }), healthPort: 0, pollInterval: 2, logger: silentLogger });
+    const workers = await runWorkers({ serverUrl: server.url, workers: ({ signal }) => createK1Workers(services('success', log), { signal }), metrics: K1_METRICS, healthPort: 0, pollInterval: 2, logger: silentLogger });
     try {
       const id = await startWorkflow(client, firmwareCiCdPipeline, { repo: 'K1.node1', branch: 'main', commit_sha: repo.second, device_ip: '127.0.0.1' });
       const done = await waitForWorkflow(client, id, { timeoutMs: 20_000, pollMs: 20 });
