@@ -3,7 +3,7 @@ import type { WorkflowDef } from '../conductor-types.ts';
 import { Engine } from '../runner/engine.ts';
 import type { Execution } from '../runner/execution.ts';
 import { mockTimeProblem, MockQueues } from '../runner/mocks.ts';
-import type { SubWorkflowMocks, TaskMocks } from '../runner/types.ts';
+import type { SubWorkflowMocks, TaskMock, TaskMocks } from '../runner/types.ts';
 import { VirtualClock } from '../runner/virtual-clock.ts';
 import { HttpError, isObject } from './http.ts';
 import { SnapshotRegistry } from './definitions.ts';
@@ -19,7 +19,7 @@ import type { DevRuntime } from './runtime.ts';
  * `subWorkflowTestRequest`, keyed by the SUB_WORKFLOW task's reference, as on the server.
  */
 export async function runTest(runtime: DevRuntime, def: WorkflowDef, request: Record<string, unknown>): Promise<Execution> {
-  const mocks = new MockQueues(mocksOf(request['taskRefToMockOutput']), subWorkflowMocksOf(request['subWorkflowTestRequest']));
+  const mocks = new RecordedMocks(mocksOf(request['taskRefToMockOutput']), subWorkflowMocksOf(request['subWorkflowTestRequest']));
   const engine = new Engine({
     registry: new SnapshotRegistry(runtime.store),
     executors: new Map(),
@@ -31,7 +31,38 @@ export async function runTest(runtime: DevRuntime, def: WorkflowDef, request: Re
   const exec = engine.start(runtime.store.snapshot(def), input, { correlationId, mocks });
   runtime.adoptTestRun(exec, { '*': randomUUID() });
   await engine.settle();
+  asTheServerWritesMocks(exec, mocks);
   return exec;
+}
+
+/** Mock queues that remember, per reference name, the mocks taken in order. */
+class RecordedMocks extends MockQueues {
+  readonly taken = new Map<string, TaskMock[]>();
+
+  override take(ref: string): TaskMock | undefined {
+    const mock = super.take(ref);
+    if (mock !== undefined) this.taken.set(ref, [...(this.taken.get(ref) ?? []), mock]);
+    return mock;
+  }
+}
+
+/**
+ * The engine plays each mock as a worker that polled the task (so that retry delays and timeouts
+ * run in virtual time, as `run()` needs). conductor-oss 3.32.3's WorkflowTestService posts a mock
+ * as a task update without a poll: the task keeps `pollCount` 0 and `startTime` 0, unless the mock
+ * has an `executionTime` or `queueWaitTime`, which it writes into the task's times itself. The
+ * top-level tasks are written so here; a sub-workflow's tasks keep the engine's values.
+ */
+function asTheServerWritesMocks(exec: Execution, mocks: RecordedMocks): void {
+  for (const [ref, taken] of mocks.taken) {
+    const runs = exec.tasks.filter((task) => task.referenceTaskName === ref);
+    taken.forEach((mock, i) => {
+      const run = runs[i];
+      if (run === undefined) return;
+      run.pollCount = 0;
+      if (!((mock.executionTime ?? 0) > 0 || (mock.queueWaitTime ?? 0) > 0)) run.startTime = 0;
+    });
+  }
 }
 
 /**

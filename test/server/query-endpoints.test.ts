@@ -117,6 +117,18 @@ describe('POST /api/workflow/test', () => {
     expect((await api.get(`/api/workflow/${run.workflowId}`)).json.status).toBe('COMPLETED');
   });
 
+  it('writes mocked tasks as the server does: no poll (pollCount 0), startTime 0 unless the mock gives executionTime', async () => {
+    const answer = await api.post('/api/workflow/test', {
+      name: 'qe_two',
+      taskRefToMockOutput: { a: [{ status: 'COMPLETED', output: { v: 'x' } }], b: [{ status: 'COMPLETED', output: { got: 'y' }, executionTime: 500 }] },
+    });
+    const tasks = answer.json.tasks as { referenceTaskName: string; pollCount: number; startTime: number }[];
+    expect(tasks.map((t) => [t.referenceTaskName, t.pollCount, t.startTime === 0])).toEqual([
+      ['a', 0, true],
+      ['b', 0, false],
+    ]);
+  });
+
   it('answers 500 as the server does when a mock has no output', async () => {
     const answer = await api.post('/api/workflow/test', { name: 'qe_two', taskRefToMockOutput: { a: [{ status: 'FAILED' }] } });
     expect(answer.status).toBe(500);
