@@ -41,7 +41,10 @@ class RecordedMocks extends MockQueues {
 
   override take(ref: string): TaskMock | undefined {
     const mock = super.take(ref);
-    if (mock !== undefined) this.taken.set(ref, [...(this.taken.get(ref) ?? []), mock]);
+    if (mock === undefined) return undefined;
+    const list = this.taken.get(ref);
+    if (list === undefined) this.taken.set(ref, [mock]);
+    else list.push(mock);
     return mock;
   }
 }

@@ -292,7 +292,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
   const track = (worker: ConductorWorker): ConductorWorker => ({
     ...worker,
     execute: async (task) => {
-      const duplicate = (task.pollCount ?? 0) > 1 ? duplicateDelivery(task) : undefined;
+      const duplicate = duplicateDelivery(task);
       if (duplicate !== undefined) return skipDuplicate(worker.taskDefName, task, duplicate);
       const taskId = task.taskId ?? '';
       const execution = tracker.start(worker.taskDefName, taskId, task.workflowInstanceId ?? '');
